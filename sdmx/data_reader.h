@@ -1,0 +1,61 @@
+// DataReader: reads the series of an SDMX-ML 2.1 data message (GenericData,
+// StructureSpecificData and their TimeSeries variants), one Series at a time.
+//
+//   auto r = DataReader::Open(buffer, "feed.xml", structures, options, &diags);
+//   for (; r->Valid(); r->Next()) Use(r->dataset(), r->series());
+//   if (!r->status().ok()) ...
+//
+// Keys come out in DSD dimension order; components the DSD does not know are
+// kept as attributes so that the Validator can name them. Observations laid
+// out flat (dimensionAtObservation=AllDimensions) come out as one-observation
+// series. A DataSet without an `action` reads as Replace: agencies that omit
+// it mean "this is the data", and Information would silently drop the feed.
+//
+// The current implementation parses the whole buffer with pugixml (~3.5x the
+// buffer in RAM, bounded by the caller's body-size limit); the interface is
+// per-Series so a chunked parser can replace it without touching callers.
+// Not thread-safe; one reader per message.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "hub/base/status.h"
+#include "sdmx/diagnostic.h"
+#include "sdmx/model.h"
+#include "sdmx/xml.h"
+
+namespace sdmx {
+
+struct DataReaderOptions {
+  XmlLimits xml;
+  // Most Series (or flat Obs) elements read from one message; default 1M.
+  size_t max_series = 1'000'000;
+  // Most observations read from one message; default 20M.
+  size_t max_observations = 20'000'000;
+};
+
+class DataReader {
+ public:
+  // Parses the message envelope and header. `structures` must outlive the
+  // reader. Errors (bad XML, unknown structure) are also added to `diags`.
+  static hub::Result<std::unique_ptr<DataReader>> Open(std::string_view buffer, std::string file,
+                                                       const StructureSet& structures,
+                                                       const DataReaderOptions& options,
+                                                       Diagnostics* diags);
+  virtual ~DataReader() = default;
+
+  virtual const MessageHeader& header() const = 0;
+  // True while positioned on a series.
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual const Series& series() const = 0;
+  // The dataset the current series belongs to, and its DSD.
+  virtual const DataSetInfo& dataset() const = 0;
+  virtual const DataStructure& structure() const = 0;
+  // Not OK when reading stopped on an error (also reported in `diags`).
+  virtual const hub::Status& status() const = 0;
+};
+
+}  // namespace sdmx

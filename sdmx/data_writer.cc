@@ -1,0 +1,30 @@
+#include "sdmx/data_writer.h"
+
+#include <ctime>
+
+namespace sdmx {
+
+std::unique_ptr<DataWriter> NewMlWriter(bool generic, WriteContext ctx, Sink sink);
+std::unique_ptr<DataWriter> NewCsvWriter(WriteContext ctx, Sink sink);
+std::unique_ptr<DataWriter> NewJsonWriter(WriteContext ctx, Sink sink);
+
+std::unique_ptr<DataWriter> NewDataWriter(DataFormat format, WriteContext context, Sink sink) {
+  switch (format) {
+    case DataFormat::kGeneric21: return NewMlWriter(true, std::move(context), std::move(sink));
+    case DataFormat::kStructureSpecific21: return NewMlWriter(false, std::move(context), std::move(sink));
+    case DataFormat::kCsv10: return NewCsvWriter(std::move(context), std::move(sink));
+    case DataFormat::kJson20: return NewJsonWriter(std::move(context), std::move(sink));
+  }
+  return nullptr;
+}
+
+std::string NowIso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace sdmx

@@ -1,0 +1,379 @@
+#include "sdmx/demo_feed.h"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "sdmx/structure_reader.h"
+#include "sdmx/xml.h"
+
+namespace sdmx {
+namespace {
+
+struct CodeDef {
+  const char* id;
+  const char* name;
+  const char* parent = "";
+};
+
+struct SeriesDef {
+  const char* id;
+  const char* name;
+  const char* unit;
+  double base;       // typical level
+  double trend;      // change per year
+  bool by_sex;
+  const char* age;   // the age group the indicator is defined for
+  bool health;       // revised by the custodian (WHO) in the revision file
+};
+
+// SDG series codes as in the IAEG-SDGs CL_SERIES.
+const std::vector<SeriesDef>& SeriesDefs() {
+  static const std::vector<SeriesDef> k = {
+      {"SI_POV_DAY1", "Proportion of population below international poverty line (%)", "PT", 25, -0.8, true, "_T", false},
+      {"SI_POV_NAHC", "Proportion of population living below the national poverty line (%)", "PT", 30, -0.6, false, "_T", false},
+      {"SN_ITK_DEFC", "Prevalence of undernourishment (%)", "PT", 15, -0.3, false, "_T", false},
+      {"SH_STA_STNT", "Proportion of children moderately or severely stunted (%)", "PT", 28, -0.5, true, "Y0T4", false},
+      {"SH_STA_MORT", "Maternal mortality ratio", "PER_100000_LIVE_BIRTHS", 300, -9, false, "_T", true},
+      {"SH_STA_BRTC", "Proportion of births attended by skilled health personnel (%)", "PT", 75, 1.2, false, "_T", false},
+      {"SH_DYN_MORT", "Under-five mortality rate, by sex (deaths per 1,000 live births)", "PER_1000_LIVE_BIRTHS", 60, -2, true, "Y0T4", true},
+      {"SH_DYN_IMRT", "Infant mortality rate (deaths per 1,000 live births)", "PER_1000_LIVE_BIRTHS", 40, -1.3, true, "Y0", true},
+      {"SH_DYN_NMRT", "Neonatal mortality rate (deaths per 1,000 live births)", "PER_1000_LIVE_BIRTHS", 22, -0.6, false, "M0", true},
+      {"SE_TOT_CPLR", "Completion rate, by sex, location, wealth quintile and education level (%)", "PT", 70, 1.0, true, "_T", false},
+      {"SG_GEN_PARL", "Proportion of seats held by women in national parliaments (% of total number of seats)", "PT", 22, 0.5, false, "_T", false},
+      {"SH_H2O_SAFE", "Proportion of population using safely managed drinking water services, by urban/rural (%)", "PT", 55, 1.1, false, "_T", false},
+      {"SL_TLF_UEM", "Unemployment rate, by sex and age (%)", "PT", 8, -0.1, true, "Y_GE15", false},
+  };
+  return k;
+}
+
+// UN M49 areas: world, regions and sub-regions (parents) and countries.
+const std::vector<CodeDef>& Areas() {
+  static const std::vector<CodeDef> k = {
+      {"1", "World"},
+      {"2", "Africa", "1"}, {"202", "Sub-Saharan Africa", "2"}, {"15", "Northern Africa", "2"},
+      {"14", "Eastern Africa", "202"}, {"17", "Middle Africa", "202"}, {"18", "Southern Africa", "202"},
+      {"11", "Western Africa", "202"},
+      {"142", "Asia", "1"}, {"143", "Central Asia", "142"}, {"30", "Eastern Asia", "142"},
+      {"34", "Southern Asia", "142"}, {"35", "South-eastern Asia", "142"}, {"145", "Western Asia", "142"},
+      {"19", "Americas", "1"}, {"419", "Latin America and the Caribbean", "19"}, {"21", "Northern America", "19"},
+      {"150", "Europe", "1"}, {"154", "Northern Europe", "150"}, {"155", "Western Europe", "150"},
+      {"404", "Kenya", "14"}, {"646", "Rwanda", "14"}, {"231", "Ethiopia", "14"}, {"800", "Uganda", "14"},
+      {"834", "United Republic of Tanzania", "14"}, {"454", "Malawi", "14"}, {"508", "Mozambique", "14"},
+      {"894", "Zambia", "14"}, {"716", "Zimbabwe", "14"},
+      {"120", "Cameroon", "17"}, {"180", "Democratic Republic of the Congo", "17"},
+      {"710", "South Africa", "18"}, {"426", "Lesotho", "18"},
+      {"288", "Ghana", "11"}, {"566", "Nigeria", "11"}, {"686", "Senegal", "11"}, {"466", "Mali", "11"},
+      {"504", "Morocco", "15"}, {"818", "Egypt", "15"},
+      {"417", "Kyrgyzstan", "143"}, {"762", "Tajikistan", "143"}, {"156", "China", "30"},
+      {"356", "India", "34"}, {"50", "Bangladesh", "34"}, {"586", "Pakistan", "34"}, {"524", "Nepal", "34"},
+      {"4", "Afghanistan", "34"},
+      {"360", "Indonesia", "35"}, {"608", "Philippines", "35"}, {"704", "Viet Nam", "35"},
+      {"764", "Thailand", "35"}, {"116", "Cambodia", "35"}, {"104", "Myanmar", "35"},
+      {"887", "Yemen", "145"},
+      {"76", "Brazil", "419"}, {"484", "Mexico", "419"}, {"604", "Peru", "419"}, {"218", "Ecuador", "419"},
+      {"320", "Guatemala", "419"}, {"840", "United States of America", "21"},
+      {"826", "United Kingdom of Great Britain and Northern Ireland", "154"},
+      {"250", "France", "155"}, {"276", "Germany", "155"},
+  };
+  return k;
+}
+
+// Countries only (areas without children): the rows agencies report.
+std::vector<const CodeDef*> Countries() {
+  std::vector<const CodeDef*> out;
+  for (const CodeDef& a : Areas()) {
+    bool has_child = false;
+    for (const CodeDef& b : Areas()) has_child |= std::string_view(b.parent) == a.id;
+    if (!has_child) out.push_back(&a);
+  }
+  return out;
+}
+
+struct CodelistDef {
+  const char* id;
+  const char* name;
+  std::vector<CodeDef> codes;
+};
+
+std::vector<CodelistDef> Codelists() {
+  std::vector<CodeDef> series;
+  for (const SeriesDef& s : SeriesDefs()) series.push_back({s.id, s.name});
+  return {
+      {"CL_FREQ", "Frequency", {{"A", "Annual"}, {"Q", "Quarterly"}, {"M", "Monthly"}}},
+      {"CL_REPORTING_TYPE", "Reporting type", {{"G", "Global"}, {"N", "National"}, {"R", "Regional"}}},
+      {"CL_SERIES", "SDG indicator series", series},
+      {"CL_AREA", "Geographic areas (UN M49)", Areas()},
+      {"CL_SEX", "Sex", {{"_T", "Total"}, {"F", "Female"}, {"M", "Male"}}},
+      {"CL_AGE", "Age", {{"_T", "All age ranges or no breakdown by age"}, {"M0", "under 1 month old"},
+                         {"Y0", "under 1 year old"}, {"Y0T4", "under 5 years old"},
+                         {"Y15T24", "15 to 24 years old"}, {"Y_GE15", "15 years old and over"}}},
+      {"CL_URBANISATION", "Urbanisation", {{"_T", "All areas"}, {"U", "Urban"}, {"R", "Rural"}}},
+      {"CL_UNIT_MEASURE", "Unit of measure", {{"PT", "Percent"}, {"PER_100000_LIVE_BIRTHS", "Per 100,000 live births"},
+                                              {"PER_1000_LIVE_BIRTHS", "Per 1,000 live births"}, {"NUMBER", "Number"}}},
+      {"CL_NATURE", "Nature of data", {{"C", "Country data"}, {"CA", "Country adjusted data"},
+                                       {"E", "Estimated data"}, {"G", "Global monitoring data"},
+                                       {"M", "Modeled data"}, {"N", "Non-relevant"}}},
+      {"CL_OBS_STATUS", "Observation status", {{"A", "Normal value"}, {"E", "Estimated value"},
+                                               {"P", "Provisional value"}, {"M", "Missing value"}}},
+  };
+}
+
+constexpr char kAgency[] = "SDMXHUB";
+
+void Name(std::string* out, std::string_view name) {
+  *out += "<com:Name xml:lang=\"en\">";
+  AppendEscaped(out, name);
+  *out += "</com:Name>";
+}
+
+void Enumeration(std::string* out, const char* codelist) {
+  *out += std::string("<str:LocalRepresentation><str:Enumeration><Ref agencyID=\"") + kAgency + "\" id=\"" +
+          codelist + "\" version=\"1.0\" package=\"codelist\" class=\"Codelist\"/></str:Enumeration></str:LocalRepresentation>";
+}
+
+void Concept(std::string* out, const char* id) {
+  *out += std::string("<str:ConceptIdentity><Ref agencyID=\"") + kAgency +
+          "\" maintainableParentID=\"DEMO_CONCEPTS\" maintainableParentVersion=\"1.0\" id=\"" + id +
+          "\" package=\"conceptscheme\" class=\"Concept\"/></str:ConceptIdentity>";
+}
+
+// splitmix64: a portable, deterministic hash for generated values.
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t Hash(std::string_view s, uint64_t seed) {
+  uint64_t h = seed;
+  for (char c : s) h = Mix(h ^ static_cast<unsigned char>(c));
+  return h;
+}
+
+// A value in [0, 1).
+double Unit(uint64_t h) { return static_cast<double>(h >> 11) / 9007199254740992.0; }
+
+std::string Format1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v < 0 ? 0.0 : v);
+  return buf;
+}
+
+// The value of one observation, deterministic in (series, area, breakdown, year).
+double ValueOf(const SeriesDef& s, std::string_view area, std::string_view breakdown, int year, uint64_t seed) {
+  uint64_t h = Hash(area, Hash(s.id, 7));
+  double level = s.base * (0.4 + 1.2 * Unit(h));
+  double sex_shift = breakdown == "F" ? 0.93 : breakdown == "M" ? 1.07 : 1.0;
+  double noise = (Unit(Hash(breakdown, h ^ (static_cast<uint64_t>(year) * 31 + seed))) - 0.5) * 0.04 * level;
+  double v = (level + s.trend * (year - 2015)) * sex_shift + noise;
+  if (std::string_view(s.unit) == "PT" && v > 100) v = 100;
+  return v;
+}
+
+Series MakeSeries(const DataStructure& dsd, const SeriesDef& s, const char* freq, const char* area,
+                  const char* sex, const char* age, const char* urban) {
+  Series out;
+  out.key.resize(dsd.dimensions.size());
+  auto set = [&](const char* dim, const char* v) { out.key[dsd.DimensionIndex(dim)] = v; };
+  set("FREQ", freq);
+  set("REPORTING_TYPE", "G");
+  set("SERIES", s.id);
+  set("REF_AREA", area);
+  set("SEX", sex);
+  set("AGE", age);
+  set("URBANISATION", urban);
+  out.attributes.push_back({"UNIT_MEASURE", s.unit});
+  return out;
+}
+
+Observation MakeObs(std::string period, double value, const char* status, const char* nature,
+                    const char* source) {
+  Observation o;
+  o.period = std::move(period);
+  o.value = Format1(value);
+  o.attributes = {{"OBS_STATUS", status}, {"NATURE", nature}, {"SOURCE_DETAIL", source}};
+  return o;
+}
+
+std::vector<const char*> SexesOf(const SeriesDef& s) {
+  if (s.by_sex) return {"_T", "F", "M"};
+  return {"_T"};
+}
+
+}  // namespace
+
+std::string DemoStructureMessage() {
+  std::string o;
+  o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       "<!-- Generated by `sdmx-hub demo-feed --structure`: the SDMX Hub demo structures. -->\n"
+       "<mes:Structure xmlns:mes=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
+       "xmlns:str=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure\" "
+       "xmlns:com=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common\">\n"
+       "<mes:Header><mes:ID>SDMXHUB_DEMO_STRUCTURES</mes:ID><mes:Test>false</mes:Test>"
+       "<mes:Prepared>2026-01-01T00:00:00Z</mes:Prepared><mes:Sender id=\"SDMXHUB\"/></mes:Header>\n"
+       "<mes:Structures>\n<str:Dataflows>\n";
+  o += std::string("<str:Dataflow id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
+       "\" version=\"1.0\" isFinal=\"true\">";
+  Name(&o, "SDG indicators (SDMX Hub demo)");
+  o += std::string("<str:Structure><Ref agencyID=\"") + kAgency +
+       "\" id=\"DEMO_SDG\" version=\"1.0\" package=\"datastructure\" class=\"DataStructure\"/></str:Structure>"
+       "</str:Dataflow>\n</str:Dataflows>\n<str:Codelists>\n";
+  for (const CodelistDef& cl : Codelists()) {
+    o += std::string("<str:Codelist id=\"") + cl.id + "\" agencyID=\"" + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
+    Name(&o, cl.name);
+    o += '\n';
+    for (const CodeDef& c : cl.codes) {
+      o += "<str:Code id=\"";
+      AppendEscaped(&o, c.id);
+      o += "\">";
+      Name(&o, c.name);
+      if (*c.parent) o += std::string("<str:Parent><Ref id=\"") + c.parent + "\"/></str:Parent>";
+      o += "</str:Code>\n";
+    }
+    o += "</str:Codelist>\n";
+  }
+  o += "</str:Codelists>\n<str:Concepts>\n";
+  o += std::string("<str:ConceptScheme id=\"DEMO_CONCEPTS\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
+  Name(&o, "SDG demo concepts");
+  const char* concepts[][2] = {
+      {"FREQ", "Frequency"}, {"REPORTING_TYPE", "Reporting type"}, {"SERIES", "Series"},
+      {"REF_AREA", "Reference area"}, {"SEX", "Sex"}, {"AGE", "Age"}, {"URBANISATION", "Urbanisation"},
+      {"TIME_PERIOD", "Time period"}, {"OBS_VALUE", "Observation value"}, {"UNIT_MEASURE", "Unit of measure"},
+      {"NATURE", "Nature of data"}, {"SOURCE_DETAIL", "Source details"}, {"OBS_STATUS", "Observation status"}};
+  for (auto& c : concepts) {
+    o += std::string("<str:Concept id=\"") + c[0] + "\">";
+    Name(&o, c[1]);
+    o += "</str:Concept>";
+  }
+  o += "\n</str:ConceptScheme>\n</str:Concepts>\n<str:DataStructures>\n";
+  o += std::string("<str:DataStructure id=\"DEMO_SDG\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
+  Name(&o, "SDG indicators (SDMX Hub demo)");
+  o += "<str:DataStructureComponents>\n<str:DimensionList id=\"DimensionDescriptor\">\n";
+  const char* dims[][2] = {{"FREQ", "CL_FREQ"}, {"REPORTING_TYPE", "CL_REPORTING_TYPE"}, {"SERIES", "CL_SERIES"},
+                           {"REF_AREA", "CL_AREA"}, {"SEX", "CL_SEX"}, {"AGE", "CL_AGE"},
+                           {"URBANISATION", "CL_URBANISATION"}};
+  int pos = 1;
+  for (auto& d : dims) {
+    o += std::string("<str:Dimension id=\"") + d[0] + "\" position=\"" + std::to_string(pos++) + "\">";
+    Concept(&o, d[0]);
+    Enumeration(&o, d[1]);
+    o += "</str:Dimension>\n";
+  }
+  o += "<str:TimeDimension id=\"TIME_PERIOD\" position=\"" + std::to_string(pos) + "\">";
+  Concept(&o, "TIME_PERIOD");
+  o += "<str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/></str:LocalRepresentation>"
+       "</str:TimeDimension>\n</str:DimensionList>\n<str:AttributeList id=\"AttributeDescriptor\">\n";
+  o += "<str:Attribute id=\"UNIT_MEASURE\" assignmentStatus=\"Mandatory\">";
+  Concept(&o, "UNIT_MEASURE");
+  Enumeration(&o, "CL_UNIT_MEASURE");
+  o += "<str:AttributeRelationship>";
+  for (auto& d : dims) o += std::string("<str:Dimension><Ref id=\"") + d[0] + "\"/></str:Dimension>";
+  o += "</str:AttributeRelationship></str:Attribute>\n";
+  const char* obs_attrs[][3] = {{"OBS_STATUS", "Mandatory", "CL_OBS_STATUS"},
+                                {"NATURE", "Conditional", "CL_NATURE"},
+                                {"SOURCE_DETAIL", "Conditional", ""}};
+  for (auto& a : obs_attrs) {
+    o += std::string("<str:Attribute id=\"") + a[0] + "\" assignmentStatus=\"" + a[1] + "\">";
+    Concept(&o, a[0]);
+    if (*a[2]) Enumeration(&o, a[2]);
+    o += "<str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/></str:PrimaryMeasure>"
+         "</str:AttributeRelationship></str:Attribute>\n";
+  }
+  o += "</str:AttributeList>\n<str:MeasureList id=\"MeasureDescriptor\"><str:PrimaryMeasure id=\"OBS_VALUE\">";
+  Concept(&o, "OBS_VALUE");
+  o += "<str:LocalRepresentation><str:TextFormat textType=\"Double\"/></str:LocalRepresentation>"
+       "</str:PrimaryMeasure></str:MeasureList>\n</str:DataStructureComponents></str:DataStructure>\n"
+       "</str:DataStructures>\n</mes:Structures>\n</mes:Structure>\n";
+  return o;
+}
+
+hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
+  StructureSet structures;
+  Diagnostics diags;
+  HUB_RETURN_IF_ERROR(ReadStructureMessage(DemoStructureMessage(), "demo-structure", {}, &structures, &diags));
+  const Dataflow* flow = structures.FindDataflowById(kDemoDataflowId);
+  const DataStructure* dsd = structures.FindDataStructure(flow->structure);
+
+  WriteContext ctx;
+  ctx.dsd = dsd;
+  ctx.dataflow = flow->ref;
+  ctx.prepared = options.prepared;
+  ctx.action = Action::kReplace;
+  const std::vector<const CodeDef*> countries = Countries();
+
+  if (options.file == DemoDataOptions::File::kLarge) {
+    ctx.message_id = "DEMO_LARGE";
+    ctx.sender = "UNSD";
+    auto w = NewDataWriter(options.large_format, ctx, sink);
+    // Spread the observations over every code combination; use a finer
+    // frequency when there are more observations than annual periods allow.
+    const char* ages[] = {"_T", "Y15T24", "Y_GE15"};
+    const char* urban[] = {"_T", "U", "R"};
+    const uint64_t combos = SeriesDefs().size() * countries.size() * 3 * 3 * 3;
+    const uint64_t per_series = std::max<uint64_t>(1, (options.observations + combos - 1) / combos);
+    const char* freq = per_series <= 60 ? "A" : per_series <= 240 ? "Q" : "M";
+    uint64_t written = 0;
+    for (const SeriesDef& s : SeriesDefs()) {
+      for (const CodeDef* area : countries) {
+        for (const char* sex : {"_T", "F", "M"}) {
+          for (const char* age : ages) {
+            for (const char* urb : urban) {
+              if (written >= options.observations) break;
+              Series series = MakeSeries(*dsd, s, freq, area->id, sex, age, urb);
+              for (uint64_t i = 0; i < per_series && written < options.observations; ++i, ++written) {
+                int year = 1990 + static_cast<int>(freq[0] == 'A' ? i : freq[0] == 'Q' ? i / 4 : i / 12);
+                char period[16];
+                if (freq[0] == 'A') {
+                  std::snprintf(period, sizeof period, "%d", year);
+                } else if (freq[0] == 'Q') {
+                  std::snprintf(period, sizeof period, "%d-Q%d", year, static_cast<int>(i % 4) + 1);
+                } else {
+                  std::snprintf(period, sizeof period, "%d-%02d", year, static_cast<int>(i % 12) + 1);
+                }
+                series.observations.push_back(
+                    MakeObs(period, ValueOf(s, area->id, sex, year, 1), "A", "C", "Generated benchmark data"));
+              }
+              if (!series.observations.empty()) w->WriteSeries(series);
+            }
+          }
+        }
+      }
+    }
+    w->Finish();
+    return hub::Status::Ok();
+  }
+
+  const bool revision = options.file == DemoDataOptions::File::kRevision;
+  ctx.message_id = revision ? "DEMO_WHO_REVISION" : "DEMO_UNSD_INITIAL";
+  ctx.sender = revision ? "WHO" : "UNSD";
+  auto w = NewDataWriter(revision ? DataFormat::kGeneric21 : DataFormat::kStructureSpecific21, ctx, sink);
+  for (const SeriesDef& s : SeriesDefs()) {
+    if (revision && !s.health) continue;
+    for (size_t a = 0; a < countries.size(); ++a) {
+      // The custodian revises a third of the areas.
+      if (revision && a % 3 != 0) continue;
+      const char* area = countries[a]->id;
+      for (const char* sex : SexesOf(s)) {
+        Series series = MakeSeries(*dsd, s, "A", area, sex, s.age, "_T");
+        const int first = revision ? 2019 : 2015;
+        const int last = revision ? 2022 : 2021;
+        for (int year = first; year <= last; ++year) {
+          if (revision) {
+            series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area, sex, year, 2),
+                                                  year == 2022 ? "P" : "A", "M", "UN IGME / WHO 2026 estimates"));
+          } else {
+            series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area, sex, year, 1),
+                                                  "A", year % 2 ? "C" : "CA", "National statistical office"));
+          }
+        }
+        w->WriteSeries(series);
+      }
+    }
+  }
+  w->Finish();
+  return hub::Status::Ok();
+}
+
+}  // namespace sdmx

@@ -1,0 +1,110 @@
+#include "sdmx/formats.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+namespace sdmx {
+namespace {
+
+struct FormatInfo {
+  DataFormat format;
+  const char* name;
+  const char* media_type;
+  // Other media types clients send for this format (version-less, generic).
+  std::vector<std::string_view> aliases;
+};
+
+const std::vector<FormatInfo>& Formats() {
+  static const std::vector<FormatInfo> kFormats = {
+      {DataFormat::kGeneric21, "generic21", "application/vnd.sdmx.genericdata+xml;version=2.1",
+       {"application/vnd.sdmx.genericdata+xml", "application/xml", "text/xml"}},
+      {DataFormat::kStructureSpecific21, "ss21",
+       "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+       {"application/vnd.sdmx.structurespecificdata+xml"}},
+      {DataFormat::kCsv10, "csv10", "application/vnd.sdmx.data+csv;version=1.0.0",
+       {"application/vnd.sdmx.data+csv;version=1.0", "application/vnd.sdmx.data+csv", "text/csv"}},
+      {DataFormat::kJson20, "json20", "application/vnd.sdmx.data+json;version=2.0.0",
+       {"application/vnd.sdmx.data+json;version=2.0", "application/vnd.sdmx.data+json",
+        "application/json"}},
+  };
+  return kFormats;
+}
+
+const FormatInfo& Info(DataFormat f) {
+  for (const auto& i : Formats()) {
+    if (i.format == f) return i;
+  }
+  return Formats().front();
+}
+
+std::string Normalize(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\t') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* MediaType(DataFormat f) { return Info(f).media_type; }
+const char* FormatName(DataFormat f) { return Info(f).name; }
+
+std::optional<DataFormat> ParseFormatName(std::string_view name) {
+  for (const auto& i : Formats()) {
+    if (name == i.name) return i.format;
+  }
+  return std::nullopt;
+}
+
+std::optional<DataFormat> NegotiateDataFormat(std::string_view accept,
+                                              const std::vector<DataFormat>& offered) {
+  if (offered.empty()) return std::nullopt;
+  if (accept.empty()) return offered.front();
+  std::optional<DataFormat> best;
+  double best_q = 0;
+  size_t pos = 0;
+  while (pos <= accept.size()) {
+    size_t comma = accept.find(',', pos);
+    std::string range = Normalize(accept.substr(pos, comma == std::string_view::npos ? accept.npos : comma - pos));
+    pos = comma == std::string_view::npos ? accept.size() + 1 : comma + 1;
+    double q = 1.0;
+    // Split off q=; keep other parameters (version=) as part of the type.
+    std::string type;
+    size_t start = 0;
+    while (start <= range.size()) {
+      size_t semi = range.find(';', start);
+      std::string part = range.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+      start = semi == std::string::npos ? range.size() + 1 : semi + 1;
+      if (part.rfind("q=", 0) == 0) {
+        q = std::strtod(part.c_str() + 2, nullptr);
+      } else if (!part.empty()) {
+        type += type.empty() ? part : ";" + part;
+      }
+    }
+    if (type.empty() || q <= best_q) continue;
+    std::optional<DataFormat> match;
+    if (type == "*/*" || type == "application/*") {
+      match = offered.front();
+    } else {
+      for (DataFormat f : offered) {
+        const FormatInfo& i = Info(f);
+        bool hit = Normalize(i.media_type) == type ||
+                   std::any_of(i.aliases.begin(), i.aliases.end(),
+                               [&](std::string_view a) { return Normalize(a) == type; });
+        if (hit) {
+          match = f;
+          break;
+        }
+      }
+    }
+    if (match) {
+      best = match;
+      best_q = q;
+    }
+  }
+  return best;
+}
+
+}  // namespace sdmx

@@ -1,0 +1,31 @@
+// The SDMX data formats the hub reads and writes, their exact media types,
+// and how an HTTP Accept header or a `format=` name selects one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sdmx {
+
+enum class DataFormat {
+  kGeneric21,            // SDMX-ML 2.1 GenericData
+  kStructureSpecific21,  // SDMX-ML 2.1 StructureSpecificData
+  kCsv10,                // SDMX-CSV 1.0
+  kJson20,               // SDMX-JSON 2.0
+};
+
+// e.g. "application/vnd.sdmx.structurespecificdata+xml;version=2.1".
+const char* MediaType(DataFormat f);
+// The `convert --to` / `format=` names: generic21, ss21, csv10, json20.
+const char* FormatName(DataFormat f);
+std::optional<DataFormat> ParseFormatName(std::string_view name);
+
+// Picks the format for an Accept header among `offered` (in server
+// preference order; the first is the default for "*/*" or no header).
+// Honours q-values; nullopt = nothing acceptable (HTTP 406).
+std::optional<DataFormat> NegotiateDataFormat(std::string_view accept,
+                                              const std::vector<DataFormat>& offered);
+
+}  // namespace sdmx

@@ -1,0 +1,207 @@
+// SDMX-JSON 2.0 data message.
+//
+// SDMX-JSON refers to dimension and attribute values by their index in the
+// `structures` section. To stream, this writer emits `dataSets` first while
+// numbering values as they appear, then `structures` at the end: JSON object
+// members are unordered, so readers find both wherever they stand.
+#include <map>
+#include <unordered_map>
+
+#include "sdmx/buffered_writer.h"
+
+namespace sdmx {
+namespace {
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  *out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          *out += "\\u00";
+          *out += kHex[c >> 4];
+          *out += kHex[c & 15];
+        } else {
+          *out += static_cast<char>(c);
+        }
+    }
+  }
+  *out += '"';
+}
+
+// True when `s` is a number in JSON's grammar, so it can be written verbatim
+// ("45.0" stays "45.0": the hub never reformats an agency's value).
+bool IsJsonNumber(std::string_view s) {
+  size_t i = 0, n = s.size();
+  auto digits = [&] {
+    size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < n && s[i] == '-') ++i;
+  if (i < n && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+
+// Values of one component, numbered in order of first appearance.
+struct ValueIndex {
+  std::string id;
+  std::vector<std::string> values;
+  std::unordered_map<std::string, size_t> index;
+  size_t Of(const std::string& v) {
+    auto [it, inserted] = index.emplace(v, values.size());
+    if (inserted) values.push_back(v);
+    return it->second;
+  }
+};
+
+class JsonWriter final : public BufferedWriter {
+ public:
+  JsonWriter(WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)) {
+    const DataStructure& dsd = *ctx_.dsd;
+    for (const Dimension& d : dsd.dimensions) dims_.push_back({d.id, {}, {}});
+    time_.id = dsd.time_dimension;
+    for (const Attribute& a : dsd.attributes) {
+      (a.level == AttachmentLevel::kObservation ? obs_attrs_ : series_attrs_).push_back({a.id, {}, {}});
+    }
+    out_ += "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\",\"id\":";
+    AppendJsonString(&out_, ctx_.message_id);
+    out_ += ",\"test\":false,\"prepared\":";
+    AppendJsonString(&out_, ctx_.prepared);
+    out_ += ",\"contentLanguages\":[\"en\"],\"sender\":{\"id\":";
+    AppendJsonString(&out_, ctx_.sender);
+    out_ += "}},\"data\":{\"dataSets\":[{\"structure\":0";
+    if (ctx_.action) {
+      out_ += ",\"action\":";
+      AppendJsonString(&out_, ActionName(*ctx_.action));
+    }
+    out_ += ",\"series\":{";
+  }
+
+  void WriteSeries(const Series& s) override {
+    if (series_written_++) out_ += ',';
+    std::string key;
+    for (size_t i = 0; i < dims_.size(); ++i) {
+      if (i) key += ':';
+      key += std::to_string(dims_[i].Of(i < s.key.size() ? s.key[i] : ""));
+    }
+    AppendJsonString(&out_, key);
+    out_ += ":{\"attributes\":";
+    AttributeIndexes(series_attrs_, s.attributes);
+    out_ += ",\"observations\":{";
+    for (size_t i = 0; i < s.observations.size(); ++i) {
+      const Observation& o = s.observations[i];
+      if (i) out_ += ',';
+      AppendJsonString(&out_, std::to_string(time_.Of(o.period)));
+      out_ += ":[";
+      if (o.value.empty() || o.value == "NaN" || o.value == "#N/A") {
+        out_ += "null";
+      } else if (IsJsonNumber(o.value)) {
+        out_ += o.value;
+      } else {
+        AppendJsonString(&out_, o.value);
+      }
+      for (auto& a : obs_attrs_) {
+        const std::string* v = FindField(o.attributes, a.id);
+        out_ += ',';
+        out_ += v ? std::to_string(a.Of(*v)) : "null";
+      }
+      out_ += ']';
+    }
+    out_ += "}}";
+    MaybeFlush();
+  }
+
+  void Finish() override {
+    const ArtefactRef& dsd = ctx_.dsd->ref;
+    out_ += "}}],\"structures\":[{\"structure\":";
+    AppendJsonString(&out_, "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" +
+                                dsd.id + "(" + dsd.version + ")");
+    if (ctx_.dataflow) {
+      out_ += ",\"dataflow\":";
+      AppendJsonString(&out_, "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=" + ctx_.dataflow->agency +
+                                  ":" + ctx_.dataflow->id + "(" + ctx_.dataflow->version + ")");
+    }
+    out_ += ",\"dimensions\":{\"dataSet\":[],\"series\":[";
+    for (size_t i = 0; i < dims_.size(); ++i) {
+      if (i) out_ += ',';
+      Component(dims_[i], static_cast<int>(i), false);
+    }
+    out_ += "],\"observation\":[";
+    Component(time_, static_cast<int>(dims_.size()), true);
+    out_ += "]},\"attributes\":{\"dataSet\":[],\"series\":[";
+    Components(series_attrs_);
+    out_ += "],\"observation\":[";
+    Components(obs_attrs_);
+    out_ += "]},\"measures\":{\"observation\":[{\"id\":";
+    AppendJsonString(&out_, ctx_.dsd->primary_measure);
+    out_ += "}]}}]}}\n";
+    Flush();
+  }
+
+ private:
+  void AttributeIndexes(std::vector<ValueIndex>& attrs, const Fields& fields) {
+    out_ += '[';
+    for (size_t i = 0; i < attrs.size(); ++i) {
+      if (i) out_ += ',';
+      const std::string* v = FindField(fields, attrs[i].id);
+      out_ += v ? std::to_string(attrs[i].Of(*v)) : "null";
+    }
+    out_ += ']';
+  }
+
+  void Component(const ValueIndex& c, int key_position, bool time) {
+    out_ += "{\"id\":";
+    AppendJsonString(&out_, c.id);
+    if (key_position >= 0) out_ += ",\"keyPosition\":" + std::to_string(key_position);
+    if (time) out_ += ",\"roles\":[\"TIME_PERIOD\"]";
+    out_ += ",\"values\":[";
+    for (size_t i = 0; i < c.values.size(); ++i) {
+      if (i) out_ += ',';
+      out_ += time ? "{\"value\":" : "{\"id\":";
+      AppendJsonString(&out_, c.values[i]);
+      out_ += '}';
+    }
+    out_ += "]}";
+  }
+
+  void Components(const std::vector<ValueIndex>& cs) {
+    for (size_t i = 0; i < cs.size(); ++i) {
+      if (i) out_ += ',';
+      Component(cs[i], -1, false);
+    }
+  }
+
+  std::vector<ValueIndex> dims_;
+  ValueIndex time_;
+  std::vector<ValueIndex> series_attrs_;
+  std::vector<ValueIndex> obs_attrs_;
+  size_t series_written_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<DataWriter> NewJsonWriter(WriteContext ctx, Sink sink) {
+  return std::make_unique<JsonWriter>(std::move(ctx), std::move(sink));
+}
+
+}  // namespace sdmx

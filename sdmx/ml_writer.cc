@@ -1,0 +1,152 @@
+// SDMX-ML 2.1 GenericData and StructureSpecificData writers.
+#include "sdmx/buffered_writer.h"
+#include "sdmx/xml.h"
+
+namespace sdmx {
+namespace {
+
+constexpr char kMessageNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message";
+constexpr char kCommonNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
+constexpr char kGenericNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic";
+constexpr char kSsNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific";
+
+class MlWriter final : public BufferedWriter {
+ public:
+  MlWriter(bool generic, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)), generic_(generic) {
+    const ArtefactRef& ref = HeaderRef();
+    structure_id_ = ref.agency + "_" + ref.id + "_" + ref.version;
+    for (char& c : structure_id_) {
+      if (c == '.' || c == '-') c = '_';
+    }
+    const ArtefactRef& dsd = ctx_.dsd->ref;
+    std::string ns = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" + dsd.id +
+                     "(" + dsd.version + "):ObsLevelDim:" + ctx_.dsd->time_dimension;
+    out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out_ += generic_ ? "<message:GenericData" : "<message:StructureSpecificData";
+    out_ += std::string(" xmlns:message=\"") + kMessageNs + "\" xmlns:common=\"" + kCommonNs + "\"";
+    if (generic_) {
+      out_ += std::string(" xmlns:generic=\"") + kGenericNs + "\"";
+    } else {
+      out_ += std::string(" xmlns:ss=\"") + kSsNs +
+              "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"";
+      AppendEscaped(&out_, ns);
+      out_ += "\"";
+    }
+    out_ += ">\n<message:Header>\n<message:ID>";
+    AppendEscaped(&out_, ctx_.message_id);
+    out_ += "</message:ID>\n<message:Test>false</message:Test>\n<message:Prepared>" + ctx_.prepared +
+            "</message:Prepared>\n<message:Sender id=\"";
+    AppendEscaped(&out_, ctx_.sender);
+    out_ += "\"/>\n<message:Structure structureID=\"" + structure_id_ + "\"";
+    if (!generic_) {
+      out_ += " namespace=\"";
+      AppendEscaped(&out_, ns);
+      out_ += "\"";
+    }
+    out_ += " dimensionAtObservation=\"" + ctx_.dsd->time_dimension + "\">";
+    const char* usage = ctx_.dataflow ? "common:StructureUsage" : "common:Structure";
+    out_ += std::string("<") + usage + "><Ref agencyID=\"";
+    AppendEscaped(&out_, ref.agency);
+    out_ += "\" id=\"";
+    AppendEscaped(&out_, ref.id);
+    out_ += "\" version=\"";
+    AppendEscaped(&out_, ref.version);
+    out_ += std::string("\"/></") + usage + "></message:Structure>\n</message:Header>\n";
+    if (generic_) {
+      out_ += "<message:DataSet structureRef=\"" + structure_id_ + "\"";
+      if (ctx_.action) out_ += std::string(" action=\"") + ActionName(*ctx_.action) + "\"";
+    } else {
+      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:structureRef=\"" +
+              structure_id_ + "\"";
+      if (ctx_.action) out_ += std::string(" ss:action=\"") + ActionName(*ctx_.action) + "\"";
+    }
+    out_ += ">\n";
+  }
+
+  void WriteSeries(const Series& s) override {
+    if (generic_) {
+      WriteGeneric(s);
+    } else {
+      WriteStructureSpecific(s);
+    }
+    MaybeFlush();
+  }
+
+  void Finish() override {
+    out_ += generic_ ? "</message:DataSet>\n</message:GenericData>\n"
+                     : "</message:DataSet>\n</message:StructureSpecificData>\n";
+    Flush();
+  }
+
+ private:
+  void Attr(std::string_view name, std::string_view value) {
+    out_ += ' ';
+    out_ += name;
+    out_ += "=\"";
+    AppendEscaped(&out_, value);
+    out_ += '"';
+  }
+
+  void GenericValues(const char* holder, const Fields& fields) {
+    if (fields.empty()) return;
+    out_ += std::string("<generic:") + holder + ">";
+    for (const Field& f : fields) {
+      out_ += "<generic:Value";
+      Attr("id", f.id);
+      Attr("value", f.value);
+      out_ += "/>";
+    }
+    out_ += std::string("</generic:") + holder + ">";
+  }
+
+  void WriteGeneric(const Series& s) {
+    out_ += "<generic:Series><generic:SeriesKey>";
+    for (size_t i = 0; i < s.key.size() && i < ctx_.dsd->dimensions.size(); ++i) {
+      out_ += "<generic:Value";
+      Attr("id", ctx_.dsd->dimensions[i].id);
+      Attr("value", s.key[i]);
+      out_ += "/>";
+    }
+    out_ += "</generic:SeriesKey>";
+    GenericValues("Attributes", s.attributes);
+    out_ += '\n';
+    for (const Observation& o : s.observations) {
+      out_ += "<generic:Obs><generic:ObsDimension";
+      Attr("value", o.period);
+      out_ += "/><generic:ObsValue";
+      Attr("value", o.value);
+      out_ += "/>";
+      GenericValues("Attributes", o.attributes);
+      out_ += "</generic:Obs>\n";
+    }
+    out_ += "</generic:Series>\n";
+  }
+
+  void WriteStructureSpecific(const Series& s) {
+    out_ += "<Series";
+    for (size_t i = 0; i < s.key.size() && i < ctx_.dsd->dimensions.size(); ++i) {
+      Attr(ctx_.dsd->dimensions[i].id, s.key[i]);
+    }
+    for (const Field& f : s.attributes) Attr(f.id, f.value);
+    out_ += ">\n";
+    for (const Observation& o : s.observations) {
+      out_ += "<Obs";
+      Attr(ctx_.dsd->time_dimension, o.period);
+      Attr(ctx_.dsd->primary_measure, o.value);
+      for (const Field& f : o.attributes) Attr(f.id, f.value);
+      out_ += "/>\n";
+    }
+    out_ += "</Series>\n";
+  }
+
+  bool generic_;
+  std::string structure_id_;
+};
+
+}  // namespace
+
+std::unique_ptr<DataWriter> NewMlWriter(bool generic, WriteContext ctx, Sink sink) {
+  return std::make_unique<MlWriter>(generic, std::move(ctx), std::move(sink));
+}
+
+}  // namespace sdmx

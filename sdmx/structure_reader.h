@@ -1,0 +1,33 @@
+// Reads SDMX-ML structure messages (2.1; the 3.0 element names where they
+// coincide) into a StructureSet: codelists, data structures and dataflows.
+// References between them resolve through StructureSet, also across files.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "hub/base/status.h"
+#include "sdmx/diagnostic.h"
+#include "sdmx/model.h"
+#include "sdmx/xml.h"
+
+namespace sdmx {
+
+struct StructureReaderOptions {
+  XmlLimits xml;
+};
+
+// Parses one structure message from `buffer` (named `file` in diagnostics)
+// and adds its artefacts to `out`. On error nothing is added.
+hub::Status ReadStructureMessage(std::string_view buffer, const std::string& file,
+                                 const StructureReaderOptions& options, StructureSet* out,
+                                 Diagnostics* diags);
+
+// Reads a file, or every *.xml file directly in a directory, into `out`.
+hub::Status LoadStructures(const std::string& path, const StructureReaderOptions& options,
+                           StructureSet* out, Diagnostics* diags);
+
+// Checks that every DSD's codelists and every dataflow's DSD are present.
+hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags);
+
+}  // namespace sdmx

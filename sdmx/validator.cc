@@ -1,0 +1,115 @@
+#include "sdmx/validator.h"
+
+#include <charconv>
+
+#include "sdmx/time_period.h"
+
+namespace sdmx {
+
+Validator::Validator(const DataStructure& dsd, const StructureSet& structures, std::string file,
+                     ValidatorOptions options)
+    : dsd_(dsd), structures_(structures), file_(std::move(file)), options_(options),
+      freq_index_(dsd.DimensionIndex("FREQ")) {}
+
+void Validator::Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg) {
+  ok_ = false;
+  diags->Add({file_, line, element, rule, std::move(msg)});
+}
+
+void Validator::CheckCode(const Component& c, const std::string& value, int line, const char* element,
+                          Diagnostics* diags) {
+  if (!c.codelist || value.empty()) return;
+  const Codelist* cl = structures_.FindCodelist(*c.codelist);
+  if (!cl) {
+    Report(diags, line, element, "code-in-codelist",
+           c.id + ": codelist " + c.codelist->ToString() + " is not known to the hub");
+  } else if (!cl->Find(value)) {
+    Report(diags, line, element, "code-in-codelist",
+           c.id + "='" + value + "' is not a code of " + cl->ref.ToString());
+  }
+}
+
+namespace {
+
+bool IsObsValue(const std::string& v) {
+  if (v.empty() || v == "NaN" || v == "#N/A") return true;
+  double d;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data() + (v[0] == '+' ? 1 : 0), end, d);
+  return ec == std::errc() && p == end;
+}
+
+}  // namespace
+
+bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
+  ok_ = true;
+  const bool deleting = action == Action::kDelete;
+  for (size_t i = 0; i < dsd_.dimensions.size(); ++i) {
+    const Dimension& d = dsd_.dimensions[i];
+    if (i >= s.key.size() || s.key[i].empty()) {
+      // A Delete may leave dimensions out to delete a whole slice; everything else needs a full key.
+      if (!deleting) {
+        Report(diags, s.line, "Series", "key-length",
+               "dimension " + d.id + " (position " + std::to_string(i + 1) + " of " +
+                   std::to_string(dsd_.dimensions.size()) + ") has no value");
+      }
+      continue;
+    }
+    CheckCode(d, s.key[i], s.line, "Series", diags);
+  }
+  for (const Field& f : s.attributes) {
+    const Attribute* a = dsd_.FindAttribute(f.id);
+    if (!a || a->level == AttachmentLevel::kObservation) {
+      Report(diags, s.line, "Series", "known-component",
+             f.id + " is not a series-level component of " + dsd_.ref.ToString());
+      continue;
+    }
+    CheckCode(*a, f.value, s.line, "Series", diags);
+  }
+  const bool has_obs = !s.observations.empty();
+  if (options_.check_mandatory_attributes && !deleting && has_obs) {
+    for (const Attribute& a : dsd_.attributes) {
+      if (a.mandatory && a.level == AttachmentLevel::kSeries && !FindField(s.attributes, a.id)) {
+        Report(diags, s.line, "Series", "mandatory-attribute", "mandatory attribute " + a.id + " is missing");
+      }
+    }
+  }
+  const std::string freq = freq_index_ >= 0 && static_cast<size_t>(freq_index_) < s.key.size()
+                               ? s.key[freq_index_] : "";
+  const std::string key = s.KeyString();
+  for (const Observation& o : s.observations) {
+    std::string why;
+    if (o.period.empty()) {
+      Report(diags, o.line, "Obs", "time-period", dsd_.time_dimension + " is missing");
+    } else if (!PeriodFitsFrequency(o.period, freq, &why)) {
+      Report(diags, o.line, "Obs", "time-period", dsd_.time_dimension + "='" + o.period + "': " + why);
+    }
+    if (!IsObsValue(o.value)) {
+      Report(diags, o.line, "Obs", "obs-value",
+             dsd_.primary_measure + "='" + o.value + "' is not a number (use NaN for a missing value)");
+    }
+    for (const Field& f : o.attributes) {
+      const Attribute* a = dsd_.FindAttribute(f.id);
+      if (!a || a->level != AttachmentLevel::kObservation) {
+        Report(diags, o.line, "Obs", "known-component",
+               f.id + " is not an observation-level component of " + dsd_.ref.ToString());
+        continue;
+      }
+      CheckCode(*a, f.value, o.line, "Obs", diags);
+    }
+    if (options_.check_mandatory_attributes && !deleting) {
+      for (const Attribute& a : dsd_.attributes) {
+        if (a.mandatory && a.level == AttachmentLevel::kObservation && !FindField(o.attributes, a.id)) {
+          Report(diags, o.line, "Obs", "mandatory-attribute", "mandatory attribute " + a.id + " is missing");
+        }
+      }
+    }
+    if (!seen_.insert(key + '\0' + o.period).second) {
+      Report(diags, o.line, "Obs", "duplicate-observation",
+             "observation " + key + " @ " + o.period + " appears more than once in this message");
+    }
+  }
+  return ok_;
+}
+
+}  // namespace sdmx

@@ -1,0 +1,51 @@
+// Validator: checks series against their DSD (and, through it, codelists).
+//
+// Rules (the `rule` of each Diagnostic):
+//   key-length        every dimension has a value
+//   code-in-codelist  dimension and coded attribute values are codes of their codelist
+//   known-component   every attribute is declared by the DSD at that level
+//   time-period       TIME_PERIOD is a valid period for the series' FREQ
+//   obs-value         OBS_VALUE is numeric, empty, NaN or #N/A (intentionally missing)
+//   mandatory-attribute  mandatory series/observation attributes are present
+//   duplicate-observation  one series key + period appears once per message
+// The validator keeps going after a problem so one run reports them all
+// (up to the Diagnostics cap). Thread-compatible; one per message.
+#pragma once
+
+#include <string>
+#include <unordered_set>
+
+#include "sdmx/diagnostic.h"
+#include "sdmx/model.h"
+
+namespace sdmx {
+
+struct ValidatorOptions {
+  // Check mandatory attributes. Series-key-only messages (no observations)
+  // legitimately omit them; default true.
+  bool check_mandatory_attributes = true;
+};
+
+class Validator {
+ public:
+  Validator(const DataStructure& dsd, const StructureSet& structures, std::string file,
+            ValidatorOptions options = {});
+
+  // Adds one diagnostic per problem of `series` to `diags`; returns true when none.
+  bool Validate(const Series& series, Action action, Diagnostics* diags);
+
+ private:
+  void Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg);
+  void CheckCode(const Component& c, const std::string& value, int line, const char* element,
+                 Diagnostics* diags);
+
+  const DataStructure& dsd_;
+  const StructureSet& structures_;
+  std::string file_;
+  ValidatorOptions options_;
+  int freq_index_;
+  bool ok_ = true;
+  std::unordered_set<std::string> seen_;  // series key + '\0' + period
+};
+
+}  // namespace sdmx

@@ -1,0 +1,130 @@
+#include "sdmx/xml.h"
+
+#include <algorithm>
+
+namespace sdmx {
+
+LineIndex::LineIndex(std::string_view buffer) {
+  for (size_t i = 0; i < buffer.size(); ++i) {
+    if (buffer[i] == '\n') newlines_.push_back(i);
+  }
+}
+
+int LineIndex::LineOf(std::ptrdiff_t offset) const {
+  if (offset < 0) return 0;
+  auto it = std::lower_bound(newlines_.begin(), newlines_.end(), static_cast<size_t>(offset));
+  return static_cast<int>(it - newlines_.begin()) + 1;
+}
+
+namespace {
+
+// Walks the tree without recursion (a 10,000-deep document must not blow the
+// stack) and reports the first element nested deeper than `max_depth`.
+pugi::xml_node FindTooDeep(const pugi::xml_document& doc, size_t max_depth) {
+  pugi::xml_node node = doc.first_child();
+  size_t depth = 1;
+  while (node) {
+    if (node.type() == pugi::node_element && depth > max_depth) return node;
+    if (node.first_child()) {
+      node = node.first_child();
+      ++depth;
+      continue;
+    }
+    while (node && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+      if (node == doc) return {};
+    }
+    if (node) node = node.next_sibling();
+  }
+  return {};
+}
+
+}  // namespace
+
+hub::Status ParseXml(std::string_view buffer, const std::string& file, const XmlLimits& limits,
+                     const LineIndex& lines, pugi::xml_document* doc, Diagnostics* diags) {
+  auto fail = [&](int line, std::string element, std::string rule, std::string msg) {
+    Diagnostic d{file, line, std::move(element), std::move(rule), std::move(msg)};
+    std::string text = d.ToString();
+    diags->Add(std::move(d));
+    return hub::Status::InvalidArgument(text);
+  };
+  // parse_doctype keeps the DOCTYPE node so that we can refuse it; pugixml
+  // never expands custom entities, but a DTD has no place in SDMX-ML.
+  pugi::xml_parse_result r = doc->load_buffer(buffer.data(), buffer.size(),
+                                              pugi::parse_default | pugi::parse_doctype);
+  if (!r) {
+    return fail(lines.LineOf(r.offset), "document", "well-formed-xml", r.description());
+  }
+  for (pugi::xml_node n = doc->first_child(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_doctype) {
+      return fail(lines.LineOf(n), "DOCTYPE", "no-dtd",
+                  "DTD and entity declarations are not accepted in SDMX-ML");
+    }
+  }
+  if (!doc->document_element()) {
+    return fail(1, "document", "well-formed-xml", "no root element");
+  }
+  if (pugi::xml_node deep = FindTooDeep(*doc, limits.max_depth)) {
+    return fail(lines.LineOf(deep), std::string(LocalName(deep)), "max-depth",
+                "element nesting deeper than " + std::to_string(limits.max_depth));
+  }
+  return hub::Status::Ok();
+}
+
+std::string_view LocalName(const pugi::xml_node& node) {
+  std::string_view n = node.name();
+  size_t colon = n.find(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+std::string_view LocalName(const pugi::xml_attribute& attr) {
+  std::string_view n = attr.name();
+  size_t colon = n.find(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+std::string NamespaceOf(const pugi::xml_node& node) {
+  std::string_view n = node.name();
+  size_t colon = n.find(':');
+  std::string attr = colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(n.substr(0, colon));
+  for (pugi::xml_node p = node; p; p = p.parent()) {
+    if (pugi::xml_attribute a = p.attribute(attr.c_str())) return a.value();
+  }
+  return "";
+}
+
+pugi::xml_node ChildByLocalName(const pugi::xml_node& node, std::string_view name) {
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element && LocalName(c) == name) return c;
+  }
+  return {};
+}
+
+std::string ChildText(const pugi::xml_node& node, std::string_view name) {
+  pugi::xml_node c = ChildByLocalName(node, name);
+  return c ? c.text().get() : "";
+}
+
+std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view name) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    if (LocalName(a) == name) return a.value();
+  }
+  return {};
+}
+
+void AppendEscaped(std::string* out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': *out += "&amp;"; break;
+      case '<': *out += "&lt;"; break;
+      case '>': *out += "&gt;"; break;
+      case '"': *out += "&quot;"; break;
+      case '\'': *out += "&apos;"; break;
+      default: *out += c;
+    }
+  }
+}
+
+}  // namespace sdmx

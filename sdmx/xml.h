@@ -1,0 +1,58 @@
+// pugixml helpers shared by the SDMX-ML readers and writers.
+//
+// pugixml is not namespace-aware: SDMX-ML files use arbitrary prefixes or a
+// default namespace, so readers match elements by local name and resolve
+// prefixes to namespace URIs themselves (NamespaceOf).
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/base/status.h"
+#include "sdmx/diagnostic.h"
+
+namespace sdmx {
+
+struct XmlLimits {
+  // Deepest element nesting accepted. SDMX-ML needs < 15; default 64.
+  size_t max_depth = 64;
+};
+
+// Maps byte offsets of a buffer to 1-based line numbers.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view buffer);
+  int LineOf(std::ptrdiff_t offset) const;
+  int LineOf(const pugi::xml_node& node) const { return LineOf(node.offset_debug()); }
+
+ private:
+  std::vector<size_t> newlines_;
+};
+
+// Parses `buffer` into `doc`, refusing DTDs (entity expansion and external
+// entity tricks) and nesting deeper than `limits.max_depth`. Problems are
+// added to `diags` (located in `file`) and returned as InvalidArgument.
+hub::Status ParseXml(std::string_view buffer, const std::string& file, const XmlLimits& limits,
+                     const LineIndex& lines, pugi::xml_document* doc, Diagnostics* diags);
+
+// "mes:Header" -> "Header".
+std::string_view LocalName(const pugi::xml_node& node);
+std::string_view LocalName(const pugi::xml_attribute& attr);
+// Namespace URI of the node's prefix (or default namespace), searched upwards.
+std::string NamespaceOf(const pugi::xml_node& node);
+
+// First child element with local name `name`, or an empty node.
+pugi::xml_node ChildByLocalName(const pugi::xml_node& node, std::string_view name);
+// Text of the first child with local name `name` ("" when absent).
+std::string ChildText(const pugi::xml_node& node, std::string_view name);
+// Value of the attribute with local name `name` ("" when absent), whatever its prefix.
+std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view name);
+
+// Appends `s` XML-escaped (for text and attribute values alike).
+void AppendEscaped(std::string* out, std::string_view s);
+
+}  // namespace sdmx
