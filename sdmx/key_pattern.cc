@@ -1,0 +1,78 @@
+#include "sdmx/key_pattern.h"
+
+#include <algorithm>
+
+namespace sdmx {
+
+std::vector<std::string> SplitKey(std::string_view key) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = key.find('.', start);
+    out.emplace_back(key.substr(start, dot == std::string_view::npos ? key.npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+std::string JoinKey(const std::vector<std::string>& key) {
+  std::string out;
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (i) out += '.';
+    out += key[i];
+  }
+  return out;
+}
+
+hub::Result<KeyPattern> KeyPattern::ParseV1(std::string_view key, size_t dimensions) {
+  if (key.empty() || key == "all" || key == "ALL") return KeyPattern();
+  std::vector<std::string> parts = SplitKey(key);
+  if (parts.size() != dimensions) {
+    return hub::Status::InvalidArgument("key '" + std::string(key) + "' has " + std::to_string(parts.size()) +
+                                        " dimensions, the data structure has " + std::to_string(dimensions));
+  }
+  std::vector<std::vector<std::string>> codes(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty() || parts[i] == "*") continue;
+    size_t start = 0;
+    for (;;) {
+      size_t plus = parts[i].find('+', start);
+      std::string code = parts[i].substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+      if (code.empty()) return hub::Status::InvalidArgument("empty code in key '" + std::string(key) + "'");
+      codes[i].push_back(std::move(code));
+      if (plus == std::string::npos) break;
+      start = plus + 1;
+    }
+  }
+  return KeyPattern(std::move(codes));
+}
+
+KeyPattern KeyPattern::FromKey(const std::vector<std::string>& key) {
+  std::vector<std::vector<std::string>> codes(key.size());
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (!key[i].empty()) codes[i].push_back(key[i]);
+  }
+  return KeyPattern(std::move(codes));
+}
+
+bool KeyPattern::MatchesAll() const {
+  return std::all_of(codes_.begin(), codes_.end(), [](const auto& c) { return c.empty(); });
+}
+
+bool KeyPattern::Matches(std::string_view series_key) const {
+  if (codes_.empty()) return true;
+  size_t start = 0;
+  for (size_t i = 0; i < codes_.size(); ++i) {
+    size_t dot = series_key.find('.', start);
+    if (dot == std::string_view::npos && i + 1 < codes_.size()) return false;
+    std::string_view part = series_key.substr(start, dot == std::string_view::npos ? series_key.npos : dot - start);
+    if (!codes_[i].empty() && std::find(codes_[i].begin(), codes_[i].end(), part) == codes_[i].end()) {
+      return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+}  // namespace sdmx

@@ -1,0 +1,37 @@
+// Series key patterns of SDMX REST queries: one set of allowed codes per
+// dimension, empty = any. v1 grammar: "A.G.SI_POV_DAY1+SH_STA_MORT..404"
+// ('.' separates dimensions, '+' = OR, empty = wildcard, "all" = all).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hub/base/status.h"
+
+namespace sdmx {
+
+class KeyPattern {
+ public:
+  // Matches every key.
+  KeyPattern() = default;
+  // `codes[i]` empty = any value for dimension i.
+  explicit KeyPattern(std::vector<std::vector<std::string>> codes) : codes_(std::move(codes)) {}
+
+  // Parses an SDMX REST 1.x key for a DSD with `dimensions` dimensions.
+  static hub::Result<KeyPattern> ParseV1(std::string_view key, size_t dimensions);
+  // A pattern from a series key with "" meaning any (a Delete with a partial key).
+  static KeyPattern FromKey(const std::vector<std::string>& key);
+
+  // `series_key` is dimension values joined by '.'.
+  bool Matches(std::string_view series_key) const;
+  bool MatchesAll() const;
+
+ private:
+  std::vector<std::vector<std::string>> codes_;
+};
+
+std::vector<std::string> SplitKey(std::string_view series_key);
+std::string JoinKey(const std::vector<std::string>& key);
+
+}  // namespace sdmx

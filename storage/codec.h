@@ -1,0 +1,29 @@
+// Conversions between the SDMX model (sdmx/) and the protobuf events and
+// state records (events.proto, state.proto).
+#pragma once
+
+#include <string>
+
+#include "sdmx/model.h"
+#include "storage/events.pb.h"
+
+namespace hub::storage {
+
+namespace ev = sdmxhub::events::v1;
+
+ev::ArtefactRef ToProto(const sdmx::ArtefactRef& ref);
+sdmx::ArtefactRef FromProto(const ev::ArtefactRef& ref);
+ev::Action ToProto(sdmx::Action a);
+sdmx::Action FromProto(ev::Action a);
+void ToProto(const sdmx::Fields& in, google::protobuf::RepeatedPtrField<ev::Field>* out);
+sdmx::Fields FromProto(const google::protobuf::RepeatedPtrField<ev::Field>& in);
+
+// The record key of a data event: flow and series key, so that one series
+// always goes to one partition and keeps its order.
+std::string DataRecordKey(const std::string& flow, const std::string& series_key);
+
+// Envelope serialisation with the current schema version.
+inline constexpr uint32_t kSchemaVersion = 1;
+std::string Serialize(ev::Envelope* envelope);
+
+}  // namespace hub::storage

@@ -1,0 +1,61 @@
+// EmbeddedEventLog: the EventLog on local disk (RocksDB), for one machine.
+//
+// Layout: one RocksDB instance; record key = topic '\0' be32(partition)
+// be64(offset), value = varint(key size) key value. Topic partition counts
+// are fixed at first open and stored under "\x01topic/<name>". A Flush is
+// one synced WriteBatch: records become durable and readable together.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "storage/event_log.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace hub::storage {
+
+struct EmbeddedEventLogOptions {
+  std::string path;                // directory of the log (created if missing); required
+  LogTopics topics;
+  int32_t data_partitions = 4;     // partitions of topics.data at creation; default 4
+  bool sync = true;                // fsync the WAL on every Flush; default true
+};
+
+class EmbeddedEventLog final : public EventLog {
+ public:
+  static Result<std::unique_ptr<EmbeddedEventLog>> Open(const EmbeddedEventLogOptions& options);
+  ~EmbeddedEventLog() override;
+
+  Result<int32_t> PartitionCount(const std::string& topic) override;
+  Result<std::unique_ptr<LogWriter>> NewWriter() override;
+  Result<std::unique_ptr<LogReader>> NewReader(
+      const std::vector<std::pair<TopicPartition, int64_t>>& start) override;
+  std::string Describe() const override { return "embedded:" + options_.path; }
+
+ private:
+  friend class EmbeddedLogWriter;
+  friend class EmbeddedLogReader;
+  explicit EmbeddedEventLog(EmbeddedEventLogOptions options) : options_(std::move(options)) {}
+  Status Init();
+  struct Pending {
+    TopicPartition tp;
+    std::string key;
+    std::string value;
+  };
+  Status Commit(const std::vector<Pending>& records);
+
+  EmbeddedEventLogOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::mutex mu_;
+  std::condition_variable appended_;
+  std::map<std::string, int32_t> partitions_;  // topic -> count
+  std::map<TopicPartition, int64_t> end_;      // next offset per partition (guarded by mu_)
+  bool closing_ = false;
+};
+
+}  // namespace hub::storage

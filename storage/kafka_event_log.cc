@@ -1,0 +1,316 @@
+#include "storage/kafka_event_log.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace hub::storage {
+namespace {
+
+Status FromKafka(rd_kafka_resp_err_t err, const std::string& context) {
+  if (!err) return Status::Ok();
+  std::string msg = context + ": " + rd_kafka_err2str(err);
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+    case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+      return Status::Unavailable(msg);
+    case RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET:
+    case RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE:
+      return Status::Corruption(msg + " (an offset the hub needs is gone from the log)");
+    default:
+      return Status::IoError(msg);
+  }
+}
+
+Status SetConf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+  char err[512];
+  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+    return Status::InvalidArgument("librdkafka " + key + "=" + value + ": " + err);
+  }
+  return Status::Ok();
+}
+
+// Outstanding deliveries of one writer. Shared with librdkafka through the
+// per-message opaque, so a writer that gave up (timeout) can go away safely.
+struct Tracker {
+  std::mutex mu;
+  std::condition_variable cv;
+  int64_t outstanding = 0;
+  rd_kafka_resp_err_t first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* holder = static_cast<std::shared_ptr<Tracker>*>(m->_private);
+  if (!holder) return;
+  {
+    std::lock_guard lock((*holder)->mu);
+    if (m->err && !(*holder)->first_error) (*holder)->first_error = m->err;
+    --(*holder)->outstanding;
+  }
+  (*holder)->cv.notify_all();
+  delete holder;
+}
+
+class KafkaLogWriter final : public LogWriter {
+ public:
+  KafkaLogWriter(rd_kafka_t* producer, const std::map<std::string, int32_t>* partitions)
+      : producer_(producer), partitions_(partitions), tracker_(std::make_shared<Tracker>()) {}
+
+  Status Append(const std::string& topic, int32_t partition, std::string_view key,
+                std::string_view value) override {
+    auto it = partitions_->find(topic);
+    if (it == partitions_->end() || partition < 0 || partition >= it->second) {
+      return Status::InvalidArgument("no partition " + topic + "/" + std::to_string(partition));
+    }
+    auto* holder = new std::shared_ptr<Tracker>(tracker_);
+    {
+      std::lock_guard lock(tracker_->mu);
+      ++tracker_->outstanding;
+    }
+    for (;;) {
+      rd_kafka_resp_err_t err = rd_kafka_producev(
+          producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+          RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(holder), RD_KAFKA_V_END);
+      if (!err) return Status::Ok();
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        // Back-pressure: wait for deliveries to drain the local queue.
+        rd_kafka_poll(producer_, 50);
+        continue;
+      }
+      delete holder;
+      std::lock_guard lock(tracker_->mu);
+      --tracker_->outstanding;
+      return FromKafka(err, "produce to " + topic);
+    }
+  }
+
+  Status Flush(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(tracker_->mu);
+    if (!tracker_->cv.wait_for(lock, timeout, [&] { return tracker_->outstanding == 0; })) {
+      return Status::DeadlineExceeded("kafka delivery of " + std::to_string(tracker_->outstanding) +
+                                      " records not confirmed in time");
+    }
+    rd_kafka_resp_err_t err = tracker_->first_error;
+    tracker_->first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    return FromKafka(err, "kafka delivery");
+  }
+
+ private:
+  rd_kafka_t* producer_;
+  const std::map<std::string, int32_t>* partitions_;
+  std::shared_ptr<Tracker> tracker_;
+};
+
+class KafkaLogReader final : public LogReader {
+ public:
+  explicit KafkaLogReader(rd_kafka_t* consumer) : consumer_(consumer) {}
+  ~KafkaLogReader() override {
+    rd_kafka_consumer_close(consumer_);
+    rd_kafka_destroy(consumer_);
+  }
+
+  Status Poll(std::chrono::milliseconds timeout, size_t max, std::vector<LogRecord>* out) override {
+    size_t got = 0;
+    int wait_ms = static_cast<int>(timeout.count());
+    while (got < max) {
+      rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, wait_ms);
+      if (!m) break;
+      wait_ms = 0;  // drain what is already here, then return
+      if (m->err) {
+        rd_kafka_resp_err_t err = m->err;
+        std::string where = m->rkt ? std::string(rd_kafka_topic_name(m->rkt)) + "/" + std::to_string(m->partition)
+                                   : std::string("consumer");
+        rd_kafka_message_destroy(m);
+        if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+        return FromKafka(err, "kafka read " + where);
+      }
+      LogRecord r;
+      r.tp = {rd_kafka_topic_name(m->rkt), m->partition};
+      r.offset = m->offset;
+      if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
+      rd_kafka_message_destroy(m);
+      out->push_back(std::move(r));
+      ++got;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  rd_kafka_t* consumer_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& options) {
+  if (options.bootstrap.empty()) return Status::InvalidArgument("KafkaEventLogOptions.bootstrap is empty");
+  if (options.data_partitions < 1) return Status::InvalidArgument("KafkaEventLogOptions.data_partitions must be >= 1");
+  std::unique_ptr<KafkaEventLog> log(new KafkaEventLog(options));
+  HUB_RETURN_IF_ERROR(log->Init());
+  return log;
+}
+
+Status KafkaEventLog::Init() {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const std::map<std::string, std::string> settings = {
+      {"bootstrap.servers", options_.bootstrap},
+      {"client.id", options_.client_id},
+      {"enable.idempotence", "true"},
+      {"acks", "all"},
+      {"linger.ms", "5"},
+      {"message.timeout.ms", std::to_string(options_.timeout.count())},
+  };
+  for (const auto& [k, v] : settings) {
+    if (Status s = SetConf(conf, k, v); !s.ok()) {
+      rd_kafka_conf_destroy(conf);
+      return s;
+    }
+  }
+  for (const auto& [k, v] : options_.extra) {
+    if (Status s = SetConf(conf, k, v); !s.ok()) {
+      rd_kafka_conf_destroy(conf);
+      return s;
+    }
+  }
+  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  char err[512];
+  producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!producer_) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("kafka producer: ") + err);
+  }
+  poller_ = std::thread([this] {
+    while (!stop_.load()) rd_kafka_poll(producer_, 100);
+  });
+  return EnsureTopics();
+}
+
+Status KafkaEventLog::EnsureTopics() {
+  const int timeout_ms = static_cast<int>(options_.timeout.count());
+  std::vector<std::string> missing;
+  for (const std::string& topic : options_.topics.All()) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_, topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 0, rkt, &md, timeout_ms);
+    rd_kafka_topic_destroy(rkt);
+    if (err) return FromKafka(err, "kafka metadata for " + topic + " at " + options_.bootstrap);
+    int32_t count = 0;
+    if (md->topic_cnt == 1 && !md->topics[0].err) count = md->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+    if (count > 0) {
+      partitions_[topic] = count;
+    } else {
+      missing.push_back(topic);
+    }
+  }
+  if (missing.empty()) return Status::Ok();
+
+  std::vector<rd_kafka_NewTopic_t*> new_topics;
+  char err[512];
+  for (const std::string& t : missing) {
+    int parts = t == options_.topics.data ? options_.data_partitions : 1;
+    new_topics.push_back(rd_kafka_NewTopic_new(t.c_str(), parts, options_.replication_factor, err, sizeof err));
+  }
+  rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);
+  rd_kafka_CreateTopics(producer_, new_topics.data(), new_topics.size(), nullptr, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, timeout_ms);
+  Status result = Status::Ok();
+  if (!ev) {
+    result = Status::Unavailable("kafka: creating topics timed out");
+  } else if (rd_kafka_event_error(ev)) {
+    result = FromKafka(rd_kafka_event_error(ev), "kafka CreateTopics");
+  } else {
+    const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev);
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(res, &n);
+    for (size_t i = 0; i < n && result.ok(); ++i) {
+      rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+      if (e && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        result = FromKafka(e, std::string("kafka create topic ") + rd_kafka_topic_result_name(results[i]));
+      }
+    }
+  }
+  if (ev) rd_kafka_event_destroy(ev);
+  rd_kafka_queue_destroy(q);
+  for (auto* t : new_topics) rd_kafka_NewTopic_destroy(t);
+  if (!result.ok()) return result;
+  for (const std::string& t : missing) {
+    partitions_[t] = t == options_.topics.data ? options_.data_partitions : 1;
+  }
+  return Status::Ok();
+}
+
+KafkaEventLog::~KafkaEventLog() {
+  if (producer_) {
+    rd_kafka_flush(producer_, static_cast<int>(options_.timeout.count()));
+    stop_ = true;
+    if (poller_.joinable()) poller_.join();
+    rd_kafka_destroy(producer_);
+  }
+}
+
+Result<int32_t> KafkaEventLog::PartitionCount(const std::string& topic) {
+  auto it = partitions_.find(topic);
+  if (it == partitions_.end()) return Status::NotFound("no topic " + topic);
+  return it->second;
+}
+
+Result<std::unique_ptr<LogWriter>> KafkaEventLog::NewWriter() {
+  return std::unique_ptr<LogWriter>(new KafkaLogWriter(producer_, &partitions_));
+}
+
+Result<std::unique_ptr<LogReader>> KafkaEventLog::NewReader(
+    const std::vector<std::pair<TopicPartition, int64_t>>& start) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const std::map<std::string, std::string> settings = {
+      {"bootstrap.servers", options_.bootstrap},
+      {"client.id", options_.client_id + "-reader"},
+      // Required by librdkafka for a consumer; assign() never joins the group.
+      {"group.id", options_.client_id + "-materialiser"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "error"},
+      {"enable.partition.eof", "false"},
+      {"fetch.wait.max.ms", "50"},
+  };
+  for (const auto& [k, v] : settings) {
+    if (Status s = SetConf(conf, k, v); !s.ok()) {
+      rd_kafka_conf_destroy(conf);
+      return s;
+    }
+  }
+  for (const auto& [k, v] : options_.extra) {
+    if (Status s = SetConf(conf, k, v); !s.ok()) {
+      rd_kafka_conf_destroy(conf);
+      return s;
+    }
+  }
+  char err[512];
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (!consumer) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("kafka consumer: ") + err);
+  }
+  rd_kafka_poll_set_consumer(consumer);
+  auto reader = std::make_unique<KafkaLogReader>(consumer);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(start.size()));
+  for (const auto& [tp, off] : start) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = off;
+  }
+  rd_kafka_resp_err_t e = rd_kafka_assign(consumer, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  HUB_RETURN_IF_ERROR(FromKafka(e, "kafka assign"));
+  return std::unique_ptr<LogReader>(std::move(reader));
+}
+
+}  // namespace hub::storage

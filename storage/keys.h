@@ -1,0 +1,57 @@
+// Every key encoding of the hub's RocksDB databases, in one place.
+//
+// State column families (state.h):
+//   obs         flow '\0' series_key '\0' period '\0' be64(~seq) -> ObsRevision
+//   series      flow '\0' series_key '\0' be64(~seq)              -> SeriesRevision
+//   commits     be64(seq)                                          -> CommitRecord
+//   ledger      submission_id                                      -> LedgerRecord
+//   structures  be64(seq)                                          -> StructureEvent
+//   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64
+//
+// flow = "AGENCY:ID(VERSION)"; series_key = dimension values joined by '.'
+// (SDMX ids cannot contain '.' or '\0'). Revisions are versioned by a key
+// suffix holding the inverted commit sequence, so the newest revision sorts
+// first and "latest as of watermark W" is one Seek to ~W. We chose the suffix
+// over RocksDB user-defined timestamps: same semantics, and plain iterators,
+// checkpoints and the digest see every revision without timestamp options.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hub::storage {
+
+void PutFixed32BE(std::string* out, uint32_t v);
+void PutFixed64BE(std::string* out, uint64_t v);
+uint32_t DecodeFixed32BE(const char* p);
+uint64_t DecodeFixed64BE(const char* p);
+void PutVarint64(std::string* out, uint64_t v);
+bool GetVarint64(std::string_view* in, uint64_t* v);
+
+std::string ObsKey(std::string_view flow, std::string_view series_key, std::string_view period, uint64_t seq);
+// Prefix of every observation revision of one series.
+std::string ObsSeriesPrefix(std::string_view flow, std::string_view series_key);
+// Prefix of every observation revision of one dataflow.
+std::string FlowPrefix(std::string_view flow);
+
+struct ObsKeyParts {
+  std::string_view flow;
+  std::string_view series_key;
+  std::string_view period;
+  uint64_t seq = 0;
+};
+bool ParseObsKey(std::string_view key, ObsKeyParts* out);
+
+std::string SeriesKey(std::string_view flow, std::string_view series_key, uint64_t seq);
+std::string SeriesPrefix(std::string_view flow, std::string_view series_key);
+// seq of a SeriesKey, or 0 when malformed.
+uint64_t SeriesKeySeq(std::string_view key);
+
+std::string SeqKey(uint64_t seq);
+uint64_t ParseSeqKey(std::string_view key);
+
+std::string OffsetKey(const std::string& topic, int32_t partition);
+inline constexpr char kWatermarkKey[] = "watermark";
+
+}  // namespace hub::storage

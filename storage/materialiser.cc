@@ -1,0 +1,367 @@
+#include "storage/materialiser.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <tuple>
+
+#include "storage/codec.h"
+#include "storage/keys.h"
+
+namespace hub::storage {
+namespace {
+
+namespace st = sdmxhub::state::v1;
+
+bool SameFields(const google::protobuf::RepeatedPtrField<ev::Field>& a,
+                const google::protobuf::RepeatedPtrField<ev::Field>& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    if (a[i].id() != b[i].id() || a[i].value() != b[i].value()) return false;
+  }
+  return true;
+}
+
+bool SameObs(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& next) {
+  if (!prev) return next.deleted();  // deleting what never existed changes nothing
+  if (prev->deleted() || next.deleted()) return prev->deleted() == next.deleted();
+  return prev->value() == next.value() && SameFields(prev->attributes(), next.attributes());
+}
+
+bool SameSeries(const std::optional<st::SeriesRevision>& prev, const st::SeriesRevision& next) {
+  if (!prev) return next.deleted();
+  if (prev->deleted() || next.deleted()) return prev->deleted() == next.deleted();
+  return SameFields(prev->attributes(), next.attributes());
+}
+
+// Merge: given components replace, the others are kept.
+void MergeFields(const google::protobuf::RepeatedPtrField<ev::Field>& base,
+                 google::protobuf::RepeatedPtrField<ev::Field>* update) {
+  for (const ev::Field& f : base) {
+    bool given = false;
+    for (const ev::Field& u : *update) given |= u.id() == f.id();
+    if (!given) *update->Add() = f;
+  }
+}
+
+using ObsId = std::tuple<std::string, std::string, std::string>;  // flow, series key, period
+using SeriesId = std::pair<std::string, std::string>;            // flow, series key
+
+}  // namespace
+
+Materialiser::Materialiser(EventLog* log, VersionedState* state, StructureRegistry* registry,
+                           MaterialiserOptions options)
+    : log_(log), state_(state), registry_(registry), options_(std::move(options)) {}
+
+Materialiser::~Materialiser() { Stop(); }
+
+Status Materialiser::Start() {
+  HUB_ASSIGN_OR_RETURN(std::vector<std::string> structures, state_->StructureMessages());
+  for (size_t i = 0; i < structures.size(); ++i) {
+    ev::StructureEvent se;
+    if (!se.ParseFromString(structures[i])) return Status::Corruption("undecodable stored structure event");
+    HUB_RETURN_IF_ERROR(registry_->Apply(se.message(), "structure submission " + se.submission_id()));
+  }
+  HUB_ASSIGN_OR_RETURN(auto stored, state_->Offsets(options_.topics));
+  std::vector<std::pair<TopicPartition, int64_t>> start;
+  for (const std::string& topic : options_.topics.All()) {
+    HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(topic));
+    for (int32_t p = 0; p < n; ++p) {
+      TopicPartition tp{topic, p};
+      int64_t off = stored.count(tp) ? stored[tp] : 0;
+      start.emplace_back(tp, off);
+      next_offset_[tp] = off;
+    }
+  }
+  HUB_ASSIGN_OR_RETURN(reader_, log_->NewReader(start));
+  spdlog::info("materialiser: watermark {}, reading {} partitions of {}", state_->watermark().value,
+               start.size(), log_->Describe());
+  thread_ = std::thread([this] { Loop(); });
+  return Status::Ok();
+}
+
+void Materialiser::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Status Materialiser::health() const {
+  std::lock_guard lock(mu_);
+  return health_;
+}
+
+size_t Materialiser::pending() const {
+  std::lock_guard lock(mu_);
+  return pending_count_;
+}
+
+void Materialiser::Loop() {
+  std::vector<LogRecord> records;
+  while (!stop_) {
+    records.clear();
+    Status s = reader_->Poll(options_.poll_timeout, options_.poll_max_records, &records);
+    for (size_t i = 0; s.ok() && i < records.size(); ++i) s = Handle(records[i]);
+    if (s.ok()) s = ApplyReady();
+    {
+      std::lock_guard lock(mu_);
+      pending_count_ = pending_.size();
+      if (!s.ok() && !s.retryable()) health_ = s;
+    }
+    if (!s.ok()) {
+      if (s.retryable()) {
+        spdlog::warn("materialiser: {} (retrying)", s.ToString());
+        std::this_thread::sleep_for(options_.poll_timeout);
+        continue;
+      }
+      spdlog::error("materialiser stopped: {}", s.ToString());
+      applied_.notify_all();
+      return;
+    }
+  }
+}
+
+Result<bool> Materialiser::AlreadyApplied(const std::string& submission_id) {
+  HUB_ASSIGN_OR_RETURN(auto rec, state_->Ledger(submission_id));
+  return rec.has_value();
+}
+
+Status Materialiser::Handle(const LogRecord& r) {
+  next_offset_[r.tp] = r.offset + 1;
+  ev::Envelope env;
+  if (!env.ParseFromString(r.value)) {
+    return Status::Corruption("undecodable event at " + r.tp.ToString() + " offset " + std::to_string(r.offset));
+  }
+  if (env.has_data() || env.has_structure()) {
+    const std::string& sid = env.has_data() ? env.data().submission_id() : env.structure().submission_id();
+    const std::string& aid = env.has_data() ? env.data().attempt_id() : env.structure().attempt_id();
+    HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(sid));
+    if (applied) return Status::Ok();
+    Attempt& a = pending_[aid];
+    a.submission_id = sid;
+    a.received[r.tp]++;
+    a.first_offset.emplace(r.tp, r.offset);
+    a.events.push_back(std::move(env));
+    return Status::Ok();
+  }
+  if (env.has_marker()) {
+    const ev::SubmissionMarker& m = env.marker();
+    HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(m.submission_id()));
+    if (applied) return Status::Ok();
+    if (m.status() == ev::STATUS_REJECTED) {
+      pending_.erase(m.attempt_id());  // its events, if any, are never applied
+      return RecordRejected(m);
+    }
+    Attempt& a = pending_[m.attempt_id()];
+    a.submission_id = m.submission_id();
+    a.first_offset.emplace(r.tp, r.offset);
+    a.marker = m;
+    marker_order_.push_back(m.attempt_id());
+    return Status::Ok();
+  }
+  return Status::Corruption("empty event at " + r.tp.ToString() + " offset " + std::to_string(r.offset) +
+                            " (schema version " + std::to_string(env.schema_version()) + ")");
+}
+
+bool Materialiser::Complete(const Attempt& a) const {
+  if (!a.marker) return false;
+  for (const ev::PartitionCount& c : a.marker->counts()) {
+    auto it = a.received.find({c.topic(), c.partition()});
+    if (c.events() > 0 && (it == a.received.end() || it->second < c.events())) return false;
+  }
+  return true;
+}
+
+Status Materialiser::ApplyReady() {
+  while (!marker_order_.empty()) {
+    auto it = pending_.find(marker_order_.front());
+    if (it == pending_.end()) {
+      marker_order_.pop_front();
+      continue;
+    }
+    if (!Complete(it->second)) break;
+    HUB_RETURN_IF_ERROR(Apply(it->second));
+    marker_order_.pop_front();
+  }
+  return Status::Ok();
+}
+
+std::map<TopicPartition, int64_t> Materialiser::SafeOffsets() const {
+  std::map<TopicPartition, int64_t> out = next_offset_;
+  for (const auto& [aid, a] : pending_) {
+    for (const auto& [tp, off] : a.first_offset) {
+      auto it = out.find(tp);
+      if (it != out.end() && off < it->second) it->second = off;
+    }
+  }
+  return out;
+}
+
+void Materialiser::PutOffsets(rocksdb::WriteBatch* batch) const {
+  for (const auto& [tp, off] : SafeOffsets()) {
+    std::string v;
+    PutFixed64BE(&v, static_cast<uint64_t>(off));
+    batch->Put(state_->cf(Family::kMeta), OffsetKey(tp.topic, tp.partition), v);
+  }
+}
+
+Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
+  rocksdb::WriteBatch batch;
+  st::LedgerRecord rec;
+  *rec.mutable_marker() = m;
+  batch.Put(state_->cf(Family::kLedger), m.submission_id(), rec.SerializeAsString());
+  PutOffsets(&batch);
+  HUB_RETURN_IF_ERROR(state_->Write(&batch));
+  spdlog::info("submission {} rejected by ingest ({} diagnostics), recorded in the ledger", m.submission_id(),
+               m.diagnostics_size());
+  applied_.notify_all();
+  return Status::Ok();
+}
+
+Status Materialiser::Apply(Attempt& a) {
+  const Watermark before = state_->watermark();
+  const uint64_t seq = before.value + 1;
+  const ev::SubmissionMarker marker = *a.marker;
+  rocksdb::WriteBatch batch;
+
+  std::map<ObsId, st::ObsRevision> obs;
+  std::map<SeriesId, st::SeriesRevision> series;
+  int structure_index = 0;
+  for (const ev::Envelope& env : a.events) {
+    if (env.has_structure()) {
+      HUB_RETURN_IF_ERROR(registry_->Apply(env.structure().message(), "submission " + a.submission_id));
+      std::string key = SeqKey(seq);
+      PutFixed32BE(&key, static_cast<uint32_t>(structure_index++));
+      batch.Put(state_->cf(Family::kStructures), key, env.structure().SerializeAsString());
+      continue;
+    }
+    const ev::DataEvent& d = env.data();
+    const std::string flow = FromProto(d.dataflow()).ToString();
+    std::vector<std::string> key(d.key().begin(), d.key().end());
+    const std::string sk = sdmx::JoinKey(key);
+    if (d.action() == ev::ACTION_INFORMATION) continue;
+    if (d.action() == ev::ACTION_DELETE) {
+      // Collect the series the (possibly partial) key names, as of `before`.
+      std::vector<sdmx::Series> targets;
+      HUB_RETURN_IF_ERROR(state_->ScanSeries(flow, sdmx::KeyPattern::FromKey(key), before,
+                                             [&](const sdmx::Series& s) {
+                                               targets.push_back(s);
+                                               return true;
+                                             }));
+      st::ObsRevision tomb;
+      tomb.set_deleted(true);
+      tomb.set_action(ev::ACTION_DELETE);
+      for (const sdmx::Series& t : targets) {
+        const std::string tk = t.KeyString();
+        if (d.observations_size() == 0) {
+          for (const sdmx::Observation& o : t.observations) obs[{flow, tk, o.period}] = tomb;
+          st::SeriesRevision stomb;
+          stomb.set_deleted(true);
+          stomb.set_action(ev::ACTION_DELETE);
+          series[{flow, tk}] = stomb;
+        } else {
+          for (const ev::Observation& o : d.observations()) obs[{flow, tk, o.period()}] = tomb;
+        }
+      }
+      continue;
+    }
+    if (d.attributes_size() > 0) {
+      st::SeriesRevision rev;
+      *rev.mutable_attributes() = d.attributes();
+      rev.set_action(d.action());
+      if (d.action() == ev::ACTION_MERGE) {
+        auto it = series.find({flow, sk});
+        if (it != series.end() && !it->second.deleted()) {
+          MergeFields(it->second.attributes(), rev.mutable_attributes());
+        } else {
+          HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(flow, sk, before));
+          if (prev && !prev->deleted()) MergeFields(prev->attributes(), rev.mutable_attributes());
+        }
+      }
+      series[{flow, sk}] = std::move(rev);
+    }
+    for (const ev::Observation& o : d.observations()) {
+      st::ObsRevision rev;
+      rev.set_value(o.value());
+      *rev.mutable_attributes() = o.attributes();
+      rev.set_action(d.action());
+      if (d.action() == ev::ACTION_MERGE) {
+        auto it = obs.find({flow, sk, o.period()});
+        std::optional<st::ObsRevision> prev;
+        if (it != obs.end()) {
+          prev = it->second;
+        } else {
+          HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(flow, sk, o.period(), before));
+        }
+        if (prev && !prev->deleted()) {
+          MergeFields(prev->attributes(), rev.mutable_attributes());
+          if (o.value().empty()) rev.set_value(prev->value());
+        }
+      }
+      obs[{flow, sk, o.period()}] = std::move(rev);
+    }
+  }
+
+  int64_t revisions = 0;
+  for (const auto& [id, rev] : obs) {
+    const auto& [flow, sk, period] = id;
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(flow, sk, period, before));
+    if (SameObs(prev, rev)) continue;  // an unchanged value is not a revision
+    batch.Put(state_->cf(Family::kObs), ObsKey(flow, sk, period, seq), rev.SerializeAsString());
+    ++revisions;
+  }
+  for (const auto& [id, rev] : series) {
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
+    if (SameSeries(prev, rev)) continue;
+    batch.Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
+  }
+
+  st::CommitRecord commit;
+  commit.set_seq(seq);
+  commit.set_submission_id(a.submission_id);
+  commit.set_provider(marker.provider());
+  commit.set_kind(marker.kind());
+  *commit.mutable_dataflow() = marker.dataflow();
+  commit.set_accepted_time_ms(marker.accepted_time_ms());
+  commit.set_series(marker.series());
+  commit.set_observations(marker.observations());
+  commit.set_revisions_written(revisions);
+  batch.Put(state_->cf(Family::kCommits), SeqKey(seq), commit.SerializeAsString());
+  st::LedgerRecord ledger;
+  *ledger.mutable_marker() = marker;
+  ledger.set_seq(seq);
+  batch.Put(state_->cf(Family::kLedger), a.submission_id, ledger.SerializeAsString());
+  batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
+
+  // Other attempts of the same submission can never apply now.
+  const std::string sid = a.submission_id;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = it->second.submission_id == sid ? pending_.erase(it) : std::next(it);
+  }
+  PutOffsets(&batch);
+  HUB_RETURN_IF_ERROR(state_->Write(&batch));
+  state_->Publish(Watermark{seq});
+  spdlog::info("submission {} from {} committed at watermark {} ({} revisions)", sid, marker.provider(), seq,
+               revisions);
+  applied_.notify_all();
+  return Status::Ok();
+}
+
+Result<st::LedgerRecord> Materialiser::WaitForSubmission(const std::string& submission_id,
+                                                         std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    HUB_ASSIGN_OR_RETURN(auto rec, state_->Ledger(submission_id));
+    if (rec) return *rec;
+    std::unique_lock lock(mu_);
+    if (!health_.ok()) return health_;
+    if (applied_.wait_until(lock, deadline) == std::cv_status::timeout &&
+        std::chrono::steady_clock::now() >= deadline) {
+      HUB_ASSIGN_OR_RETURN(auto last, state_->Ledger(submission_id));
+      if (last) return *last;
+      return Status::DeadlineExceeded("submission " + submission_id + " not applied in time");
+    }
+  }
+}
+
+}  // namespace hub::storage

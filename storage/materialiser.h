@@ -1,0 +1,95 @@
+// Materialiser: consumes the event log and applies each committed submission
+// to the VersionedState atomically and exactly once, in marker order.
+//
+// A submission (one ingest attempt) is applied when its SubmissionMarker and
+// every event the marker counts per partition have been read. Its writes,
+// the commit record, the ledger entry, the new watermark and the consumer
+// positions go into one RocksDB WriteBatch, so a crash at any point either
+// applies all of it or none, and a restart resumes from the stored positions.
+// Positions never pass an event of a submission still waiting for its
+// marker, so nothing read but not applied is lost on restart. Events of a
+// submission already in the ledger are skipped: resubmitting the same id is a
+// no-op. Events of attempts that never get a marker are never applied.
+//
+// Thread-safe: Start() runs the loop on its own thread; Wait* may be called
+// from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "storage/event_log.h"
+#include "storage/events.pb.h"
+#include "storage/state.h"
+#include "storage/structure_registry.h"
+
+namespace hub::storage {
+
+struct MaterialiserOptions {
+  LogTopics topics;
+  size_t poll_max_records = 10'000;            // records per poll; default 10k
+  std::chrono::milliseconds poll_timeout{100};  // wait per poll; default 100 ms
+};
+
+class Materialiser {
+ public:
+  Materialiser(EventLog* log, VersionedState* state, StructureRegistry* registry, MaterialiserOptions options);
+  ~Materialiser();
+
+  // Loads stored positions and structures, then starts the apply loop.
+  Status Start();
+  void Stop();
+
+  // Blocks until `submission_id` is in the ledger (committed or rejected) or
+  // the timeout passes. Returns the ledger record.
+  Result<sdmxhub::state::v1::LedgerRecord> WaitForSubmission(const std::string& submission_id,
+                                                             std::chrono::milliseconds timeout);
+  // OK while the loop runs; the error that stopped it otherwise.
+  Status health() const;
+  // Submissions read but not yet applied (waiting for events or a marker).
+  size_t pending() const;
+
+ private:
+  struct Attempt {
+    std::string submission_id;
+    std::vector<sdmxhub::events::v1::Envelope> events;
+    std::map<TopicPartition, int64_t> received;
+    std::map<TopicPartition, int64_t> first_offset;
+    std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
+  };
+
+  void Loop();
+  Status Handle(const LogRecord& record);
+  Status ApplyReady();
+  Status Apply(Attempt& attempt);
+  Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
+  bool Complete(const Attempt& attempt) const;
+  // Positions safe to store: never past an event of a pending attempt.
+  std::map<TopicPartition, int64_t> SafeOffsets() const;
+  void PutOffsets(rocksdb::WriteBatch* batch) const;
+  Result<bool> AlreadyApplied(const std::string& submission_id);
+
+  EventLog* log_;
+  VersionedState* state_;
+  StructureRegistry* registry_;
+  MaterialiserOptions options_;
+  std::unique_ptr<LogReader> reader_;
+
+  std::map<std::string, Attempt> pending_;  // by attempt id
+  std::deque<std::string> marker_order_;    // attempt ids, in marker order
+  std::map<TopicPartition, int64_t> next_offset_;
+
+  mutable std::mutex mu_;
+  std::condition_variable applied_;
+  Status health_;
+  size_t pending_count_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace hub::storage

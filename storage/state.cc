@@ -1,0 +1,268 @@
+#include "storage/state.h"
+
+#include <openssl/evp.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "storage/codec.h"
+#include "storage/keys.h"
+#include "storage/rocksdb_status.h"
+
+namespace hub::storage {
+namespace {
+
+namespace st = sdmxhub::state::v1;
+
+const std::vector<std::string>& FamilyNames() {
+  static const std::vector<std::string> k = {"obs", "series", "commits", "ledger", "structures", "meta"};
+  return k;
+}
+
+template <typename Msg>
+Status ParseValue(const rocksdb::Slice& v, Msg* out, const char* what) {
+  if (!out->ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+    return Status::Corruption(std::string("undecodable ") + what + " record");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VersionedState>> VersionedState::Open(const StateOptions& options) {
+  if (options.path.empty()) return Status::InvalidArgument("StateOptions.path is empty");
+  std::unique_ptr<VersionedState> s(new VersionedState());
+  HUB_RETURN_IF_ERROR(s->Init(options));
+  return s;
+}
+
+Status VersionedState::Init(const StateOptions& options) {
+  options_ = options;
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = true;
+  db_opts.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (const auto& n : FamilyNames()) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  HUB_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_opts, options.path, descs, &handles, &db),
+                                "open state " + options.path));
+  db_.reset(db);
+  // handles[0] is the default family, unused but owned.
+  cfs_.assign(handles.begin() + 1, handles.end());
+  default_cf_ = handles[0];
+  std::string v;
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), cf(Family::kMeta), kWatermarkKey, &v);
+  if (rs.ok() && v.size() == 8) {
+    watermark_ = DecodeFixed64BE(v.data());
+  } else if (!rs.IsNotFound()) {
+    return FromRocks(rs, "read watermark");
+  }
+  return Status::Ok();
+}
+
+VersionedState::~VersionedState() {
+  if (!db_) return;
+  for (auto* h : cfs_) (void)db_->DestroyColumnFamilyHandle(h);
+  (void)db_->DestroyColumnFamilyHandle(default_cf_);
+}
+
+Status VersionedState::Write(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Write(wo, batch), "state write");
+}
+
+Status VersionedState::ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
+                                  const std::function<bool(const sdmx::Series&)>& fn) const {
+  const std::string prefix = FlowPrefix(flow);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+  sdmx::Series current;
+  std::string current_key;
+  std::string last_period;  // period already decided for current_key
+  bool have_series = false;
+  auto emit = [&]() -> Result<bool> {
+    if (!have_series || current.observations.empty()) return true;
+    HUB_ASSIGN_OR_RETURN(auto srev, LatestSeries(flow, current_key, at));
+    if (srev && !srev->deleted()) current.attributes = FromProto(srev->attributes());
+    return fn(current);
+  };
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);) {
+    ObsKeyParts parts;
+    std::string_view key(it->key().data(), it->key().size());
+    if (!ParseObsKey(key, &parts)) return Status::Corruption("malformed observation key");
+    if (!have_series || parts.series_key != current_key) {
+      HUB_ASSIGN_OR_RETURN(bool more, emit());
+      if (!more) return Status::Ok();
+      have_series = false;
+      if (!pattern.Matches(parts.series_key)) {
+        // Skip the whole series: '\x01' sorts after its '\0' separator.
+        std::string next = prefix;
+        next += parts.series_key;
+        next += '\x01';
+        it->Seek(next);
+        continue;
+      }
+      current = sdmx::Series{};
+      current.key = sdmx::SplitKey(parts.series_key);
+      current_key = std::string(parts.series_key);
+      last_period.clear();
+      have_series = true;
+    }
+    if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
+      last_period = std::string(parts.period);
+      st::ObsRevision rev;
+      HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
+      if (!rev.deleted()) {
+        sdmx::Observation o;
+        o.period = last_period;
+        o.value = rev.value();
+        o.attributes = FromProto(rev.attributes());
+        current.observations.push_back(std::move(o));
+      }
+    }
+    it->Next();
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  HUB_ASSIGN_OR_RETURN(bool ignored, emit());
+  (void)ignored;
+  return Status::Ok();
+}
+
+Result<std::vector<ObsHistoryEntry>> VersionedState::History(const std::string& flow,
+                                                             const std::string& series_key) const {
+  std::vector<ObsHistoryEntry> out;
+  const std::string prefix = ObsSeriesPrefix(flow, series_key);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+  std::map<uint64_t, st::CommitRecord> commits;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ObsKeyParts parts;
+    if (!ParseObsKey(std::string_view(it->key().data(), it->key().size()), &parts)) {
+      return Status::Corruption("malformed observation key");
+    }
+    ObsHistoryEntry e;
+    e.period = std::string(parts.period);
+    e.seq = parts.seq;
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &e.revision, "observation"));
+    if (!commits.count(e.seq)) {
+      HUB_ASSIGN_OR_RETURN(auto c, Commit(e.seq));
+      if (c) commits[e.seq] = *c;
+    }
+    e.commit = commits[e.seq];
+    out.push_back(std::move(e));
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "history"));
+  // Keys sort newest first within a period; auditors read oldest first.
+  std::stable_sort(out.begin(), out.end(), [](const ObsHistoryEntry& a, const ObsHistoryEntry& b) {
+    return a.period != b.period ? a.period < b.period : a.seq < b.seq;
+  });
+  return out;
+}
+
+Result<std::optional<st::CommitRecord>> VersionedState::Commit(uint64_t seq) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kCommits), SeqKey(seq), &v);
+  if (s.IsNotFound()) return std::optional<st::CommitRecord>();
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read commit"));
+  st::CommitRecord c;
+  HUB_RETURN_IF_ERROR(ParseValue(v, &c, "commit"));
+  return std::optional<st::CommitRecord>(std::move(c));
+}
+
+Result<std::optional<st::LedgerRecord>> VersionedState::Ledger(const std::string& submission_id) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kLedger), submission_id, &v);
+  if (s.IsNotFound()) return std::optional<st::LedgerRecord>();
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read ledger"));
+  st::LedgerRecord r;
+  HUB_RETURN_IF_ERROR(ParseValue(v, &r, "ledger"));
+  return std::optional<st::LedgerRecord>(std::move(r));
+}
+
+Result<std::map<TopicPartition, int64_t>> VersionedState::Offsets(const LogTopics& topics) const {
+  std::map<TopicPartition, int64_t> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
+  for (const std::string& topic : topics.All()) {
+    std::string prefix = "offset/" + topic;
+    prefix += '\0';
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (it->key().size() != prefix.size() + 4 || it->value().size() != 8) {
+        return Status::Corruption("malformed offset record");
+      }
+      int32_t p = static_cast<int32_t>(DecodeFixed32BE(it->key().data() + prefix.size()));
+      out[{topic, p}] = static_cast<int64_t>(DecodeFixed64BE(it->value().data()));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> VersionedState::StructureMessages() const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kStructures)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out.push_back(it->value().ToString());
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read structures"));
+  return out;
+}
+
+Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(const std::string& flow,
+                                                                 const std::string& series_key,
+                                                                 const std::string& period, Watermark at) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+  std::string prefix = ObsSeriesPrefix(flow, series_key) + period;
+  prefix += '\0';
+  it->Seek(ObsKey(flow, series_key, period, at.value));
+  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+    HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read observation"));
+    return std::optional<st::ObsRevision>();
+  }
+  st::ObsRevision rev;
+  HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
+  return std::optional<st::ObsRevision>(std::move(rev));
+}
+
+Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(const std::string& flow,
+                                                                       const std::string& series_key,
+                                                                       Watermark at) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kSeries)));
+  const std::string prefix = SeriesPrefix(flow, series_key);
+  it->Seek(SeriesKey(flow, series_key, at.value));
+  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+    HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read series"));
+    return std::optional<st::SeriesRevision>();
+  }
+  st::SeriesRevision rev;
+  HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "series"));
+  return std::optional<st::SeriesRevision>(std::move(rev));
+}
+
+Result<std::string> VersionedState::Digest() const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  auto feed = [&](const rocksdb::Slice& s) {
+    std::string len;
+    PutFixed64BE(&len, s.size());
+    EVP_DigestUpdate(ctx.get(), len.data(), len.size());
+    EVP_DigestUpdate(ctx.get(), s.data(), s.size());
+  };
+  for (Family f : {Family::kObs, Family::kSeries, Family::kCommits, Family::kLedger, Family::kStructures}) {
+    feed(FamilyNames()[static_cast<int>(f)]);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(f)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      feed(it->key());
+      feed(it->value());
+    }
+    HUB_RETURN_IF_ERROR(FromRocks(it->status(), "digest"));
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &n);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) {
+    hex += kHex[md[i] >> 4];
+    hex += kHex[md[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace hub::storage

@@ -1,0 +1,106 @@
+// VersionedState: the materialised, versioned indicator state in RocksDB.
+//
+// Every revision of every observation is kept (key layout in keys.h); a read
+// at watermark W sees exactly the submissions with seq <= W. The watermark
+// is published (watermark()) only after all of a submission's writes are in,
+// so no reader sees part of a submission. Written only by the Materialiser;
+// reads are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/base/ids.h"
+#include "hub/base/status.h"
+#include "sdmx/key_pattern.h"
+#include "sdmx/model.h"
+#include "storage/event_log.h"
+#include "storage/state.pb.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace hub::storage {
+
+struct StateOptions {
+  std::string path;             // directory of the state DB (created if missing); required
+  bool sync_writes = false;     // fsync each applied submission. The log is the source of
+                                // truth and offsets commit with the state, so a lost tail is
+                                // re-applied after a crash; default false.
+};
+
+enum class Family { kObs = 0, kSeries, kCommits, kLedger, kStructures, kMeta };
+
+// One revision of one observation, with its provenance.
+struct ObsHistoryEntry {
+  std::string period;
+  uint64_t seq = 0;
+  sdmxhub::state::v1::ObsRevision revision;
+  sdmxhub::state::v1::CommitRecord commit;
+};
+
+class VersionedState {
+ public:
+  static Result<std::unique_ptr<VersionedState>> Open(const StateOptions& options);
+  ~VersionedState();
+
+  // The last fully applied commit sequence.
+  Watermark watermark() const { return Watermark{watermark_.load(std::memory_order_acquire)}; }
+
+  // Calls `fn` for each series of `flow` ("AGENCY:ID(VERSION)") matching
+  // `pattern`, in key order, as of `at`: latest revision <= at of each
+  // observation, deletions hidden, series without observations skipped.
+  // `fn` returns false to stop.
+  Status ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
+                    const std::function<bool(const sdmx::Series&)>& fn) const;
+
+  // Every revision of one series' observations, oldest first per period.
+  Result<std::vector<ObsHistoryEntry>> History(const std::string& flow, const std::string& series_key) const;
+
+  Result<std::optional<sdmxhub::state::v1::CommitRecord>> Commit(uint64_t seq) const;
+  Result<std::optional<sdmxhub::state::v1::LedgerRecord>> Ledger(const std::string& submission_id) const;
+  // Stored consumer positions (next offset to read) per partition.
+  Result<std::map<TopicPartition, int64_t>> Offsets(const LogTopics& topics) const;
+  // Structure messages applied so far, in commit order.
+  Result<std::vector<std::string>> StructureMessages() const;
+
+  // SHA-256 (hex) over the observations, series, commits, ledger and
+  // structures, in key order: equal for equal histories, whatever the log
+  // backend or consumer offsets.
+  Result<std::string> Digest() const;
+
+  // --- For the Materialiser -------------------------------------------------
+  rocksdb::ColumnFamilyHandle* cf(Family f) const { return cfs_[static_cast<int>(f)]; }
+  rocksdb::DB* db() const { return db_.get(); }
+  // Writes `batch` (which must set the watermark key if it advances it).
+  Status Write(rocksdb::WriteBatch* batch);
+  // Makes `w` visible to readers. Call after the batch holding seq w is written.
+  void Publish(Watermark w) { watermark_.store(w.value, std::memory_order_release); }
+  // Latest revision <= at of one observation; nullopt if none.
+  Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(const std::string& flow,
+                                                                   const std::string& series_key,
+                                                                   const std::string& period, Watermark at) const;
+  Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(const std::string& flow,
+                                                                         const std::string& series_key,
+                                                                         Watermark at) const;
+
+ private:
+  VersionedState() = default;
+  Status Init(const StateOptions& options);
+
+  StateOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
+  std::atomic<uint64_t> watermark_{0};
+};
+
+}  // namespace hub::storage
