@@ -1,0 +1,290 @@
+#include "connectors/ingest.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+
+#include "hub/base/sha256.h"
+#include "sdmx/key_pattern.h"
+#include "sdmx/structure_reader.h"
+#include "sdmx/validator.h"
+#include "storage/codec.h"
+
+namespace hub::connectors {
+namespace {
+
+namespace ev = sdmxhub::events::v1;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
+// The local name of the root element, without parsing the document.
+std::string RootElement(std::string_view body) {
+  size_t i = 0;
+  while ((i = body.find('<', i)) != std::string_view::npos) {
+    if (body.compare(i, 2, "<?") == 0 || body.compare(i, 2, "<!") == 0) {
+      ++i;
+      continue;
+    }
+    size_t end = body.find_first_of(" \t\r\n/>", i + 1);
+    std::string_view name = body.substr(i + 1, end == std::string_view::npos ? body.npos : end - i - 1);
+    size_t colon = name.find(':');
+    return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
+  }
+  return "";
+}
+
+void AddDiagnostics(const sdmx::Diagnostics& diags, ev::SubmissionMarker* m) {
+  for (const sdmx::Diagnostic& d : diags.items()) {
+    ev::Diagnostic* p = m->add_diagnostics();
+    p->set_file(d.file);
+    p->set_line(d.line);
+    p->set_element(d.element);
+    p->set_rule(d.rule);
+    p->set_message(d.message);
+  }
+}
+
+}  // namespace
+
+std::string NewSubmissionId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  static const char kHex[] = "0123456789abcdef";
+  uint64_t v = rng();
+  std::string id = "sub-";
+  for (int i = 0; i < 16; ++i) id += kHex[(v >> (i * 4)) & 15];
+  return id;
+}
+
+Ingestor::Ingestor(storage::EventLog* log, storage::StructureRegistry* registry,
+                   const storage::VersionedState* state, IngestOptions options)
+    : log_(log), registry_(registry), state_(state), options_(std::move(options)) {}
+
+bool Ingestor::Accepted(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  return accepted_.count(id) > 0;
+}
+
+Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submission& s) {
+  SubmissionReceipt r;
+  r.diagnostics = sdmx::Diagnostics(options_.max_diagnostics);
+  r.submission_id = s.submission_id.empty() ? NewSubmissionId() : s.submission_id;
+  if (!ValidId(r.submission_id)) {
+    return Status::InvalidArgument("submission id must be 1-128 characters of A-Z a-z 0-9 - _ .");
+  }
+  HUB_ASSIGN_OR_RETURN(auto known, state_->Ledger(r.submission_id));
+  if (known || Accepted(r.submission_id)) {
+    r.outcome = SubmissionOutcome::kDuplicate;
+    return r;
+  }
+  if (RootElement(s.body) == "Structure") {
+    r.kind = "structure";
+    return SubmitStructure(provider, s, std::move(r));
+  }
+  r.kind = "data";
+  return SubmitData(provider, s, std::move(r));
+}
+
+Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const Submission& s,
+                                               SubmissionReceipt r) {
+  std::shared_ptr<const sdmx::StructureSet> structures = registry_->Snapshot();
+  auto reader = sdmx::DataReader::Open(s.body, s.name, *structures, options_.reader, &r.diagnostics);
+  if (!reader.ok()) {
+    r.outcome = SubmissionOutcome::kRejected;
+    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    return r;
+  }
+  std::vector<std::tuple<std::string, std::string, std::string>> events;
+  std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
+  std::optional<sdmx::ArtefactRef> flow_ref;
+  const std::string attempt = NewSubmissionId();
+  for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+    const sdmx::DataSetInfo& ds = rd->dataset();
+    const sdmx::DataStructure& dsd = rd->structure();
+    // The dataflow: named by the message, or the only one using this DSD.
+    std::optional<sdmx::ArtefactRef> flow = ds.dataflow;
+    if (!flow) {
+      for (const auto& [k, df] : structures->dataflows()) {
+        if (df.structure.agency == dsd.ref.agency && df.structure.id == dsd.ref.id &&
+            (df.structure.version.empty() || df.structure.version == dsd.ref.version)) {
+          if (flow) {
+            r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
+                               "several dataflows use " + dsd.ref.ToString() + ": name one in the header (StructureUsage)"});
+            break;
+          }
+          flow = df.ref;
+        }
+      }
+      if (!flow) {
+        r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
+                           "no dataflow uses " + dsd.ref.ToString()});
+        break;
+      }
+    }
+    if (flow_ref && !(*flow_ref == *flow)) {
+      r.diagnostics.Add({s.name, rd->series().line, "DataSet", "one-dataflow",
+                         "one submission carries one dataflow; found " + flow_ref->ToString() + " and " +
+                             flow->ToString()});
+      break;
+    }
+    if (!flow_ref) {
+      if (!provider.MayReport(*flow)) {
+        return Status::PermissionDenied("provider " + provider.id + " has no provision agreement for " +
+                                        flow->ToString());
+      }
+      flow_ref = flow;
+    }
+    auto& v = validators[dsd.ref.ToString()];
+    if (!v) v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name);
+    const sdmx::Series& series = rd->series();
+    if (!v->Validate(series, ds.action, &r.diagnostics)) continue;
+    if (!r.diagnostics.empty()) continue;  // stop building events once anything failed
+    ev::Envelope env;
+    ev::DataEvent* d = env.mutable_data();
+    d->set_submission_id(r.submission_id);
+    d->set_attempt_id(attempt);
+    *d->mutable_dataflow() = storage::ToProto(*flow);
+    d->set_action(storage::ToProto(ds.action));
+    for (const std::string& k : series.key) d->add_key(k);
+    storage::ToProto(series.attributes, d->mutable_attributes());
+    for (const sdmx::Observation& o : series.observations) {
+      ev::Observation* po = d->add_observations();
+      po->set_period(o.period);
+      po->set_value(o.value);
+      storage::ToProto(o.attributes, po->mutable_attributes());
+    }
+    ++r.series;
+    r.observations += series.observations.size();
+    events.emplace_back(options_.topics.data, storage::DataRecordKey(flow->ToString(), series.KeyString()),
+                        storage::Serialize(&env));
+  }
+  if (!reader.value()->status().ok() || !r.diagnostics.empty()) {
+    r.outcome = SubmissionOutcome::kRejected;
+    if (flow_ref) r.dataflow = *flow_ref;
+    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    return r;
+  }
+  if (!flow_ref) {
+    r.diagnostics.Add({s.name, 0, "DataSet", "not-empty", "the message holds no series"});
+    r.outcome = SubmissionOutcome::kRejected;
+    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    return r;
+  }
+  r.dataflow = *flow_ref;
+  ev::SubmissionMarker m;
+  m.set_submission_id(r.submission_id);
+  m.set_attempt_id(attempt);
+  m.set_provider(provider.id);
+  m.set_kind("data");
+  *m.mutable_dataflow() = storage::ToProto(*flow_ref);
+  m.set_series(r.series);
+  m.set_observations(r.observations);
+  m.set_body_sha256(Sha256Hex(s.body));
+  HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
+  spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,
+               r.observations, flow_ref->ToString(), provider.id);
+  return r;
+}
+
+Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, const Submission& s,
+                                                    SubmissionReceipt r) {
+  if (!provider.admin) return Status::PermissionDenied("only the admin token may submit structures");
+  sdmx::StructureSet merged = *registry_->Snapshot();
+  sdmx::StructureSet found;
+  if (sdmx::ReadStructureMessage(s.body, s.name, {}, &found, &r.diagnostics).ok()) {
+    merged.Merge(found);
+    (void)sdmx::CheckReferences(merged, &r.diagnostics);
+  }
+  if (!r.diagnostics.empty()) {
+    r.outcome = SubmissionOutcome::kRejected;
+    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    return r;
+  }
+  const std::string attempt = NewSubmissionId();
+  ev::Envelope env;
+  ev::StructureEvent* se = env.mutable_structure();
+  se->set_submission_id(r.submission_id);
+  se->set_attempt_id(attempt);
+  se->set_format("sdmx-ml");
+  se->set_message(s.body);
+  ev::SubmissionMarker m;
+  m.set_submission_id(r.submission_id);
+  m.set_attempt_id(attempt);
+  m.set_provider(provider.id);
+  m.set_kind("structure");
+  m.set_body_sha256(Sha256Hex(s.body));
+  HUB_RETURN_IF_ERROR(AppendWithMarker({{options_.topics.structures, r.submission_id, storage::Serialize(&env)}}, &m));
+  spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows)", r.submission_id,
+               found.codelists().size(), found.data_structures().size(), found.dataflows().size());
+  return r;
+}
+
+Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
+                                  ev::SubmissionMarker* m) {
+  HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
+  std::map<std::pair<std::string, int32_t>, int64_t> counts;
+  std::map<std::string, int32_t> partitions;
+  for (const auto& [topic, key, value] : events) {
+    auto it = partitions.find(topic);
+    if (it == partitions.end()) {
+      HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(topic));
+      it = partitions.emplace(topic, n).first;
+    }
+    int32_t p = storage::PartitionForKey(key, it->second);
+    HUB_RETURN_IF_ERROR(writer->Append(topic, p, key, value));
+    ++counts[{topic, p}];
+  }
+  // The marker goes only after every event is durable: a marker must never
+  // name events that could still be lost.
+  HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  for (const auto& [tp, n] : counts) {
+    ev::PartitionCount* c = m->add_counts();
+    c->set_topic(tp.first);
+    c->set_partition(tp.second);
+    c->set_events(n);
+  }
+  const int64_t now = NowMs();
+  m->set_accepted_time_ms(now);
+  m->set_status(ev::STATUS_COMMITTED);
+  ev::Envelope env;
+  *env.mutable_marker() = *m;
+  HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, m->submission_id(), storage::Serialize(&env)));
+  HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  std::lock_guard lock(mu_);
+  accepted_[m->submission_id()] = now;
+  return Status::Ok();
+}
+
+Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r) {
+  ev::Envelope env;
+  ev::SubmissionMarker* m = env.mutable_marker();
+  m->set_submission_id(r.submission_id);
+  m->set_attempt_id(NewSubmissionId());
+  m->set_provider(provider.id);
+  m->set_kind(r.kind);
+  if (!r.dataflow.id.empty()) *m->mutable_dataflow() = storage::ToProto(r.dataflow);
+  m->set_accepted_time_ms(NowMs());
+  m->set_status(ev::STATUS_REJECTED);
+  m->set_body_sha256(Sha256Hex(s.body));
+  AddDiagnostics(r.diagnostics, m);
+  HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
+  HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, r.submission_id, storage::Serialize(&env)));
+  HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  spdlog::info("submission {}: rejected, {} diagnostics, first: {}", r.submission_id, r.diagnostics.count(),
+               r.diagnostics.items().empty() ? "" : r.diagnostics.items().front().ToString());
+  return Status::Ok();
+}
+
+}  // namespace hub::connectors

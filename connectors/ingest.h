@@ -1,0 +1,91 @@
+// Ingestor: the one validated submission path that every connector (HTTP
+// push, folder drop, REST pull) feeds.
+//
+// A data message is parsed and validated against its DSD in full before
+// anything is appended: a bad message appends no data, only a REJECTED
+// marker that records the diagnostics in the submissions ledger. A valid
+// message becomes one DataEvent per series (record key = dataflow + series
+// key), flushed, then a COMMITTED marker counting the events per partition
+// (see Materialiser). Structure messages (admin only) travel the same way.
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "connectors/providers.h"
+#include "sdmx/data_reader.h"
+#include "sdmx/diagnostic.h"
+#include "storage/event_log.h"
+#include "storage/events.pb.h"
+#include "storage/state.h"
+#include "storage/structure_registry.h"
+
+namespace hub::connectors {
+
+struct IngestOptions {
+  storage::LogTopics topics;
+  sdmx::DataReaderOptions reader;
+  size_t max_diagnostics = 200;                 // kept per submission; default 200
+  std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
+};
+
+struct Submission {
+  std::string body;
+  std::string name;           // file name or "POST /api/v1/submissions", for diagnostics
+  std::string submission_id;  // empty = the hub assigns one; else idempotency key
+};
+
+enum class SubmissionOutcome {
+  kAccepted,   // in the log with its marker; the materialiser will commit it
+  kRejected,   // validation failed; recorded as rejected, nothing applied
+  kDuplicate,  // this id was submitted before; nothing appended
+};
+
+struct SubmissionReceipt {
+  std::string submission_id;
+  SubmissionOutcome outcome = SubmissionOutcome::kAccepted;
+  std::string kind;  // "data" | "structure"
+  sdmx::ArtefactRef dataflow;
+  int64_t series = 0;
+  int64_t observations = 0;
+  sdmx::Diagnostics diagnostics;
+};
+
+class Ingestor {
+ public:
+  // `state` is read to answer resubmissions of a known id.
+  Ingestor(storage::EventLog* log, storage::StructureRegistry* registry, const storage::VersionedState* state,
+           IngestOptions options);
+
+  // Errors: PermissionDenied (provider may not report that dataflow, or a
+  // non-admin sent structures; nothing appended), Unavailable (log down;
+  // retry with the same submission id), InvalidArgument (bad id).
+  // Validation problems are not errors: they give a kRejected receipt.
+  Result<SubmissionReceipt> Submit(const Provider& provider, const Submission& submission);
+
+  // Whether this process accepted `id` (the ledger knows the rest).
+  bool Accepted(const std::string& id) const;
+
+ private:
+  Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
+  Result<SubmissionReceipt> SubmitStructure(const Provider& provider, const Submission& s, SubmissionReceipt r);
+  // Appends `events` (topic, key, value) then the marker; both flushed.
+  Status AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
+                          sdmxhub::events::v1::SubmissionMarker* marker);
+  Status AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r);
+
+  storage::EventLog* log_;
+  storage::StructureRegistry* registry_;
+  const storage::VersionedState* state_;
+  IngestOptions options_;
+  mutable std::mutex mu_;
+  std::map<std::string, int64_t> accepted_;  // id -> accepted time (ms)
+};
+
+// A fresh random id ("sub-" + 16 hex digits).
+std::string NewSubmissionId();
+
+}  // namespace hub::connectors

@@ -1,0 +1,41 @@
+// ProviderDirectory: who may submit what. A provider authenticates with a
+// bearer token (only its SHA-256 is stored) and may submit data to the
+// dataflows of its provision agreements; the admin token may submit
+// structures and any data. Thread-compatible after construction.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/base/status.h"
+#include "sdmx/model.h"
+
+namespace hub::connectors {
+
+struct Provider {
+  std::string id;  // e.g. "UNSD"
+  // Provision agreements: dataflows as "AGENCY:ID" (any version) or "*".
+  std::vector<std::string> dataflows;
+  bool admin = false;
+
+  bool MayReport(const sdmx::ArtefactRef& dataflow) const;
+};
+
+class ProviderDirectory {
+ public:
+  // `token_sha256` is the hex SHA-256 of the provider's token.
+  Status Add(Provider provider, const std::string& token_sha256);
+  // The admin token (plain; hashed on the way in). Empty = no admin.
+  void SetAdminToken(const std::string& token);
+
+  // The provider owning `token`, or Unauthenticated.
+  Result<Provider> Authenticate(const std::string& token) const;
+  size_t size() const { return by_hash_.size(); }
+
+ private:
+  std::map<std::string, Provider> by_hash_;
+};
+
+}  // namespace hub::connectors
