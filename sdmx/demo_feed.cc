@@ -365,7 +365,7 @@ hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
                                                   year == 2022 ? "P" : "A", "M", "UN IGME / WHO 2026 estimates"));
           } else {
             series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area, sex, year, 1),
-                                                  "A", year % 2 ? "C" : "CA", "National statistical office"));
+                                                  "A", year % 2 ? "C" : "CA", "UNSD compilation of national data"));
           }
         }
         w->WriteSeries(series);

@@ -111,6 +111,8 @@ Result<std::unique_ptr<EmbeddedEventLog>> EmbeddedEventLog::Open(const EmbeddedE
   return log;
 }
 
+EmbeddedEventLog::EmbeddedEventLog(EmbeddedEventLogOptions options) : options_(std::move(options)) {}
+
 Status EmbeddedEventLog::Init() {
   rocksdb::Options opts;
   opts.create_if_missing = true;

@@ -40,7 +40,7 @@ class EmbeddedEventLog final : public EventLog {
  private:
   friend class EmbeddedLogWriter;
   friend class EmbeddedLogReader;
-  explicit EmbeddedEventLog(EmbeddedEventLogOptions options) : options_(std::move(options)) {}
+  explicit EmbeddedEventLog(EmbeddedEventLogOptions options);
   Status Init();
   struct Pending {
     TopicPartition tp;

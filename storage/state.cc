@@ -35,6 +35,8 @@ Result<std::unique_ptr<VersionedState>> VersionedState::Open(const StateOptions&
   return s;
 }
 
+VersionedState::VersionedState() = default;
+
 Status VersionedState::Init(const StateOptions& options) {
   options_ = options;
   rocksdb::DBOptions db_opts;
@@ -45,8 +47,10 @@ Status VersionedState::Init(const StateOptions& options) {
   for (const auto& n : FamilyNames()) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  HUB_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_opts, options.path, descs, &handles, &db),
-                                "open state " + options.path));
+  rocksdb::Status opened =
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_opts, options.path, descs, &handles, &db)
+                        : rocksdb::DB::Open(db_opts, options.path, descs, &handles, &db);
+  HUB_RETURN_IF_ERROR(FromRocks(opened, "open state " + options.path));
   db_.reset(db);
   // handles[0] is the default family, unused but owned.
   cfs_.assign(handles.begin() + 1, handles.end());

@@ -32,6 +32,8 @@ namespace hub::storage {
 
 struct StateOptions {
   std::string path;             // directory of the state DB (created if missing); required
+  bool read_only = false;       // open without writing (e.g. `sdmx-hub digest` beside a running
+                                // hub); default false
   bool sync_writes = false;     // fsync each applied submission. The log is the source of
                                 // truth and offsets commit with the state, so a lost tail is
                                 // re-applied after a crash; default false.
@@ -93,7 +95,7 @@ class VersionedState {
                                                                          Watermark at) const;
 
  private:
-  VersionedState() = default;
+  VersionedState();
   Status Init(const StateOptions& options);
 
   StateOptions options_;

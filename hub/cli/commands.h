@@ -1,0 +1,25 @@
+// The sdmx-hub subcommands (design.md §2). Each returns the process exit code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hub/hub.h"
+
+namespace hub::cli {
+
+int Serve(const HubOptions& options);
+int KafkaDev(int brokers, int data_partitions, const std::string& topic_prefix);
+int Check(const std::vector<std::string>& structures, const std::vector<std::string>& files, size_t max_diagnostics);
+int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations, const std::string& format);
+int Digest(const std::string& data_dir);
+int Submit(const std::string& url, const std::string& token, const std::string& id_prefix, bool wait,
+           const std::vector<std::string>& files);
+
+// Blocks SIGINT and SIGTERM in this and every thread started later, so that
+// WaitForShutdownSignal() receives them. Call first thing in main().
+void BlockShutdownSignals();
+int WaitForShutdownSignal();
+
+}  // namespace hub::cli

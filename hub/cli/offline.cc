@@ -1,0 +1,121 @@
+// Offline subcommands: check, demo-feed, digest.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "hub/cli/commands.h"
+#include "sdmx/data_reader.h"
+#include "sdmx/demo_feed.h"
+#include "sdmx/file.h"
+#include "sdmx/structure_reader.h"
+#include "sdmx/validator.h"
+
+namespace hub::cli {
+
+int Check(const std::vector<std::string>& structure_paths, const std::vector<std::string>& files,
+          size_t max_diagnostics) {
+  sdmx::StructureSet structures;
+  sdmx::Diagnostics sdiags(max_diagnostics);
+  for (const std::string& p : structure_paths) {
+    if (Status s = sdmx::LoadStructures(p, {}, &structures, &sdiags); !s.ok()) {
+      std::cout << sdiags.ToString();
+      if (sdiags.empty()) std::cerr << s.ToString() << "\n";
+      return 1;
+    }
+  }
+  int exit_code = 0;
+  for (const std::string& f : files) {
+    sdmx::Diagnostics diags(max_diagnostics);
+    auto body = sdmx::ReadFile(f);
+    if (!body.ok()) {
+      std::cout << f << ":0: file: readable: " << body.status().message() << "\n";
+      exit_code = 1;
+      continue;
+    }
+    size_t series = 0, obs = 0;
+    auto reader = sdmx::DataReader::Open(*body, f, structures, {}, &diags);
+    if (reader.ok()) {
+      std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;
+      for (auto& r = *reader; r->Valid(); r->Next()) {
+        auto& v = validators[r->structure().ref.ToString()];
+        if (!v) v = std::make_unique<sdmx::Validator>(r->structure(), structures, f);
+        v->Validate(r->series(), r->dataset().action, &diags);
+        ++series;
+        obs += r->series().observations.size();
+      }
+    }
+    std::cout << diags.ToString();
+    if (!diags.empty()) exit_code = 1;
+    std::cerr << f << ": " << (diags.empty() ? "valid" : std::to_string(diags.count()) + " problems") << " ("
+              << series << " series, " << obs << " observations)\n";
+  }
+  return exit_code;
+}
+
+int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations,
+             const std::string& format) {
+  if (structure_only) {
+    std::cout << sdmx::DemoStructureMessage();
+    return 0;
+  }
+  auto write = [](const std::string& path, const sdmx::DemoDataOptions& o) -> Status {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IoError("cannot write " + path);
+    HUB_RETURN_IF_ERROR(sdmx::WriteDemoData(o, [&](std::string_view chunk) {
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    }));
+    out.close();
+    if (!out) return Status::IoError("write failed: " + path);
+    std::cerr << "wrote " << path << "\n";
+    return Status::Ok();
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  Status s;
+  if (large_observations > 0) {
+    sdmx::DemoDataOptions o;
+    o.file = sdmx::DemoDataOptions::File::kLarge;
+    o.observations = large_observations;
+    auto f = sdmx::ParseFormatName(format);
+    if (!f) {
+      std::cerr << "unknown --format " << format << " (generic21, ss21, csv10, json20)\n";
+      return 2;
+    }
+    o.large_format = *f;
+    s = write(out_dir + "/large_" + std::to_string(large_observations) + "_" + format + ".xml", o);
+  } else {
+    sdmx::DemoDataOptions first, second;
+    first.file = sdmx::DemoDataOptions::File::kInitial;
+    second.file = sdmx::DemoDataOptions::File::kRevision;
+    second.prepared = "2026-03-02T10:30:00Z";
+    s = write(out_dir + "/01_unsd_initial.xml", first);
+    if (s.ok()) s = write(out_dir + "/02_who_revision.xml", second);
+  }
+  if (!s.ok()) {
+    std::cerr << s.ToString() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int Digest(const std::string& data_dir) {
+  storage::StateOptions o;
+  o.path = data_dir + "/state";
+  o.read_only = true;
+  auto state = storage::VersionedState::Open(o);
+  if (!state.ok()) {
+    std::cerr << state.status().ToString() << "\n";
+    return 1;
+  }
+  auto digest = (*state)->Digest();
+  if (!digest.ok()) {
+    std::cerr << digest.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << *digest << "\n";
+  return 0;
+}
+
+}  // namespace hub::cli

@@ -1,0 +1,80 @@
+// `sdmx-hub submit --to URL --token TOKEN FILE...`: push files as a provider.
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "hub/cli/commands.h"
+#include "hub/http/client.h"
+#include "sdmx/file.h"
+
+namespace hub::cli {
+namespace {
+
+std::string SubmissionsUrl(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const std::string path = "/api/v1/submissions";
+  if (url.size() < path.size() || url.compare(url.size() - path.size(), path.size(), path) != 0) url += path;
+  return url;
+}
+
+std::string Field(const boost::json::value& v, const char* key) {
+  if (!v.is_object()) return "";
+  const auto* f = v.as_object().if_contains(key);
+  if (!f) return "";
+  return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
+}
+
+}  // namespace
+
+int Submit(const std::string& url, const std::string& token, const std::string& id_prefix, bool wait,
+           const std::vector<std::string>& files) {
+  const std::string endpoint = SubmissionsUrl(url);
+  int failures = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
+    const std::string name = std::filesystem::path(f).filename().string();
+    std::cout << "[" << i + 1 << "/" << files.size() << "] " << f << ": " << std::flush;
+    auto body = sdmx::ReadFile(f);
+    if (!body.ok()) {
+      std::cout << body.status().message() << "\n";
+      ++failures;
+      continue;
+    }
+    std::cout << body->size() << " bytes ... " << std::flush;
+    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token},
+                                                  {"Content-Type", "application/xml"}};
+    if (!id_prefix.empty()) headers["X-Submission-Id"] = id_prefix + std::filesystem::path(f).stem().string();
+    auto resp = http::Fetch("POST", endpoint + "?name=" + name, *body, headers);
+    if (!resp.ok()) {
+      std::cout << resp.status().ToString() << "\n";
+      ++failures;
+      continue;
+    }
+    boost::json::error_code ec;
+    boost::json::value v = boost::json::parse(resp->body, ec);
+    std::string id = Field(v, "id"), status = Field(v, "status");
+    std::cout << resp->status << " " << (status.empty() ? resp->body : status + " " + id);
+    if (!Field(v, "observations").empty()) std::cout << " (" << Field(v, "series") << " series, " << Field(v, "observations") << " observations)";
+    std::cout << "\n";
+    if (resp->status >= 300) {
+      ++failures;
+      if (v.is_object() && v.as_object().contains("diagnostics")) {
+        for (const auto& d : v.as_object().at("diagnostics").as_array()) std::cout << "  " << Field(d, "text") << "\n";
+      }
+      continue;
+    }
+    while (wait && status == "accepted") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      auto st = http::Fetch("GET", endpoint + "/" + id);
+      if (!st.ok()) break;
+      boost::json::value sv = boost::json::parse(st->body, ec);
+      status = Field(sv, "status");
+      if (status != "accepted") std::cout << "  " << status << " at watermark " << Field(sv, "watermark") << "\n";
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+}  // namespace hub::cli

@@ -1,0 +1,134 @@
+#include "hub/config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+
+namespace hub {
+namespace {
+
+Status CheckKeys(const toml::table& t, const std::string& section, const std::set<std::string>& allowed) {
+  for (const auto& [k, v] : t) {
+    if (!allowed.count(std::string(k.str()))) {
+      return Status::InvalidArgument("unknown setting " + section + "." + std::string(k.str()));
+    }
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status Read(const toml::table& t, const char* key, const std::string& section, T* out) {
+  const toml::node* n = t.get(key);
+  if (!n) return Status::Ok();
+  std::optional<T> v = n->value<T>();
+  if (!v) return Status::InvalidArgument(section + "." + key + " has the wrong type");
+  *out = *v;
+  return Status::Ok();
+}
+
+Status Positive(int64_t v, const std::string& name) {
+  if (v <= 0) return Status::InvalidArgument(name + " must be > 0");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<HubConfig> LoadConfig(const std::string& path) {
+  HubConfig cfg;
+  if (path.empty()) return cfg;
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                                   std::string(e.description()));
+  }
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "providers"}));
+  const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
+  if (const toml::table* t = root["hub"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
+    std::string dir;
+    HUB_RETURN_IF_ERROR(Read(*t, "structures", "hub", &dir));
+    if (!dir.empty()) cfg.structures_dir = (base / dir).lexically_normal().string();
+  }
+  if (const toml::table* t = root["http"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds"}));
+    int64_t threads = cfg.http.threads, body = static_cast<int64_t>(cfg.http.max_body_bytes);
+    int64_t header = cfg.http.max_header_bytes, timeout = cfg.http.read_timeout.count();
+    HUB_RETURN_IF_ERROR(Read(*t, "threads", "http", &threads));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_body_bytes", "http", &body));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_header_bytes", "http", &header));
+    HUB_RETURN_IF_ERROR(Read(*t, "read_timeout_seconds", "http", &timeout));
+    HUB_RETURN_IF_ERROR(Positive(threads, "http.threads"));
+    HUB_RETURN_IF_ERROR(Positive(body, "http.max_body_bytes"));
+    HUB_RETURN_IF_ERROR(Positive(header, "http.max_header_bytes"));
+    HUB_RETURN_IF_ERROR(Positive(timeout, "http.read_timeout_seconds"));
+    cfg.http.threads = static_cast<int>(threads);
+    cfg.http.max_body_bytes = static_cast<uint64_t>(body);
+    cfg.http.max_header_bytes = static_cast<uint32_t>(header);
+    cfg.http.read_timeout = std::chrono::seconds(timeout);
+  }
+  if (const toml::table* t = root["log"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "log", {"topic_prefix", "data_partitions"}));
+    int64_t parts = cfg.data_partitions;
+    HUB_RETURN_IF_ERROR(Read(*t, "topic_prefix", "log", &cfg.topic_prefix));
+    HUB_RETURN_IF_ERROR(Read(*t, "data_partitions", "log", &parts));
+    HUB_RETURN_IF_ERROR(Positive(parts, "log.data_partitions"));
+    cfg.data_partitions = static_cast<int32_t>(parts);
+  }
+  if (const toml::table* t = root["ingest"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_series", "max_observations", "max_xml_depth"}));
+    int64_t diags = static_cast<int64_t>(cfg.ingest.max_diagnostics);
+    int64_t series = static_cast<int64_t>(cfg.ingest.reader.max_series);
+    int64_t obs = static_cast<int64_t>(cfg.ingest.reader.max_observations);
+    int64_t depth = static_cast<int64_t>(cfg.ingest.reader.xml.max_depth);
+    HUB_RETURN_IF_ERROR(Read(*t, "max_diagnostics", "ingest", &diags));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_series", "ingest", &series));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_observations", "ingest", &obs));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_xml_depth", "ingest", &depth));
+    HUB_RETURN_IF_ERROR(Positive(diags, "ingest.max_diagnostics"));
+    HUB_RETURN_IF_ERROR(Positive(series, "ingest.max_series"));
+    HUB_RETURN_IF_ERROR(Positive(obs, "ingest.max_observations"));
+    HUB_RETURN_IF_ERROR(Positive(depth, "ingest.max_xml_depth"));
+    cfg.ingest.max_diagnostics = static_cast<size_t>(diags);
+    cfg.ingest.reader.max_series = static_cast<size_t>(series);
+    cfg.ingest.reader.max_observations = static_cast<size_t>(obs);
+    cfg.ingest.reader.xml.max_depth = static_cast<size_t>(depth);
+  }
+  if (const toml::array* arr = root["providers"].as_array()) {
+    for (const toml::node& n : *arr) {
+      const toml::table* t = n.as_table();
+      if (!t) return Status::InvalidArgument("providers entries must be tables ([[providers]])");
+      HUB_RETURN_IF_ERROR(CheckKeys(*t, "providers", {"id", "token_sha256", "dataflows"}));
+      ProviderConfig p;
+      HUB_RETURN_IF_ERROR(Read(*t, "id", "providers", &p.provider.id));
+      HUB_RETURN_IF_ERROR(Read(*t, "token_sha256", "providers", &p.token_sha256));
+      if (const toml::array* flows = (*t)["dataflows"].as_array()) {
+        for (const toml::node& f : *flows) {
+          auto s = f.value<std::string>();
+          if (!s) return Status::InvalidArgument("providers.dataflows of " + p.provider.id + " must be strings");
+          p.provider.dataflows.push_back(*s);
+        }
+      }
+      cfg.providers.push_back(std::move(p));
+    }
+  }
+  return cfg;
+}
+
+Status ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen must be HOST:PORT, got '" + listen + "'");
+  std::string h = listen.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  char* end = nullptr;
+  long v = std::strtol(p.c_str(), &end, 10);
+  if (p.empty() || *end || v < 0 || v > 65535) return Status::InvalidArgument("bad port in --listen '" + listen + "'");
+  *host = h;
+  *port = static_cast<uint16_t>(v);
+  return Status::Ok();
+}
+
+}  // namespace hub

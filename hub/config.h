@@ -1,0 +1,37 @@
+// HubConfig: the top-level configuration (configs/hub.toml), the only place
+// that reads configs/. Every field has a default; unknown keys are errors
+// (a typo must not silently fall back to a default).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "connectors/ingest.h"
+#include "connectors/providers.h"
+#include "hub/http/server.h"
+
+namespace hub {
+
+struct ProviderConfig {
+  connectors::Provider provider;
+  std::string token_sha256;
+};
+
+struct HubConfig {
+  // Structure messages (*.xml) submitted at start; relative paths resolve
+  // against the config file's directory. Default: none.
+  std::string structures_dir;
+  http::HttpOptions http;                // [http]
+  std::string topic_prefix;              // [log] topic_prefix; default ""
+  int32_t data_partitions = 4;           // [log] data_partitions; default 4
+  connectors::IngestOptions ingest;      // [ingest]
+  std::vector<ProviderConfig> providers; // [[providers]]
+};
+
+// Reads `path` (TOML). An empty path gives the defaults.
+Result<HubConfig> LoadConfig(const std::string& path);
+
+// "127.0.0.1:8080", "[::1]:8080" -> host and port.
+Status ParseListen(const std::string& listen, std::string* host, uint16_t* port);
+
+}  // namespace hub

@@ -1,0 +1,47 @@
+// The HTTP resources, one file each, and what they share. Each Register*
+// adds its routes to the Router; handlers are pure functions of the request
+// and the HandlerContext.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "connectors/ingest.h"
+#include "connectors/providers.h"
+#include "hub/http/router.h"
+#include "storage/materialiser.h"
+#include "storage/state.h"
+#include "storage/structure_registry.h"
+
+namespace hub::http {
+
+struct HandlerContext {
+  storage::VersionedState* state = nullptr;
+  storage::StructureRegistry* registry = nullptr;
+  storage::Materialiser* materialiser = nullptr;
+  connectors::Ingestor* ingestor = nullptr;
+  const connectors::ProviderDirectory* providers = nullptr;
+  std::string log_description;
+};
+
+void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
+void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
+void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
+void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
+
+// --- shared by the handlers (common.cc) ---
+
+// Resolves an SDMX REST 1.x flowRef ("ID", "AGENCY,ID", "AGENCY,ID,VERSION";
+// version "latest" or "~" = highest) against `structures`.
+Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures);
+// The watermark a read uses: ?at=W (<= the current one), else the current one.
+Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
+// Maps a Status to an HTTP error response.
+HttpResponse ErrorFromStatus(const Status& s);
+
+}  // namespace hub::http
+
+namespace hub::http {
+// 2026-11-23T01:02:03.456Z
+std::string IsoTimeMs(int64_t ms);
+}  // namespace hub::http

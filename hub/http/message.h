@@ -1,0 +1,45 @@
+// HttpRequest / HttpResponse: the plain types handlers see. Only server.cc
+// and client.cc know Beast, so handlers compile fast and test easily.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hub::http {
+
+struct HttpRequest {
+  std::string method;                           // "GET", "POST", ...
+  std::string target;                           // as received: path and query
+  std::string path;                             // percent-decoded, no trailing slash
+  std::multimap<std::string, std::string> query;  // decoded
+  std::map<std::string, std::string> headers;     // names in lower case
+  std::string body;
+  std::map<std::string, std::string> params;     // route captures, e.g. {flow}
+
+  std::string Header(const std::string& lower_name) const;
+  std::string Query(const std::string& name) const;
+  bool HasQuery(const std::string& name) const { return query.count(name) > 0; }
+  std::string Param(const std::string& name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  void SetHeader(const std::string& name, std::string value);
+  const std::string* FindHeader(std::string_view name) const;  // case-insensitive
+  static HttpResponse Make(int status, std::string content_type, std::string body);
+  // {"error": {"status": 400, "message": ...}} as application/json.
+  static HttpResponse Error(int status, const std::string& message);
+};
+
+// Splits "path?query" into a decoded path (no trailing slash except "/")
+// and decoded query parameters. False on malformed percent-encoding.
+bool ParseTarget(std::string_view target, std::string* path, std::multimap<std::string, std::string>* query);
+std::string PercentDecode(std::string_view s, bool plus_is_space, bool* ok);
+
+}  // namespace hub::http

@@ -1,0 +1,169 @@
+// The only translation unit (with client.cc) that includes Beast: it costs
+// ~20 s to compile, so handlers stay out of it.
+#include "hub/http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace hub::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Router* router, const HttpOptions* options)
+      : stream_(std::move(socket)), router_(router), options_(options) {}
+
+  void Run() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_->max_body_bytes);
+    parser_->header_limit(options_->max_header_bytes);
+    stream_.expires_after(options_->read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream) return Close();
+    if (ec == bhttp::error::body_limit) {
+      return Reply(HttpResponse::Error(413, "request body larger than " + std::to_string(options_->max_body_bytes) +
+                                                " bytes (HttpOptions.max_body_bytes)"),
+                   11, false);
+    }
+    if (ec == bhttp::error::header_limit) {
+      return Reply(HttpResponse::Error(431, "request header too large"), 11, false);
+    }
+    if (ec) return;  // timeout or reset: nothing to answer
+    bhttp::request<bhttp::string_body> req = parser_->release();
+    HttpRequest r;
+    r.method = std::string(req.method_string());
+    r.target = std::string(req.target());
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[name] = std::string(f.value());
+    }
+    r.body = std::move(req.body());
+    head_ = req.method() == bhttp::verb::head;
+    HttpResponse out = router_->Handle(r);
+    Reply(std::move(out), req.version(), req.keep_alive());
+  }
+
+  void Reply(HttpResponse out, unsigned version, bool keep_alive) {
+    res_ = {};
+    res_.result(static_cast<bhttp::status>(out.status));
+    res_.version(version);
+    res_.keep_alive(keep_alive);
+    res_.set(bhttp::field::server, "sdmx-hub");
+    for (auto& [k, v] : out.headers) res_.set(k, v);
+    res_.body() = std::move(out.body);
+    res_.prepare_payload();
+    if (head_) {
+      const auto len = res_.body().size();
+      res_.body().clear();
+      res_.content_length(len);
+    }
+    stream_.expires_after(options_->read_timeout);
+    bhttp::async_write(stream_, res_,
+                       beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (!keep_alive) return Close();
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  bool head_ = false;
+  const Router* router_;
+  const HttpOptions* options_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpOptions options;
+  const Router* router;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+
+  Impl(HttpOptions o, const Router* r) : options(std::move(o)), router(r), ioc(options.threads) {}
+
+  void Accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted) return;
+        spdlog::warn("http accept: {}", ec.message());
+      } else {
+        std::make_shared<Session>(std::move(socket), router, &options)->Run();
+      }
+      Accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options, const Router* router) {
+  if (options.threads < 1) return Status::InvalidArgument("HttpOptions.threads must be >= 1");
+  if (options.max_body_bytes == 0) return Status::InvalidArgument("HttpOptions.max_body_bytes must be > 0");
+  auto impl = std::make_unique<Impl>(options, router);
+  beast::error_code ec;
+  net::ip::address addr = net::ip::make_address(options.host, ec);
+  if (ec) return Status::InvalidArgument("listen address '" + options.host + "': " + ec.message());
+  tcp::endpoint ep(addr, options.port);
+  impl->acceptor.open(ep.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(ep, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::Unavailable("listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  }
+  impl->Accept();
+  for (int i = 0; i < options.threads; ++i) {
+    impl->threads.emplace_back([p = impl.get()] { p->ioc.run(); });
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void HttpServer::Stop() {
+  if (!impl_ || impl_->threads.empty()) return;
+  net::post(impl_->ioc, [p = impl_.get()] {
+    beast::error_code ec;
+    p->acceptor.close(ec);
+  });
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+}  // namespace hub::http

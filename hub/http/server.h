@@ -1,0 +1,39 @@
+// HttpServer: the Boost.Beast HTTP/1.1 listener. Sessions read a request
+// (header timeout, body limit), hand it to the Router on an io thread, write
+// the response and keep the connection alive. Binding port 0 picks a free
+// port (tests); port() tells which. Thread-safe Start/Stop.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "hub/base/status.h"
+#include "hub/http/router.h"
+
+namespace hub::http {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";            // listen address; default loopback
+  uint16_t port = 8080;                       // 0 = any free port; default 8080
+  int threads = 2;                            // io threads; default 2 (one per core here)
+  uint64_t max_body_bytes = 256ull << 20;     // larger bodies get 413; default 256 MiB
+  uint32_t max_header_bytes = 16 * 1024;      // default 16 KiB
+  std::chrono::seconds read_timeout{60};      // per request read; default 60 s
+};
+
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> Start(const HttpOptions& options, const Router* router);
+  ~HttpServer();
+  uint16_t port() const;
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hub::http

@@ -1,0 +1,115 @@
+#include "hub/hub.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "hub/base/sha256.h"
+#include "hub/http/handlers/handlers.h"
+#include "sdmx/file.h"
+#include "storage/embedded_event_log.h"
+#include "storage/kafka_event_log.h"
+
+namespace hub {
+
+Result<std::unique_ptr<Hub>> Hub::Start(const HubOptions& options) {
+  std::unique_ptr<Hub> hub(new Hub());
+  HUB_RETURN_IF_ERROR(hub->Init(options));
+  return hub;
+}
+
+Status Hub::Init(const HubOptions& options) {
+  if (options.data_dir.empty()) return Status::InvalidArgument("--data-dir is required");
+  HUB_ASSIGN_OR_RETURN(config_, LoadConfig(options.config_path));
+  HUB_RETURN_IF_ERROR(ParseListen(options.listen, &config_.http.host, &config_.http.port));
+  host_ = config_.http.host;
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return Status::IoError("create " + options.data_dir + ": " + ec.message());
+
+  const storage::LogTopics topics = storage::LogTopics::WithPrefix(config_.topic_prefix);
+  if (options.kafka_bootstrap.empty()) {
+    storage::EmbeddedEventLogOptions lo;
+    lo.path = options.data_dir + "/log";
+    lo.topics = topics;
+    lo.data_partitions = config_.data_partitions;
+    HUB_ASSIGN_OR_RETURN(log_, storage::EmbeddedEventLog::Open(lo));
+  } else {
+    storage::KafkaEventLogOptions ko;
+    ko.bootstrap = options.kafka_bootstrap;
+    ko.topics = topics;
+    ko.data_partitions = config_.data_partitions;
+    HUB_ASSIGN_OR_RETURN(log_, storage::KafkaEventLog::Open(ko));
+  }
+  storage::StateOptions so;
+  so.path = options.data_dir + "/state";
+  HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
+  storage::MaterialiserOptions mo;
+  mo.topics = topics;
+  materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
+  HUB_RETURN_IF_ERROR(materialiser_->Start());
+
+  for (const ProviderConfig& p : config_.providers) HUB_RETURN_IF_ERROR(providers_.Add(p.provider, p.token_sha256));
+  providers_.SetAdminToken(options.admin_token);
+  config_.ingest.topics = topics;
+  ingestor_ = std::make_unique<connectors::Ingestor>(log_.get(), &registry_, state_.get(), config_.ingest);
+  if (!config_.structures_dir.empty()) {
+    HUB_RETURN_IF_ERROR(LoadConfigStructures(config_.structures_dir, options.startup_timeout));
+  }
+
+  storage::VersionedState* state = state_.get();
+  router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
+  http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
+                           log_->Describe()};
+  http::RegisterDataRoutes(router_.get(), ctx);
+  http::RegisterSubmissionRoutes(router_.get(), ctx);
+  http::RegisterHistoryRoutes(router_.get(), ctx);
+  http::RegisterHealthRoutes(router_.get(), ctx);
+  HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));
+  spdlog::info("sdmx-hub serving on {} ({}; state {}; watermark {})", url(), log_->Describe(), so.path,
+               state_->watermark().value);
+  return Status::Ok();
+}
+
+// Config structures travel the log like any structure submission, so that a
+// replay rebuilds them; the id is the content hash, so a restart with the
+// same files appends nothing.
+Status Hub::LoadConfigStructures(const std::string& dir, std::chrono::milliseconds timeout) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
+  }
+  if (ec) return Status::IoError("structures directory " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  const connectors::Provider config_provider{"config", {"*"}, true};
+  for (const std::string& f : files) {
+    HUB_ASSIGN_OR_RETURN(std::string body, sdmx::ReadFile(f));
+    connectors::Submission s{body, f, "config-" + Sha256Hex(body).substr(0, 24)};
+    HUB_ASSIGN_OR_RETURN(auto receipt, ingestor_->Submit(config_provider, s));
+    if (receipt.outcome == connectors::SubmissionOutcome::kRejected) {
+      return Status::InvalidArgument("structure file rejected:\n" + receipt.diagnostics.ToString());
+    }
+    HUB_ASSIGN_OR_RETURN(auto rec, materialiser_->WaitForSubmission(s.submission_id, timeout));
+    if (rec.marker().status() == sdmxhub::events::v1::STATUS_REJECTED) {
+      return Status::InvalidArgument("structure file " + f + " was rejected earlier (submission " +
+                                     s.submission_id + ")");
+    }
+    spdlog::info("structures {} applied (submission {}, watermark {})", f, s.submission_id, rec.seq());
+  }
+  return Status::Ok();
+}
+
+std::string Hub::url() const {
+  const bool v6 = host_.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port());
+}
+
+void Hub::Stop() {
+  if (server_) server_->Stop();
+  if (materialiser_) materialiser_->Stop();
+}
+
+Hub::~Hub() { Stop(); }
+
+}  // namespace hub

@@ -1,0 +1,62 @@
+// Hub: one running SDMX Hub, wired from its parts: event log (embedded or
+// Kafka), versioned state, structure registry, materialiser, ingest, HTTP.
+// `sdmx-hub serve` runs one; the end-to-end tests run one in-process on
+// port 0. Start() returns once the config structures are applied and the
+// listener is bound. Stop() (or the destructor) shuts down in reverse order.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "connectors/ingest.h"
+#include "connectors/providers.h"
+#include "hub/config.h"
+#include "hub/http/router.h"
+#include "hub/http/server.h"
+#include "storage/event_log.h"
+#include "storage/materialiser.h"
+#include "storage/state.h"
+#include "storage/structure_registry.h"
+
+namespace hub {
+
+struct HubOptions {
+  std::string data_dir;                  // state (and embedded log) directory; required
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 = any free port
+  std::string config_path;               // configs/hub.toml; empty = defaults
+  std::string kafka_bootstrap;           // empty = embedded event log
+  std::string admin_token;               // may submit structures and any data; empty = none
+  std::chrono::milliseconds startup_timeout{120'000};  // config structures applied within; default 120 s
+};
+
+class Hub {
+ public:
+  static Result<std::unique_ptr<Hub>> Start(const HubOptions& options);
+  ~Hub();
+  void Stop();
+
+  uint16_t port() const { return server_->port(); }
+  std::string url() const;  // "http://host:port"
+  storage::VersionedState* state() const { return state_.get(); }
+  storage::Materialiser* materialiser() const { return materialiser_.get(); }
+  storage::EventLog* log() const { return log_.get(); }
+
+ private:
+  Hub() = default;
+  Status Init(const HubOptions& options);
+  Status LoadConfigStructures(const std::string& dir, std::chrono::milliseconds timeout);
+
+  HubConfig config_;
+  std::string host_;
+  std::unique_ptr<storage::EventLog> log_;
+  std::unique_ptr<storage::VersionedState> state_;
+  storage::StructureRegistry registry_;
+  std::unique_ptr<storage::Materialiser> materialiser_;
+  connectors::ProviderDirectory providers_;
+  std::unique_ptr<connectors::Ingestor> ingestor_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace hub

@@ -1,0 +1,69 @@
+// sdmx-hub: the SDMX Hub executable. Subcommands and flags: design.md §2.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+#include "hub/cli/commands.h"
+
+int main(int argc, char** argv) {
+  hub::cli::BlockShutdownSignals();
+  CLI::App app{"SDMX Hub: an event-sourced data-exchange hub for official statistics"};
+  app.require_subcommand(1);
+
+  hub::HubOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the hub (embedded event log unless --kafka is given)");
+  serve_cmd->add_option("--data-dir", serve.data_dir, "State (and embedded log) directory")->required();
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 = any)")->capture_default_str();
+  serve_cmd->add_option("--config", serve.config_path, "configs/hub.toml");
+  serve_cmd->add_option("--kafka", serve.kafka_bootstrap, "Kafka bootstrap servers; absent = embedded log");
+  serve_cmd->add_option("--admin-token", serve.admin_token, "Admin token (or env HUB_ADMIN_TOKEN)")->envname("HUB_ADMIN_TOKEN");
+
+  int brokers = 1, partitions = 4;
+  std::string prefix;
+  auto* kafka_cmd = app.add_subcommand("kafka-dev", "Run a local Kafka protocol peer (librdkafka mock cluster)");
+  kafka_cmd->add_option("--brokers", brokers, "Number of mock brokers")->capture_default_str();
+  kafka_cmd->add_option("--partitions", partitions, "Partitions of the data topic")->capture_default_str();
+  kafka_cmd->add_option("--topic-prefix", prefix, "Topic name prefix");
+
+  std::vector<std::string> structures, files;
+  size_t max_diags = 1000;
+  auto* check_cmd = app.add_subcommand("check", "Validate data files offline against structures");
+  check_cmd->add_option("--structures", structures, "Structure files or directories")->required()->expected(1, -1);
+  check_cmd->add_option("--max-diagnostics", max_diags, "Diagnostics kept per file")->capture_default_str();
+  check_cmd->add_option("files", files, "Data files")->required();
+
+  std::string out_dir = "demo";
+  bool structure_only = false;
+  uint64_t large = 0;
+  std::string format = "ss21";
+  auto* demo_cmd = app.add_subcommand("demo-feed", "Generate the demo structures and data files");
+  demo_cmd->add_option("--out", out_dir, "Output directory for data files")->capture_default_str();
+  demo_cmd->add_flag("--structure", structure_only, "Print the demo structure message to stdout");
+  demo_cmd->add_option("--large", large, "Write one file of about this many observations (benchmarks)");
+  demo_cmd->add_option("--format", format, "Format of --large output (generic21, ss21, csv10, json20)")->capture_default_str();
+
+  std::string data_dir;
+  auto* digest_cmd = app.add_subcommand("digest", "Print the state digest of a data dir");
+  digest_cmd->add_option("--data-dir", data_dir, "The hub's data directory")->required();
+
+  std::string url, token, id_prefix;
+  bool wait = false;
+  std::vector<std::string> submit_files;
+  auto* submit_cmd = app.add_subcommand("submit", "Push data or structure files to a hub as a provider");
+  submit_cmd->add_option("--to", url, "Hub URL, e.g. http://127.0.0.1:8080")->required();
+  submit_cmd->add_option("--token", token, "Provider bearer token")->required();
+  submit_cmd->add_option("--id-prefix", id_prefix, "Submission id = prefix + file stem (idempotent resubmits)");
+  submit_cmd->add_flag("--wait", wait, "Wait until each submission is committed or rejected");
+  submit_cmd->add_option("files", submit_files, "Files to submit")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (*serve_cmd) return hub::cli::Serve(serve);
+  if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);
+  if (*check_cmd) return hub::cli::Check(structures, files, max_diags);
+  if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
+  if (*digest_cmd) return hub::cli::Digest(data_dir);
+  if (*submit_cmd) return hub::cli::Submit(url, token, id_prefix, wait, submit_files);
+  return 2;
+}
