@@ -9,6 +9,7 @@
 #include "sdmx/key_pattern.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/validator.h"
+#include "sdmx/xml.h"
 #include "storage/codec.h"
 
 namespace hub::connectors {
@@ -28,22 +29,6 @@ bool ValidId(const std::string& id) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
   }
   return true;
-}
-
-// The local name of the root element, without parsing the document.
-std::string RootElement(std::string_view body) {
-  size_t i = 0;
-  while ((i = body.find('<', i)) != std::string_view::npos) {
-    if (body.compare(i, 2, "<?") == 0 || body.compare(i, 2, "<!") == 0) {
-      ++i;
-      continue;
-    }
-    size_t end = body.find_first_of(" \t\r\n/>", i + 1);
-    std::string_view name = body.substr(i + 1, end == std::string_view::npos ? body.npos : end - i - 1);
-    size_t colon = name.find(':');
-    return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
-  }
-  return "";
 }
 
 void AddDiagnostics(const sdmx::Diagnostics& diags, ev::SubmissionMarker* m) {
@@ -89,7 +74,7 @@ Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submi
     r.outcome = SubmissionOutcome::kDuplicate;
     return r;
   }
-  if (RootElement(s.body) == "Structure") {
+  if (sdmx::RootElementName(s.body) == "Structure") {
     r.kind = "structure";
     return SubmitStructure(provider, s, std::move(r));
   }

@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand("check", "Validate data files offline against structures");
   check_cmd->add_option("--structures", structures, "Structure files or directories")->required()->expected(1, -1);
   check_cmd->add_option("--max-diagnostics", max_diags, "Diagnostics kept per file")->capture_default_str();
-  check_cmd->add_option("files", files, "Data files")->required();
+  check_cmd->add_option("files", files, "Data files");
 
   std::string out_dir = "demo";
   bool structure_only = false;

@@ -39,6 +39,9 @@ class XmlDataReader final : public DataReader {
     HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
     pugi::xml_node root = doc_.document_element();
     std::string_view kind = LocalName(root);
+    if (NamespaceOf(root).find("/v2_0/") != std::string::npos) {
+      return Fail(root, "message-version", "SDMX-ML 2.0 data messages are not supported yet (send SDMX-ML 2.1)");
+    }
     generic_ = kind == "GenericData" || kind == "GenericTimeSeriesData";
     if (!generic_ && kind != "StructureSpecificData" && kind != "StructureSpecificTimeSeriesData") {
       return Fail(root, "message-type",

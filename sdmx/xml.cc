@@ -114,6 +114,21 @@ std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view na
   return {};
 }
 
+std::string RootElementName(std::string_view body) {
+  size_t i = 0;
+  while ((i = body.find('<', i)) != std::string_view::npos) {
+    if (body.compare(i, 2, "<?") == 0 || body.compare(i, 2, "<!") == 0) {
+      ++i;
+      continue;
+    }
+    size_t end = body.find_first_of(" \t\r\n/>", i + 1);
+    std::string_view name = body.substr(i + 1, end == std::string_view::npos ? body.npos : end - i - 1);
+    size_t colon = name.find(':');
+    return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
+  }
+  return "";
+}
+
 void AppendEscaped(std::string* out, std::string_view s) {
   for (char c : s) {
     switch (c) {

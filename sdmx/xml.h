@@ -52,6 +52,10 @@ std::string ChildText(const pugi::xml_node& node, std::string_view name);
 // Value of the attribute with local name `name` ("" when absent), whatever its prefix.
 std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view name);
 
+// Local name of the root element, found by scanning (no parse): "" if none.
+// Tells structure messages from data messages cheaply.
+std::string RootElementName(std::string_view buffer);
+
 // Appends `s` XML-escaped (for text and attribute values alike).
 void AppendEscaped(std::string* out, std::string_view s);
 

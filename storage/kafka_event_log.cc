@@ -271,6 +271,13 @@ Result<std::unique_ptr<LogWriter>> KafkaEventLog::NewWriter() {
 
 Result<std::unique_ptr<LogReader>> KafkaEventLog::NewReader(
     const std::vector<std::pair<TopicPartition, int64_t>>& start) {
+  for (const auto& [tp, off] : start) {
+    auto it = partitions_.find(tp.topic);
+    if (it == partitions_.end() || tp.partition < 0 || tp.partition >= it->second) {
+      return Status::InvalidArgument("no partition " + tp.ToString());
+    }
+    if (off < 0) return Status::InvalidArgument("negative offset for " + tp.ToString());
+  }
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const std::map<std::string, std::string> settings = {
       {"bootstrap.servers", options_.bootstrap},

@@ -13,6 +13,7 @@ Result<std::unique_ptr<KafkaMockCluster>> KafkaMockCluster::Start(const KafkaMoc
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // The handle only hosts the cluster; it must not try to reach any broker.
   rd_kafka_conf_set(conf, "bootstrap.servers", "", err, sizeof err);
+  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);  // no "no bootstrap.servers" notice
   c->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!c->rk_) {
     rd_kafka_conf_destroy(conf);

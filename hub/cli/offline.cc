@@ -14,8 +14,26 @@
 
 namespace hub::cli {
 
-int Check(const std::vector<std::string>& structure_paths, const std::vector<std::string>& files,
+int Check(const std::vector<std::string>& structure_args, const std::vector<std::string>& file_args,
           size_t max_diagnostics) {
+  // `--structures PATH... FILE...` cannot be split by position alone, so
+  // every path is classified by its root element: Structure messages and
+  // directories are structures, everything else is data to check.
+  std::vector<std::string> structure_paths, files;
+  for (const auto* args : {&structure_args, &file_args}) {
+    for (const std::string& p : *args) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(p, ec)) {
+        structure_paths.push_back(p);
+        continue;
+      }
+      std::ifstream in(p, std::ios::binary);
+      std::string head(4096, '\0');
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<size_t>(in.gcount()));
+      (sdmx::RootElementName(head) == "Structure" ? structure_paths : files).push_back(p);
+    }
+  }
   sdmx::StructureSet structures;
   sdmx::Diagnostics sdiags(max_diagnostics);
   for (const std::string& p : structure_paths) {

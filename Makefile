@@ -1,0 +1,38 @@
+# SDMX Hub: the two README commands.
+#   make run   install what is missing, build, start the hub on the embedded
+#              log, load the demo feed over HTTP, serve on 127.0.0.1:8080
+#   make test  install what is missing, build, run every test with ctest
+SHELL := /bin/bash
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+# Every dependency, from Debian 12 (bookworm) packages only.
+DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
+  librdkafka-dev librocksdb-dev libpugixml-dev libprotobuf-dev protobuf-compiler \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev \
+  libgtest-dev libbenchmark-dev docker-compose
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake --build $(BUILD_DIR)
+
+run: build
+	bash hub/run_demo.sh
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+clean:
+	rm -rf $(BUILD_DIR)

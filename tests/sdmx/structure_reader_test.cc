@@ -1,0 +1,94 @@
+#include "sdmx/structure_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "sdmx/demo_feed.h"
+#include "testing/test_util.h"
+
+namespace sdmx {
+namespace {
+
+using hub::testing::CorpusPath;
+using hub::testing::ReadFileOrDie;
+using hub::testing::SourcePath;
+
+TEST(DemoStructureTest, HasTheMdgSdgLayout) {
+  StructureSet set = hub::testing::DemoStructures();
+  const Dataflow* flow = set.FindDataflowById(kDemoDataflowId);
+  ASSERT_NE(flow, nullptr);
+  const DataStructure* dsd = set.FindDataStructure(flow->structure);
+  ASSERT_NE(dsd, nullptr);
+  std::vector<std::string> dims;
+  for (const auto& d : dsd->dimensions) dims.push_back(d.id);
+  EXPECT_EQ(dims, (std::vector<std::string>{"FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE",
+                                            "URBANISATION"}));
+  EXPECT_EQ(dsd->time_dimension, "TIME_PERIOD");
+  const Attribute* unit = dsd->FindAttribute("UNIT_MEASURE");
+  ASSERT_NE(unit, nullptr);
+  EXPECT_EQ(unit->level, AttachmentLevel::kSeries);
+  EXPECT_TRUE(unit->mandatory);
+  const Attribute* nature = dsd->FindAttribute("NATURE");
+  ASSERT_NE(nature, nullptr);
+  EXPECT_EQ(nature->level, AttachmentLevel::kObservation);
+  EXPECT_FALSE(nature->mandatory);
+  ASSERT_NE(dsd->FindAttribute("SOURCE_DETAIL"), nullptr);
+  ASSERT_NE(dsd->FindAttribute("OBS_STATUS"), nullptr);
+
+  const Codelist* areas = set.FindCodelist(*dsd->dimensions[3].codelist);
+  ASSERT_NE(areas, nullptr);
+  EXPECT_GE(areas->codes.size(), 40u);
+  ASSERT_NE(areas->Find("404"), nullptr);
+  EXPECT_EQ(areas->Find("404")->name, "Kenya");
+  EXPECT_EQ(areas->Find("404")->parent, "14");  // Eastern Africa (UN M49)
+  const Codelist* series = set.FindCodelist(*dsd->dimensions[2].codelist);
+  ASSERT_NE(series, nullptr);
+  EXPECT_NE(series->Find("SI_POV_DAY1"), nullptr);
+  EXPECT_NE(series->Find("SH_STA_MORT"), nullptr);
+  Diagnostics diags;
+  EXPECT_TRUE(CheckReferences(set, &diags).ok()) << diags.ToString();
+}
+
+// configs/ holds the generator's output; this keeps them from drifting apart.
+TEST(DemoStructureTest, ConfigFileIsTheGeneratorOutput) {
+  EXPECT_EQ(ReadFileOrDie(SourcePath("configs/structures/demo_sdg.xml")), DemoStructureMessage())
+      << "regenerate with: build/bin/sdmx-hub demo-feed --structure > configs/structures/demo_sdg.xml";
+}
+
+TEST(StructureReaderTest, ReadsTheGlobalSdgDsd) {
+  StructureSet set;
+  Diagnostics diags;
+  ASSERT_TRUE(LoadStructures(CorpusPath("sdg/global/IAEG-SDGs_SDG_1.14/dsd.xml"), {}, &set, &diags).ok())
+      << diags.ToString();
+  const DataStructure* dsd = set.FindDataStructure({"IAEG-SDGs", "SDG", "1.14"});
+  ASSERT_NE(dsd, nullptr);
+  ASSERT_EQ(dsd->dimensions.size(), 15u);
+  EXPECT_EQ(dsd->dimensions[0].id, "FREQ");
+  EXPECT_EQ(dsd->dimensions[14].id, "PRODUCT");
+  // SOURCES.md says 17 attributes but lists 16; the file declares 16.
+  EXPECT_EQ(dsd->attributes.size(), 16u);
+  const Attribute* unit = dsd->FindAttribute("UNIT_MEASURE");
+  ASSERT_NE(unit, nullptr);
+  EXPECT_EQ(unit->level, AttachmentLevel::kSeries);
+  EXPECT_EQ(dsd->FindAttribute("OBS_STATUS")->level, AttachmentLevel::kObservation);
+  const Codelist* series = set.FindCodelist(*dsd->dimensions[2].codelist);
+  ASSERT_NE(series, nullptr);
+  EXPECT_EQ(series->codes.size(), 783u);  // SOURCES.md: 783 SDG series codes in 1.14
+  EXPECT_TRUE(CheckReferences(set, &diags).ok()) << diags.ToString();
+}
+
+TEST(StructureReaderTest, MissingCodelistIsReported) {
+  std::string msg = DemoStructureMessage();
+  // Drop CL_SEX: the DSD now refers to a codelist nobody has.
+  size_t start = msg.find("<str:Codelist id=\"CL_SEX\"");
+  size_t end = msg.find("</str:Codelist>", start) + std::string("</str:Codelist>").size();
+  msg.erase(start, end - start);
+  StructureSet set;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadStructureMessage(msg, "cut.xml", {}, &set, &diags).ok());
+  EXPECT_FALSE(CheckReferences(set, &diags).ok());
+  ASSERT_FALSE(diags.empty());
+  EXPECT_NE(diags.items()[0].message.find("CL_SEX"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sdmx

@@ -1,0 +1,145 @@
+#include "sdmx/data_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "sdmx/data_reader.h"
+#include "testing/test_util.h"
+
+namespace sdmx {
+namespace {
+
+struct Fixture {
+  StructureSet set = hub::testing::DemoStructures();
+  const Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
+  const DataStructure* dsd = set.FindDataStructure(flow->structure);
+
+  Series Sample() const {
+    Series s;
+    s.key = {"A", "G", "SH_STA_MORT", "404", "_T", "_T", "_T"};
+    s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
+    s.observations.push_back({"2015", "45", {{"OBS_STATUS", "A"}, {"SOURCE_DETAIL", "Survey, \"DHS\""}}, 0});
+    s.observations.push_back({"2016", "45.0", {{"OBS_STATUS", "E"}, {"NATURE", "M"}}, 0});
+    s.observations.push_back({"2017", "NaN", {{"OBS_STATUS", "M"}}, 0});
+    return s;
+  }
+
+  std::string Write(DataFormat f, const std::vector<Series>& series, size_t flush_bytes = 64 * 1024) const {
+    WriteContext ctx;
+    ctx.dsd = dsd;
+    ctx.dataflow = flow->ref;
+    ctx.action = Action::kReplace;
+    ctx.flush_bytes = flush_bytes;
+    std::string out;
+    size_t chunks = 0;
+    auto w = NewDataWriter(f, ctx, [&](std::string_view c) {
+      out.append(c);
+      ++chunks;
+    });
+    for (const auto& s : series) w->WriteSeries(s);
+    w->Finish();
+    return out;
+  }
+};
+
+TEST(CsvWriterTest, OneRowPerObservationWithQuoting) {
+  Fixture fx;
+  std::string csv = fx.Write(DataFormat::kCsv10, {fx.Sample()});
+  std::istringstream in(csv);
+  std::string header, row1, row2, row3, extra;
+  std::getline(in, header);
+  std::getline(in, row1);
+  std::getline(in, row2);
+  std::getline(in, row3);
+  EXPECT_FALSE(std::getline(in, extra));
+  EXPECT_EQ(header,
+            "DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,URBANISATION,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,"
+            "OBS_STATUS,NATURE,SOURCE_DETAIL\r");
+  EXPECT_EQ(row1,
+            "SDMXHUB:DF_DEMO_SDG(1.0),A,G,SH_STA_MORT,404,_T,_T,_T,2015,45,PER_100000_LIVE_BIRTHS,A,,"
+            "\"Survey, \"\"DHS\"\"\"\r");
+  EXPECT_EQ(row2, "SDMXHUB:DF_DEMO_SDG(1.0),A,G,SH_STA_MORT,404,_T,_T,_T,2016,45.0,PER_100000_LIVE_BIRTHS,E,M,\r");
+}
+
+TEST(JsonWriterTest, ValuesAndAttributesResolveThroughStructure) {
+  Fixture fx;
+  Series second = fx.Sample();
+  second.key[3] = "646";
+  std::string text = fx.Write(DataFormat::kJson20, {fx.Sample(), second}, /*flush_bytes=*/16);
+  boost::json::value v = boost::json::parse(text);
+  const auto& data = v.at("data");
+  const auto& st = data.at("structures").at(0);
+  EXPECT_EQ(st.at("dataflow").as_string(), "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXHUB:DF_DEMO_SDG(1.0)");
+  const auto& areas = st.at("dimensions").at("series").at(3);
+  EXPECT_EQ(areas.at("id").as_string(), "REF_AREA");
+  const auto& series = data.at("dataSets").at(0).at("series").as_object();
+  ASSERT_EQ(series.size(), 2u);
+  // Decode every observation back to (area, period, value, OBS_STATUS).
+  std::set<std::string> decoded;
+  const auto& times = st.at("dimensions").at("observation").at(0).at("values").as_array();
+  const auto& status = st.at("attributes").at("observation").at(0);
+  ASSERT_EQ(status.at("id").as_string(), "OBS_STATUS");
+  for (const auto& [key, s] : series) {
+    std::string k(key);
+    std::vector<int> idx;
+    std::stringstream ks(k);
+    for (std::string part; std::getline(ks, part, ':');) idx.push_back(std::stoi(part));
+    std::string area(areas.at("values").at(idx[3]).at("id").as_string());
+    for (const auto& [t, arr] : s.at("observations").as_object()) {
+      std::string period(times.at(std::stoi(std::string(t))).at("value").as_string());
+      const auto& a = arr.as_array();
+      std::string value = a.at(0).is_null() ? "null" : std::to_string(a.at(0).to_number<double>());
+      std::string st_code(status.at("values").at(a.at(1).as_int64()).at("id").as_string());
+      decoded.insert(area + "|" + period + "|" + value + "|" + st_code);
+    }
+  }
+  EXPECT_EQ(decoded, (std::set<std::string>{"404|2015|45.000000|A", "404|2016|45.000000|E", "404|2017|null|M",
+                                            "646|2015|45.000000|A", "646|2016|45.000000|E", "646|2017|null|M"}));
+  // The agency's text is kept: "45.0" is not rewritten as 45.
+  EXPECT_NE(text.find("[45.0,"), std::string::npos);
+  EXPECT_NE(text.find("[45,"), std::string::npos);
+}
+
+// SDMX-ML out, SDMX-ML in: same keys, periods, values, attributes.
+TEST(MlWriterTest, RoundTripsThroughTheReader) {
+  Fixture fx;
+  std::vector<Series> in = {fx.Sample()};
+  for (DataFormat f : {DataFormat::kGeneric21, DataFormat::kStructureSpecific21}) {
+    std::string xml = fx.Write(f, in);
+    Diagnostics diags;
+    auto reader = DataReader::Open(xml, "rt.xml", fx.set, {}, &diags);
+    ASSERT_TRUE(reader.ok()) << FormatName(f) << ": " << reader.status().ToString();
+    auto& r = *reader;
+    ASSERT_TRUE(r->Valid());
+    EXPECT_EQ(r->dataset().action, Action::kReplace);
+    const Series& s = r->series();
+    EXPECT_EQ(s.key, in[0].key);
+    EXPECT_EQ(s.attributes, in[0].attributes);
+    ASSERT_EQ(s.observations.size(), in[0].observations.size());
+    for (size_t i = 0; i < s.observations.size(); ++i) {
+      EXPECT_EQ(s.observations[i].period, in[0].observations[i].period);
+      EXPECT_EQ(s.observations[i].value, in[0].observations[i].value);
+      EXPECT_EQ(s.observations[i].attributes, in[0].observations[i].attributes) << FormatName(f);
+    }
+    r->Next();
+    EXPECT_FALSE(r->Valid());
+  }
+}
+
+TEST(FormatsTest, NegotiatesByAcceptAndQuality) {
+  const std::vector<DataFormat> offered = {DataFormat::kGeneric21, DataFormat::kStructureSpecific21,
+                                           DataFormat::kCsv10, DataFormat::kJson20};
+  EXPECT_EQ(NegotiateDataFormat("", offered), DataFormat::kGeneric21);
+  EXPECT_EQ(NegotiateDataFormat("*/*", offered), DataFormat::kGeneric21);
+  EXPECT_EQ(NegotiateDataFormat("application/vnd.sdmx.data+csv;version=1.0.0", offered), DataFormat::kCsv10);
+  EXPECT_EQ(NegotiateDataFormat("text/csv", offered), DataFormat::kCsv10);
+  EXPECT_EQ(NegotiateDataFormat("application/vnd.sdmx.data+json; version=2.0.0", offered), DataFormat::kJson20);
+  EXPECT_EQ(NegotiateDataFormat("text/csv;q=0.5, application/json", offered), DataFormat::kJson20);
+  EXPECT_EQ(NegotiateDataFormat("image/png", offered), std::nullopt);
+}
+
+}  // namespace
+}  // namespace sdmx

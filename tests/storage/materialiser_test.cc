@@ -1,0 +1,216 @@
+// The materialiser against a real embedded log and real RocksDB state.
+#include "storage/materialiser.h"
+
+#include <gtest/gtest.h>
+
+#include "sdmx/demo_feed.h"
+#include "storage/codec.h"
+#include "storage/embedded_event_log.h"
+#include "testing/test_util.h"
+
+namespace hub::storage {
+namespace {
+
+using namespace std::chrono_literals;
+namespace ev = sdmxhub::events::v1;
+
+const sdmx::ArtefactRef kFlow{"SDMXHUB", "DF_DEMO_SDG", "1.0"};
+const std::vector<std::string> kKey = {"A", "G", "SH_STA_MORT", "404", "_T", "_T", "_T"};
+
+struct Obs {
+  std::string period, value;
+};
+
+class MaterialiserTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+  void TearDown() override { Close(); }
+
+  void Open() {
+    EmbeddedEventLogOptions lo;
+    lo.path = dir_.Sub("log");
+    lo.data_partitions = 2;
+    auto l = EmbeddedEventLog::Open(lo);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    log_ = std::move(*l);
+    StateOptions so;
+    so.path = dir_.Sub("state");
+    auto s = VersionedState::Open(so);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    state_ = std::move(*s);
+    registry_ = std::make_unique<StructureRegistry>();
+    mat_ = std::make_unique<Materialiser>(log_.get(), state_.get(), registry_.get(), MaterialiserOptions{});
+    ASSERT_TRUE(mat_->Start().ok());
+  }
+
+  void Close() {
+    mat_.reset();
+    state_.reset();
+    log_.reset();
+  }
+
+  std::string DataEvent(const std::string& sid, const std::string& attempt, ev::Action action,
+                        const std::vector<Obs>& obs, const std::vector<std::string>& key = kKey) {
+    ev::Envelope env;
+    ev::DataEvent* d = env.mutable_data();
+    d->set_submission_id(sid);
+    d->set_attempt_id(attempt);
+    *d->mutable_dataflow() = ToProto(kFlow);
+    d->set_action(action);
+    for (const auto& k : key) d->add_key(k);
+    ev::Field* unit = d->add_attributes();
+    unit->set_id("UNIT_MEASURE");
+    unit->set_value("PER_100000_LIVE_BIRTHS");
+    for (const Obs& o : obs) {
+      ev::Observation* po = d->add_observations();
+      po->set_period(o.period);
+      po->set_value(o.value);
+    }
+    return Serialize(&env);
+  }
+
+  // Appends one series event (and a marker unless `with_marker` is false).
+  void Submit(const std::string& sid, const std::vector<Obs>& obs, bool with_marker = true,
+              ev::Action action = ev::ACTION_REPLACE, int64_t time_ms = 1000) {
+    const std::string attempt = sid + "-a";
+    auto w = log_->NewWriter();
+    const std::string key = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(kKey));
+    const int32_t p = PartitionForKey(key, 2);
+    ASSERT_TRUE((*w)->Append(topics_.data, p, key, DataEvent(sid, attempt, action, obs)).ok());
+    ASSERT_TRUE((*w)->Flush(5s).ok());
+    if (!with_marker) return;
+    ev::Envelope env;
+    ev::SubmissionMarker* m = env.mutable_marker();
+    m->set_submission_id(sid);
+    m->set_attempt_id(attempt);
+    m->set_provider("UNSD");
+    m->set_kind("data");
+    m->set_status(ev::STATUS_COMMITTED);
+    m->set_accepted_time_ms(time_ms);
+    ev::PartitionCount* c = m->add_counts();
+    c->set_topic(topics_.data);
+    c->set_partition(p);
+    c->set_events(1);
+    ASSERT_TRUE((*w)->Append(topics_.submissions, 0, sid, Serialize(&env)).ok());
+    ASSERT_TRUE((*w)->Flush(5s).ok());
+  }
+
+  std::map<std::string, std::string> Read(Watermark at) {
+    std::map<std::string, std::string> out;
+    Status s = state_->ScanSeries(kFlow.ToString(), sdmx::KeyPattern(), at, [&](const sdmx::Series& series) {
+      for (const auto& o : series.observations) out[o.period] = o.value;
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
+  void WaitCommitted(const std::string& sid) {
+    auto rec = mat_->WaitForSubmission(sid, 10s);
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  }
+
+  LogTopics topics_;
+  testing::TempDir dir_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<VersionedState> state_;
+  std::unique_ptr<StructureRegistry> registry_;
+  std::unique_ptr<Materialiser> mat_;
+};
+
+TEST_F(MaterialiserTest, RevisionsKeepEarlierValuesAsHistory) {
+  Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  Submit("s2", {{"2016", "12"}, {"2017", "13"}}, true, ev::ACTION_REPLACE, 2000);
+  WaitCommitted("s2");
+  EXPECT_EQ(state_->watermark().value, 2u);
+  EXPECT_EQ(Read(Watermark{1}), (std::map<std::string, std::string>{{"2015", "10"}, {"2016", "11"}}));
+  EXPECT_EQ(Read(Watermark{2}), (std::map<std::string, std::string>{{"2015", "10"}, {"2016", "12"}, {"2017", "13"}}));
+  auto h = state_->History(kFlow.ToString(), sdmx::JoinKey(kKey));
+  ASSERT_TRUE(h.ok());
+  std::vector<std::string> revs;
+  for (const auto& e : *h) revs.push_back(e.period + "=" + e.revision.value() + "@" + e.commit.submission_id());
+  EXPECT_EQ(revs, (std::vector<std::string>{"2015=10@s1", "2016=11@s1", "2016=12@s2", "2017=13@s2"}));
+  EXPECT_EQ((*h)[2].commit.accepted_time_ms(), 2000);  // load time comes from the log
+}
+
+TEST_F(MaterialiserTest, SubmissionWithoutMarkerIsNeverApplied) {
+  Submit("orphan", {{"2015", "99"}}, /*with_marker=*/false);
+  Submit("s1", {{"2016", "1"}});
+  WaitCommitted("s1");
+  EXPECT_EQ(state_->watermark().value, 1u);
+  EXPECT_EQ(Read(state_->watermark()), (std::map<std::string, std::string>{{"2016", "1"}}));
+  auto rec = state_->Ledger("orphan");
+  ASSERT_TRUE(rec.ok());
+  EXPECT_FALSE(rec->has_value());
+  EXPECT_EQ(mat_->pending(), 1u);
+}
+
+TEST_F(MaterialiserTest, SameSubmissionIdTwiceIsANoOp) {
+  Submit("s1", {{"2015", "1"}});
+  WaitCommitted("s1");
+  Submit("s1", {{"2015", "2"}});  // a retry with the same id (another attempt)
+  Submit("s2", {{"2016", "3"}});
+  WaitCommitted("s2");
+  EXPECT_EQ(state_->watermark().value, 2u);
+  EXPECT_EQ(Read(state_->watermark())["2015"], "1");
+}
+
+TEST_F(MaterialiserTest, DeleteWritesTombstonesAndKeepsHistory) {
+  Submit("s1", {{"2015", "1"}, {"2016", "2"}});
+  WaitCommitted("s1");
+  Submit("del", {{"2015", ""}}, true, ev::ACTION_DELETE);
+  WaitCommitted("del");
+  EXPECT_EQ(Read(Watermark{2}), (std::map<std::string, std::string>{{"2016", "2"}}));
+  EXPECT_EQ(Read(Watermark{1}), (std::map<std::string, std::string>{{"2015", "1"}, {"2016", "2"}}));
+  auto h = state_->History(kFlow.ToString(), sdmx::JoinKey(kKey));
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 3u);
+  EXPECT_TRUE((*h)[1].revision.deleted());
+  EXPECT_EQ((*h)[1].period, "2015");
+}
+
+TEST_F(MaterialiserTest, RestartContinuesWhereItStopped) {
+  Submit("s1", {{"2015", "1"}});
+  WaitCommitted("s1");
+  Submit("pending", {{"2016", "2"}}, /*with_marker=*/false);
+  std::this_thread::sleep_for(300ms);  // let the materialiser read the orphan event
+  auto before = state_->Digest();
+  ASSERT_TRUE(before.ok());
+  Close();
+  Open();
+  EXPECT_EQ(state_->watermark().value, 1u);
+  EXPECT_EQ(*state_->Digest(), *before);
+  Submit("s2", {{"2017", "3"}});
+  WaitCommitted("s2");
+  EXPECT_EQ(Read(state_->watermark()), (std::map<std::string, std::string>{{"2015", "1"}, {"2017", "3"}}));
+}
+
+TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
+  ev::Envelope env;
+  env.mutable_structure()->set_submission_id("st");
+  env.mutable_structure()->set_attempt_id("st-a");
+  env.mutable_structure()->set_message(sdmx::DemoStructureMessage());
+  auto w = log_->NewWriter();
+  ASSERT_TRUE((*w)->Append(topics_.structures, 0, "st", Serialize(&env)).ok());
+  ev::Envelope menv;
+  ev::SubmissionMarker* m = menv.mutable_marker();
+  m->set_submission_id("st");
+  m->set_attempt_id("st-a");
+  m->set_kind("structure");
+  m->set_status(ev::STATUS_COMMITTED);
+  ev::PartitionCount* c = m->add_counts();
+  c->set_topic(topics_.structures);
+  c->set_events(1);
+  ASSERT_TRUE((*w)->Flush(5s).ok());
+  ASSERT_TRUE((*w)->Append(topics_.submissions, 0, "st", Serialize(&menv)).ok());
+  ASSERT_TRUE((*w)->Flush(5s).ok());
+  WaitCommitted("st");
+  EXPECT_NE(registry_->Snapshot()->FindDataflowById("DF_DEMO_SDG"), nullptr);
+  Close();
+  Open();
+  EXPECT_NE(registry_->Snapshot()->FindDataflowById("DF_DEMO_SDG"), nullptr);
+}
+
+}  // namespace
+}  // namespace hub::storage

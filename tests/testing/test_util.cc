@@ -1,0 +1,82 @@
+#include "testing/test_util.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "sdmx/data_reader.h"
+#include "sdmx/demo_feed.h"
+#include "sdmx/file.h"
+#include "sdmx/structure_reader.h"
+
+namespace hub::testing {
+
+TempDir::TempDir() {
+  const char* base = getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/sdmx-hub-test-XXXXXX";
+  char* made = mkdtemp(tmpl.data());
+  if (!made) ADD_FAILURE() << "mkdtemp failed";
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string SourcePath(const std::string& relative) { return std::string(HUB_SOURCE_DIR) + "/" + relative; }
+std::string CorpusPath(const std::string& relative) { return std::string(HUB_CORPUS_DIR) + "/" + relative; }
+
+std::string ReadFileOrDie(const std::string& path) {
+  auto r = sdmx::ReadFile(path);
+  if (!r.ok()) {
+    ADD_FAILURE() << r.status().ToString();
+    return "";
+  }
+  return *r;
+}
+
+void WriteFileOrDie(const std::string& path, const std::string& content) {
+  Status s = sdmx::WriteFileAtomic(path, content);
+  if (!s.ok()) ADD_FAILURE() << s.ToString();
+}
+
+sdmx::StructureSet DemoStructures() {
+  sdmx::StructureSet set;
+  sdmx::Diagnostics diags;
+  Status s = sdmx::ReadStructureMessage(sdmx::DemoStructureMessage(), "demo", {}, &set, &diags);
+  if (!s.ok()) ADD_FAILURE() << s.ToString();
+  return set;
+}
+
+namespace {
+std::string Demo(sdmx::DemoDataOptions::File f) {
+  sdmx::DemoDataOptions o;
+  o.file = f;
+  std::string out;
+  Status s = sdmx::WriteDemoData(o, [&](std::string_view c) { out.append(c); });
+  if (!s.ok()) ADD_FAILURE() << s.ToString();
+  return out;
+}
+}  // namespace
+
+std::string DemoInitial() { return Demo(sdmx::DemoDataOptions::File::kInitial); }
+std::string DemoRevision() { return Demo(sdmx::DemoDataOptions::File::kRevision); }
+
+std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures) {
+  std::map<std::string, std::string> out;
+  sdmx::Diagnostics diags;
+  auto reader = sdmx::DataReader::Open(body, "message", structures, {}, &diags);
+  if (!reader.ok()) {
+    ADD_FAILURE() << reader.status().ToString();
+    return out;
+  }
+  for (auto& r = *reader; r->Valid(); r->Next()) {
+    for (const auto& o : r->series().observations) out[r->series().KeyString() + "|" + o.period] = o.value;
+  }
+  if (!reader.value()->status().ok()) ADD_FAILURE() << reader.value()->status().ToString();
+  return out;
+}
+
+}  // namespace hub::testing

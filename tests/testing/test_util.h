@@ -1,0 +1,41 @@
+// Helpers shared by the test binaries: temporary directories, paths to the
+// repo and the shared corpus, and the demo feed as data.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "sdmx/model.h"
+
+namespace hub::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it
+// when the object goes away. Each test gets its own: ctest runs in parallel.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string SourcePath(const std::string& relative);  // in the repository
+std::string CorpusPath(const std::string& relative);  // in ../shared/corpus
+std::string ReadFileOrDie(const std::string& path);
+void WriteFileOrDie(const std::string& path, const std::string& content);
+
+// The demo structures, parsed.
+sdmx::StructureSet DemoStructures();
+// The demo data files as generated (initial by UNSD, revision by WHO).
+std::string DemoInitial();
+std::string DemoRevision();
+
+// "series_key|period" -> OBS_VALUE of every observation of a data message.
+std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures);
+
+}  // namespace hub::testing
