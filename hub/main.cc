@@ -1,5 +1,6 @@
 // sdmx-hub: the SDMX Hub executable. Subcommands and flags: design.md §2.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   submit_cmd->add_option("files", submit_files, "Files to submit")->required();
 
   CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr: stdout carries results (bootstrap string, digest, check output).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("sdmx-hub"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (*serve_cmd) return hub::cli::Serve(serve);
   if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);

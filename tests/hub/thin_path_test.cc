@@ -20,6 +20,7 @@ using namespace std::chrono_literals;
 using testing::SourcePath;
 
 enum class Backend { kEmbedded, kKafka };
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kEmbedded ? "embedded" : "kafka"); }
 
 class ThinPathTest : public ::testing::TestWithParam<Backend> {
  protected:

@@ -55,6 +55,8 @@ struct BadCase {
   const char* message_part;
 };
 
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class ValidatorCaseTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ValidatorCaseTest, IsRejectedWithALocatedDiagnostic) {

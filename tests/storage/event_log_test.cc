@@ -17,6 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 enum class Backend { kEmbedded, kKafka };
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kEmbedded ? "embedded" : "kafka"); }
 
 class EventLogTest : public ::testing::TestWithParam<Backend> {
  protected:
