@@ -45,9 +45,6 @@ void MergeFields(const google::protobuf::RepeatedPtrField<ev::Field>& base,
   }
 }
 
-using ObsId = std::tuple<std::string, std::string, std::string>;  // flow, series key, period
-using SeriesId = std::pair<std::string, std::string>;            // flow, series key
-
 }  // namespace
 
 Materialiser::Materialiser(EventLog* log, VersionedState* state, StructureRegistry* registry,
@@ -218,107 +215,128 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
   return Status::Ok();
 }
 
+// What one submission changes, last write per observation / series winning.
+struct Materialiser::Changes {
+  std::map<ObsId, st::ObsRevision> obs;
+  std::map<SeriesId, st::SeriesRevision> series;
+};
+
+Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& flow, Watermark before,
+                                   Changes* c) {
+  // The series the (possibly partial) key names, as of `before`.
+  std::vector<std::string> key(d.key().begin(), d.key().end());
+  std::vector<sdmx::Series> targets;
+  HUB_RETURN_IF_ERROR(state_->ScanSeries(flow, sdmx::KeyPattern::FromKey(key), before, [&](const sdmx::Series& s) {
+    targets.push_back(s);
+    return true;
+  }));
+  st::ObsRevision tomb;
+  tomb.set_deleted(true);
+  tomb.set_action(ev::ACTION_DELETE);
+  for (const sdmx::Series& t : targets) {
+    const std::string tk = t.KeyString();
+    if (d.observations_size() == 0) {
+      for (const sdmx::Observation& o : t.observations) c->obs[{flow, tk, o.period}] = tomb;
+      st::SeriesRevision stomb;
+      stomb.set_deleted(true);
+      stomb.set_action(ev::ACTION_DELETE);
+      c->series[{flow, tk}] = stomb;
+    } else {
+      for (const ev::Observation& o : d.observations()) c->obs[{flow, tk, o.period()}] = tomb;
+    }
+  }
+  return Status::Ok();
+}
+
+Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& flow, Watermark before,
+                                   Changes* c) {
+  const std::string sk = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
+  const bool merge = d.action() == ev::ACTION_MERGE;
+  if (d.attributes_size() > 0) {
+    st::SeriesRevision rev;
+    *rev.mutable_attributes() = d.attributes();
+    rev.set_action(d.action());
+    if (merge) {
+      auto it = c->series.find({flow, sk});
+      std::optional<st::SeriesRevision> prev;
+      if (it != c->series.end()) {
+        prev = it->second;
+      } else {
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(flow, sk, before));
+      }
+      if (prev && !prev->deleted()) MergeFields(prev->attributes(), rev.mutable_attributes());
+    }
+    c->series[{flow, sk}] = std::move(rev);
+  }
+  for (const ev::Observation& o : d.observations()) {
+    st::ObsRevision rev;
+    rev.set_value(o.value());
+    *rev.mutable_attributes() = o.attributes();
+    rev.set_action(d.action());
+    if (merge) {
+      auto it = c->obs.find({flow, sk, o.period()});
+      std::optional<st::ObsRevision> prev;
+      if (it != c->obs.end()) {
+        prev = it->second;
+      } else {
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(flow, sk, o.period(), before));
+      }
+      if (prev && !prev->deleted()) {
+        MergeFields(prev->attributes(), rev.mutable_attributes());
+        if (o.value().empty()) rev.set_value(prev->value());
+      }
+    }
+    c->obs[{flow, sk, o.period()}] = std::move(rev);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq,
+                                           rocksdb::WriteBatch* batch) {
+  int64_t revisions = 0;
+  for (const auto& [id, rev] : c.obs) {
+    const auto& [flow, sk, period] = id;
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(flow, sk, period, before));
+    if (SameObs(prev, rev)) continue;  // an unchanged value is not a revision
+    batch->Put(state_->cf(Family::kObs), ObsKey(flow, sk, period, seq), rev.SerializeAsString());
+    ++revisions;
+  }
+  for (const auto& [id, rev] : c.series) {
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
+    if (SameSeries(prev, rev)) continue;
+    batch->Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
+  }
+  return revisions;
+}
+
 Status Materialiser::Apply(Attempt& a) {
   const Watermark before = state_->watermark();
   const uint64_t seq = before.value + 1;
   const ev::SubmissionMarker marker = *a.marker;
+  const std::string sid = a.submission_id;
   rocksdb::WriteBatch batch;
 
-  std::map<ObsId, st::ObsRevision> obs;
-  std::map<SeriesId, st::SeriesRevision> series;
-  int structure_index = 0;
+  Changes changes;
+  uint32_t structure_index = 0;
   for (const ev::Envelope& env : a.events) {
     if (env.has_structure()) {
-      HUB_RETURN_IF_ERROR(registry_->Apply(env.structure().message(), "submission " + a.submission_id));
+      HUB_RETURN_IF_ERROR(registry_->Apply(env.structure().message(), "submission " + sid));
       std::string key = SeqKey(seq);
-      PutFixed32BE(&key, static_cast<uint32_t>(structure_index++));
+      PutFixed32BE(&key, structure_index++);
       batch.Put(state_->cf(Family::kStructures), key, env.structure().SerializeAsString());
       continue;
     }
     const ev::DataEvent& d = env.data();
     const std::string flow = FromProto(d.dataflow()).ToString();
-    std::vector<std::string> key(d.key().begin(), d.key().end());
-    const std::string sk = sdmx::JoinKey(key);
     if (d.action() == ev::ACTION_INFORMATION) continue;
-    if (d.action() == ev::ACTION_DELETE) {
-      // Collect the series the (possibly partial) key names, as of `before`.
-      std::vector<sdmx::Series> targets;
-      HUB_RETURN_IF_ERROR(state_->ScanSeries(flow, sdmx::KeyPattern::FromKey(key), before,
-                                             [&](const sdmx::Series& s) {
-                                               targets.push_back(s);
-                                               return true;
-                                             }));
-      st::ObsRevision tomb;
-      tomb.set_deleted(true);
-      tomb.set_action(ev::ACTION_DELETE);
-      for (const sdmx::Series& t : targets) {
-        const std::string tk = t.KeyString();
-        if (d.observations_size() == 0) {
-          for (const sdmx::Observation& o : t.observations) obs[{flow, tk, o.period}] = tomb;
-          st::SeriesRevision stomb;
-          stomb.set_deleted(true);
-          stomb.set_action(ev::ACTION_DELETE);
-          series[{flow, tk}] = stomb;
-        } else {
-          for (const ev::Observation& o : d.observations()) obs[{flow, tk, o.period()}] = tomb;
-        }
-      }
-      continue;
-    }
-    if (d.attributes_size() > 0) {
-      st::SeriesRevision rev;
-      *rev.mutable_attributes() = d.attributes();
-      rev.set_action(d.action());
-      if (d.action() == ev::ACTION_MERGE) {
-        auto it = series.find({flow, sk});
-        if (it != series.end() && !it->second.deleted()) {
-          MergeFields(it->second.attributes(), rev.mutable_attributes());
-        } else {
-          HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(flow, sk, before));
-          if (prev && !prev->deleted()) MergeFields(prev->attributes(), rev.mutable_attributes());
-        }
-      }
-      series[{flow, sk}] = std::move(rev);
-    }
-    for (const ev::Observation& o : d.observations()) {
-      st::ObsRevision rev;
-      rev.set_value(o.value());
-      *rev.mutable_attributes() = o.attributes();
-      rev.set_action(d.action());
-      if (d.action() == ev::ACTION_MERGE) {
-        auto it = obs.find({flow, sk, o.period()});
-        std::optional<st::ObsRevision> prev;
-        if (it != obs.end()) {
-          prev = it->second;
-        } else {
-          HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(flow, sk, o.period(), before));
-        }
-        if (prev && !prev->deleted()) {
-          MergeFields(prev->attributes(), rev.mutable_attributes());
-          if (o.value().empty()) rev.set_value(prev->value());
-        }
-      }
-      obs[{flow, sk, o.period()}] = std::move(rev);
-    }
+    HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, before, &changes)
+                                                        : CollectUpsert(d, flow, before, &changes));
   }
-
-  int64_t revisions = 0;
-  for (const auto& [id, rev] : obs) {
-    const auto& [flow, sk, period] = id;
-    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(flow, sk, period, before));
-    if (SameObs(prev, rev)) continue;  // an unchanged value is not a revision
-    batch.Put(state_->cf(Family::kObs), ObsKey(flow, sk, period, seq), rev.SerializeAsString());
-    ++revisions;
-  }
-  for (const auto& [id, rev] : series) {
-    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
-    if (SameSeries(prev, rev)) continue;
-    batch.Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
-  }
+  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, &batch));
 
   st::CommitRecord commit;
   commit.set_seq(seq);
-  commit.set_submission_id(a.submission_id);
+  commit.set_submission_id(sid);
   commit.set_provider(marker.provider());
   commit.set_kind(marker.kind());
   *commit.mutable_dataflow() = marker.dataflow();
@@ -330,17 +348,20 @@ Status Materialiser::Apply(Attempt& a) {
   st::LedgerRecord ledger;
   *ledger.mutable_marker() = marker;
   ledger.set_seq(seq);
-  batch.Put(state_->cf(Family::kLedger), a.submission_id, ledger.SerializeAsString());
+  batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
 
   // Other attempts of the same submission can never apply now.
-  const std::string sid = a.submission_id;
   for (auto it = pending_.begin(); it != pending_.end();) {
     it = it->second.submission_id == sid ? pending_.erase(it) : std::next(it);
   }
   PutOffsets(&batch);
   HUB_RETURN_IF_ERROR(state_->Write(&batch));
   state_->Publish(Watermark{seq});
+  {
+    std::lock_guard lock(mu_);
+    pending_count_ = pending_.size();  // before waking waiters, so they see it
+  }
   spdlog::info("submission {} from {} committed at watermark {} ({} revisions)", sid, marker.provider(), seq,
                revisions);
   applied_.notify_all();

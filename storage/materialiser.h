@@ -22,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "storage/event_log.h"
 #include "storage/events.pb.h"
@@ -63,10 +64,19 @@ class Materialiser {
     std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
   };
 
+  using ObsId = std::tuple<std::string, std::string, std::string>;  // flow, series key, period
+  using SeriesId = std::pair<std::string, std::string>;            // flow, series key
+  struct Changes;
+
   void Loop();
   Status Handle(const LogRecord& record);
   Status ApplyReady();
   Status Apply(Attempt& attempt);
+  Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
+                       Changes* changes);
+  Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
+                       Changes* changes);
+  Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, rocksdb::WriteBatch* batch);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
   bool Complete(const Attempt& attempt) const;
   // Positions safe to store: never past an event of a pending attempt.
