@@ -34,6 +34,13 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--max-diagnostics", max_diags, "Diagnostics kept per file")->capture_default_str();
   check_cmd->add_option("files", files, "Data files");
 
+  std::vector<std::string> convert_structures, convert_files;
+  std::string to;
+  auto* convert_cmd = app.add_subcommand("convert", "Convert a data file to another SDMX format (to stdout)");
+  convert_cmd->add_option("--structures", convert_structures, "Structure files or directories")->required()->expected(1, -1);
+  convert_cmd->add_option("--to", to, "generic21, ss21, ss30, csv10, csv20, json20")->required();
+  convert_cmd->add_option("files", convert_files, "The data file");
+
   std::string out_dir = "demo";
   bool structure_only = false;
   uint64_t large = 0;
@@ -65,6 +72,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return hub::cli::Serve(serve);
   if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);
   if (*check_cmd) return hub::cli::Check(structures, files, max_diags);
+  if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
   if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
   if (*digest_cmd) return hub::cli::Digest(data_dir);
   if (*submit_cmd) return hub::cli::Submit(url, token, id_prefix, wait, submit_files);

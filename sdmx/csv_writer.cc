@@ -1,16 +1,35 @@
-// SDMX-CSV 1.0: one row per observation; columns DATAFLOW, the dimensions in
-// DSD order, TIME_PERIOD, OBS_VALUE, then every DSD attribute.
+// SDMX-CSV: one row per observation. 1.0: DATAFLOW, the dimensions in DSD
+// order, TIME_PERIOD, OBS_VALUE, then every DSD attribute. 2.0: STRUCTURE,
+// STRUCTURE_ID and ACTION in place of DATAFLOW.
 #include "sdmx/buffered_writer.h"
 
 namespace sdmx {
 namespace {
 
+const char* CsvActionCode(Action a) {
+  switch (a) {
+    case Action::kInformation: return "I";
+    case Action::kAppend: return "A";
+    case Action::kReplace: return "R";
+    case Action::kMerge: return "M";
+    case Action::kDelete: return "D";
+  }
+  return "R";
+}
+
 class CsvWriter final : public BufferedWriter {
  public:
-  CsvWriter(WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)) {
+  CsvWriter(bool v2, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)) {
     const DataStructure& dsd = *ctx_.dsd;
-    flow_ = HeaderRef().ToString();
-    out_ += "DATAFLOW";
+    if (v2) {
+      // Each row starts "dataflow,AGENCY:ID(VERSION),R" (structure kind, id, action).
+      flow_ = std::string(ctx_.dataflow ? "dataflow," : "datastructure,") + HeaderRef().ToString() + "," +
+              CsvActionCode(ctx_.action.value_or(Action::kReplace));
+      out_ += "STRUCTURE,STRUCTURE_ID,ACTION";
+    } else {
+      flow_ = HeaderRef().ToString();
+      out_ += "DATAFLOW";
+    }
     for (const Dimension& d : dsd.dimensions) Cell(d.id);
     Cell(dsd.time_dimension);
     Cell(dsd.primary_measure);
@@ -21,7 +40,7 @@ class CsvWriter final : public BufferedWriter {
   void WriteSeries(const Series& s) override {
     const DataStructure& dsd = *ctx_.dsd;
     for (const Observation& o : s.observations) {
-      Value(flow_);
+      out_ += flow_;  // pre-quoted: ids cannot hold CSV specials
       for (const std::string& k : s.key) Cell(k);
       Cell(o.period);
       Cell(o.value);
@@ -61,8 +80,8 @@ class CsvWriter final : public BufferedWriter {
 
 }  // namespace
 
-std::unique_ptr<DataWriter> NewCsvWriter(WriteContext ctx, Sink sink) {
-  return std::make_unique<CsvWriter>(std::move(ctx), std::move(sink));
+std::unique_ptr<DataWriter> NewCsvWriter(bool v2, WriteContext ctx, Sink sink) {
+  return std::make_unique<CsvWriter>(v2, std::move(ctx), std::move(sink));
 }
 
 }  // namespace sdmx

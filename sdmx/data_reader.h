@@ -1,14 +1,17 @@
-// DataReader: reads the series of an SDMX-ML 2.1 data message (GenericData,
-// StructureSpecificData and their TimeSeries variants), one Series at a time.
+// DataReader: reads the series of an SDMX data message one Series at a time:
+// SDMX-ML 2.1 GenericData / StructureSpecificData (and TimeSeries variants),
+// SDMX-ML 3.0 StructureSpecificData, SDMX-CSV 1.0 and 2.0. The format is
+// detected from the content.
 //
 //   auto r = DataReader::Open(buffer, "feed.xml", structures, options, &diags);
 //   for (; r->Valid(); r->Next()) Use(r->dataset(), r->series());
 //   if (!r->status().ok()) ...
 //
 // Keys come out in DSD dimension order; components the DSD does not know are
-// kept as attributes so that the Validator can name them. Observations laid
-// out flat (dimensionAtObservation=AllDimensions) come out as one-observation
-// series. A DataSet without an `action` reads as Replace: agencies that omit
+// kept as attributes so that the Validator can name them. Every layout comes
+// out as time series: a cross-section (dimensionAtObservation=X) or a flat
+// message (AllDimensions) yields one series per distinct key. Group and
+// dataset attributes are copied onto the series they apply to. A DataSet without an `action` reads as Replace: agencies that omit
 // it mean "this is the data", and Information would silently drop the feed.
 //
 // The current implementation parses the whole buffer with pugixml (~3.5x the

@@ -4,15 +4,17 @@
 
 namespace sdmx {
 
-std::unique_ptr<DataWriter> NewMlWriter(bool generic, WriteContext ctx, Sink sink);
-std::unique_ptr<DataWriter> NewCsvWriter(WriteContext ctx, Sink sink);
+std::unique_ptr<DataWriter> NewMlWriter(DataFormat format, WriteContext ctx, Sink sink);
+std::unique_ptr<DataWriter> NewCsvWriter(bool v2, WriteContext ctx, Sink sink);
 std::unique_ptr<DataWriter> NewJsonWriter(WriteContext ctx, Sink sink);
 
 std::unique_ptr<DataWriter> NewDataWriter(DataFormat format, WriteContext context, Sink sink) {
   switch (format) {
-    case DataFormat::kGeneric21: return NewMlWriter(true, std::move(context), std::move(sink));
-    case DataFormat::kStructureSpecific21: return NewMlWriter(false, std::move(context), std::move(sink));
-    case DataFormat::kCsv10: return NewCsvWriter(std::move(context), std::move(sink));
+    case DataFormat::kGeneric21:
+    case DataFormat::kStructureSpecific21:
+    case DataFormat::kStructureSpecific30: return NewMlWriter(format, std::move(context), std::move(sink));
+    case DataFormat::kCsv10: return NewCsvWriter(false, std::move(context), std::move(sink));
+    case DataFormat::kCsv20: return NewCsvWriter(true, std::move(context), std::move(sink));
     case DataFormat::kJson20: return NewJsonWriter(std::move(context), std::move(sink));
   }
   return nullptr;

@@ -1,18 +1,19 @@
-// SDMX-ML 2.1 GenericData and StructureSpecificData writers.
+// SDMX-ML 2.1 GenericData and StructureSpecificData, and SDMX-ML 3.0
+// StructureSpecificData (3.0 has no generic format) writers.
 #include "sdmx/buffered_writer.h"
 #include "sdmx/xml.h"
 
 namespace sdmx {
 namespace {
 
-constexpr char kMessageNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message";
-constexpr char kCommonNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
-constexpr char kGenericNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic";
-constexpr char kSsNs[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific";
+constexpr char kSchemas[] = "http://www.sdmx.org/resources/sdmxml/schemas/";
 
 class MlWriter final : public BufferedWriter {
  public:
-  MlWriter(bool generic, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)), generic_(generic) {
+  MlWriter(DataFormat format, WriteContext ctx, Sink sink)
+      : BufferedWriter(std::move(ctx), std::move(sink)), generic_(format == DataFormat::kGeneric21),
+        v3_(format == DataFormat::kStructureSpecific30) {
+    const std::string base = std::string(kSchemas) + (v3_ ? "v3_0/" : "v2_1/");
     const ArtefactRef& ref = HeaderRef();
     structure_id_ = ref.agency + "_" + ref.id + "_" + ref.version;
     for (char& c : structure_id_) {
@@ -23,11 +24,11 @@ class MlWriter final : public BufferedWriter {
                      "(" + dsd.version + "):ObsLevelDim:" + ctx_.dsd->time_dimension;
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out_ += generic_ ? "<message:GenericData" : "<message:StructureSpecificData";
-    out_ += std::string(" xmlns:message=\"") + kMessageNs + "\" xmlns:common=\"" + kCommonNs + "\"";
+    out_ += " xmlns:message=\"" + base + "message\" xmlns:common=\"" + base + "common\"";
     if (generic_) {
-      out_ += std::string(" xmlns:generic=\"") + kGenericNs + "\"";
+      out_ += " xmlns:generic=\"" + base + "data/generic\"";
     } else {
-      out_ += std::string(" xmlns:ss=\"") + kSsNs +
+      out_ += " xmlns:ss=\"" + base + "data/structurespecific" +
               "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"";
       AppendEscaped(&out_, ns);
       out_ += "\"";
@@ -45,13 +46,22 @@ class MlWriter final : public BufferedWriter {
     }
     out_ += " dimensionAtObservation=\"" + ctx_.dsd->time_dimension + "\">";
     const char* usage = ctx_.dataflow ? "common:StructureUsage" : "common:Structure";
-    out_ += std::string("<") + usage + "><Ref agencyID=\"";
-    AppendEscaped(&out_, ref.agency);
-    out_ += "\" id=\"";
-    AppendEscaped(&out_, ref.id);
-    out_ += "\" version=\"";
-    AppendEscaped(&out_, ref.version);
-    out_ += std::string("\"/></") + usage + "></message:Structure>\n</message:Header>\n";
+    out_ += std::string("<") + usage + ">";
+    if (v3_) {
+      // 3.0 refers by URN.
+      AppendEscaped(&out_, std::string("urn:sdmx:org.sdmx.infomodel.datastructure.") +
+                               (ctx_.dataflow ? "Dataflow=" : "DataStructure=") + ref.agency + ":" + ref.id + "(" +
+                               ref.version + ")");
+    } else {
+      out_ += "<Ref agencyID=\"";
+      AppendEscaped(&out_, ref.agency);
+      out_ += "\" id=\"";
+      AppendEscaped(&out_, ref.id);
+      out_ += "\" version=\"";
+      AppendEscaped(&out_, ref.version);
+      out_ += "\"/>";
+    }
+    out_ += std::string("</") + usage + "></message:Structure>\n</message:Header>\n";
     if (generic_) {
       out_ += "<message:DataSet structureRef=\"" + structure_id_ + "\"";
       if (ctx_.action) out_ += std::string(" action=\"") + ActionName(*ctx_.action) + "\"";
@@ -140,13 +150,14 @@ class MlWriter final : public BufferedWriter {
   }
 
   bool generic_;
+  bool v3_;
   std::string structure_id_;
 };
 
 }  // namespace
 
-std::unique_ptr<DataWriter> NewMlWriter(bool generic, WriteContext ctx, Sink sink) {
-  return std::make_unique<MlWriter>(generic, std::move(ctx), std::move(sink));
+std::unique_ptr<DataWriter> NewMlWriter(DataFormat format, WriteContext ctx, Sink sink) {
+  return std::make_unique<MlWriter>(format, std::move(ctx), std::move(sink));
 }
 
 }  // namespace sdmx

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "sdmx/file.h"
+#include "sdmx/urn.h"
 
 namespace sdmx {
 namespace {
@@ -20,22 +21,6 @@ std::string NameOf(const pugi::xml_node& n) {
     if (first.empty()) first = c.text().get();
   }
   return first;
-}
-
-// Parses "urn:sdmx:org.sdmx.infomodel.codelist.Codelist=AG:ID(1.0)".
-std::optional<ArtefactRef> ParseUrn(std::string_view urn) {
-  size_t eq = urn.find('=');
-  if (eq == std::string_view::npos) return std::nullopt;
-  std::string_view rest = urn.substr(eq + 1);
-  size_t colon = rest.find(':');
-  size_t open = rest.find('(');
-  size_t close = rest.find(')');
-  if (colon == std::string_view::npos || open == std::string_view::npos || close < open) {
-    return std::nullopt;
-  }
-  return ArtefactRef{std::string(rest.substr(0, colon)),
-                     std::string(rest.substr(colon + 1, open - colon - 1)),
-                     std::string(rest.substr(open + 1, close - open - 1))};
 }
 
 // A reference element holds either <Ref agencyID= id= version=/> (2.1), a
@@ -105,7 +90,8 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
   for (pugi::xml_node d = dims.first_child(); d; d = d.next_sibling()) {
     std::string_view ln = LocalName(d);
     if (ln == "TimeDimension") {
-      dsd.time_dimension = Attr(d, "id");
+      std::string id = Attr(d, "id");
+      if (!id.empty()) dsd.time_dimension = id;
     } else if (ln == "Dimension" || ln == "MeasureDimension") {
       Dimension dim;
       dim.id = Attr(d, "id");
@@ -132,7 +118,9 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
   for (pugi::xml_node m = measures.first_child(); m; m = m.next_sibling()) {
     std::string_view ln = LocalName(m);
     if (ln == "PrimaryMeasure" || ln == "Measure") {
-      dsd.primary_measure = Attr(m, "id");
+      // SDMX 2.1 fixes the id as OBS_VALUE; some files leave it out.
+      std::string id = Attr(m, "id");
+      if (!id.empty()) dsd.primary_measure = id;
       break;
     }
   }

@@ -59,6 +59,7 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
   }
   for (const Field& f : s.attributes) {
     const Attribute* a = dsd_.FindAttribute(f.id);
+    // Group and dataset attributes arrive on the series (see DataReader).
     if (!a || a->level == AttachmentLevel::kObservation) {
       Report(diags, s.line, "Series", "known-component",
              f.id + " is not a series-level component of " + dsd_.ref.ToString());

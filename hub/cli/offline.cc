@@ -11,38 +11,54 @@
 #include "sdmx/file.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/validator.h"
+#include "sdmx/xml.h"
 
 namespace hub::cli {
 
-int Check(const std::vector<std::string>& structure_args, const std::vector<std::string>& file_args,
-          size_t max_diagnostics) {
-  // `--structures PATH... FILE...` cannot be split by position alone, so
-  // every path is classified by its root element: Structure messages and
-  // directories are structures, everything else is data to check.
-  std::vector<std::string> structure_paths, files;
-  for (const auto* args : {&structure_args, &file_args}) {
+namespace {
+
+// `--structures PATH... FILE...` cannot be split by position alone, so every
+// path is classified by its root element: Structure messages and
+// directories are structures, everything else is data.
+void ClassifyPaths(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                   std::vector<std::string>* structure_paths, std::vector<std::string>* files) {
+  for (const auto* args : {&a, &b}) {
     for (const std::string& p : *args) {
       std::error_code ec;
       if (std::filesystem::is_directory(p, ec)) {
-        structure_paths.push_back(p);
+        structure_paths->push_back(p);
         continue;
       }
       std::ifstream in(p, std::ios::binary);
       std::string head(4096, '\0');
       in.read(head.data(), static_cast<std::streamsize>(head.size()));
       head.resize(static_cast<size_t>(in.gcount()));
-      (sdmx::RootElementName(head) == "Structure" ? structure_paths : files).push_back(p);
+      (sdmx::RootElementName(head) == "Structure" ? structure_paths : files)->push_back(p);
     }
   }
+}
+
+// Loads every structure path; prints diagnostics and returns false on error.
+bool LoadAll(const std::vector<std::string>& paths, size_t max_diagnostics, sdmx::StructureSet* structures) {
+  sdmx::Diagnostics diags(max_diagnostics);
+  for (const std::string& p : paths) {
+    if (Status s = sdmx::LoadStructures(p, {}, structures, &diags); !s.ok()) {
+      std::cout << diags.ToString();
+      if (diags.empty()) std::cerr << s.ToString() << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int Check(const std::vector<std::string>& structure_args, const std::vector<std::string>& file_args,
+          size_t max_diagnostics) {
+  std::vector<std::string> structure_paths, files;
+  ClassifyPaths(structure_args, file_args, &structure_paths, &files);
   sdmx::StructureSet structures;
-  sdmx::Diagnostics sdiags(max_diagnostics);
-  for (const std::string& p : structure_paths) {
-    if (Status s = sdmx::LoadStructures(p, {}, &structures, &sdiags); !s.ok()) {
-      std::cout << sdiags.ToString();
-      if (sdiags.empty()) std::cerr << s.ToString() << "\n";
-      return 1;
-    }
-  }
+  if (!LoadAll(structure_paths, max_diagnostics, &structures)) return 1;
   int exit_code = 0;
   for (const std::string& f : files) {
     sdmx::Diagnostics diags(max_diagnostics);
@@ -70,6 +86,61 @@ int Check(const std::vector<std::string>& structure_args, const std::vector<std:
               << series << " series, " << obs << " observations)\n";
   }
   return exit_code;
+}
+
+int Convert(const std::vector<std::string>& structure_args, const std::vector<std::string>& file_args,
+            const std::string& to) {
+  auto format = sdmx::ParseFormatName(to);
+  if (!format) {
+    std::cerr << "unknown --to " << to << " (generic21, ss21, ss30, csv10, csv20, json20)\n";
+    return 2;
+  }
+  std::vector<std::string> structure_paths, files;
+  ClassifyPaths(structure_args, file_args, &structure_paths, &files);
+  if (files.size() != 1) {
+    std::cerr << "convert takes exactly one data file (got " << files.size() << ")\n";
+    return 2;
+  }
+  sdmx::StructureSet structures;
+  if (!LoadAll(structure_paths, 1000, &structures)) return 1;
+  auto body = sdmx::ReadFile(files[0]);
+  if (!body.ok()) {
+    std::cerr << body.status().ToString() << "\n";
+    return 1;
+  }
+  sdmx::Diagnostics diags;
+  auto reader = sdmx::DataReader::Open(*body, files[0], structures, {}, &diags);
+  if (!reader.ok()) {
+    std::cerr << diags.ToString();
+    return 1;
+  }
+  std::unique_ptr<sdmx::DataWriter> writer;
+  for (auto& r = *reader; r->Valid(); r->Next()) {
+    if (!writer) {
+      // One dataset per output message; the first dataset's structure and action.
+      sdmx::WriteContext ctx;
+      ctx.dsd = &r->structure();
+      ctx.dataflow = r->dataset().dataflow;
+      if (r->dataset().action_given) ctx.action = r->dataset().action;
+      if (!r->header().id.empty()) ctx.message_id = r->header().id;
+      if (!r->header().sender.empty()) ctx.sender = r->header().sender;
+      writer = sdmx::NewDataWriter(*format, ctx, [](std::string_view chunk) {
+        std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      });
+    }
+    writer->WriteSeries(r->series());
+  }
+  if (!reader.value()->status().ok()) {
+    std::cerr << diags.ToString();
+    return 1;
+  }
+  if (!writer) {
+    std::cerr << files[0] << ": no series to convert\n";
+    return 1;
+  }
+  writer->Finish();
+  std::cout.flush();
+  return 0;
 }
 
 int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations,

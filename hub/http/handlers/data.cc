@@ -47,7 +47,8 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
     // SDMX REST 1.x: SDMX-ML 2.1 generic data is the default representation.
     format = sdmx::NegotiateDataFormat(req.Header("accept"),
                                        {sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kStructureSpecific21,
-                                        sdmx::DataFormat::kCsv10, sdmx::DataFormat::kJson20});
+                                        sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv10,
+                                        sdmx::DataFormat::kCsv20, sdmx::DataFormat::kJson20});
     if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   }
 

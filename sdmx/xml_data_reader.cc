@@ -1,0 +1,408 @@
+// SDMX-ML data messages: 2.1 GenericData / StructureSpecificData (and their
+// TimeSeries variants) and 3.0 StructureSpecificData, in every observation
+// layout: time series, cross-section (any dimension at observation) and flat
+// (AllDimensions). Group and dataset-level attributes are copied onto the
+// series they apply to, so every series carries its full attribute set.
+#include <deque>
+#include <map>
+
+#include "sdmx/data_reader.h"
+#include "sdmx/urn.h"
+
+namespace sdmx {
+namespace {
+
+struct HeaderStructure {
+  const DataStructure* dsd = nullptr;
+  std::optional<ArtefactRef> dataflow;
+  std::string dimension_at_observation = "TIME_PERIOD";
+};
+
+// Attributes a Group element attaches to every series matching its partial key.
+struct GroupAttributes {
+  std::vector<std::pair<int, std::string>> key;  // dimension index, code
+  Fields attributes;
+};
+
+class XmlDataReader final : public DataReader {
+ public:
+  XmlDataReader(std::string_view buffer, std::string file, const StructureSet& structures,
+                const DataReaderOptions& options, Diagnostics* diags)
+      : buffer_(buffer), file_(std::move(file)), structures_(structures), options_(options),
+        diags_(diags), lines_(buffer) {}
+
+  hub::Status Init() {
+    HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
+    pugi::xml_node root = doc_.document_element();
+    const std::string ns = NamespaceOf(root);
+    if (ns.find("/v2_0/") != std::string::npos || ns.find("/v1_0/") != std::string::npos) {
+      return Fail(root, "message-version", "SDMX-ML 1.0/2.0 data messages are not supported yet (send SDMX-ML 2.1 or 3.0)");
+    }
+    std::string_view kind = LocalName(root);
+    generic_ = kind == "GenericData" || kind == "GenericTimeSeriesData";
+    if (!generic_ && kind != "StructureSpecificData" && kind != "StructureSpecificTimeSeriesData") {
+      return Fail(root, "message-type",
+                  "unsupported message '" + std::string(kind) +
+                      "': expected SDMX-ML GenericData or StructureSpecificData");
+    }
+    // Eurostat answers a too-large request with a message holding only a
+    // Footer (where to download the data later): say so, not "no structure".
+    pugi::xml_node footer = ChildByLocalName(root, "Footer");
+    if (footer && !ChildByLocalName(root, "DataSet")) {
+      pugi::xml_node text = footer.find_node([](pugi::xml_node n) { return LocalName(n) == "Text"; });
+      return Fail(footer, "footer-only", std::string("the message holds no DataSet, only a Footer") +
+                                             (text ? ": " + std::string(text.text().get()) : ""));
+    }
+    HUB_RETURN_IF_ERROR(ReadHeader(ChildByLocalName(root, "Header")));
+    dataset_node_ = ChildByLocalName(root, "DataSet");
+    if (dataset_node_) {
+      HUB_RETURN_IF_ERROR(EnterDataSet());
+      item_ = dataset_node_.first_child();
+      Advance();
+    }
+    return status_;
+  }
+
+  const MessageHeader& header() const override { return header_; }
+  bool Valid() const override { return !queue_.empty(); }
+  void Next() override {
+    if (!queue_.empty()) queue_.pop_front();
+    if (queue_.empty()) Advance();
+  }
+  const Series& series() const override { return queue_.front(); }
+  const DataSetInfo& dataset() const override { return dataset_; }
+  const DataStructure& structure() const override { return *dsd_; }
+  const hub::Status& status() const override { return status_; }
+
+ private:
+  hub::Status Fail(const pugi::xml_node& n, const std::string& rule, const std::string& msg) {
+    Diagnostic d{file_, lines_.LineOf(n), std::string(LocalName(n)), rule, msg};
+    status_ = hub::Status::InvalidArgument(d.ToString());
+    diags_->Add(std::move(d));
+    queue_.clear();
+    return status_;
+  }
+
+  hub::Status ReadHeader(const pugi::xml_node& h) {
+    if (!h) return Fail(doc_.document_element(), "header", "message has no Header");
+    header_.id = ChildText(h, "ID");
+    header_.test = ChildText(h, "Test") == "true";
+    header_.prepared = ChildText(h, "Prepared");
+    header_.sender = ChildByLocalName(h, "Sender").attribute("id").value();
+    header_action_ = ChildText(h, "DataSetAction");
+    for (pugi::xml_node s = h.first_child(); s; s = s.next_sibling()) {
+      if (LocalName(s) != "Structure") continue;
+      HeaderStructure hs;
+      std::string dim_at_obs = s.attribute("dimensionAtObservation").value();
+      if (!dim_at_obs.empty()) hs.dimension_at_observation = dim_at_obs;
+      std::optional<StructureRef> ref;
+      for (pugi::xml_node c = s.first_child(); c && !ref; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element) ref = ParseStructureRef(c);
+      }
+      if (!ref) return Fail(s, "structure-ref", "header Structure names no structure or dataflow");
+      if (ref->is_dataflow) {
+        if (const Dataflow* df = structures_.FindDataflow(ref->ref)) {
+          hs.dataflow = df->ref;
+          hs.dsd = structures_.FindDataStructure(df->structure);
+          if (!hs.dsd) {
+            return Fail(s, "structure-known", "dataflow " + df->ref.ToString() + " uses data structure " +
+                                                  df->structure.ToString() + ", which is not known to the hub");
+          }
+        }
+      } else {
+        hs.dsd = structures_.FindDataStructure(ref->ref);
+      }
+      if (!hs.dsd) {
+        return Fail(s, "structure-known", std::string(ref->is_dataflow ? "dataflow " : "structure ") +
+                                              ref->ref.ToString() + " is not known to the hub");
+      }
+      header_structures_[s.attribute("structureID").value()] = hs;
+    }
+    if (header_structures_.empty()) return Fail(h, "structure-ref", "header has no Structure");
+    return hub::Status::Ok();
+  }
+
+  hub::Status EnterDataSet() {
+    std::string ref(AttrByLocalName(dataset_node_, "structureRef"));
+    auto it = header_structures_.find(ref);
+    if (it == header_structures_.end()) {
+      if (header_structures_.size() != 1) {
+        return Fail(dataset_node_, "structure-ref", "DataSet structureRef '" + ref + "' is not declared in the header");
+      }
+      it = header_structures_.begin();
+    }
+    dsd_ = it->second.dsd;
+    dataset_ = DataSetInfo{};
+    dataset_.structure = dsd_->ref;
+    dataset_.dataflow = it->second.dataflow;
+    dataset_.dimension_at_observation = it->second.dimension_at_observation;
+    std::string action(AttrByLocalName(dataset_node_, "action"));
+    if (action.empty()) action = header_action_;
+    if (!action.empty()) {
+      auto a = ParseAction(action);
+      if (!a) return Fail(dataset_node_, "action", "unknown DataSet action '" + action + "'");
+      dataset_.action = *a;
+      dataset_.action_given = true;
+    }
+    dataset_.valid_from = std::string(AttrByLocalName(dataset_node_, "validFromDate"));
+    dataset_.valid_to = std::string(AttrByLocalName(dataset_node_, "validToDate"));
+    const std::string& dao = dataset_.dimension_at_observation;
+    if (dao != dsd_->time_dimension && dao != "AllDimensions" && dsd_->DimensionIndex(dao) < 0) {
+      return Fail(dataset_node_, "dimension-at-observation",
+                  "dimensionAtObservation=" + dao + " is not a dimension of " + dsd_->ref.ToString());
+    }
+    // Dataset-level attributes and groups apply to the series read later.
+    dataset_attributes_.clear();
+    groups_.clear();
+    if (generic_) {
+      for (pugi::xml_node v = ChildByLocalName(dataset_node_, "Attributes").first_child(); v; v = v.next_sibling()) {
+        if (LocalName(v) == "Value") dataset_attributes_.push_back({v.attribute("id").value(), v.attribute("value").value()});
+      }
+    } else {
+      for (pugi::xml_attribute a = dataset_node_.first_attribute(); a; a = a.next_attribute()) {
+        std::string_view name = a.name();
+        if (name.find(':') == std::string_view::npos && dsd_->FindAttribute(name)) {
+          dataset_attributes_.push_back({std::string(name), a.value()});
+        }
+      }
+    }
+    for (pugi::xml_node g = dataset_node_.first_child(); g; g = g.next_sibling()) {
+      if (LocalName(g) == "Group") groups_.push_back(ReadGroup(g));
+    }
+    return hub::Status::Ok();
+  }
+
+  GroupAttributes ReadGroup(const pugi::xml_node& g) {
+    GroupAttributes out;
+    auto place = [&](std::string_view id, std::string_view value) {
+      if (int idx = dsd_->DimensionIndex(id); idx >= 0) {
+        out.key.emplace_back(idx, std::string(value));
+      } else {
+        out.attributes.push_back({std::string(id), std::string(value)});
+      }
+    };
+    if (generic_) {
+      for (pugi::xml_node v = ChildByLocalName(g, "GroupKey").first_child(); v; v = v.next_sibling()) {
+        if (LocalName(v) == "Value") place(v.attribute("id").value(), v.attribute("value").value());
+      }
+      for (pugi::xml_node v = ChildByLocalName(g, "Attributes").first_child(); v; v = v.next_sibling()) {
+        if (LocalName(v) == "Value") out.attributes.push_back({v.attribute("id").value(), v.attribute("value").value()});
+      }
+    } else {
+      for (pugi::xml_attribute a = g.first_attribute(); a; a = a.next_attribute()) {
+        std::string_view name = a.name();
+        if (name.find(':') == std::string_view::npos && name != "xmlns") place(name, a.value());
+      }
+    }
+    return out;
+  }
+
+  // Moves to the next Series/Obs element and queues what it holds.
+  void Advance() {
+    if (!status_.ok()) return;
+    while (dataset_node_) {
+      for (; item_; item_ = item_.next_sibling()) {
+        if (item_.type() != pugi::node_element) continue;
+        std::string_view ln = LocalName(item_);
+        if (ln != "Series" && ln != "Obs") continue;
+        if (++series_read_ > options_.max_series) {
+          (void)Fail(item_, "max-series", "more than " + std::to_string(options_.max_series) +
+                                              " series in one message (DataReaderOptions.max_series)");
+          return;
+        }
+        pugi::xml_node node = item_;
+        item_ = item_.next_sibling();
+        if (ln == "Series" ? ReadSeries(node) : ReadObservations(node, node, {}, {}, "")) {
+          if (!queue_.empty()) return;
+          continue;
+        }
+        return;  // failed
+      }
+      do {
+        dataset_node_ = dataset_node_.next_sibling();
+      } while (dataset_node_ && LocalName(dataset_node_) != "DataSet");
+      if (!dataset_node_) return;
+      if (!EnterDataSet().ok()) return;
+      item_ = dataset_node_.first_child();
+    }
+  }
+
+  // Routes one component value by its role in the DSD.
+  void Place(std::string_view id, std::string_view value, std::vector<std::string>* key, Fields* attrs,
+             std::string* period, std::string* obs_value) {
+    if (id == dsd_->time_dimension) {
+      *period = value;
+    } else if (obs_value && id == dsd_->primary_measure) {
+      *obs_value = value;
+    } else if (int idx = dsd_->DimensionIndex(id); idx >= 0) {
+      (*key)[idx] = value;
+    } else {
+      attrs->push_back({std::string(id), std::string(value)});
+    }
+  }
+
+  void PlaceXmlAttributes(const pugi::xml_node& n, std::vector<std::string>* key, Fields* attrs, std::string* period,
+                          std::string* obs_value) {
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+      std::string_view name = a.name();
+      if (name.find(':') != std::string_view::npos || name == "xmlns") continue;  // xsi:type etc.
+      Place(name, a.value(), key, attrs, period, obs_value);
+    }
+  }
+
+  // Generic: <Value id= value=/> children of `holder`.
+  void PlaceGenericValues(const pugi::xml_node& holder, std::vector<std::string>* key, Fields* attrs,
+                          std::string* period, bool attributes_only) {
+    for (pugi::xml_node v = holder.first_child(); v; v = v.next_sibling()) {
+      if (LocalName(v) != "Value") continue;
+      std::string_view id = v.attribute("id").value();
+      std::string_view value = v.attribute("value").value();
+      if (attributes_only) {
+        attrs->push_back({std::string(id), std::string(value)});
+      } else {
+        Place(id, value, key, attrs, period, nullptr);
+      }
+    }
+  }
+
+  bool ReadSeries(const pugi::xml_node& n) {
+    std::vector<std::string> key(dsd_->dimensions.size());
+    Fields attrs;
+    std::string period;  // a cross-section carries TIME_PERIOD at series level
+    if (generic_) {
+      PlaceGenericValues(ChildByLocalName(n, "SeriesKey"), &key, &attrs, &period, false);
+      PlaceGenericValues(ChildByLocalName(n, "Attributes"), &key, &attrs, &period, true);
+    } else {
+      PlaceXmlAttributes(n, &key, &attrs, &period, nullptr);
+      if (pugi::xml_node comp = ChildByLocalName(n, "Comp")) {
+        (void)Fail(comp, "unsupported-complex-attribute", "complex attribute values (Comp) are not supported yet");
+        return false;
+      }
+    }
+    return ReadObservations(n, n.first_child(), key, attrs, period);
+  }
+
+  // Reads the Obs elements from `first` on (or `first` alone when it is a
+  // flat Obs) and queues one series per distinct key among them.
+  bool ReadObservations(const pugi::xml_node& series_node, pugi::xml_node first, const std::vector<std::string>& base_key,
+                        const Fields& series_attrs, const std::string& series_period) {
+    const bool flat = LocalName(series_node) == "Obs";
+    std::vector<std::string> base = base_key.empty() ? std::vector<std::string>(dsd_->dimensions.size()) : base_key;
+    std::map<std::vector<std::string>, size_t> by_key;
+    const size_t queued_before = queue_.size();
+    auto series_for = [&](const std::vector<std::string>& key) -> Series& {
+      auto [it, inserted] = by_key.emplace(key, queue_.size());
+      if (inserted) {
+        Series s;
+        s.key = key;
+        s.line = lines_.LineOf(series_node);
+        s.attributes = series_attrs;
+        AddInherited(&s);
+        queue_.push_back(std::move(s));
+      }
+      return queue_[it->second];
+    };
+    for (pugi::xml_node o = first; o; o = flat ? pugi::xml_node() : o.next_sibling()) {
+      if (LocalName(o) != "Obs") continue;
+      if (++observations_read_ > options_.max_observations) {
+        (void)Fail(o, "max-observations", "more than " + std::to_string(options_.max_observations) +
+                                              " observations in one message (DataReaderOptions.max_observations)");
+        return false;
+      }
+      std::vector<std::string> key = base;
+      Observation obs;
+      obs.line = lines_.LineOf(o);
+      obs.period = series_period;
+      Fields* series_attrs_out = nullptr;
+      Fields flat_series_attrs;
+      if (generic_) {
+        for (pugi::xml_node c = o.first_child(); c; c = c.next_sibling()) {
+          std::string_view ln = LocalName(c);
+          if (ln == "ObsDimension") {
+            std::string id = c.attribute("id").value();
+            if (id.empty()) id = dataset_.dimension_at_observation;
+            Place(id, c.attribute("value").value(), &key, &obs.attributes, &obs.period, nullptr);
+          } else if (ln == "ObsValue") {
+            obs.value = c.attribute("value").value();
+          } else if (ln == "Attributes") {
+            PlaceGenericValues(c, &key, &obs.attributes, &obs.period, true);
+          } else if (ln == "ObsKey") {
+            PlaceGenericValues(c, &key, &obs.attributes, &obs.period, false);
+          }
+        }
+      } else {
+        PlaceXmlAttributes(o, &key, &obs.attributes, &obs.period, &obs.value);
+      }
+      if (flat || dataset_.dimension_at_observation != dsd_->time_dimension) {
+        // Flat and cross-sectional observations carry series-level attributes
+        // too (they vary with the observation's dimensions): move them up.
+        Fields obs_level;
+        for (Field& f : obs.attributes) {
+          const Attribute* a = dsd_->FindAttribute(f.id);
+          (a && a->level != AttachmentLevel::kObservation ? flat_series_attrs : obs_level).push_back(std::move(f));
+        }
+        obs.attributes = std::move(obs_level);
+        series_attrs_out = &flat_series_attrs;
+      }
+      Series& s = series_for(key);
+      if (series_attrs_out) {
+        for (Field& f : *series_attrs_out) {
+          if (!FindField(s.attributes, f.id)) s.attributes.push_back(std::move(f));
+        }
+      }
+      s.observations.push_back(std::move(obs));
+    }
+    // A series without observations (a series-key-only message) is still a series.
+    if (queue_.size() == queued_before && !flat) series_for(base);
+    return true;
+  }
+
+  // Group and dataset attributes that apply to `s` (its own values win).
+  void AddInherited(Series* s) const {
+    for (const GroupAttributes& g : groups_) {
+      bool match = true;
+      for (const auto& [idx, code] : g.key) match &= s->key[idx] == code;
+      if (!match) continue;
+      for (const Field& f : g.attributes) {
+        if (!FindField(s->attributes, f.id)) s->attributes.push_back(f);
+      }
+    }
+    for (const Field& f : dataset_attributes_) {
+      if (!FindField(s->attributes, f.id)) s->attributes.push_back(f);
+    }
+  }
+
+  std::string_view buffer_;
+  std::string file_;
+  const StructureSet& structures_;
+  DataReaderOptions options_;
+  Diagnostics* diags_;
+  LineIndex lines_;
+  pugi::xml_document doc_;
+  bool generic_ = false;
+  MessageHeader header_;
+  std::string header_action_;
+  std::map<std::string, HeaderStructure> header_structures_;
+  pugi::xml_node dataset_node_;
+  pugi::xml_node item_;
+  const DataStructure* dsd_ = nullptr;
+  DataSetInfo dataset_;
+  Fields dataset_attributes_;
+  std::vector<GroupAttributes> groups_;
+  std::deque<Series> queue_;
+  size_t series_read_ = 0;
+  size_t observations_read_ = 0;
+  hub::Status status_;
+};
+
+}  // namespace
+
+hub::Result<std::unique_ptr<DataReader>> OpenXmlDataReader(std::string_view buffer, std::string file,
+                                                           const StructureSet& structures,
+                                                           const DataReaderOptions& options, Diagnostics* diags) {
+  auto reader = std::make_unique<XmlDataReader>(buffer, std::move(file), structures, options, diags);
+  HUB_RETURN_IF_ERROR(reader->Init());
+  return std::unique_ptr<DataReader>(std::move(reader));
+}
+
+}  // namespace sdmx
