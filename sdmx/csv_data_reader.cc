@@ -4,7 +4,7 @@
 // may carry labels ("FREQ: Frequency"); the id is the part before ':'.
 #include <deque>
 
-#include "sdmx/data_reader.h"
+#include "sdmx/queued_reader.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -81,11 +81,11 @@ std::optional<Action> CsvAction(const std::string& v) {
   return ParseAction(v);
 }
 
-class CsvDataReader final : public DataReader {
+class CsvDataReader final : public QueuedReader {
  public:
   CsvDataReader(std::string_view buffer, std::string file, const StructureSet& structures,
                 const DataReaderOptions& options, Diagnostics* diags)
-      : parser_(buffer), file_(std::move(file)), structures_(structures), options_(options), diags_(diags) {}
+      : QueuedReader(std::move(file), structures, options, diags), parser_(buffer) {}
 
   hub::Status Init() {
     std::vector<std::string> header;
@@ -112,25 +112,11 @@ class CsvDataReader final : public DataReader {
     return status_;
   }
 
-  const MessageHeader& header() const override { return header_; }
-  bool Valid() const override { return !queue_.empty(); }
-  void Next() override {
-    if (!queue_.empty()) queue_.pop_front();
-    if (queue_.empty()) Advance();
-  }
-  const Series& series() const override { return queue_.front(); }
-  const DataSetInfo& dataset() const override { return dataset_; }
-  const DataStructure& structure() const override { return *dsd_; }
-  const hub::Status& status() const override { return status_; }
 
  private:
   hub::Status Fail(int line, const std::string& element, const std::string& rule, const std::string& msg) {
-    Diagnostic d{file_, line, element, rule, msg};
-    status_ = hub::Status::InvalidArgument(d.ToString());
-    diags_->Add(std::move(d));
-    queue_.clear();
     pending_.reset();
-    return status_;
+    return QueuedReader::Fail(line, element, rule, msg);
   }
 
   // Resolves the structure of the first data row and maps the columns.
@@ -183,7 +169,7 @@ class CsvDataReader final : public DataReader {
     return true;
   }
 
-  void Advance() {
+  void Advance() override {
     std::vector<std::string> row;
     int line = 0;
     bool error = false;
@@ -270,21 +256,12 @@ class CsvDataReader final : public DataReader {
   };
 
   CsvParser parser_;
-  std::string file_;
-  const StructureSet& structures_;
-  DataReaderOptions options_;
-  Diagnostics* diags_;
-  MessageHeader header_;
-  DataSetInfo dataset_;
-  const DataStructure* dsd_ = nullptr;
   std::vector<std::string> columns_;
   std::vector<Role> roles_;
   int structure_col_ = 0, kind_col_ = -1, action_col_ = -1;
   std::string structure_id_;
-  std::deque<Series> queue_;
   std::optional<Series> pending_;
   size_t rows_ = 0, series_ = 0;
-  hub::Status status_;
 };
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <deque>
 #include <map>
 
-#include "sdmx/data_reader.h"
+#include "sdmx/queued_reader.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -24,12 +24,11 @@ struct GroupAttributes {
   Fields attributes;
 };
 
-class XmlDataReader final : public DataReader {
+class XmlDataReader final : public QueuedReader {
  public:
   XmlDataReader(std::string_view buffer, std::string file, const StructureSet& structures,
                 const DataReaderOptions& options, Diagnostics* diags)
-      : buffer_(buffer), file_(std::move(file)), structures_(structures), options_(options),
-        diags_(diags), lines_(buffer) {}
+      : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer), lines_(buffer) {}
 
   hub::Status Init() {
     HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
@@ -63,24 +62,10 @@ class XmlDataReader final : public DataReader {
     return status_;
   }
 
-  const MessageHeader& header() const override { return header_; }
-  bool Valid() const override { return !queue_.empty(); }
-  void Next() override {
-    if (!queue_.empty()) queue_.pop_front();
-    if (queue_.empty()) Advance();
-  }
-  const Series& series() const override { return queue_.front(); }
-  const DataSetInfo& dataset() const override { return dataset_; }
-  const DataStructure& structure() const override { return *dsd_; }
-  const hub::Status& status() const override { return status_; }
 
  private:
   hub::Status Fail(const pugi::xml_node& n, const std::string& rule, const std::string& msg) {
-    Diagnostic d{file_, lines_.LineOf(n), std::string(LocalName(n)), rule, msg};
-    status_ = hub::Status::InvalidArgument(d.ToString());
-    diags_->Add(std::move(d));
-    queue_.clear();
-    return status_;
+    return QueuedReader::Fail(lines_.LineOf(n), std::string(LocalName(n)), rule, msg);
   }
 
   hub::Status ReadHeader(const pugi::xml_node& h) {
@@ -198,7 +183,7 @@ class XmlDataReader final : public DataReader {
   }
 
   // Moves to the next Series/Obs element and queues what it holds.
-  void Advance() {
+  void Advance() override {
     if (!status_.ok()) return;
     while (dataset_node_) {
       for (; item_; item_ = item_.next_sibling()) {
@@ -373,26 +358,17 @@ class XmlDataReader final : public DataReader {
   }
 
   std::string_view buffer_;
-  std::string file_;
-  const StructureSet& structures_;
-  DataReaderOptions options_;
-  Diagnostics* diags_;
   LineIndex lines_;
   pugi::xml_document doc_;
   bool generic_ = false;
-  MessageHeader header_;
   std::string header_action_;
   std::map<std::string, HeaderStructure> header_structures_;
   pugi::xml_node dataset_node_;
   pugi::xml_node item_;
-  const DataStructure* dsd_ = nullptr;
-  DataSetInfo dataset_;
   Fields dataset_attributes_;
   std::vector<GroupAttributes> groups_;
-  std::deque<Series> queue_;
   size_t series_read_ = 0;
   size_t observations_read_ = 0;
-  hub::Status status_;
 };
 
 }  // namespace
