@@ -11,12 +11,22 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev \
   libgtest-dev libbenchmark-dev docker-compose
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 10
+FUZZ_DIR ?= build-fuzz
+CORPUS ?= ../shared/corpus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test clean
+.PHONY: deps fuzz-deps build run test fuzz clean
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)"
+
+fuzz-deps: deps
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(FUZZ_PACKAGES)"
+
+install-missing:
+	@missing=$$(for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
@@ -34,5 +44,12 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
 
+# A short libFuzzer run of every reader (CI runs it after the tests): first
+# the kept regression inputs, then FUZZ_SECONDS of fuzzing from corpus seeds.
+fuzz: fuzz-deps
+	CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUB_FUZZ=ON
+	cmake --build $(FUZZ_DIR)
+	bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(CORPUS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
