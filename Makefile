@@ -17,7 +17,7 @@ FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps fuzz-deps build run test fuzz clean
+.PHONY: deps fuzz-deps build run test fuzz bench clean
 
 deps:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)"
@@ -50,6 +50,11 @@ fuzz: fuzz-deps
 	CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUB_FUZZ=ON
 	cmake --build $(FUZZ_DIR)
 	bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(CORPUS)
+
+# Benchmarks (not part of `make test`): figures are ratios to a baseline
+# measured in the same run.
+bench: build
+	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

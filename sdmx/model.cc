@@ -10,7 +10,7 @@ std::string ArtefactRef::ToString() const {
 }
 
 const Code* Codelist::Find(std::string_view id) const {
-  auto it = index_.find(std::string(id));
+  auto it = index_.find(id);
   return it == index_.end() ? nullptr : &codes[it->second];
 }
 

@@ -33,6 +33,12 @@ struct Code {
   std::string parent;  // empty when top level
 };
 
+// Hash for heterogeneous lookup: find(string_view) without building a string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Codelist {
   ArtefactRef ref;
   std::string name;
@@ -42,7 +48,7 @@ struct Codelist {
   void Index();  // rebuild the lookup after codes change
 
  private:
-  std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> index_;
 };
 
 enum class AttachmentLevel { kDataSet, kGroup, kSeries, kObservation };

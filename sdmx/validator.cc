@@ -1,5 +1,6 @@
 #include "sdmx/validator.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "sdmx/time_period.h"
@@ -9,17 +10,32 @@ namespace sdmx {
 Validator::Validator(const DataStructure& dsd, const StructureSet& structures, std::string file,
                      ValidatorOptions options)
     : dsd_(dsd), structures_(structures), file_(std::move(file)), options_(options),
-      freq_index_(dsd.DimensionIndex("FREQ")) {}
+      freq_index_(dsd.DimensionIndex("FREQ")) {
+  for (const Dimension& d : dsd.dimensions) {
+    dimension_codelists_.push_back(d.codelist ? structures.FindCodelist(*d.codelist) : nullptr);
+  }
+  for (const Attribute& a : dsd.attributes) {
+    attribute_codelists_.push_back(a.codelist ? structures.FindCodelist(*a.codelist) : nullptr);
+  }
+}
 
 void Validator::Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg) {
   ok_ = false;
   diags->Add({file_, line, element, rule, std::move(msg)});
 }
 
+const Codelist* Validator::CodelistOf(const Component& c) const {
+  const Component* p = &c;
+  if (!dsd_.dimensions.empty() && p >= &dsd_.dimensions.front() && p <= &dsd_.dimensions.back()) {
+    return dimension_codelists_[static_cast<const Dimension*>(p) - dsd_.dimensions.data()];
+  }
+  return attribute_codelists_[static_cast<const Attribute*>(p) - dsd_.attributes.data()];
+}
+
 void Validator::CheckCode(const Component& c, const std::string& value, int line, const char* element,
                           Diagnostics* diags) {
   if (!c.codelist || value.empty()) return;
-  const Codelist* cl = structures_.FindCodelist(*c.codelist);
+  const Codelist* cl = CodelistOf(c);
   if (!cl) {
     Report(diags, line, element, "code-in-codelist",
            c.id + ": codelist " + c.codelist->ToString() + " is not known to the hub");
@@ -40,6 +56,27 @@ bool IsObsValue(const std::string& v) {
 }
 
 }  // namespace
+
+void Validator::CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags) {
+  std::vector<uint64_t>& seen = periods_[key];
+  // (hash, index): index -1 for periods of earlier series with this key.
+  std::vector<std::pair<uint64_t, int64_t>> all;
+  all.reserve(seen.size() + s.observations.size());
+  for (uint64_t h : seen) all.emplace_back(h, -1);
+  for (size_t i = 0; i < s.observations.size(); ++i) {
+    uint64_t h = std::hash<std::string_view>{}(s.observations[i].period);
+    all.emplace_back(h, static_cast<int64_t>(i));
+    seen.push_back(h);
+  }
+  std::sort(all.begin(), all.end());
+  for (size_t i = 1; i < all.size(); ++i) {
+    // Duplicates among earlier series (index -1) were reported with them.
+    if (all[i].first != all[i - 1].first || all[i].second < 0) continue;
+    const Observation& o = s.observations[all[i].second];
+    Report(diags, o.line, "Obs", "duplicate-observation",
+           "observation " + key + " @ " + o.period + " appears more than once in this message");
+  }
+}
 
 bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
   ok_ = true;
@@ -105,11 +142,8 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
         }
       }
     }
-    if (!seen_.insert(key + '\0' + o.period).second) {
-      Report(diags, o.line, "Obs", "duplicate-observation",
-             "observation " + key + " @ " + o.period + " appears more than once in this message");
-    }
   }
+  CheckDuplicates(s, key, diags);
   return ok_;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sdmx/diagnostic.h"
@@ -36,6 +37,8 @@ class Validator {
 
  private:
   void Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg);
+  // The codelist of `c` (a component of dsd_), resolved at construction.
+  const Codelist* CodelistOf(const Component& c) const;
   void CheckCode(const Component& c, const std::string& value, int line, const char* element,
                  Diagnostics* diags);
 
@@ -45,7 +48,13 @@ class Validator {
   ValidatorOptions options_;
   int freq_index_;
   bool ok_ = true;
-  std::unordered_set<std::string> seen_;  // series key + '\0' + period
+  std::vector<const Codelist*> dimension_codelists_;  // by dimension index
+  std::vector<const Codelist*> attribute_codelists_;  // by attribute index
+  void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
+  // Per series key, the hashes of the periods seen so far in this message.
+  // 64-bit hashes keep duplicate detection free of per-observation
+  // allocations; a false report would need a hash collision within one series.
+  std::unordered_map<std::string, std::vector<uint64_t>> periods_;
 };
 
 }  // namespace sdmx

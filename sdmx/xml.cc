@@ -1,12 +1,15 @@
 #include "sdmx/xml.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sdmx {
 
 LineIndex::LineIndex(std::string_view buffer) {
-  for (size_t i = 0; i < buffer.size(); ++i) {
-    if (buffer[i] == '\n') newlines_.push_back(i);
+  const char* begin = buffer.data();
+  const char* end = begin + buffer.size();
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
+    newlines_.push_back(static_cast<size_t>(p - begin));
   }
 }
 

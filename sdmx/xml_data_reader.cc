@@ -287,8 +287,37 @@ class XmlDataReader final : public QueuedReader {
       }
       return queue_[it->second];
     };
+    // Time series (the common layout): every observation shares the series
+    // key, so no per-observation key copy and no grouping.
+    const bool time_series = !flat && dataset_.dimension_at_observation == dsd_->time_dimension;
+    Series* ts = time_series ? &series_for(base) : nullptr;
     for (pugi::xml_node o = first; o; o = flat ? pugi::xml_node() : o.next_sibling()) {
       if (LocalName(o) != "Obs") continue;
+      if (ts) {
+        if (++observations_read_ > options_.max_observations) {
+          (void)Fail(o, "max-observations", "more than " + std::to_string(options_.max_observations) +
+                                                " observations in one message (DataReaderOptions.max_observations)");
+          return false;
+        }
+        Observation& obs = ts->observations.emplace_back();
+        obs.attributes.reserve(dsd_->attributes.size());
+        obs.line = lines_.LineOf(o);
+        obs.period = series_period;
+        scratch_key_.assign(dsd_->dimensions.size(), std::string());
+        if (generic_) {
+          ReadGenericObs(o, &scratch_key_, &obs);
+        } else {
+          PlaceXmlAttributes(o, &scratch_key_, &obs.attributes, &obs.period, &obs.value);
+        }
+        for (size_t i = 0; i < scratch_key_.size(); ++i) {
+          if (!scratch_key_[i].empty()) {
+            (void)Fail(o, "dimension-at-observation", "dimension " + dsd_->dimensions[i].id +
+                                                          " given on an observation of a time series layout");
+            return false;
+          }
+        }
+        continue;
+      }
       if (++observations_read_ > options_.max_observations) {
         (void)Fail(o, "max-observations", "more than " + std::to_string(options_.max_observations) +
                                               " observations in one message (DataReaderOptions.max_observations)");
@@ -296,25 +325,13 @@ class XmlDataReader final : public QueuedReader {
       }
       std::vector<std::string> key = base;
       Observation obs;
+      obs.attributes.reserve(dsd_->attributes.size());
       obs.line = lines_.LineOf(o);
       obs.period = series_period;
       Fields* series_attrs_out = nullptr;
       Fields flat_series_attrs;
       if (generic_) {
-        for (pugi::xml_node c = o.first_child(); c; c = c.next_sibling()) {
-          std::string_view ln = LocalName(c);
-          if (ln == "ObsDimension") {
-            std::string id = c.attribute("id").value();
-            if (id.empty()) id = dataset_.dimension_at_observation;
-            Place(id, c.attribute("value").value(), &key, &obs.attributes, &obs.period, nullptr);
-          } else if (ln == "ObsValue") {
-            obs.value = c.attribute("value").value();
-          } else if (ln == "Attributes") {
-            PlaceGenericValues(c, &key, &obs.attributes, &obs.period, true);
-          } else if (ln == "ObsKey") {
-            PlaceGenericValues(c, &key, &obs.attributes, &obs.period, false);
-          }
-        }
+        ReadGenericObs(o, &key, &obs);
       } else {
         PlaceXmlAttributes(o, &key, &obs.attributes, &obs.period, &obs.value);
       }
@@ -342,6 +359,23 @@ class XmlDataReader final : public QueuedReader {
     return true;
   }
 
+  void ReadGenericObs(const pugi::xml_node& o, std::vector<std::string>* key, Observation* obs) {
+    for (pugi::xml_node c = o.first_child(); c; c = c.next_sibling()) {
+      std::string_view ln = LocalName(c);
+      if (ln == "ObsDimension") {
+        std::string id = c.attribute("id").value();
+        if (id.empty()) id = dataset_.dimension_at_observation;
+        Place(id, c.attribute("value").value(), key, &obs->attributes, &obs->period, nullptr);
+      } else if (ln == "ObsValue") {
+        obs->value = c.attribute("value").value();
+      } else if (ln == "Attributes") {
+        PlaceGenericValues(c, key, &obs->attributes, &obs->period, true);
+      } else if (ln == "ObsKey") {
+        PlaceGenericValues(c, key, &obs->attributes, &obs->period, false);
+      }
+    }
+  }
+
   // Group and dataset attributes that apply to `s` (its own values win).
   void AddInherited(Series* s) const {
     for (const GroupAttributes& g : groups_) {
@@ -367,6 +401,7 @@ class XmlDataReader final : public QueuedReader {
   pugi::xml_node item_;
   Fields dataset_attributes_;
   std::vector<GroupAttributes> groups_;
+  std::vector<std::string> scratch_key_;  // catches dimensions misplaced on observations
   size_t series_read_ = 0;
   size_t observations_read_ = 0;
 };

@@ -1,0 +1,79 @@
+// Read + validate throughput (observations/s) on generated messages of 1M
+// observations, next to a bare pugixml parse of the same bytes measured in
+// the same run: report the ratio, not the absolute figure (noisy machines).
+//   build/bin/sdmx_read_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+#include <pugixml.hpp>
+
+#include "sdmx/data_reader.h"
+#include "sdmx/demo_feed.h"
+#include "sdmx/structure_reader.h"
+#include "sdmx/validator.h"
+
+namespace {
+
+constexpr uint64_t kObservations = 1'000'000;
+
+const sdmx::StructureSet& Structures() {
+  static const sdmx::StructureSet set = [] {
+    sdmx::StructureSet s;
+    sdmx::Diagnostics d;
+    (void)sdmx::ReadStructureMessage(sdmx::DemoStructureMessage(), "demo", {}, &s, &d);
+    return s;
+  }();
+  return set;
+}
+
+const std::string& Message(sdmx::DataFormat f) {
+  static std::map<sdmx::DataFormat, std::string> cache;
+  auto it = cache.find(f);
+  if (it != cache.end()) return it->second;
+  sdmx::DemoDataOptions o;
+  o.file = sdmx::DemoDataOptions::File::kLarge;
+  o.observations = kObservations;
+  o.large_format = f;
+  std::string out;
+  (void)sdmx::WriteDemoData(o, [&](std::string_view c) { out.append(c); });
+  return cache[f] = std::move(out);
+}
+
+void BareParse(benchmark::State& state, sdmx::DataFormat f) {
+  const std::string& msg = Message(f);
+  for (auto _ : state) {
+    pugi::xml_document doc;
+    benchmark::DoNotOptimize(doc.load_buffer(msg.data(), msg.size(), pugi::parse_default));
+  }
+  state.counters["obs_per_s"] = benchmark::Counter(static_cast<double>(kObservations), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * msg.size()));
+}
+
+void ReadValidate(benchmark::State& state, sdmx::DataFormat f) {
+  const std::string& msg = Message(f);
+  size_t obs = 0;
+  for (auto _ : state) {
+    sdmx::Diagnostics diags;
+    auto reader = sdmx::DataReader::Open(msg, "bench", Structures(), {}, &diags);
+    std::unique_ptr<sdmx::Validator> v;
+    obs = 0;
+    for (auto& r = *reader; r->Valid(); r->Next()) {
+      if (!v) v = std::make_unique<sdmx::Validator>(r->structure(), Structures(), "bench");
+      v->Validate(r->series(), r->dataset().action, &diags);
+      obs += r->series().observations.size();
+    }
+    if (!diags.empty()) state.SkipWithError("generated message did not validate");
+  }
+  state.counters["obs_per_s"] = benchmark::Counter(static_cast<double>(obs), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * msg.size()));
+}
+
+BENCHMARK_CAPTURE(BareParse, generic21, sdmx::DataFormat::kGeneric21)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(ReadValidate, generic21, sdmx::DataFormat::kGeneric21)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(BareParse, ss21, sdmx::DataFormat::kStructureSpecific21)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(ReadValidate, ss21, sdmx::DataFormat::kStructureSpecific21)->Unit(benchmark::kMillisecond)->MinTime(2);
+
+}  // namespace
+
+BENCHMARK_MAIN();
