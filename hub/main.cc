@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   auto* digest_cmd = app.add_subcommand("digest", "Print the state digest of a data dir");
   digest_cmd->add_option("--data-dir", data_dir, "The hub's data directory")->required();
 
+  std::string replay_dir, replay_kafka, replay_into, replay_config;
+  auto* replay_cmd = app.add_subcommand("replay", "Rebuild the state from the event log into a new dir; print its digest");
+  replay_cmd->add_option("--data-dir", replay_dir, "The hub's data directory (its embedded log)")->required();
+  replay_cmd->add_option("--kafka", replay_kafka, "Kafka bootstrap servers; absent = the embedded log");
+  replay_cmd->add_option("--into", replay_into, "Fresh directory for the rebuilt state")->required();
+  replay_cmd->add_option("--config", replay_config, "configs/hub.toml (for the topic prefix)");
+
   std::string url, token, id_prefix;
   bool wait = false;
   std::vector<std::string> submit_files;
@@ -75,6 +82,7 @@ int main(int argc, char** argv) {
   if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
   if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
   if (*digest_cmd) return hub::cli::Digest(data_dir);
+  if (*replay_cmd) return hub::cli::Replay(replay_dir, replay_kafka, replay_into, replay_config);
   if (*submit_cmd) return hub::cli::Submit(url, token, id_prefix, wait, submit_files);
   return 2;
 }

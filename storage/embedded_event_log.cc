@@ -115,9 +115,11 @@ EmbeddedEventLog::EmbeddedEventLog(EmbeddedEventLogOptions options) : options_(s
 
 Status EmbeddedEventLog::Init() {
   rocksdb::Options opts;
-  opts.create_if_missing = true;
+  opts.create_if_missing = !options_.read_only;
   rocksdb::DB* db = nullptr;
-  HUB_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, options_.path, &db), "open event log " + options_.path));
+  rocksdb::Status opened = options_.read_only ? rocksdb::DB::OpenForReadOnly(opts, options_.path, &db)
+                                              : rocksdb::DB::Open(opts, options_.path, &db);
+  HUB_RETURN_IF_ERROR(FromRocks(opened, "open event log " + options_.path));
   db_.reset(db);
   rocksdb::WriteBatch created;
   for (const std::string& topic : options_.topics.All()) {
@@ -126,6 +128,8 @@ Status EmbeddedEventLog::Init() {
     int32_t count;
     if (s.ok()) {
       count = static_cast<int32_t>(DecodeFixed32BE(v.data()));
+    } else if (s.IsNotFound() && options_.read_only) {
+      return Status::NotFound("event log " + options_.path + " has no topic " + topic);
     } else if (s.IsNotFound()) {
       // Only data is keyed by series; structures and markers keep one total order.
       count = topic == options_.topics.data ? options_.data_partitions : 1;
@@ -170,7 +174,15 @@ Result<int32_t> EmbeddedEventLog::PartitionCount(const std::string& topic) {
   return it->second;
 }
 
+Result<int64_t> EmbeddedEventLog::EndOffset(const TopicPartition& tp) {
+  std::lock_guard lock(mu_);
+  auto it = end_.find(tp);
+  if (it == end_.end()) return Status::NotFound("no partition " + tp.ToString());
+  return it->second;
+}
+
 Result<std::unique_ptr<LogWriter>> EmbeddedEventLog::NewWriter() {
+  if (options_.read_only) return Status::InvalidArgument("event log " + options_.path + " is open read-only");
   return std::unique_ptr<LogWriter>(new EmbeddedLogWriter(this));
 }
 

@@ -24,6 +24,8 @@ struct EmbeddedEventLogOptions {
   LogTopics topics;
   int32_t data_partitions = 4;     // partitions of topics.data at creation; default 4
   bool sync = true;                // fsync the WAL on every Flush; default true
+  bool read_only = false;          // open an existing log for reading only (replay beside a
+                                   // running hub); sees the log as it was at open; default false
 };
 
 class EmbeddedEventLog final : public EventLog {
@@ -35,6 +37,7 @@ class EmbeddedEventLog final : public EventLog {
   Result<std::unique_ptr<LogWriter>> NewWriter() override;
   Result<std::unique_ptr<LogReader>> NewReader(
       const std::vector<std::pair<TopicPartition, int64_t>>& start) override;
+  Result<int64_t> EndOffset(const TopicPartition& tp) override;
   std::string Describe() const override { return "embedded:" + options_.path; }
 
  private:

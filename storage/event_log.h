@@ -81,6 +81,8 @@ class EventLog {
   // A reader of exactly the given partitions, starting at the given offsets.
   virtual Result<std::unique_ptr<LogReader>> NewReader(
       const std::vector<std::pair<TopicPartition, int64_t>>& start) = 0;
+  // The offset the next record of `tp` will get (the log end), as durable now.
+  virtual Result<int64_t> EndOffset(const TopicPartition& tp) = 0;
   // A short description for logs and /healthz ("embedded:/data/log", "kafka:host:9092").
   virtual std::string Describe() const = 0;
 };

@@ -265,6 +265,14 @@ Result<int32_t> KafkaEventLog::PartitionCount(const std::string& topic) {
   return it->second;
 }
 
+Result<int64_t> KafkaEventLog::EndOffset(const TopicPartition& tp) {
+  int64_t low = 0, high = 0;
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(producer_, tp.topic.c_str(), tp.partition, &low, &high,
+                                                           static_cast<int>(options_.timeout.count()));
+  HUB_RETURN_IF_ERROR(FromKafka(e, "kafka end offset of " + tp.ToString()));
+  return high;
+}
+
 Result<std::unique_ptr<LogWriter>> KafkaEventLog::NewWriter() {
   return std::unique_ptr<LogWriter>(new KafkaLogWriter(producer_, &partitions_));
 }

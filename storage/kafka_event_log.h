@@ -43,6 +43,7 @@ class KafkaEventLog final : public EventLog {
   Result<std::unique_ptr<LogWriter>> NewWriter() override;
   Result<std::unique_ptr<LogReader>> NewReader(
       const std::vector<std::pair<TopicPartition, int64_t>>& start) override;
+  Result<int64_t> EndOffset(const TopicPartition& tp) override;
   std::string Describe() const override { return "kafka:" + options_.bootstrap; }
 
  private:

@@ -72,6 +72,10 @@ Status Materialiser::Start() {
     }
   }
   HUB_ASSIGN_OR_RETURN(reader_, log_->NewReader(start));
+  {
+    std::lock_guard lock(mu_);
+    positions_ = next_offset_;
+  }
   spdlog::info("materialiser: watermark {}, reading {} partitions of {}", state_->watermark().value,
                start.size(), log_->Describe());
   thread_ = std::thread([this] { Loop(); });
@@ -103,8 +107,10 @@ void Materialiser::Loop() {
     {
       std::lock_guard lock(mu_);
       pending_count_ = pending_.size();
+      positions_ = next_offset_;
       if (!s.ok() && !s.retryable()) health_ = s;
     }
+    applied_.notify_all();
     if (!s.ok()) {
       if (s.retryable()) {
         spdlog::warn("materialiser: {} (retrying)", s.ToString());
@@ -366,6 +372,22 @@ Status Materialiser::Apply(Attempt& a) {
                revisions);
   applied_.notify_all();
   return Status::Ok();
+}
+
+Status Materialiser::WaitForPositions(const std::map<TopicPartition, int64_t>& end,
+                                      std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  auto reached = [&] {
+    for (const auto& [tp, off] : end) {
+      auto it = positions_.find(tp);
+      if (it == positions_.end() || it->second < off) return false;
+    }
+    return true;
+  };
+  if (!applied_.wait_for(lock, timeout, [&] { return reached() || !health_.ok(); })) {
+    return Status::DeadlineExceeded("materialiser did not reach the end of the log in time");
+  }
+  return health_;
 }
 
 Result<st::LedgerRecord> Materialiser::WaitForSubmission(const std::string& submission_id,

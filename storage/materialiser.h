@@ -54,6 +54,10 @@ class Materialiser {
   Status health() const;
   // Submissions read but not yet applied (waiting for events or a marker).
   size_t pending() const;
+  // Blocks until every record before `end` (per partition) has been read and
+  // everything complete among them applied, or the timeout passes. Used by
+  // replay to know it has caught up with the log.
+  Status WaitForPositions(const std::map<TopicPartition, int64_t>& end, std::chrono::milliseconds timeout);
 
  private:
   struct Attempt {
@@ -98,6 +102,7 @@ class Materialiser {
   std::condition_variable applied_;
   Status health_;
   size_t pending_count_ = 0;
+  std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

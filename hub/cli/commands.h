@@ -15,6 +15,8 @@ int Check(const std::vector<std::string>& structures, const std::vector<std::str
 int Convert(const std::vector<std::string>& structures, const std::vector<std::string>& files, const std::string& to);
 int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations, const std::string& format);
 int Digest(const std::string& data_dir);
+int Replay(const std::string& data_dir, const std::string& kafka, const std::string& into,
+           const std::string& config_path);
 int Submit(const std::string& url, const std::string& token, const std::string& id_prefix, bool wait,
            const std::vector<std::string>& files);
 
