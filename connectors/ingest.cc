@@ -5,6 +5,7 @@
 #include <chrono>
 #include <random>
 
+#include "hub/base/crash_point.h"
 #include "hub/base/sha256.h"
 #include "sdmx/key_pattern.h"
 #include "sdmx/structure_reader.h"
@@ -17,7 +18,7 @@ namespace {
 
 namespace ev = sdmxhub::events::v1;
 
-int64_t NowMs() {
+int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -55,7 +56,9 @@ std::string NewSubmissionId() {
 
 Ingestor::Ingestor(storage::EventLog* log, storage::StructureRegistry* registry,
                    const storage::VersionedState* state, IngestOptions options)
-    : log_(log), registry_(registry), state_(state), options_(std::move(options)) {}
+    : log_(log), registry_(registry), state_(state), options_(std::move(options)) {
+  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+}
 
 bool Ingestor::Accepted(const std::string& id) const {
   std::lock_guard lock(mu_);
@@ -218,6 +221,7 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
 
 Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
                                   ev::SubmissionMarker* m) {
+  CrashPoint("ingest.before_append");
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   std::map<std::pair<std::string, int32_t>, int64_t> counts;
   std::map<std::string, int32_t> partitions;
@@ -234,19 +238,21 @@ Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std:
   // The marker goes only after every event is durable: a marker must never
   // name events that could still be lost.
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  CrashPoint("ingest.after_data_flush");
   for (const auto& [tp, n] : counts) {
     ev::PartitionCount* c = m->add_counts();
     c->set_topic(tp.first);
     c->set_partition(tp.second);
     c->set_events(n);
   }
-  const int64_t now = NowMs();
+  const int64_t now = options_.now_ms();
   m->set_accepted_time_ms(now);
   m->set_status(ev::STATUS_COMMITTED);
   ev::Envelope env;
   *env.mutable_marker() = *m;
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, m->submission_id(), storage::Serialize(&env)));
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  CrashPoint("ingest.after_marker_flush");
   std::lock_guard lock(mu_);
   accepted_[m->submission_id()] = now;
   return Status::Ok();
@@ -260,13 +266,14 @@ Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, c
   m->set_provider(provider.id);
   m->set_kind(r.kind);
   if (!r.dataflow.id.empty()) *m->mutable_dataflow() = storage::ToProto(r.dataflow);
-  m->set_accepted_time_ms(NowMs());
+  m->set_accepted_time_ms(options_.now_ms());
   m->set_status(ev::STATUS_REJECTED);
   m->set_body_sha256(Sha256Hex(s.body));
   AddDiagnostics(r.diagnostics, m);
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, r.submission_id, storage::Serialize(&env)));
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+  CrashPoint("ingest.after_rejected_flush");
   spdlog::info("submission {}: rejected, {} diagnostics, first: {}", r.submission_id, r.diagnostics.count(),
                r.diagnostics.items().empty() ? "" : r.diagnostics.items().front().ToString());
   return Status::Ok();

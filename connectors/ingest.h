@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,6 +31,9 @@ struct IngestOptions {
   sdmx::DataReaderOptions reader;
   size_t max_diagnostics = 200;                 // kept per submission; default 200
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
+  // Load-time clock (ms since the epoch); default the system clock. Tests fix
+  // it so that two runs of the same submissions have equal digests.
+  std::function<int64_t()> now_ms;
 };
 
 struct Submission {

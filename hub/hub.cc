@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "hub/base/sha256.h"
@@ -52,6 +53,12 @@ Status Hub::Init(const HubOptions& options) {
   for (const ProviderConfig& p : config_.providers) HUB_RETURN_IF_ERROR(providers_.Add(p.provider, p.token_sha256));
   providers_.SetAdminToken(options.admin_token);
   config_.ingest.topics = topics;
+  if (const char* fixed = std::getenv("HUB_TEST_CLOCK_MS")) {
+    // Test hook: every submission loads at this time, so that two runs of
+    // the same submissions produce equal digests (crash matrix).
+    const int64_t t = std::atoll(fixed);
+    config_.ingest.now_ms = [t] { return t; };
+  }
   ingestor_ = std::make_unique<connectors::Ingestor>(log_.get(), &registry_, state_.get(), config_.ingest);
   if (!config_.structures_dir.empty()) {
     HUB_RETURN_IF_ERROR(LoadConfigStructures(config_.structures_dir, options.startup_timeout));

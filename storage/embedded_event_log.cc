@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "hub/base/crash_point.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 
@@ -216,7 +217,9 @@ Status EmbeddedEventLog::Commit(const std::vector<Pending>& records) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
+  CrashPoint("log.before_write");
   HUB_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "event log append"));
+  CrashPoint("log.after_write");
   end_ = std::move(next);
   appended_.notify_all();
   return Status::Ok();

@@ -6,6 +6,7 @@
 
 #include <tuple>
 
+#include "hub/base/crash_point.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
 
@@ -130,6 +131,7 @@ Result<bool> Materialiser::AlreadyApplied(const std::string& submission_id) {
 }
 
 Status Materialiser::Handle(const LogRecord& r) {
+  CrashPoint("materialiser.handle");
   next_offset_[r.tp] = r.offset + 1;
   ev::Envelope env;
   if (!env.ParseFromString(r.value)) {
@@ -212,8 +214,10 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
   rocksdb::WriteBatch batch;
   st::LedgerRecord rec;
   *rec.mutable_marker() = m;
+  rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
   batch.Put(state_->cf(Family::kLedger), m.submission_id(), rec.SerializeAsString());
   PutOffsets(&batch);
+  CrashPoint("materialiser.before_rejected_write");
   HUB_RETURN_IF_ERROR(state_->Write(&batch));
   spdlog::info("submission {} rejected by ingest ({} diagnostics), recorded in the ledger", m.submission_id(),
                m.diagnostics_size());
@@ -329,7 +333,9 @@ Status Materialiser::Apply(Attempt& a) {
       HUB_RETURN_IF_ERROR(registry_->Apply(env.structure().message(), "submission " + sid));
       std::string key = SeqKey(seq);
       PutFixed32BE(&key, structure_index++);
-      batch.Put(state_->cf(Family::kStructures), key, env.structure().SerializeAsString());
+      ev::StructureEvent stored = env.structure();
+      stored.clear_attempt_id();  // random per attempt: not part of the history
+      batch.Put(state_->cf(Family::kStructures), key, stored.SerializeAsString());
       continue;
     }
     const ev::DataEvent& d = env.data();
@@ -353,6 +359,7 @@ Status Materialiser::Apply(Attempt& a) {
   batch.Put(state_->cf(Family::kCommits), SeqKey(seq), commit.SerializeAsString());
   st::LedgerRecord ledger;
   *ledger.mutable_marker() = marker;
+  ledger.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
   ledger.set_seq(seq);
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
@@ -362,7 +369,9 @@ Status Materialiser::Apply(Attempt& a) {
     it = it->second.submission_id == sid ? pending_.erase(it) : std::next(it);
   }
   PutOffsets(&batch);
+  CrashPoint("materialiser.before_apply_write");
   HUB_RETURN_IF_ERROR(state_->Write(&batch));
+  CrashPoint("materialiser.after_apply_write");
   state_->Publish(Watermark{seq});
   {
     std::lock_guard lock(mu_);

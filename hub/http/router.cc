@@ -1,5 +1,7 @@
 #include "hub/http/router.h"
 
+#include "hub/base/crash_point.h"
+
 namespace hub::http {
 
 std::vector<std::string> Router::Split(const std::string& path) {
@@ -49,6 +51,7 @@ HttpResponse Router::Handle(HttpRequest& req) const {
     }
     if (match) {
       resp = match->handler(req);
+      CrashPoint("http.after_handle");  // handled, response not yet sent
     } else if (path_known) {
       resp = HttpResponse::Error(405, "method " + req.method + " not allowed on " + req.path);
     } else {
