@@ -55,6 +55,7 @@ fuzz: fuzz-deps
 # measured in the same run.
 bench: build
 	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
+	$(BUILD_DIR)/bin/materialise_bench --benchmark_counters_tabular=true
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -57,10 +57,15 @@ std::string ObsSeriesPrefix(std::string_view flow, std::string_view series_key) 
   return k;
 }
 
-std::string ObsKey(std::string_view flow, std::string_view series_key, std::string_view period, uint64_t seq) {
+std::string ObsKeyPrefix(std::string_view flow, std::string_view series_key, std::string_view period) {
   std::string k = ObsSeriesPrefix(flow, series_key);
   k += period;
   k += '\0';
+  return k;
+}
+
+std::string ObsKey(std::string_view flow, std::string_view series_key, std::string_view period, uint64_t seq) {
+  std::string k = ObsKeyPrefix(flow, series_key, period);
   PutFixed64BE(&k, ~seq);
   return k;
 }

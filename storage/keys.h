@@ -30,6 +30,8 @@ void PutVarint64(std::string* out, uint64_t v);
 bool GetVarint64(std::string_view* in, uint64_t* v);
 
 std::string ObsKey(std::string_view flow, std::string_view series_key, std::string_view period, uint64_t seq);
+// ObsKey without the sequence suffix: every revision of one observation.
+std::string ObsKeyPrefix(std::string_view flow, std::string_view series_key, std::string_view period);
 // Prefix of every observation revision of one series.
 std::string ObsSeriesPrefix(std::string_view flow, std::string_view series_key);
 // Prefix of every observation revision of one dataflow.

@@ -126,7 +126,11 @@ void Materialiser::Loop() {
 }
 
 Result<bool> Materialiser::AlreadyApplied(const std::string& submission_id) {
+  // A submission's events arrive together: one ledger read for the run. A
+  // "no" stays valid until that submission is applied (Apply resets it).
+  if (submission_id == unapplied_cache_) return false;
   HUB_ASSIGN_OR_RETURN(auto rec, state_->Ledger(submission_id));
+  if (!rec) unapplied_cache_ = submission_id;
   return rec.has_value();
 }
 
@@ -215,6 +219,7 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
   st::LedgerRecord rec;
   *rec.mutable_marker() = m;
   rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
+  unapplied_cache_.clear();
   batch.Put(state_->cf(Family::kLedger), m.submission_id(), rec.SerializeAsString());
   PutOffsets(&batch);
   CrashPoint("materialiser.before_rejected_write");
@@ -227,7 +232,7 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
 
 // What one submission changes, last write per observation / series winning.
 struct Materialiser::Changes {
-  std::map<ObsId, st::ObsRevision> obs;
+  std::map<std::string, st::ObsRevision> obs;  // by ObsKeyPrefix
   std::map<SeriesId, st::SeriesRevision> series;
 };
 
@@ -246,13 +251,13 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
   for (const sdmx::Series& t : targets) {
     const std::string tk = t.KeyString();
     if (d.observations_size() == 0) {
-      for (const sdmx::Observation& o : t.observations) c->obs[{flow, tk, o.period}] = tomb;
+      for (const sdmx::Observation& o : t.observations) c->obs[ObsKeyPrefix(flow, tk, o.period)] = tomb;
       st::SeriesRevision stomb;
       stomb.set_deleted(true);
       stomb.set_action(ev::ACTION_DELETE);
       c->series[{flow, tk}] = stomb;
     } else {
-      for (const ev::Observation& o : d.observations()) c->obs[{flow, tk, o.period()}] = tomb;
+      for (const ev::Observation& o : d.observations()) c->obs[ObsKeyPrefix(flow, tk, o.period())] = tomb;
     }
   }
   return Status::Ok();
@@ -278,25 +283,27 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
     }
     c->series[{flow, sk}] = std::move(rev);
   }
+  std::unique_ptr<rocksdb::Iterator> it = merge ? state_->NewObsIterator() : nullptr;
   for (const ev::Observation& o : d.observations()) {
+    std::string id = ObsKeyPrefix(flow, sk, o.period());
     st::ObsRevision rev;
     rev.set_value(o.value());
     *rev.mutable_attributes() = o.attributes();
     rev.set_action(d.action());
     if (merge) {
-      auto it = c->obs.find({flow, sk, o.period()});
+      auto found = c->obs.find(id);
       std::optional<st::ObsRevision> prev;
-      if (it != c->obs.end()) {
-        prev = it->second;
+      if (found != c->obs.end()) {
+        prev = found->second;
       } else {
-        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(flow, sk, o.period(), before));
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
       }
       if (prev && !prev->deleted()) {
         MergeFields(prev->attributes(), rev.mutable_attributes());
         if (o.value().empty()) rev.set_value(prev->value());
       }
     }
-    c->obs[{flow, sk, o.period()}] = std::move(rev);
+    c->obs.insert_or_assign(std::move(id), std::move(rev));
   }
   return Status::Ok();
 }
@@ -304,11 +311,14 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
 Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq,
                                            rocksdb::WriteBatch* batch) {
   int64_t revisions = 0;
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+  std::string key;
   for (const auto& [id, rev] : c.obs) {
-    const auto& [flow, sk, period] = id;
-    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(flow, sk, period, before));
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(it.get(), id, before));
     if (SameObs(prev, rev)) continue;  // an unchanged value is not a revision
-    batch->Put(state_->cf(Family::kObs), ObsKey(flow, sk, period, seq), rev.SerializeAsString());
+    key.assign(id);
+    PutFixed64BE(&key, ~seq);
+    batch->Put(state_->cf(Family::kObs), key, rev.SerializeAsString());
     ++revisions;
   }
   for (const auto& [id, rev] : c.series) {
@@ -364,6 +374,7 @@ Status Materialiser::Apply(Attempt& a) {
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
 
+  unapplied_cache_.clear();
   // Other attempts of the same submission can never apply now.
   for (auto it = pending_.begin(); it != pending_.end();) {
     it = it->second.submission_id == sid ? pending_.erase(it) : std::next(it);

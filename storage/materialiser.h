@@ -68,8 +68,7 @@ class Materialiser {
     std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
   };
 
-  using ObsId = std::tuple<std::string, std::string, std::string>;  // flow, series key, period
-  using SeriesId = std::pair<std::string, std::string>;            // flow, series key
+  using SeriesId = std::pair<std::string, std::string>;  // flow, series key
   struct Changes;
 
   void Loop();
@@ -97,6 +96,7 @@ class Materialiser {
   std::map<std::string, Attempt> pending_;  // by attempt id
   std::deque<std::string> marker_order_;    // attempt ids, in marker order
   std::map<TopicPartition, int64_t> next_offset_;
+  std::string unapplied_cache_;  // a submission id known not to be in the ledger
 
   mutable std::mutex mu_;
   std::condition_variable applied_;

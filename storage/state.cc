@@ -208,13 +208,21 @@ Result<std::vector<std::string>> VersionedState::StructureMessages() const {
   return out;
 }
 
+std::unique_ptr<rocksdb::Iterator> VersionedState::NewObsIterator() const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+}
+
 Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(const std::string& flow,
                                                                  const std::string& series_key,
                                                                  const std::string& period, Watermark at) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
-  std::string prefix = ObsSeriesPrefix(flow, series_key) + period;
-  prefix += '\0';
-  it->Seek(ObsKey(flow, series_key, period, at.value));
+  return LatestObs(NewObsIterator().get(), ObsKeyPrefix(flow, series_key, period), at);
+}
+
+Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(rocksdb::Iterator* it, const std::string& prefix,
+                                                                 Watermark at) const {
+  std::string target = prefix;
+  PutFixed64BE(&target, ~at.value);
+  it->Seek(target);
   if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read observation"));
     return std::optional<st::ObsRevision>();

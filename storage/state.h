@@ -25,6 +25,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Iterator;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -90,6 +91,13 @@ class VersionedState {
   Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(const std::string& flow,
                                                                    const std::string& series_key,
                                                                    const std::string& period, Watermark at) const;
+  // Latest revision <= at of the observation whose key without the sequence
+  // suffix is `obs_prefix` (keys.h ObsKeyPrefix), through a caller's iterator
+  // on the obs family, so that a large submission opens one iterator.
+  Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(rocksdb::Iterator* it,
+                                                                   const std::string& obs_prefix,
+                                                                   Watermark at) const;
+  std::unique_ptr<rocksdb::Iterator> NewObsIterator() const;
   Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(const std::string& flow,
                                                                          const std::string& series_key,
                                                                          Watermark at) const;
