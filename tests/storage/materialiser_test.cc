@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "sdmx/demo_feed.h"
 #include "storage/codec.h"
 #include "storage/embedded_event_log.h"
@@ -184,6 +188,56 @@ TEST_F(MaterialiserTest, RestartContinuesWhereItStopped) {
   Submit("s2", {{"2017", "3"}});
   WaitCommitted("s2");
   EXPECT_EQ(Read(state_->watermark()), (std::map<std::string, std::string>{{"2015", "1"}, {"2017", "3"}}));
+}
+
+// A reader polling the published watermark while a 100k-series submission
+// is applied sees all of it or none of it, never a part.
+TEST_F(MaterialiserTest, ReadersNeverSeePartOfASubmission) {
+  constexpr int kSeries = 100'000;
+  auto w = log_->NewWriter();
+  std::map<int32_t, int64_t> counts;
+  for (int i = 0; i < kSeries; ++i) {
+    std::vector<std::string> key = kKey;
+    key[3] = std::to_string(i);
+    const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(key));
+    const int32_t p = PartitionForKey(rk, 2);
+    ASSERT_TRUE((*w)->Append(topics_.data, p, rk, DataEvent("big", "big-a", ev::ACTION_REPLACE, {{"2020", "1"}}, key)).ok());
+    ++counts[p];
+  }
+  ASSERT_TRUE((*w)->Flush(60s).ok());
+  std::atomic<bool> done{false};
+  std::set<size_t> seen;
+  std::thread reader([&] {
+    while (!done) {
+      size_t n = 0;
+      const Watermark at = state_->watermark();
+      ASSERT_TRUE(state_->ScanSeries(kFlow.ToString(), sdmx::KeyPattern(), at, [&](const sdmx::Series&) {
+        ++n;
+        return true;
+      }).ok());
+      seen.insert(n);
+    }
+  });
+  ev::Envelope env;
+  ev::SubmissionMarker* m = env.mutable_marker();
+  m->set_submission_id("big");
+  m->set_attempt_id("big-a");
+  m->set_status(ev::STATUS_COMMITTED);
+  for (auto [p, n] : counts) {
+    ev::PartitionCount* c = m->add_counts();
+    c->set_topic(topics_.data);
+    c->set_partition(p);
+    c->set_events(n);
+  }
+  ASSERT_TRUE((*w)->Append(topics_.submissions, 0, "big", Serialize(&env)).ok());
+  ASSERT_TRUE((*w)->Flush(60s).ok());
+  auto rec = mat_->WaitForSubmission("big", 120s);
+  ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+  std::this_thread::sleep_for(200ms);  // at least one read after the commit
+  done = true;
+  reader.join();
+  EXPECT_TRUE(seen.count(kSeries));
+  for (size_t n : seen) EXPECT_TRUE(n == 0 || n == static_cast<size_t>(kSeries)) << "a read saw " << n << " series";
 }
 
 TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
