@@ -17,7 +17,7 @@ FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps fuzz-deps build run test fuzz bench clean
+.PHONY: deps fuzz-deps install-missing build run test fuzz bench clean
 
 deps:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)"

@@ -18,6 +18,8 @@ namespace {
 
 namespace ev = sdmxhub::events::v1;
 
+constexpr size_t kAcceptedSweepSize = 1024;
+
 int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -255,6 +257,14 @@ Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std:
   CrashPoint("ingest.after_marker_flush");
   std::lock_guard lock(mu_);
   accepted_[m->submission_id()] = now;
+  // Ids stay here only until the ledger has them: sweep now and then so a
+  // long-running hub does not grow this map forever.
+  if (accepted_.size() % kAcceptedSweepSize == 0) {
+    for (auto it = accepted_.begin(); it != accepted_.end();) {
+      auto rec = state_->Ledger(it->first);
+      it = rec.ok() && *rec ? accepted_.erase(it) : std::next(it);
+    }
+  }
   return Status::Ok();
 }
 

@@ -86,7 +86,7 @@ class Ingestor {
   const storage::VersionedState* state_;
   IngestOptions options_;
   mutable std::mutex mu_;
-  std::map<std::string, int64_t> accepted_;  // id -> accepted time (ms)
+  std::map<std::string, int64_t> accepted_;  // id -> accepted time (ms), until in the ledger
 };
 
 // A fresh random id ("sub-" + 16 hex digits).

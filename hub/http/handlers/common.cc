@@ -1,4 +1,5 @@
 #include <charconv>
+#include <ctime>
 
 #include "hub/http/handlers/handlers.h"
 
@@ -58,11 +59,6 @@ HttpResponse ErrorFromStatus(const Status& s) {
   return HttpResponse::Error(code, s.message());
 }
 
-}  // namespace hub::http
-
-#include <ctime>
-
-namespace hub::http {
 
 std::string IsoTimeMs(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
