@@ -6,6 +6,8 @@ hub::Result<std::unique_ptr<DataReader>> OpenXmlDataReader(std::string_view, std
                                                            const DataReaderOptions&, Diagnostics*);
 hub::Result<std::unique_ptr<DataReader>> OpenCsvDataReader(std::string_view, std::string, const StructureSet&,
                                                            const DataReaderOptions&, Diagnostics*);
+hub::Result<std::unique_ptr<DataReader>> OpenJsonDataReader(std::string_view, std::string, const StructureSet&,
+                                                            const DataReaderOptions&, Diagnostics*);
 
 // The format is told by the first significant character: '<' SDMX-ML,
 // '{' SDMX-JSON, anything else SDMX-CSV.
@@ -15,12 +17,7 @@ hub::Result<std::unique_ptr<DataReader>> DataReader::Open(std::string_view buffe
   size_t i = buffer.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   while (i < buffer.size() && (buffer[i] == ' ' || buffer[i] == '\t' || buffer[i] == '\r' || buffer[i] == '\n')) ++i;
   if (i < buffer.size() && buffer[i] == '<') return OpenXmlDataReader(buffer, std::move(file), structures, options, diags);
-  if (i < buffer.size() && buffer[i] == '{') {
-    Diagnostic d{file, 1, "document", "message-type", "SDMX-JSON data messages are not supported as input yet"};
-    std::string text = d.ToString();
-    diags->Add(std::move(d));
-    return hub::Status::NotImplemented(text);
-  }
+  if (i < buffer.size() && buffer[i] == '{') return OpenJsonDataReader(buffer, std::move(file), structures, options, diags);
   if (i >= buffer.size()) {
     Diagnostic d{file, 1, "document", "not-empty", "the message is empty"};
     std::string text = d.ToString();

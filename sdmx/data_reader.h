@@ -1,6 +1,7 @@
 // DataReader: reads the series of an SDMX data message one Series at a time:
 // SDMX-ML 2.1 GenericData / StructureSpecificData (and TimeSeries variants),
-// SDMX-ML 3.0 StructureSpecificData, SDMX-CSV 1.0 and 2.0. The format is
+// SDMX-ML 3.0 StructureSpecificData, SDMX-CSV 1.0 and 2.0, SDMX-JSON 1.0
+// and 2.0. The format is
 // detected from the content.
 //
 //   auto r = DataReader::Open(buffer, "feed.xml", structures, options, &diags);

@@ -6,6 +6,7 @@
 // members are unordered, so readers find both wherever they stand.
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "sdmx/buffered_writer.h"
 
@@ -89,21 +90,25 @@ class JsonWriter final : public BufferedWriter {
     AppendJsonString(&out_, ctx_.prepared);
     out_ += ",\"contentLanguages\":[\"en\"],\"sender\":{\"id\":";
     AppendJsonString(&out_, ctx_.sender);
-    out_ += "}},\"data\":{\"dataSets\":[{\"structure\":0";
-    if (ctx_.action) {
-      out_ += ",\"action\":";
-      AppendJsonString(&out_, ActionName(*ctx_.action));
-    }
-    out_ += ",\"series\":{";
+    out_ += "}},\"data\":{\"dataSets\":[";
+    OpenDataSet();
   }
 
   void WriteSeries(const Series& s) override {
-    if (series_written_++) out_ += ',';
     std::string key;
     for (size_t i = 0; i < dims_.size(); ++i) {
       if (i) key += ':';
       key += std::to_string(dims_[i].Of(i < s.key.size() ? s.key[i] : ""));
     }
+    // JSON object keys must be unique: a series key seen again in this
+    // dataSet (a series split over several Series elements) opens another.
+    if (!keys_in_dataset_.insert(key).second) {
+      out_ += "}},";
+      OpenDataSet();
+      keys_in_dataset_ = {key};
+      series_written_ = 0;
+    }
+    if (series_written_++) out_ += ',';
     AppendJsonString(&out_, key);
     out_ += ":{\"attributes\":";
     AttributeIndexes(series_attrs_, s.attributes);
@@ -159,6 +164,15 @@ class JsonWriter final : public BufferedWriter {
   }
 
  private:
+  void OpenDataSet() {
+    out_ += "{\"structure\":0";
+    if (ctx_.action) {
+      out_ += ",\"action\":";
+      AppendJsonString(&out_, ActionName(*ctx_.action));
+    }
+    out_ += ",\"series\":{";
+  }
+
   void AttributeIndexes(std::vector<ValueIndex>& attrs, const Fields& fields) {
     out_ += '[';
     for (size_t i = 0; i < attrs.size(); ++i) {
@@ -196,6 +210,7 @@ class JsonWriter final : public BufferedWriter {
   std::vector<ValueIndex> series_attrs_;
   std::vector<ValueIndex> obs_attrs_;
   size_t series_written_ = 0;
+  std::unordered_set<std::string> keys_in_dataset_;
 };
 
 }  // namespace

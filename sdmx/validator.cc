@@ -21,6 +21,8 @@ Validator::Validator(const DataStructure& dsd, const StructureSet& structures, s
 
 void Validator::Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg) {
   ok_ = false;
+  // Formats without line numbers (SDMX-JSON) are located by series key instead.
+  if (line == 0 && !current_key_.empty()) msg += " [series " + current_key_ + "]";
   diags->Add({file_, line, element, rule, std::move(msg)});
 }
 
@@ -80,6 +82,7 @@ void Validator::CheckDuplicates(const Series& s, const std::string& key, Diagnos
 
 bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
   ok_ = true;
+  current_key_ = s.KeyString();
   const bool deleting = action == Action::kDelete;
   for (size_t i = 0; i < dsd_.dimensions.size(); ++i) {
     const Dimension& d = dsd_.dimensions[i];
@@ -115,6 +118,7 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
   const std::string freq = freq_index_ >= 0 && static_cast<size_t>(freq_index_) < s.key.size()
                                ? s.key[freq_index_] : "";
   const std::string key = s.KeyString();
+  current_key_ = key;
   for (const Observation& o : s.observations) {
     std::string why;
     if (o.period.empty()) {

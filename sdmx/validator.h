@@ -48,6 +48,7 @@ class Validator {
   ValidatorOptions options_;
   int freq_index_;
   bool ok_ = true;
+  std::string current_key_;  // the series being validated
   std::vector<const Codelist*> dimension_codelists_;  // by dimension index
   std::vector<const Codelist*> attribute_codelists_;  // by attribute index
   void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
