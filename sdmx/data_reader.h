@@ -15,9 +15,9 @@
 // dataset attributes are copied onto the series they apply to. A DataSet without an `action` reads as Replace: agencies that omit
 // it mean "this is the data", and Information would silently drop the feed.
 //
-// The current implementation parses the whole buffer with pugixml (~3.5x the
-// buffer in RAM, bounded by the caller's body-size limit); the interface is
-// per-Series so a chunked parser can replace it without touching callers.
+// SDMX-ML is read chunk by chunk (one DataSet child at a time), so memory
+// beyond the buffer is bounded by the largest Series; SDMX-CSV row by row;
+// SDMX-JSON is parsed whole (bounded by the caller's body-size limit).
 // Not thread-safe; one reader per message.
 #pragma once
 
@@ -42,8 +42,8 @@ struct DataReaderOptions {
 
 class DataReader {
  public:
-  // Parses the message envelope and header. `structures` must outlive the
-  // reader. Errors (bad XML, unknown structure) are also added to `diags`.
+  // Parses the message envelope and header. `buffer` and `structures` must
+  // outlive the reader: series are read from the buffer as Next() goes. Errors (bad XML, unknown structure) are also added to `diags`.
   static hub::Result<std::unique_ptr<DataReader>> Open(std::string_view buffer, std::string file,
                                                        const StructureSet& structures,
                                                        const DataReaderOptions& options,

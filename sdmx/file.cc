@@ -4,17 +4,19 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace sdmx {
 
 hub::Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  // Sized once and read in place: a stringstream would hold the file twice.
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return hub::Status::IoError(path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return hub::Status::IoError(path + ": read failed");
-  return std::move(ss).str();
+  const std::streamoff size = in.tellg();
+  if (size < 0) return hub::Status::IoError(path + ": cannot tell its size");
+  std::string out(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(out.data(), size)) return hub::Status::IoError(path + ": read failed");
+  return out;
 }
 
 hub::Status WriteFileAtomic(const std::string& path, std::string_view content) {

@@ -1,13 +1,16 @@
 // SDMX-ML data messages: 2.1 GenericData / StructureSpecificData (and their
 // TimeSeries variants) and 3.0 StructureSpecificData, in every observation
 // layout: time series, cross-section (any dimension at observation) and flat
-// (AllDimensions). Group and dataset-level attributes are copied onto the
+// (AllDimensions). Streaming: an XmlScanner cuts each DataSet child out of the
+// buffer and pugixml parses only that chunk, so memory beyond the buffer
+// itself stays bounded by the largest Series. Group and dataset-level attributes are copied onto the
 // series they apply to, so every series carries its full attribute set.
 #include <deque>
 #include <map>
 
 #include "sdmx/queued_reader.h"
 #include "sdmx/urn.h"
+#include "sdmx/xml_scanner.h"
 
 namespace sdmx {
 namespace {
@@ -28,10 +31,27 @@ class XmlDataReader final : public QueuedReader {
  public:
   XmlDataReader(std::string_view buffer, std::string file, const StructureSet& structures,
                 const DataReaderOptions& options, Diagnostics* diags)
-      : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer), lines_(buffer) {}
+      : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer), lines_(buffer),
+        scanner_(buffer, options.xml.max_depth) {}
 
   hub::Status Init() {
-    HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
+    // Walk the root's children without building a tree: the Header (and any
+    // element before the first DataSet) is parsed as one small document; the
+    // DataSets are then read child by child (see Advance).
+    XmlScanner::Token t = scanner_.Next();
+    if (t == XmlScanner::Token::kError) return FailScan();
+    if (t != XmlScanner::Token::kStart) return QueuedReader::Fail(1, "document", "well-formed-xml", "no root element");
+    const std::string root_name(scanner_.name());
+    if (!scanner_.self_closing() && !FindDataSet()) return status_;
+    const bool has_dataset = dataset_begin_ != std::string_view::npos;
+    if (has_dataset) {
+      // The prefix up to the first DataSet, closed: root start tag + Header.
+      std::string prolog(buffer_.substr(0, dataset_begin_));
+      prolog += "</" + root_name + ">";
+      HUB_RETURN_IF_ERROR(ParseXml(prolog, file_, options_.xml, lines_, &doc_, diags_));
+    } else {
+      HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
+    }
     pugi::xml_node root = doc_.document_element();
     const std::string ns = NamespaceOf(root);
     if (ns.find("/v2_0/") != std::string::npos || ns.find("/v1_0/") != std::string::npos) {
@@ -47,25 +67,75 @@ class XmlDataReader final : public QueuedReader {
     // Eurostat answers a too-large request with a message holding only a
     // Footer (where to download the data later): say so, not "no structure".
     pugi::xml_node footer = ChildByLocalName(root, "Footer");
-    if (footer && !ChildByLocalName(root, "DataSet")) {
+    if (footer && !has_dataset) {
       pugi::xml_node text = footer.find_node([](pugi::xml_node n) { return LocalName(n) == "Text"; });
       return Fail(footer, "footer-only", std::string("the message holds no DataSet, only a Footer") +
                                              (text ? ": " + std::string(text.text().get()) : ""));
     }
     HUB_RETURN_IF_ERROR(ReadHeader(ChildByLocalName(root, "Header")));
-    dataset_node_ = ChildByLocalName(root, "DataSet");
-    if (dataset_node_) {
+    if (has_dataset) {
       HUB_RETURN_IF_ERROR(EnterDataSet());
-      item_ = dataset_node_.first_child();
       Advance();
     }
     return status_;
   }
 
-
  private:
   hub::Status Fail(const pugi::xml_node& n, const std::string& rule, const std::string& msg) {
-    return QueuedReader::Fail(lines_.LineOf(n), std::string(LocalName(n)), rule, msg);
+    return QueuedReader::Fail(Line(n), std::string(LocalName(n)), rule, msg);
+  }
+
+  hub::Status FailScan() {
+    return QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(scanner_.error_offset())), "document",
+                              scanner_.error_rule(), scanner_.error());
+  }
+
+  // Source line of a node of any of the small documents parsed from chunks.
+  int Line(const pugi::xml_node& n) const {
+    size_t base = n.root() == chunk_doc_ ? chunk_begin_ : n.root() == dataset_doc_ ? dataset_begin_ : 0;
+    return lines_.LineOf(static_cast<std::ptrdiff_t>(base) + n.offset_debug());
+  }
+
+  // Scans the current element's children for the next DataSet start tag;
+  // skips the others (Header, Footer...). False on a scan error.
+  bool FindDataSet() {
+    dataset_begin_ = std::string_view::npos;
+    for (;;) {
+      XmlScanner::Token t = scanner_.Next();
+      if (t == XmlScanner::Token::kError) {
+        (void)FailScan();
+        return false;
+      }
+      if (t == XmlScanner::Token::kEof || (t == XmlScanner::Token::kEnd && scanner_.depth() == 0)) return true;
+      if (t != XmlScanner::Token::kStart || scanner_.depth() != 2) continue;
+      std::string_view name = scanner_.name();
+      size_t colon = name.find(':');
+      if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == "DataSet") {
+        dataset_begin_ = scanner_.begin();
+        dataset_tag_ = std::string(buffer_.substr(scanner_.begin(), scanner_.end() - scanner_.begin()));
+        dataset_open_ = !scanner_.self_closing();
+        if (dataset_open_) dataset_tag_ += "</" + std::string(name) + ">";
+        return true;
+      }
+      if (!scanner_.self_closing() && !scanner_.SkipElement()) {
+        (void)FailScan();
+        return false;
+      }
+    }
+  }
+
+  // Parses the element [begin, end) of the buffer on its own.
+  pugi::xml_node ParseChunk(size_t begin, size_t end) {
+    chunk_begin_ = begin;
+    chunk_doc_.reset();
+    pugi::xml_parse_result r = chunk_doc_.load_buffer(buffer_.data() + begin, end - begin,
+                                                      pugi::parse_default | pugi::parse_fragment);
+    if (!r) {
+      (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(begin) + r.offset), "document",
+                               "well-formed-xml", r.description());
+      return {};
+    }
+    return chunk_doc_.first_child();
   }
 
   hub::Status ReadHeader(const pugi::xml_node& h) {
@@ -108,6 +178,13 @@ class XmlDataReader final : public QueuedReader {
   }
 
   hub::Status EnterDataSet() {
+    pugi::xml_parse_result r = dataset_doc_.load_buffer(dataset_tag_.data(), dataset_tag_.size(),
+                                                        pugi::parse_default | pugi::parse_fragment);
+    if (!r) {
+      return QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(dataset_begin_)), "DataSet",
+                                "well-formed-xml", r.description());
+    }
+    dataset_node_ = dataset_doc_.first_child();
     std::string ref(AttrByLocalName(dataset_node_, "structureRef"));
     auto it = header_structures_.find(ref);
     if (it == header_structures_.end()) {
@@ -136,23 +213,17 @@ class XmlDataReader final : public QueuedReader {
       return Fail(dataset_node_, "dimension-at-observation",
                   "dimensionAtObservation=" + dao + " is not a dimension of " + dsd_->ref.ToString());
     }
-    // Dataset-level attributes and groups apply to the series read later.
+    // Dataset-level attributes and groups apply to the series read later
+    // (the schema puts them before the series).
     dataset_attributes_.clear();
     groups_.clear();
-    if (generic_) {
-      for (pugi::xml_node v = ChildByLocalName(dataset_node_, "Attributes").first_child(); v; v = v.next_sibling()) {
-        if (LocalName(v) == "Value") dataset_attributes_.push_back({v.attribute("id").value(), v.attribute("value").value()});
-      }
-    } else {
+    if (!generic_) {
       for (pugi::xml_attribute a = dataset_node_.first_attribute(); a; a = a.next_attribute()) {
         std::string_view name = a.name();
         if (name.find(':') == std::string_view::npos && dsd_->FindAttribute(name)) {
           dataset_attributes_.push_back({std::string(name), a.value()});
         }
       }
-    }
-    for (pugi::xml_node g = dataset_node_.first_child(); g; g = g.next_sibling()) {
-      if (LocalName(g) == "Group") groups_.push_back(ReadGroup(g));
     }
     return hub::Status::Ok();
   }
@@ -182,33 +253,51 @@ class XmlDataReader final : public QueuedReader {
     return out;
   }
 
-  // Moves to the next Series/Obs element and queues what it holds.
+  // Reads DataSet children, one chunk at a time, until something is queued.
   void Advance() override {
-    if (!status_.ok()) return;
-    while (dataset_node_) {
-      for (; item_; item_ = item_.next_sibling()) {
-        if (item_.type() != pugi::node_element) continue;
-        std::string_view ln = LocalName(item_);
-        if (ln != "Series" && ln != "Obs") continue;
+    while (status_.ok() && queue_.empty() && dataset_open_) {
+      XmlScanner::Token t = scanner_.Next();
+      if (t == XmlScanner::Token::kError || t == XmlScanner::Token::kEof) {
+        if (t == XmlScanner::Token::kEof) {
+          (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(buffer_.size())), "document",
+                                   "well-formed-xml", "unexpected end of document");
+        } else {
+          (void)FailScan();
+        }
+        return;
+      }
+      if (t == XmlScanner::Token::kEnd) {
+        if (scanner_.depth() == 1) {  // this DataSet closed: on to the next, if any
+          if (!FindDataSet() || dataset_begin_ == std::string_view::npos) {
+            dataset_open_ = false;
+            return;
+          }
+          if (!EnterDataSet().ok()) return;
+        }
+        continue;
+      }
+      const size_t begin = scanner_.begin();
+      if (!scanner_.self_closing() && !scanner_.SkipElement()) {
+        (void)FailScan();
+        return;
+      }
+      pugi::xml_node node = ParseChunk(begin, scanner_.end());
+      if (!node) return;
+      std::string_view ln = LocalName(node);
+      if (ln == "Group") {
+        groups_.push_back(ReadGroup(node));
+      } else if (ln == "Attributes" && generic_) {
+        for (pugi::xml_node v = node.first_child(); v; v = v.next_sibling()) {
+          if (LocalName(v) == "Value") dataset_attributes_.push_back({v.attribute("id").value(), v.attribute("value").value()});
+        }
+      } else if (ln == "Series" || ln == "Obs") {
         if (++series_read_ > options_.max_series) {
-          (void)Fail(item_, "max-series", "more than " + std::to_string(options_.max_series) +
-                                              " series in one message (DataReaderOptions.max_series)");
+          (void)Fail(node, "max-series", "more than " + std::to_string(options_.max_series) +
+                                             " series in one message (DataReaderOptions.max_series)");
           return;
         }
-        pugi::xml_node node = item_;
-        item_ = item_.next_sibling();
-        if (ln == "Series" ? ReadSeries(node) : ReadObservations(node, node, {}, {}, "")) {
-          if (!queue_.empty()) return;
-          continue;
-        }
-        return;  // failed
+        if (!(ln == "Series" ? ReadSeries(node) : ReadObservations(node, node, {}, {}, ""))) return;
       }
-      do {
-        dataset_node_ = dataset_node_.next_sibling();
-      } while (dataset_node_ && LocalName(dataset_node_) != "DataSet");
-      if (!dataset_node_) return;
-      if (!EnterDataSet().ok()) return;
-      item_ = dataset_node_.first_child();
     }
   }
 
@@ -280,7 +369,7 @@ class XmlDataReader final : public QueuedReader {
       if (inserted) {
         Series s;
         s.key = key;
-        s.line = lines_.LineOf(series_node);
+        s.line = Line(series_node);
         s.attributes = series_attrs;
         AddInherited(&s);
         queue_.push_back(std::move(s));
@@ -301,7 +390,7 @@ class XmlDataReader final : public QueuedReader {
         }
         Observation& obs = ts->observations.emplace_back();
         obs.attributes.reserve(dsd_->attributes.size());
-        obs.line = lines_.LineOf(o);
+        obs.line = Line(o);
         obs.period = series_period;
         scratch_key_.assign(dsd_->dimensions.size(), std::string());
         if (generic_) {
@@ -326,7 +415,7 @@ class XmlDataReader final : public QueuedReader {
       std::vector<std::string> key = base;
       Observation obs;
       obs.attributes.reserve(dsd_->attributes.size());
-      obs.line = lines_.LineOf(o);
+      obs.line = Line(o);
       obs.period = series_period;
       Fields* series_attrs_out = nullptr;
       Fields flat_series_attrs;
@@ -393,12 +482,18 @@ class XmlDataReader final : public QueuedReader {
 
   std::string_view buffer_;
   LineIndex lines_;
-  pugi::xml_document doc_;
+  XmlScanner scanner_;
+  pugi::xml_document doc_;          // root + Header (everything before the first DataSet)
+  pugi::xml_document dataset_doc_;  // the current DataSet start tag
+  pugi::xml_document chunk_doc_;    // the current DataSet child (Series, Obs, Group)
+  std::string dataset_tag_;
+  size_t dataset_begin_ = std::string_view::npos;
+  bool dataset_open_ = false;
+  size_t chunk_begin_ = 0;
   bool generic_ = false;
   std::string header_action_;
   std::map<std::string, HeaderStructure> header_structures_;
   pugi::xml_node dataset_node_;
-  pugi::xml_node item_;
   Fields dataset_attributes_;
   std::vector<GroupAttributes> groups_;
   std::vector<std::string> scratch_key_;  // catches dimensions misplaced on observations

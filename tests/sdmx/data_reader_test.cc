@@ -99,7 +99,8 @@ TEST(DataReaderTest, CorpusKyrgyzFileIsValidAgainstItsNationalDsd) {
 TEST(DataReaderTest, UnknownStructureIsLocated) {
   StructureSet empty;
   Diagnostics diags;
-  auto reader = DataReader::Open(hub::testing::DemoInitial(), "feed.xml", empty, {}, &diags);
+  const std::string body = hub::testing::DemoInitial();
+  auto reader = DataReader::Open(body, "feed.xml", empty, {}, &diags);
   ASSERT_FALSE(reader.ok());
   ASSERT_EQ(diags.items().size(), 1u);
   EXPECT_EQ(diags.items()[0].rule, "structure-known");
@@ -112,7 +113,8 @@ TEST(DataReaderTest, SeriesLimitIsEnforced) {
   DataReaderOptions o;
   o.max_series = 3;
   Diagnostics diags;
-  auto reader = DataReader::Open(hub::testing::DemoInitial(), "feed.xml", set, o, &diags);
+  const std::string body = hub::testing::DemoInitial();  // the reader reads it lazily
+  auto reader = DataReader::Open(body, "feed.xml", set, o, &diags);
   ASSERT_TRUE(reader.ok());
   size_t n = 0;
   for (auto& r = *reader; r->Valid(); r->Next()) ++n;
