@@ -269,9 +269,7 @@ class CsvDataReader final : public QueuedReader {
 hub::Result<std::unique_ptr<DataReader>> OpenCsvDataReader(std::string_view buffer, std::string file,
                                                            const StructureSet& structures,
                                                            const DataReaderOptions& options, Diagnostics* diags) {
-  auto reader = std::make_unique<CsvDataReader>(buffer, std::move(file), structures, options, diags);
-  HUB_RETURN_IF_ERROR(reader->Init());
-  return std::unique_ptr<DataReader>(std::move(reader));
+  return OpenQueuedReader<CsvDataReader>(buffer, std::move(file), structures, options, diags);
 }
 
 }  // namespace sdmx

@@ -369,9 +369,7 @@ class JsonDataReader final : public QueuedReader {
 hub::Result<std::unique_ptr<DataReader>> OpenJsonDataReader(std::string_view buffer, std::string file,
                                                             const StructureSet& structures,
                                                             const DataReaderOptions& options, Diagnostics* diags) {
-  auto reader = std::make_unique<JsonDataReader>(buffer, std::move(file), structures, options, diags);
-  HUB_RETURN_IF_ERROR(reader->Init());
-  return std::unique_ptr<DataReader>(std::move(reader));
+  return OpenQueuedReader<JsonDataReader>(buffer, std::move(file), structures, options, diags);
 }
 
 }  // namespace sdmx

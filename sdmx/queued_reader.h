@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <string>
 
 #include "sdmx/data_reader.h"
@@ -49,5 +50,16 @@ class QueuedReader : public DataReader {
   std::deque<Series> queue_;
   hub::Status status_;
 };
+
+// Constructs a reader of type R and runs its Init(): the shared body of the
+// Open*DataReader factories.
+template <typename R>
+hub::Result<std::unique_ptr<DataReader>> OpenQueuedReader(std::string_view buffer, std::string file,
+                                                          const StructureSet& structures,
+                                                          const DataReaderOptions& options, Diagnostics* diags) {
+  auto reader = std::make_unique<R>(buffer, std::move(file), structures, options, diags);
+  HUB_RETURN_IF_ERROR(reader->Init());
+  return std::unique_ptr<DataReader>(std::move(reader));
+}
 
 }  // namespace sdmx

@@ -506,9 +506,7 @@ class XmlDataReader final : public QueuedReader {
 hub::Result<std::unique_ptr<DataReader>> OpenXmlDataReader(std::string_view buffer, std::string file,
                                                            const StructureSet& structures,
                                                            const DataReaderOptions& options, Diagnostics* diags) {
-  auto reader = std::make_unique<XmlDataReader>(buffer, std::move(file), structures, options, diags);
-  HUB_RETURN_IF_ERROR(reader->Init());
-  return std::unique_ptr<DataReader>(std::move(reader));
+  return OpenQueuedReader<XmlDataReader>(buffer, std::move(file), structures, options, diags);
 }
 
 }  // namespace sdmx

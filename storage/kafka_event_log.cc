@@ -38,6 +38,21 @@ Status SetConf(rd_kafka_conf_t* conf, const std::string& key, const std::string&
   return Status::Ok();
 }
 
+// Applies `settings`, then the user's `extra` properties (which may override
+// them); destroys `conf` on error, as librdkafka leaves it to the caller.
+Status Configure(rd_kafka_conf_t* conf, const std::map<std::string, std::string>& settings,
+                 const std::map<std::string, std::string>& extra) {
+  for (const auto* m : {&settings, &extra}) {
+    for (const auto& [k, v] : *m) {
+      if (Status s = SetConf(conf, k, v); !s.ok()) {
+        rd_kafka_conf_destroy(conf);
+        return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // Outstanding deliveries of one writer. Shared with librdkafka through the
 // per-message opaque, so a writer that gave up (timeout) can go away safely.
 struct Tracker {
@@ -170,18 +185,7 @@ Status KafkaEventLog::Init() {
       {"linger.ms", "5"},
       {"message.timeout.ms", std::to_string(options_.timeout.count())},
   };
-  for (const auto& [k, v] : settings) {
-    if (Status s = SetConf(conf, k, v); !s.ok()) {
-      rd_kafka_conf_destroy(conf);
-      return s;
-    }
-  }
-  for (const auto& [k, v] : options_.extra) {
-    if (Status s = SetConf(conf, k, v); !s.ok()) {
-      rd_kafka_conf_destroy(conf);
-      return s;
-    }
-  }
+  HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
   rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
   char err[512];
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
@@ -298,18 +302,7 @@ Result<std::unique_ptr<LogReader>> KafkaEventLog::NewReader(
       {"enable.partition.eof", "false"},
       {"fetch.wait.max.ms", "50"},
   };
-  for (const auto& [k, v] : settings) {
-    if (Status s = SetConf(conf, k, v); !s.ok()) {
-      rd_kafka_conf_destroy(conf);
-      return s;
-    }
-  }
-  for (const auto& [k, v] : options_.extra) {
-    if (Status s = SetConf(conf, k, v); !s.ok()) {
-      rd_kafka_conf_destroy(conf);
-      return s;
-    }
-  }
+  HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
   char err[512];
   rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (!consumer) {

@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "hub/base/sha256.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
@@ -268,13 +269,7 @@ Result<std::string> VersionedState::Digest() const {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &n);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
-    hex += kHex[md[i] >> 4];
-    hex += kHex[md[i] & 15];
-  }
-  return hex;
+  return HexEncode(md, n);
 }
 
 }  // namespace hub::storage
