@@ -174,6 +174,19 @@ Result<std::optional<st::CommitRecord>> VersionedState::Commit(uint64_t seq) con
   return std::optional<st::CommitRecord>(std::move(c));
 }
 
+Result<Watermark> VersionedState::WatermarkAt(int64_t time_ms, Watermark limit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kCommits)));
+  Watermark w;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    st::CommitRecord c;
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &c, "commit"));
+    if (c.seq() > limit.value || c.accepted_time_ms() > time_ms) break;
+    w.value = c.seq();
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read commits"));
+  return w;
+}
+
 Result<std::optional<st::LedgerRecord>> VersionedState::Ledger(const std::string& submission_id) const {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kLedger), submission_id, &v);

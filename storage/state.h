@@ -69,6 +69,11 @@ class VersionedState {
   Result<std::vector<ObsHistoryEntry>> History(const std::string& flow, const std::string& series_key) const;
 
   Result<std::optional<sdmxhub::state::v1::CommitRecord>> Commit(uint64_t seq) const;
+  // asOf: the watermark of the data as loaded at `time_ms` (load times come
+  // from the log). Concurrent ingests can commit slightly out of load-time
+  // order, so this is the longest prefix of commits all loaded at or before
+  // `time_ms`: never a state that mixes in something loaded later.
+  Result<Watermark> WatermarkAt(int64_t time_ms, Watermark limit) const;
   Result<std::optional<sdmxhub::state::v1::LedgerRecord>> Ledger(const std::string& submission_id) const;
   // Stored consumer positions (next offset to read) per partition.
   Result<std::map<TopicPartition, int64_t>> Offsets(const LogTopics& topics) const;

@@ -128,8 +128,9 @@ TEST_P(ThinPathTest, DemoFeedTravelsEndToEnd) {
   const auto first = testing::ObservationValues(initial, structures);
   const auto second = testing::ObservationValues(revision, structures);
 
-  Submit(initial, "demo-unsd-token");
+  const std::string first_id = Submit(initial, "demo-unsd-token");
   const uint64_t w1 = hub_->state()->watermark().value;
+  std::this_thread::sleep_for(5ms);  // distinct load times, ms resolution
   Submit(revision, "demo-who-token");
   const uint64_t w2 = hub_->state()->watermark().value;
   EXPECT_EQ(w2, w1 + 1);
@@ -149,6 +150,15 @@ TEST_P(ThinPathTest, DemoFeedTravelsEndToEnd) {
   ASSERT_EQ(old.status, 200) << old.body;
   EXPECT_EQ(CsvValues(old.body), first);
   EXPECT_EQ(*old.FindHeader("X-Hub-Watermark"), std::to_string(w1));
+
+  // asOf: the data as loaded at the first file's load time; before it, nothing.
+  const std::string id1(WaitFor(first_id).at("accepted_at").as_string());
+  http::HttpResponse as_of = Get("/sdmx/v1/data/DF_DEMO_SDG/all?asOf=" + id1, "text/csv");
+  ASSERT_EQ(as_of.status, 200) << as_of.body;
+  EXPECT_EQ(CsvValues(as_of.body), first);
+  EXPECT_EQ(*as_of.FindHeader("X-Hub-Watermark"), std::to_string(w1));
+  EXPECT_EQ(Get("/sdmx/v1/data/DF_DEMO_SDG/all?asOf=2000-01-01T00:00:00Z").status, 404);
+  EXPECT_EQ(Get("/sdmx/v1/data/DF_DEMO_SDG/all?asOf=yesterday").status, 400);
 
   // One revised observation: JSON now, and both revisions in its history.
   std::string revised_key;

@@ -138,6 +138,23 @@ TEST_F(MaterialiserTest, RevisionsKeepEarlierValuesAsHistory) {
   EXPECT_EQ((*h)[2].commit.accepted_time_ms(), 2000);  // load time comes from the log
 }
 
+TEST_F(MaterialiserTest, AsOfTimeMapsToTheWatermarkLoadedByThen) {
+  Submit("s1", {{"2015", "10"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  Submit("s2", {{"2015", "11"}}, true, ev::ACTION_REPLACE, 2000);
+  WaitCommitted("s2");
+  Submit("s3", {{"2015", "12"}}, true, ev::ACTION_REPLACE, 3000);
+  WaitCommitted("s3");
+  const Watermark now = state_->watermark();
+  auto at = [&](int64_t t) { return state_->WatermarkAt(t, now)->value; };
+  EXPECT_EQ(at(999), 0u);
+  EXPECT_EQ(at(1000), 1u);
+  EXPECT_EQ(at(2500), 2u);
+  EXPECT_EQ(at(1'000'000), 3u);
+  EXPECT_EQ(state_->WatermarkAt(1'000'000, Watermark{2})->value, 2u);  // never past the given limit
+  EXPECT_EQ(Read(Watermark{at(2500)})["2015"], "11");
+}
+
 TEST_F(MaterialiserTest, SubmissionWithoutMarkerIsNeverApplied) {
   Submit("orphan", {{"2015", "99"}}, /*with_marker=*/false);
   Submit("s1", {{"2016", "1"}});

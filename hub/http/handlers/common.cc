@@ -1,4 +1,7 @@
+#include <cctype>
 #include <charconv>
+#include <cstdio>
+#include <optional>
 #include <ctime>
 
 #include "hub/http/handlers/handlers.h"
@@ -28,8 +31,46 @@ Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const 
   return df;
 }
 
+// "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
+std::optional<int64_t> ParseIsoTimeMs(const std::string& s) {
+  std::tm tm{};
+  int ms = 0;
+  const char* rest = strptime(s.c_str(), "%Y-%m-%d", &tm);
+  if (!rest) return std::nullopt;
+  int64_t offset_s = 0;
+  if (*rest == 'T') {
+    rest = strptime(rest + 1, "%H:%M:%S", &tm);
+    if (!rest) return std::nullopt;
+    if (*rest == '.') {
+      ++rest;
+      int digits = 0;
+      while (std::isdigit(static_cast<unsigned char>(*rest))) {
+        if (digits++ < 3) ms = ms * 10 + (*rest - '0');
+        ++rest;
+      }
+      while (digits++ < 3) ms *= 10;
+    }
+    if (*rest == 'Z') {
+      ++rest;
+    } else if (*rest == '+' || *rest == '-') {
+      int hh = 0, mm = 0;
+      if (std::sscanf(rest + 1, "%2d:%2d", &hh, &mm) != 2) return std::nullopt;
+      offset_s = (*rest == '+' ? 1 : -1) * (hh * 3600 + mm * 60);
+      rest += 6;
+    }
+  }
+  if (*rest) return std::nullopt;
+  return (static_cast<int64_t>(timegm(&tm)) - offset_s) * 1000 + ms;
+}
+
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state) {
   const Watermark now = state.watermark();
+  if (req.HasQuery("asOf")) {
+    if (req.HasQuery("at")) return Status::InvalidArgument("give either at= or asOf=, not both");
+    auto t = ParseIsoTimeMs(req.Query("asOf"));
+    if (!t) return Status::InvalidArgument("asOf='" + req.Query("asOf") + "' is not an ISO 8601 date or date-time");
+    return state.WatermarkAt(*t, now);
+  }
   if (!req.HasQuery("at")) return now;
   const std::string at = req.Query("at");
   uint64_t w = 0;

@@ -21,7 +21,7 @@ std::optional<sdmx::DataFormat> FormatParam(const std::string& f) {
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   // Parameters of SDMX REST 1.5 not served yet answer 501, never a silently
   // different result.
-  static const std::set<std::string> kSupported = {"format", "at"};
+  static const std::set<std::string> kSupported = {"format", "at", "asOf"};
   for (const auto& [k, v] : req.query) {
     if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
   }

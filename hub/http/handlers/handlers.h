@@ -34,7 +34,8 @@ void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 // Resolves an SDMX REST 1.x flowRef ("ID", "AGENCY,ID", "AGENCY,ID,VERSION";
 // version "latest" or "~" = highest) against `structures`.
 Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures);
-// The watermark a read uses: ?at=W (<= the current one), else the current one.
+// The watermark a read uses: ?at=W (<= the current one), ?asOf=ISO-8601 time
+// (the data as loaded then), else the current one.
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
