@@ -56,6 +56,7 @@ fuzz: fuzz-deps
 bench: build
 	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/materialise_bench --benchmark_counters_tabular=true
+	$(BUILD_DIR)/bin/freshness_bench
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
