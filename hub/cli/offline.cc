@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "hub/cli/commands.h"
+#include "sdmx/check.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/demo_feed.h"
 #include "sdmx/file.h"
 #include "sdmx/structure_reader.h"
-#include "sdmx/validator.h"
 #include "sdmx/xml.h"
 
 namespace hub::cli {
@@ -68,22 +68,12 @@ int Check(const std::vector<std::string>& structure_args, const std::vector<std:
       exit_code = 1;
       continue;
     }
-    size_t series = 0, obs = 0;
-    auto reader = sdmx::DataReader::Open(*body, f, structures, {}, &diags);
-    if (reader.ok()) {
-      std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;
-      for (auto& r = *reader; r->Valid(); r->Next()) {
-        auto& v = validators[r->structure().ref.ToString()];
-        if (!v) v = std::make_unique<sdmx::Validator>(r->structure(), structures, f);
-        v->Validate(r->series(), r->dataset().action, &diags);
-        ++series;
-        obs += r->series().observations.size();
-      }
-    }
+    sdmx::CheckCounts counts;
+    (void)sdmx::CheckMessage(*body, f, structures, {}, &diags, &counts);
     std::cout << diags.ToString();
     if (!diags.empty()) exit_code = 1;
     std::cerr << f << ": " << (diags.empty() ? "valid" : std::to_string(diags.count()) + " problems") << " ("
-              << series << " series, " << obs << " observations)\n";
+              << counts.series << " series, " << counts.observations << " observations)\n";
   }
   return exit_code;
 }

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sdmx/check.h"
 #include "sdmx/structure_reader.h"
-#include "sdmx/validator.h"
 #include "testing/test_util.h"
 
 namespace sdmx {
@@ -15,16 +15,10 @@ using hub::testing::ReadFileOrDie;
 // Reads and validates a whole message; returns the diagnostics.
 Diagnostics ReadAndValidate(const std::string& body, const StructureSet& set, size_t* series, size_t* obs) {
   Diagnostics diags;
-  *series = *obs = 0;
-  auto reader = DataReader::Open(body, "msg.xml", set, {}, &diags);
-  if (!reader.ok()) return diags;
-  std::unique_ptr<Validator> v;
-  for (auto& r = *reader; r->Valid(); r->Next()) {
-    if (!v) v = std::make_unique<Validator>(r->structure(), set, "msg.xml");
-    v->Validate(r->series(), r->dataset().action, &diags);
-    ++*series;
-    *obs += r->series().observations.size();
-  }
+  CheckCounts counts;
+  (void)CheckMessage(body, "msg.xml", set, {}, &diags, &counts);
+  *series = counts.series;
+  *obs = counts.observations;
   return diags;
 }
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "sdmx/data_reader.h"
+#include "sdmx/check.h"
 #include "sdmx/time_period.h"
 #include "testing/test_util.h"
 
@@ -35,15 +35,8 @@ std::string Obs(const std::string& period, const std::string& value, const std::
 }
 
 Diagnostics Check(const std::string& body) {
-  StructureSet set = hub::testing::DemoStructures();
   Diagnostics diags;
-  auto reader = DataReader::Open(body, "case.xml", set, {}, &diags);
-  if (!reader.ok()) return diags;
-  std::unique_ptr<Validator> v;
-  for (auto& r = *reader; r->Valid(); r->Next()) {
-    if (!v) v = std::make_unique<Validator>(r->structure(), set, "case.xml");
-    v->Validate(r->series(), r->dataset().action, &diags);
-  }
+  (void)CheckMessage(body, "case.xml", hub::testing::DemoStructures(), {}, &diags);
   return diags;
 }
 
