@@ -10,7 +10,7 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   librdkafka-dev librocksdb-dev libpugixml-dev libprotobuf-dev protobuf-compiler \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev \
-  libgtest-dev libbenchmark-dev docker-compose
+  libgtest-dev libbenchmark-dev docker-compose time
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 10
 FUZZ_DIR ?= build-fuzz
@@ -57,6 +57,7 @@ bench: build
 	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/materialise_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/freshness_bench
+	tests/bench/peak_rss.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -65,6 +65,7 @@ class CsvParser {
       }
     }
   }
+  size_t position() const { return pos_; }
 
  private:
   std::string_view text_;
@@ -111,6 +112,8 @@ class CsvDataReader final : public QueuedReader {
     Advance();
     return status_;
   }
+
+  size_t consumed() const override { return parser_.position(); }
 
 
  private:

@@ -60,6 +60,10 @@ class DataReader {
   virtual const DataStructure& structure() const = 0;
   // Not OK when reading stopped on an error (also reported in `diags`).
   virtual const hub::Status& status() const = 0;
+  // How far into the buffer the reader has read: it will not need the bytes
+  // before this offset again except to locate a diagnostic (0 = unknown).
+  // Lets a memory-mapped caller drop pages it has passed (MappedFile).
+  virtual size_t consumed() const { return 0; }
 };
 
 }  // namespace sdmx

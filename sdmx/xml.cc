@@ -5,18 +5,22 @@
 
 namespace sdmx {
 
-LineIndex::LineIndex(std::string_view buffer) {
-  const char* begin = buffer.data();
-  const char* end = begin + buffer.size();
-  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
-    newlines_.push_back(static_cast<size_t>(p - begin));
-  }
-}
-
 int LineIndex::LineOf(std::ptrdiff_t offset) const {
   if (offset < 0) return 0;
-  auto it = std::lower_bound(newlines_.begin(), newlines_.end(), static_cast<size_t>(offset));
-  return static_cast<int>(it - newlines_.begin()) + 1;
+  const size_t target = std::min(static_cast<size_t>(offset), buf_.size());
+  const char* b = buf_.data();
+  if (target < pos_) {  // look back: count from the checkpoint before it
+    const size_t i = target / kBlock;
+    return block_lines_[i] + static_cast<int>(std::count(b + i * kBlock, b + target, '\n'));
+  }
+  while (pos_ < target) {
+    const size_t boundary = block_lines_.size() * kBlock;
+    const size_t step_end = std::min(target, boundary);
+    line_ += static_cast<int>(std::count(b + pos_, b + step_end, '\n'));
+    pos_ = step_end;
+    if (pos_ == boundary) block_lines_.push_back(line_);
+  }
+  return line_;
 }
 
 namespace {

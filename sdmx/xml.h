@@ -22,15 +22,23 @@ struct XmlLimits {
   size_t max_depth = 64;
 };
 
-// Maps byte offsets of a buffer to 1-based line numbers.
+// Maps byte offsets of a buffer to 1-based line numbers. Lines are counted
+// lazily as queries move forward (readers ask in document order), with a
+// checkpoint every 64 KiB for the occasional look back: a full newline table
+// would cost 8 bytes per line, 160 MB for a 1 GB message. The buffer must
+// outlive the index. Not thread-safe (queries update the cursor).
 class LineIndex {
  public:
-  explicit LineIndex(std::string_view buffer);
+  explicit LineIndex(std::string_view buffer) : buf_(buffer) {}
   int LineOf(std::ptrdiff_t offset) const;
   int LineOf(const pugi::xml_node& node) const { return LineOf(node.offset_debug()); }
 
  private:
-  std::vector<size_t> newlines_;
+  static constexpr size_t kBlock = size_t{1} << 16;
+  std::string_view buf_;
+  mutable size_t pos_ = 0;                   // newlines in [0, pos_) are counted...
+  mutable int line_ = 1;                     // ...and this is the line at pos_
+  mutable std::vector<int> block_lines_{1};  // line at offset i * kBlock, for every i * kBlock <= pos_
 };
 
 // Parses `buffer` into `doc`, refusing DTDs (entity expansion and external

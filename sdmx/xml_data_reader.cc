@@ -80,6 +80,8 @@ class XmlDataReader final : public QueuedReader {
     return status_;
   }
 
+  size_t consumed() const override { return chunk_begin_; }
+
  private:
   hub::Status Fail(const pugi::xml_node& n, const std::string& rule, const std::string& msg) {
     return QueuedReader::Fail(Line(n), std::string(LocalName(n)), rule, msg);

@@ -9,7 +9,7 @@
 #include "sdmx/check.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/demo_feed.h"
-#include "sdmx/file.h"
+#include "sdmx/mapped_file.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/xml.h"
 
@@ -62,14 +62,15 @@ int Check(const std::vector<std::string>& structure_args, const std::vector<std:
   int exit_code = 0;
   for (const std::string& f : files) {
     sdmx::Diagnostics diags(max_diagnostics);
-    auto body = sdmx::ReadFile(f);
+    auto body = sdmx::MappedFile::Open(f);
     if (!body.ok()) {
       std::cout << f << ":0: file: readable: " << body.status().message() << "\n";
       exit_code = 1;
       continue;
     }
     sdmx::CheckCounts counts;
-    (void)sdmx::CheckMessage(*body, f, structures, {}, &diags, &counts);
+    (void)sdmx::CheckMessage(body->data(), f, structures, {}, &diags, &counts,
+                             [&](const sdmx::DataReader& r) { body->Release(r.consumed()); });
     std::cout << diags.ToString();
     if (!diags.empty()) exit_code = 1;
     std::cerr << f << ": " << (diags.empty() ? "valid" : std::to_string(diags.count()) + " problems") << " ("
@@ -93,13 +94,13 @@ int Convert(const std::vector<std::string>& structure_args, const std::vector<st
   }
   sdmx::StructureSet structures;
   if (!LoadAll(structure_paths, 1000, &structures)) return 1;
-  auto body = sdmx::ReadFile(files[0]);
+  auto body = sdmx::MappedFile::Open(files[0]);
   if (!body.ok()) {
     std::cerr << body.status().ToString() << "\n";
     return 1;
   }
   sdmx::Diagnostics diags;
-  auto reader = sdmx::DataReader::Open(*body, files[0], structures, {}, &diags);
+  auto reader = sdmx::DataReader::Open(body->data(), files[0], structures, {}, &diags);
   if (!reader.ok()) {
     std::cerr << diags.ToString();
     return 1;
@@ -119,6 +120,7 @@ int Convert(const std::vector<std::string>& structure_args, const std::vector<st
       });
     }
     writer->WriteSeries(r->series());
+    body->Release(r->consumed());
   }
   if (!reader.value()->status().ok()) {
     std::cerr << diags.ToString();
