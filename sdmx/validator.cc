@@ -12,10 +12,14 @@ Validator::Validator(const DataStructure& dsd, const StructureSet& structures, s
     : dsd_(dsd), structures_(structures), file_(std::move(file)), options_(options),
       freq_index_(dsd.DimensionIndex("FREQ")) {
   for (const Dimension& d : dsd.dimensions) {
-    dimension_codelists_.push_back(d.codelist ? structures.FindCodelist(*d.codelist) : nullptr);
+    codelists_.push_back(d.codelist ? structures.FindCodelist(*d.codelist) : nullptr);
   }
   for (const Attribute& a : dsd.attributes) {
-    attribute_codelists_.push_back(a.codelist ? structures.FindCodelist(*a.codelist) : nullptr);
+    codelists_.push_back(a.codelist ? structures.FindCodelist(*a.codelist) : nullptr);
+  }
+  last_code_.resize(codelists_.size());
+  for (const Attribute& a : dsd.attributes) {
+    if (a.mandatory && a.level == AttachmentLevel::kObservation) mandatory_obs_attributes_.push_back(&a);
   }
 }
 
@@ -26,24 +30,30 @@ void Validator::Report(Diagnostics* diags, int line, const char* element, const 
   diags->Add({file_, line, element, rule, std::move(msg)});
 }
 
-const Codelist* Validator::CodelistOf(const Component& c) const {
+size_t Validator::SlotOf(const Component& c) const {
   const Component* p = &c;
   if (!dsd_.dimensions.empty() && p >= &dsd_.dimensions.front() && p <= &dsd_.dimensions.back()) {
-    return dimension_codelists_[static_cast<const Dimension*>(p) - dsd_.dimensions.data()];
+    return static_cast<size_t>(static_cast<const Dimension*>(p) - dsd_.dimensions.data());
   }
-  return attribute_codelists_[static_cast<const Attribute*>(p) - dsd_.attributes.data()];
+  return dsd_.dimensions.size() + static_cast<size_t>(static_cast<const Attribute*>(p) - dsd_.attributes.data());
 }
 
 void Validator::CheckCode(const Component& c, const std::string& value, int line, const char* element,
                           Diagnostics* diags) {
   if (!c.codelist || value.empty()) return;
-  const Codelist* cl = CodelistOf(c);
+  const size_t slot = SlotOf(c);
+  // Consecutive observations mostly repeat a code (OBS_STATUS=A...): one
+  // string compare instead of a hash lookup.
+  if (last_code_[slot] == value) return;
+  const Codelist* cl = codelists_[slot];
   if (!cl) {
     Report(diags, line, element, "code-in-codelist",
            c.id + ": codelist " + c.codelist->ToString() + " is not known to the hub");
   } else if (!cl->Find(value)) {
     Report(diags, line, element, "code-in-codelist",
            c.id + "='" + value + "' is not a code of " + cl->ref.ToString());
+  } else {
+    last_code_[slot] = value;
   }
 }
 
@@ -130,8 +140,14 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
       Report(diags, o.line, "Obs", "obs-value",
              dsd_.primary_measure + "='" + o.value + "' is not a number (use NaN for a missing value)");
     }
-    for (const Field& f : o.attributes) {
-      const Attribute* a = dsd_.FindAttribute(f.id);
+    for (size_t i = 0; i < o.attributes.size(); ++i) {
+      const Field& f = o.attributes[i];
+      // Observations repeat their attributes in one order: confirm the
+      // attribute found at this position last time with one compare.
+      if (i >= obs_attribute_at_.size()) obs_attribute_at_.emplace_back(nullptr);
+      const Attribute*& cached = obs_attribute_at_[i];
+      if (!cached || cached->id != f.id) cached = dsd_.FindAttribute(f.id);
+      const Attribute* a = cached;
       if (!a || a->level != AttachmentLevel::kObservation) {
         Report(diags, o.line, "Obs", "known-component",
                f.id + " is not an observation-level component of " + dsd_.ref.ToString());
@@ -140,9 +156,9 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
       CheckCode(*a, f.value, o.line, "Obs", diags);
     }
     if (options_.check_mandatory_attributes && !deleting) {
-      for (const Attribute& a : dsd_.attributes) {
-        if (a.mandatory && a.level == AttachmentLevel::kObservation && !FindField(o.attributes, a.id)) {
-          Report(diags, o.line, "Obs", "mandatory-attribute", "mandatory attribute " + a.id + " is missing");
+      for (const Attribute* a : mandatory_obs_attributes_) {
+        if (!FindField(o.attributes, a->id)) {
+          Report(diags, o.line, "Obs", "mandatory-attribute", "mandatory attribute " + a->id + " is missing");
         }
       }
     }

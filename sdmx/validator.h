@@ -37,8 +37,8 @@ class Validator {
 
  private:
   void Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg);
-  // The codelist of `c` (a component of dsd_), resolved at construction.
-  const Codelist* CodelistOf(const Component& c) const;
+  // Index of `c` (a component of dsd_): dimensions, then attributes.
+  size_t SlotOf(const Component& c) const;
   void CheckCode(const Component& c, const std::string& value, int line, const char* element,
                  Diagnostics* diags);
 
@@ -49,8 +49,10 @@ class Validator {
   int freq_index_;
   bool ok_ = true;
   std::string current_key_;  // the series being validated
-  std::vector<const Codelist*> dimension_codelists_;  // by dimension index
-  std::vector<const Codelist*> attribute_codelists_;  // by attribute index
+  std::vector<const Codelist*> codelists_;  // by SlotOf, resolved at construction
+  std::vector<std::string> last_code_;      // by SlotOf: the last value found in its codelist
+  std::vector<const Attribute*> mandatory_obs_attributes_;
+  std::vector<const Attribute*> obs_attribute_at_;  // what the i-th attribute of the last observation was
   void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
   // Per series key, the hashes of the periods seen so far in this message.
   // 64-bit hashes keep duplicate detection free of per-observation

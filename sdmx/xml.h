@@ -47,6 +47,11 @@ class LineIndex {
 hub::Status ParseXml(std::string_view buffer, const std::string& file, const XmlLimits& limits,
                      const LineIndex& lines, pugi::xml_document* doc, Diagnostics* diags);
 
+// The first element of `doc` nested deeper than `max_depth` (its top-level
+// elements are at depth 1), or an empty node. Iterative: a 10,000-deep
+// document must not blow the stack.
+pugi::xml_node FindTooDeep(const pugi::xml_document& doc, size_t max_depth);
+
 // "mes:Header" -> "Header".
 std::string_view LocalName(const pugi::xml_node& node);
 std::string_view LocalName(const pugi::xml_attribute& attr);

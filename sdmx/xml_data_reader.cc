@@ -5,6 +5,7 @@
 // buffer and pugixml parses only that chunk, so memory beyond the buffer
 // itself stays bounded by the largest Series. Group and dataset-level attributes are copied onto the
 // series they apply to, so every series carries its full attribute set.
+#include <cstring>
 #include <deque>
 #include <map>
 
@@ -137,6 +138,14 @@ class XmlDataReader final : public QueuedReader {
                                "well-formed-xml", r.description());
       return {};
     }
+    // The scanner skipped this element's inside (XmlScanner::SkipElement):
+    // bound its nesting here. It sits at depth 3 (message, DataSet, it).
+    const size_t room = options_.xml.max_depth > 2 ? options_.xml.max_depth - 2 : 1;
+    if (pugi::xml_node deep = FindTooDeep(chunk_doc_, room)) {
+      (void)QueuedReader::Fail(Line(deep), std::string(LocalName(deep)), "max-depth",
+                               "element nesting deeper than " + std::to_string(options_.xml.max_depth));
+      return {};
+    }
     return chunk_doc_.first_child();
   }
 
@@ -196,6 +205,10 @@ class XmlDataReader final : public QueuedReader {
       it = header_structures_.begin();
     }
     dsd_ = it->second.dsd;
+    obs_roles_.clear();  // roles are per DSD
+    series_roles_.clear();
+    obs_attribute_count_ = 0;
+    for (const Attribute& a : dsd_->attributes) obs_attribute_count_ += a.level == AttachmentLevel::kObservation;
     dataset_ = DataSetInfo{};
     dataset_.structure = dsd_->ref;
     dataset_.dataflow = it->second.dataflow;
@@ -303,26 +316,54 @@ class XmlDataReader final : public QueuedReader {
     }
   }
 
-  // Routes one component value by its role in the DSD.
-  void Place(std::string_view id, std::string_view value, std::vector<std::string>* key, Fields* attrs,
-             std::string* period, std::string* obs_value) {
-    if (id == dsd_->time_dimension) {
+  // What a component id is to the DSD: the time dimension, the measure, a
+  // dimension (its index >= 0), or anything else (kOther: an attribute,
+  // known or not, which the Validator judges).
+  static constexpr int kTime = -1, kMeasure = -2, kOther = -3, kIgnored = -4;
+  int RoleOf(std::string_view id, bool measure_allowed) const {
+    if (id == dsd_->time_dimension) return kTime;
+    if (measure_allowed && id == dsd_->primary_measure) return kMeasure;
+    int idx = dsd_->DimensionIndex(id);
+    return idx >= 0 ? idx : kOther;
+  }
+
+  void PlaceByRole(int role, std::string_view id, std::string_view value, std::vector<std::string>* key, Fields* attrs,
+                   std::string* period, std::string* obs_value) {
+    if (role == kTime) {
       *period = value;
-    } else if (obs_value && id == dsd_->primary_measure) {
+    } else if (role == kMeasure && obs_value) {
       *obs_value = value;
-    } else if (int idx = dsd_->DimensionIndex(id); idx >= 0) {
-      (*key)[idx] = value;
+    } else if (role >= 0) {
+      (*key)[role] = value;
     } else {
       attrs->push_back({std::string(id), std::string(value)});
     }
   }
 
+  // Routes one component value by its role in the DSD.
+  void Place(std::string_view id, std::string_view value, std::vector<std::string>* key, Fields* attrs,
+             std::string* period, std::string* obs_value) {
+    PlaceByRole(RoleOf(id, obs_value != nullptr), id, value, key, attrs, period, obs_value);
+  }
+
   void PlaceXmlAttributes(const pugi::xml_node& n, std::vector<std::string>* key, Fields* attrs, std::string* period,
                           std::string* obs_value) {
-    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
-      std::string_view name = a.name();
-      if (name.find(':') != std::string_view::npos || name == "xmlns") continue;  // xsi:type etc.
-      Place(name, a.value(), key, attrs, period, obs_value);
+    // Observations of one series name their XML attributes in the same
+    // order: remember the role found at each position and confirm it with
+    // one compare, instead of searching the DSD per value.
+    std::vector<std::pair<std::string, int>>& roles = obs_value ? obs_roles_ : series_roles_;
+    size_t i = 0;
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute(), ++i) {
+      const char* raw = a.name();
+      if (i >= roles.size()) roles.emplace_back();
+      auto& [cached_name, role] = roles[i];
+      if (std::strcmp(raw, cached_name.c_str()) != 0) {
+        std::string_view name = raw;
+        cached_name = name;
+        role = name.find(':') != std::string_view::npos || name == "xmlns" ? kIgnored  // xsi:type etc.
+                                                                            : RoleOf(name, obs_value != nullptr);
+      }
+      if (role != kIgnored) PlaceByRole(role, cached_name, a.value(), key, attrs, period, obs_value);
     }
   }
 
@@ -382,6 +423,14 @@ class XmlDataReader final : public QueuedReader {
     // key, so no per-observation key copy and no grouping.
     const bool time_series = !flat && dataset_.dimension_at_observation == dsd_->time_dimension;
     Series* ts = time_series ? &series_for(base) : nullptr;
+    if (ts) {
+      // Sized once: growing a vector of observations moves every one of them.
+      size_t children = 0;
+      for (pugi::xml_node o = first; o; o = o.next_sibling()) ++children;
+      ts->observations.reserve(ts->observations.size() + children);
+      // Stays all-empty unless an observation names a dimension (an error).
+      scratch_key_.assign(dsd_->dimensions.size(), std::string());
+    }
     for (pugi::xml_node o = first; o; o = flat ? pugi::xml_node() : o.next_sibling()) {
       if (LocalName(o) != "Obs") continue;
       if (ts) {
@@ -391,10 +440,9 @@ class XmlDataReader final : public QueuedReader {
           return false;
         }
         Observation& obs = ts->observations.emplace_back();
-        obs.attributes.reserve(dsd_->attributes.size());
+        obs.attributes.reserve(obs_attribute_count_);
         obs.line = Line(o);
         obs.period = series_period;
-        scratch_key_.assign(dsd_->dimensions.size(), std::string());
         if (generic_) {
           ReadGenericObs(o, &scratch_key_, &obs);
         } else {
@@ -416,7 +464,7 @@ class XmlDataReader final : public QueuedReader {
       }
       std::vector<std::string> key = base;
       Observation obs;
-      obs.attributes.reserve(dsd_->attributes.size());
+      obs.attributes.reserve(obs_attribute_count_);
       obs.line = Line(o);
       obs.period = series_period;
       Fields* series_attrs_out = nullptr;
@@ -485,6 +533,7 @@ class XmlDataReader final : public QueuedReader {
   std::string_view buffer_;
   LineIndex lines_;
   XmlScanner scanner_;
+  size_t obs_attribute_count_ = 0;  // of dsd_: what an observation usually carries
   pugi::xml_document doc_;          // root + Header (everything before the first DataSet)
   pugi::xml_document dataset_doc_;  // the current DataSet start tag
   pugi::xml_document chunk_doc_;    // the current DataSet child (Series, Obs, Group)
@@ -499,6 +548,8 @@ class XmlDataReader final : public QueuedReader {
   Fields dataset_attributes_;
   std::vector<GroupAttributes> groups_;
   std::vector<std::string> scratch_key_;  // catches dimensions misplaced on observations
+  // PlaceXmlAttributes' role by attribute position, for observations and series.
+  std::vector<std::pair<std::string, int>> obs_roles_, series_roles_;
   size_t series_read_ = 0;
   size_t observations_read_ = 0;
 };

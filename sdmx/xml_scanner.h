@@ -25,7 +25,9 @@ class XmlScanner {
   // end() is just past the end tag. kError: error() and error_offset().
   Token Next();
   // From just after a (non self-closing) start tag, skips to just after its
-  // matching end tag; false on error.
+  // matching end tag; false on error. Elements inside are not checked tag by
+  // tag (see FastSkip): the caller parses the skipped range, which checks
+  // them, and must bound its nesting itself.
   bool SkipElement();
 
   std::string_view name() const { return name_; }
@@ -40,6 +42,8 @@ class XmlScanner {
 
  private:
   Token Fail(size_t at, const char* rule, std::string msg);
+  // SkipElement by searching for the end tag; false when it cannot be sure.
+  bool FastSkip();
 
   std::string_view buf_;
   size_t max_depth_;

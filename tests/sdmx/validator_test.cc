@@ -73,6 +73,16 @@ std::string Deep(int depth) {
   return std::string(kHead) + open + close + kTail;
 }
 
+// `depth` nested <y> elements on one line.
+std::string Deep2(int depth) {
+  std::string open, close;
+  for (int i = 0; i < depth; ++i) {
+    open += "<y>";
+    close += "</y>";
+  }
+  return open + close;
+}
+
 // A message cut inside its first observation: the error is on the last line.
 std::string Truncated() {
   std::string m = Message(Series(kKey, Obs("2015", "1.5")));
@@ -112,12 +122,30 @@ INSTANTIATE_TEST_SUITE_P(
                 "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\n" +
                     Message("").substr(std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n").size()),
                 "no-dtd", 2, "DTD"},
-        BadCase{"DeepNesting", Deep(10'000), "max-depth", 6, "64"}),
+        BadCase{"DeepNesting", Deep(10'000), "max-depth", 6, "64"},
+        // Inside a Series the scanner jumps to the end tag (XmlScanner::FastSkip): depth and
+        // DTDs in there are still caught, on the right line.
+        BadCase{"DeepInsideSeries", Message(Series(kKey, Obs("2015", "1.5") + Deep2(100) + "\n")), "max-depth", 8, "64"},
+        BadCase{"DtdInsideSeries", Message(Series(kKey, Obs("2015", "1.5") + "<!DOCTYPE x>\n")), "no-dtd", 8, "DTD"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
 
 TEST(ValidatorTest, ValidSeriesPasses) {
   Diagnostics diags = Check(Message(Series(kKey, Obs("2015", "1.5") + Obs("2016", "NaN") + Obs("2017", "-2e3"))));
   EXPECT_TRUE(diags.empty()) << diags.ToString();
+}
+
+TEST(ValidatorTest, MarkupThatHidesAnEndTagIsReadThrough) {
+  // A comment or CDATA holding "</Series>" must not end the series early.
+  for (const std::string inside : {"<!-- </Series> -->\n", "<?pi </Series> ?>\n"}) {
+    CheckCounts counts;
+    Diagnostics diags;
+    hub::Status s = CheckMessage(Message(Series(kKey, Obs("2015", "1.5") + inside + Obs("2016", "2"))), "case.xml",
+                            hub::testing::DemoStructures(), {}, &diags, &counts);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_TRUE(diags.empty()) << diags.ToString();
+    EXPECT_EQ(counts.series, 1u);
+    EXPECT_EQ(counts.observations, 2u) << inside;
+  }
 }
 
 TEST(ValidatorTest, ReportsEveryProblemNotJustTheFirst) {
