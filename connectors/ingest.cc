@@ -136,8 +136,12 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       }
       flow_ref = flow;
     }
-    auto& v = validators[dsd.ref.ToString()];
-    if (!v) v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name);
+    auto& v = validators[dsd.ref.ToString()];  // one dataflow per submission (above)
+    if (!v) {
+      sdmx::ValidatorOptions vo;
+      vo.dataflow = flow;
+      v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name, vo);
+    }
     const sdmx::Series& series = rd->series();
     if (!v->Validate(series, ds.action, &r.diagnostics)) continue;
     if (!r.diagnostics.empty()) continue;  // stop building events once anything failed

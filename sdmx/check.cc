@@ -13,10 +13,16 @@ hub::Status CheckMessage(std::string_view buffer, const std::string& file, const
   CheckCounts local;
   CheckCounts& c = counts ? *counts : local;
   HUB_ASSIGN_OR_RETURN(auto reader, DataReader::Open(buffer, file, structures, options, diags));
-  std::map<const DataStructure*, std::unique_ptr<Validator>> validators;
+  // One per DSD and dataflow: constraints attach to dataflows.
+  std::map<std::pair<const DataStructure*, std::string>, std::unique_ptr<Validator>> validators;
   for (; reader->Valid(); reader->Next()) {
-    auto& v = validators[&reader->structure()];
-    if (!v) v = std::make_unique<Validator>(reader->structure(), structures, file);
+    const std::optional<ArtefactRef>& flow = reader->dataset().dataflow;
+    auto& v = validators[{&reader->structure(), flow ? flow->ToString() : ""}];
+    if (!v) {
+      ValidatorOptions vo;
+      vo.dataflow = flow;
+      v = std::make_unique<Validator>(reader->structure(), structures, file, vo);
+    }
     v->Validate(reader->series(), reader->dataset().action, diags);
     ++c.series;
     c.observations += reader->series().observations.size();

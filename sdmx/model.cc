@@ -89,10 +89,137 @@ void StructureSet::Add(Codelist cl) {
 void StructureSet::Add(DataStructure dsd) { dsds_[dsd.ref.ToString()] = std::move(dsd); }
 void StructureSet::Add(Dataflow df) { dataflows_[df.ref.ToString()] = std::move(df); }
 
+namespace {
+std::string SchemeKey(SchemeKind kind, const ArtefactRef& ref) {
+  return std::string(SchemeKindName(kind)) + "=" + ref.ToString();
+}
+}  // namespace
+
+void StructureSet::Add(ItemScheme scheme) {
+  std::string k = SchemeKey(scheme.kind, scheme.ref);
+  schemes_[k] = std::move(scheme);
+}
+void StructureSet::Add(ProvisionAgreement pa) { agreements_[pa.ref.ToString()] = std::move(pa); }
+void StructureSet::Add(ContentConstraint cc) { constraints_[cc.ref.ToString()] = std::move(cc); }
+
 void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.codelists_) Add(v);
   for (const auto& [k, v] : other.dsds_) dsds_[k] = v;
   for (const auto& [k, v] : other.dataflows_) dataflows_[k] = v;
+  for (const auto& [k, v] : other.schemes_) schemes_[k] = v;
+  for (const auto& [k, v] : other.agreements_) agreements_[k] = v;
+  for (const auto& [k, v] : other.constraints_) constraints_[k] = v;
+}
+
+const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
+  if (!ref.version.empty()) {
+    auto it = schemes_.find(SchemeKey(kind, ref));
+    return it == schemes_.end() ? nullptr : &it->second;
+  }
+  const ItemScheme* best = nullptr;
+  for (const auto& [k, v] : schemes_) {
+    if (v.kind == kind && v.ref.agency == ref.agency && v.ref.id == ref.id &&
+        (!best || CompareVersions(best->ref.version, v.ref.version) < 0)) {
+      best = &v;
+    }
+  }
+  return best;
+}
+
+const ProvisionAgreement* StructureSet::FindProvisionAgreement(const ArtefactRef& ref) const {
+  return Find(agreements_, ref);
+}
+const ContentConstraint* StructureSet::FindConstraint(const ArtefactRef& ref) const { return Find(constraints_, ref); }
+
+std::vector<const ContentConstraint*> StructureSet::AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
+                                                                          const ArtefactRef& dsd) const {
+  // An attachment may leave its version out ("the latest"): compare what it gives.
+  auto same = [](const ArtefactRef& attached, const ArtefactRef& target) {
+    return attached.agency == target.agency && attached.id == target.id &&
+           (attached.version.empty() || target.version.empty() || attached.version == target.version);
+  };
+  std::vector<const ContentConstraint*> out;
+  for (const auto& [k, c] : constraints_) {
+    if (c.type != ContentConstraint::Type::kAllowed) continue;
+    for (const auto& a : c.attachments) {
+      if ((a.kind == "Dataflow" && dataflow && same(a.ref, *dataflow)) || (a.kind == "DataStructure" && same(a.ref, dsd))) {
+        out.push_back(&c);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const char* SchemeKindName(SchemeKind kind) {
+  switch (kind) {
+    case SchemeKind::kConceptScheme: return "ConceptScheme";
+    case SchemeKind::kAgencyScheme: return "AgencyScheme";
+    case SchemeKind::kDataProviderScheme: return "DataProviderScheme";
+  }
+  return "?";
+}
+
+const Code* ItemScheme::Find(std::string_view id) const {
+  for (const Code& c : items) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool Listed(const ComponentValues& cv, std::string_view value) {
+  return std::find(cv.values.begin(), cv.values.end(), value) != cv.values.end();
+}
+
+}  // namespace
+
+bool ContentConstraint::AllowsKey(const std::vector<std::pair<std::string_view, std::string_view>>& key) const {
+  auto value_of = [&](std::string_view id) -> const std::string_view* {
+    for (const auto& kv : key) {
+      if (kv.first == id) return &kv.second;
+    }
+    return nullptr;
+  };
+  // In the region: every dimension it lists that the key has takes a listed value.
+  auto in_region = [&](const CubeRegion& r) {
+    for (const ComponentValues& cv : r.components) {
+      if (cv.attribute) continue;
+      const std::string_view* v = value_of(cv.id);
+      if (v && !Listed(cv, *v)) return false;
+    }
+    return true;
+  };
+  bool any_include = false, in_some_include = false;
+  for (const CubeRegion& r : cube_regions) {
+    const bool restricts_keys =
+        std::any_of(r.components.begin(), r.components.end(), [](const ComponentValues& cv) { return !cv.attribute; });
+    if (!restricts_keys) continue;
+    if (r.include) {
+      any_include = true;
+      in_some_include = in_some_include || in_region(r);
+    } else if (in_region(r)) {
+      return false;
+    }
+  }
+  return !any_include || in_some_include;
+}
+
+bool ContentConstraint::AllowsValue(std::string_view id, std::string_view value) const {
+  bool restricted = false, listed = false;
+  for (const CubeRegion& r : cube_regions) {
+    for (const ComponentValues& cv : r.components) {
+      if (cv.id != id) continue;
+      if (r.include) {
+        restricted = true;
+        listed = listed || Listed(cv, value);
+      } else if (r.components.size() == 1 && Listed(cv, value)) {
+        return false;
+      }
+    }
+  }
+  return !restricted || listed;
 }
 
 const Codelist* StructureSet::FindCodelist(const ArtefactRef& ref) const { return Find(codelists_, ref); }

@@ -31,6 +31,7 @@ struct Code {
   std::string id;
   std::string name;
   std::string parent;  // empty when top level
+  bool operator==(const Code&) const = default;
 };
 
 // Hash for heterogeneous lookup: find(string_view) without building a string.
@@ -46,6 +47,7 @@ struct Codelist {
 
   const Code* Find(std::string_view id) const;
   void Index();  // rebuild the lookup after codes change
+  bool operator==(const Codelist& o) const { return ref == o.ref && name == o.name && codes == o.codes; }
 
  private:
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> index_;
@@ -54,18 +56,30 @@ struct Codelist {
 enum class AttachmentLevel { kDataSet, kGroup, kSeries, kObservation };
 const char* AttachmentLevelName(AttachmentLevel level);
 
+// A concept of a concept scheme: what a component means (ConceptIdentity).
+struct ConceptRef {
+  ArtefactRef scheme;
+  std::string id;
+  bool operator==(const ConceptRef&) const = default;
+};
+
 struct Component {
   std::string id;
   std::optional<ArtefactRef> codelist;  // enumerated representation, if any
+  std::optional<ConceptRef> concept_identity;
+  bool operator==(const Component&) const = default;
 };
 
 struct Dimension : Component {
   int position = 0;  // 1-based, from the DSD
+  bool operator==(const Dimension&) const = default;
 };
 
 struct Attribute : Component {
   AttachmentLevel level = AttachmentLevel::kObservation;
   bool mandatory = false;
+  std::string group;  // the group it attaches to, when level is kGroup
+  bool operator==(const Attribute&) const = default;
 };
 
 struct DataStructure {
@@ -75,16 +89,93 @@ struct DataStructure {
   std::string time_dimension = "TIME_PERIOD";
   std::vector<Attribute> attributes;
   std::string primary_measure = "OBS_VALUE";
+  std::optional<ConceptRef> time_concept, measure_concept;
 
   // Index of dimension `id` in `dimensions`, or -1.
   int DimensionIndex(std::string_view id) const;
   const Attribute* FindAttribute(std::string_view id) const;
+  bool operator==(const DataStructure&) const = default;
 };
 
 struct Dataflow {
   ArtefactRef ref;
   std::string name;
   ArtefactRef structure;
+  bool operator==(const Dataflow&) const = default;
+};
+
+// ConceptScheme, AgencyScheme and DataProviderScheme: item schemes whose
+// items, like codes, have an id, a name and (concepts only) a parent.
+enum class SchemeKind { kConceptScheme, kAgencyScheme, kDataProviderScheme };
+const char* SchemeKindName(SchemeKind kind);  // "ConceptScheme", ...
+
+struct ItemScheme {
+  SchemeKind kind = SchemeKind::kConceptScheme;
+  ArtefactRef ref;
+  std::string name;
+  std::vector<Code> items;
+
+  const Code* Find(std::string_view id) const;
+  bool operator==(const ItemScheme&) const = default;
+};
+
+// Which dataflow a data provider may report (and so which the hub lets it
+// submit: see connectors/ProviderDirectory).
+struct ProvisionAgreement {
+  ArtefactRef ref;
+  std::string name;
+  ArtefactRef dataflow;
+  ArtefactRef provider_scheme;  // the DataProviderScheme holding...
+  std::string provider;         // ...this data provider id
+  bool operator==(const ProvisionAgreement&) const = default;
+};
+
+// One component's values in a cube region: a KeyValue (dimension) or an
+// Attribute entry.
+struct ComponentValues {
+  std::string id;
+  bool attribute = false;
+  std::vector<std::string> values;
+  bool operator==(const ComponentValues&) const = default;
+};
+
+// A cube region: the keys whose every listed component takes one of its
+// listed values (components not listed are free). `include` false makes it
+// a region to exclude.
+struct CubeRegion {
+  bool include = true;
+  // A Key of a DataKeySet (one value per component) rather than a
+  // CubeRegion: the same rule, kept apart to be written back as it came.
+  bool from_key_set = false;
+  std::vector<ComponentValues> components;
+  bool operator==(const CubeRegion&) const = default;
+};
+
+// A ContentConstraint: an Allowed constraint restricts the keys (and coded
+// attribute values) that may be reported for the artefacts it is attached
+// to; an Actual one describes the data that exists (availability).
+struct ContentConstraint {
+  enum class Type { kAllowed, kActual };
+  struct Attachment {
+    std::string kind;  // "Dataflow", "DataStructure" or "ProvisionAgreement"
+    ArtefactRef ref;
+    bool operator==(const Attachment&) const = default;
+  };
+  ArtefactRef ref;
+  std::string name;
+  Type type = Type::kAllowed;
+  std::vector<Attachment> attachments;
+  std::vector<CubeRegion> cube_regions;
+
+  // Whether `value` of component `id` is allowed by the regions. A key is
+  // allowed when it lies in some include region (if there is one) and in no
+  // exclude region; with only the one component known, a value is refused
+  // when no include region lists it (for an id some include region
+  // restricts) or an exclude region consisting of that component alone lists it.
+  bool AllowsValue(std::string_view id, std::string_view value) const;
+  // Whether the whole key (ids -> values) is allowed, by the rule above.
+  bool AllowsKey(const std::vector<std::pair<std::string_view, std::string_view>>& key) const;
+  bool operator==(const ContentConstraint&) const = default;
 };
 
 // A set of structures that references resolve within (e.g. all of configs/).
@@ -95,6 +186,9 @@ class StructureSet {
   void Add(Codelist cl);
   void Add(DataStructure dsd);
   void Add(Dataflow df);
+  void Add(ItemScheme scheme);
+  void Add(ProvisionAgreement pa);
+  void Add(ContentConstraint cc);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
 
@@ -103,11 +197,28 @@ class StructureSet {
   const Dataflow* FindDataflow(const ArtefactRef& ref) const;
   // A dataflow by id alone (any agency, latest version), for "flowRef=ID".
   const Dataflow* FindDataflowById(std::string_view id) const;
+  const ItemScheme* FindScheme(SchemeKind kind, const ArtefactRef& ref) const;
+  const ProvisionAgreement* FindProvisionAgreement(const ArtefactRef& ref) const;
+  const ContentConstraint* FindConstraint(const ArtefactRef& ref) const;
+  // The Allowed constraints attached to `dataflow` or to its DSD.
+  std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
+                                                              const ArtefactRef& dsd) const;
 
   const std::map<std::string, Codelist>& codelists() const { return codelists_; }
   const std::map<std::string, DataStructure>& data_structures() const { return dsds_; }
   const std::map<std::string, Dataflow>& dataflows() const { return dataflows_; }
-  bool empty() const { return codelists_.empty() && dsds_.empty() && dataflows_.empty(); }
+  // Keyed by "Kind=AGENCY:ID(VERSION)".
+  const std::map<std::string, ItemScheme>& schemes() const { return schemes_; }
+  const std::map<std::string, ProvisionAgreement>& provision_agreements() const { return agreements_; }
+  const std::map<std::string, ContentConstraint>& constraints() const { return constraints_; }
+  bool empty() const {
+    return codelists_.empty() && dsds_.empty() && dataflows_.empty() && schemes_.empty() && agreements_.empty() &&
+           constraints_.empty();
+  }
+  size_t size() const {
+    return codelists_.size() + dsds_.size() + dataflows_.size() + schemes_.size() + agreements_.size() +
+           constraints_.size();
+  }
 
  private:
   template <typename M>
@@ -116,6 +227,9 @@ class StructureSet {
   std::map<std::string, Codelist> codelists_;
   std::map<std::string, DataStructure> dsds_;
   std::map<std::string, Dataflow> dataflows_;
+  std::map<std::string, ItemScheme> schemes_;
+  std::map<std::string, ProvisionAgreement> agreements_;
+  std::map<std::string, ContentConstraint> constraints_;
 };
 
 // Compares SDMX versions numerically per dot-separated part ("1.10" > "1.9").

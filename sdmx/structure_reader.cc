@@ -39,6 +39,44 @@ ArtefactRef RefOf(const pugi::xml_node& n) {
   return {Attr(n, "agencyID"), Attr(n, "id"), version.empty() ? "1.0" : version};
 }
 
+// <ConceptIdentity>: a Ref with maintainableParentID (2.1) or a Concept URN
+// "...Concept=AG:SCHEME(1.0).ID" (3.0, or 2.1 <URN>).
+std::optional<ConceptRef> ConceptOf(const pugi::xml_node& component) {
+  pugi::xml_node holder = ChildByLocalName(component, "ConceptIdentity");
+  if (!holder) return std::nullopt;
+  if (pugi::xml_node ref = ChildByLocalName(holder, "Ref")) {
+    return ConceptRef{{Attr(ref, "agencyID"), Attr(ref, "maintainableParentID"), Attr(ref, "maintainableParentVersion")},
+                      Attr(ref, "id")};
+  }
+  std::string urn = ChildText(holder, "URN");
+  if (urn.empty()) urn = holder.text().get();
+  auto scheme = ParseUrn(urn);
+  size_t close = urn.rfind(')');
+  if (!scheme || close == std::string::npos || close + 2 > urn.size() || urn[close + 1] != '.') return std::nullopt;
+  return ConceptRef{*scheme, urn.substr(close + 2)};
+}
+
+// A DataProvider reference: 2.1 Ref (agencyID, maintainableParentID/Version,
+// id) or a 3.0 URN "...DataProvider=AG:SCHEME(1.0).ID".
+bool ProviderOf(const pugi::xml_node& holder, ArtefactRef* scheme, std::string* id) {
+  if (!holder) return false;
+  if (pugi::xml_node ref = ChildByLocalName(holder, "Ref")) {
+    std::string parent = Attr(ref, "maintainableParentID");
+    *scheme = {Attr(ref, "agencyID"), parent.empty() ? "DATA_PROVIDERS" : parent,
+               Attr(ref, "maintainableParentVersion").empty() ? "1.0" : Attr(ref, "maintainableParentVersion")};
+    *id = Attr(ref, "id");
+    return true;
+  }
+  std::string urn = ChildText(holder, "URN");
+  if (urn.empty()) urn = holder.text().get();
+  auto s = ParseUrn(urn);
+  size_t close = urn.rfind(')');
+  if (!s || close == std::string::npos || close + 2 > urn.size()) return false;
+  *scheme = *s;
+  *id = urn.substr(close + 2);
+  return true;
+}
+
 std::optional<ArtefactRef> EnumerationOf(const pugi::xml_node& component) {
   pugi::xml_node rep = ChildByLocalName(component, "LocalRepresentation");
   if (!rep) return std::nullopt;
@@ -81,6 +119,92 @@ AttachmentLevel LevelOf(const pugi::xml_node& attribute, const std::string& time
   return AttachmentLevel::kSeries;
 }
 
+ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_view item_name) {
+  ItemScheme scheme;
+  scheme.kind = kind;
+  scheme.ref = RefOf(n);
+  // Agency schemes are fixed by SDMX at AGENCIES(1.0) (as are the id and
+  // version of DataProviderSchemes): files often leave them out.
+  if (scheme.ref.id.empty()) scheme.ref.id = kind == SchemeKind::kAgencyScheme ? "AGENCIES" : "DATA_PROVIDERS";
+  scheme.name = NameOf(n);
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (LocalName(c) != item_name) continue;
+    Code item{Attr(c, "id"), NameOf(c), ""};
+    if (auto p = ParseRef(ChildByLocalName(c, "Parent")); p) {
+      item.parent = p->id;
+    } else if (pugi::xml_node parent = ChildByLocalName(c, "Parent")) {
+      item.parent = parent.text().get();
+      if (pugi::xml_node ref = ChildByLocalName(parent, "Ref")) item.parent = Attr(ref, "id");
+    }
+    scheme.items.push_back(std::move(item));
+  }
+  return scheme;
+}
+
+ProvisionAgreement ReadProvisionAgreement(const pugi::xml_node& n) {
+  ProvisionAgreement pa;
+  pa.ref = RefOf(n);
+  pa.name = NameOf(n);
+  pugi::xml_node usage = ChildByLocalName(n, "StructureUsage");  // 2.1
+  if (!usage) usage = ChildByLocalName(n, "Dataflow");           // 3.0
+  if (auto r = ParseRef(usage)) pa.dataflow = *r;
+  (void)ProviderOf(ChildByLocalName(n, "DataProvider"), &pa.provider_scheme, &pa.provider);
+  return pa;
+}
+
+// KeyValue / Attribute children of a CubeRegion or Key: <Value> texts.
+std::vector<ComponentValues> ReadComponentValues(const pugi::xml_node& holder) {
+  std::vector<ComponentValues> out;
+  for (pugi::xml_node kv = holder.first_child(); kv; kv = kv.next_sibling()) {
+    std::string_view ln = LocalName(kv);
+    if (ln != "KeyValue" && ln != "Attribute" && ln != "Component") continue;
+    ComponentValues cv;
+    cv.id = Attr(kv, "id");
+    cv.attribute = ln != "KeyValue";  // 3.0 "Component": attributes (and measures)
+    for (pugi::xml_node v = kv.first_child(); v; v = v.next_sibling()) {
+      if (LocalName(v) == "Value") cv.values.push_back(v.text().get());
+    }
+    out.push_back(std::move(cv));
+  }
+  return out;
+}
+
+// SDMX-ML 2.1 ContentConstraint (type=) and 3.0 DataConstraint (role=).
+ContentConstraint ReadConstraint(const pugi::xml_node& n) {
+  ContentConstraint c;
+  c.ref = RefOf(n);
+  c.name = NameOf(n);
+  std::string type = Attr(n, "type");
+  if (type.empty()) type = Attr(n, "role");
+  c.type = type == "Actual" ? ContentConstraint::Type::kActual : ContentConstraint::Type::kAllowed;
+  for (pugi::xml_node a = ChildByLocalName(n, "ConstraintAttachment").first_child(); a; a = a.next_sibling()) {
+    std::string kind(LocalName(a));
+    if (kind == "StructureUsage") kind = "Dataflow";
+    if (kind != "Dataflow" && kind != "DataStructure" && kind != "ProvisionAgreement") continue;
+    if (auto r = ParseRef(a)) c.attachments.push_back({kind, *r});
+  }
+  for (pugi::xml_node x = n.first_child(); x; x = x.next_sibling()) {
+    std::string_view ln = LocalName(x);
+    if (ln == "CubeRegion") {
+      CubeRegion r;
+      r.include = std::string_view(x.attribute("include").value()) != "false";
+      r.components = ReadComponentValues(x);
+      c.cube_regions.push_back(std::move(r));
+    } else if (ln == "DataKeySet") {
+      const bool included = std::string_view(x.attribute("isIncluded").value()) != "false";
+      for (pugi::xml_node key = x.first_child(); key; key = key.next_sibling()) {
+        if (LocalName(key) != "Key") continue;
+        CubeRegion r;
+        r.include = included;
+        r.from_key_set = true;
+        r.components = ReadComponentValues(key);
+        c.cube_regions.push_back(std::move(r));
+      }
+    }
+  }
+  return c;
+}
+
 DataStructure ReadDataStructure(const pugi::xml_node& n) {
   DataStructure dsd;
   dsd.ref = RefOf(n);
@@ -92,9 +216,11 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
     if (ln == "TimeDimension") {
       std::string id = Attr(d, "id");
       if (!id.empty()) dsd.time_dimension = id;
+      dsd.time_concept = ConceptOf(d);
     } else if (ln == "Dimension" || ln == "MeasureDimension") {
       Dimension dim;
       dim.id = Attr(d, "id");
+      dim.concept_identity = ConceptOf(d);
       dim.position = d.attribute("position").as_int(static_cast<int>(dsd.dimensions.size()) + 1);
       dim.codelist = EnumerationOf(d);
       dsd.dimensions.push_back(std::move(dim));
@@ -108,10 +234,18 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
     Attribute attr;
     attr.id = Attr(a, "id");
     attr.codelist = EnumerationOf(a);
+    attr.concept_identity = ConceptOf(a);
     attr.level = LevelOf(a, dsd.time_dimension);
     std::string status = Attr(a, "assignmentStatus");
-    // 3.0 expresses mandatory attributes as minOccurs="1" on the element.
-    attr.mandatory = status == "Mandatory" || std::string_view(Attr(a, "minOccurs")) == "1";
+    // 3.0 says usage="mandatory" (drafts: minOccurs="1").
+    attr.mandatory = status == "Mandatory" || Attr(a, "usage") == "mandatory" || Attr(a, "minOccurs") == "1";
+    if (attr.level == AttachmentLevel::kGroup) {
+      pugi::xml_node rel = ChildByLocalName(a, "AttributeRelationship");
+      pugi::xml_node g = ChildByLocalName(rel, "Group");
+      if (!g) g = ChildByLocalName(rel, "AttachmentGroup");
+      pugi::xml_node ref = ChildByLocalName(g, "Ref");
+      attr.group = ref ? Attr(ref, "id") : std::string(g.text().get());
+    }
     dsd.attributes.push_back(std::move(attr));
   }
   pugi::xml_node measures = ChildByLocalName(comps, "MeasureList");
@@ -121,6 +255,7 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
       // SDMX 2.1 fixes the id as OBS_VALUE; some files leave it out.
       std::string id = Attr(m, "id");
       if (!id.empty()) dsd.primary_measure = id;
+      dsd.measure_concept = ConceptOf(m);
       break;
     }
   }
@@ -162,6 +297,16 @@ hub::Status ReadStructureMessage(std::string_view buffer, const std::string& fil
         found.Add(ReadDataStructure(a));
       } else if (ln == "Dataflow") {
         found.Add(ReadDataflow(a));
+      } else if (ln == "ConceptScheme") {
+        found.Add(ReadItemScheme(a, SchemeKind::kConceptScheme, "Concept"));
+      } else if (ln == "AgencyScheme") {
+        found.Add(ReadItemScheme(a, SchemeKind::kAgencyScheme, "Agency"));
+      } else if (ln == "DataProviderScheme") {
+        found.Add(ReadItemScheme(a, SchemeKind::kDataProviderScheme, "DataProvider"));
+      } else if (ln == "ProvisionAgreement") {
+        found.Add(ReadProvisionAgreement(a));
+      } else if (ln == "ContentConstraint" || ln == "DataConstraint") {
+        found.Add(ReadConstraint(a));
       }
     }
   }

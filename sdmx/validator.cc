@@ -21,6 +21,32 @@ Validator::Validator(const DataStructure& dsd, const StructureSet& structures, s
   for (const Attribute& a : dsd.attributes) {
     if (a.mandatory && a.level == AttachmentLevel::kObservation) mandatory_obs_attributes_.push_back(&a);
   }
+  constraints_ = structures.AllowedConstraintsFor(options_.dataflow, dsd.ref);
+}
+
+void Validator::CheckConstraints(const Series& s, const std::string& key, Diagnostics* diags) {
+  if (constraints_.empty()) return;
+  std::vector<std::pair<std::string_view, std::string_view>> kv;
+  for (size_t i = 0; i < dsd_.dimensions.size() && i < s.key.size(); ++i) {
+    if (!s.key[i].empty()) kv.emplace_back(dsd_.dimensions[i].id, s.key[i]);
+  }
+  for (const ContentConstraint* c : constraints_) {
+    if (!c->AllowsKey(kv)) {
+      Report(diags, s.line, "Series", "constraint", "series " + key + " is outside the keys allowed by " + c->ref.ToString());
+    }
+    for (const Field& f : s.attributes) {
+      if (!c->AllowsValue(f.id, f.value)) {
+        Report(diags, s.line, "Series", "constraint", f.id + "='" + f.value + "' is not allowed by " + c->ref.ToString());
+      }
+    }
+    for (const Observation& o : s.observations) {
+      for (const Field& f : o.attributes) {
+        if (!c->AllowsValue(f.id, f.value)) {
+          Report(diags, o.line, "Obs", "constraint", f.id + "='" + f.value + "' is not allowed by " + c->ref.ToString());
+        }
+      }
+    }
+  }
 }
 
 void Validator::Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg) {
@@ -164,6 +190,7 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
     }
   }
   CheckDuplicates(s, key, diags);
+  CheckConstraints(s, key, diags);
   return ok_;
 }
 

@@ -8,10 +8,13 @@
 //   obs-value         OBS_VALUE is numeric, empty, NaN or #N/A (intentionally missing)
 //   mandatory-attribute  mandatory series/observation attributes are present
 //   duplicate-observation  one series key + period appears once per message
+//   constraint        the key and coded attribute values are allowed by the
+//                     Allowed ContentConstraints attached to the dataflow or DSD
 // The validator keeps going after a problem so one run reports them all
 // (up to the Diagnostics cap). Thread-compatible; one per message.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -25,6 +28,9 @@ struct ValidatorOptions {
   // Check mandatory attributes. Series-key-only messages (no observations)
   // legitimately omit them; default true.
   bool check_mandatory_attributes = true;
+  // The dataflow the data is reported for: its Allowed constraints (and the
+  // DSD's) apply. Unset: only the DSD's.
+  std::optional<ArtefactRef> dataflow;
 };
 
 class Validator {
@@ -52,7 +58,9 @@ class Validator {
   std::vector<const Codelist*> codelists_;  // by SlotOf, resolved at construction
   std::vector<std::string> last_code_;      // by SlotOf: the last value found in its codelist
   std::vector<const Attribute*> mandatory_obs_attributes_;
-  std::vector<const Attribute*> obs_attribute_at_;  // what the i-th attribute of the last observation was
+  std::vector<const Attribute*> obs_attribute_at_;
+  std::vector<const ContentConstraint*> constraints_;  // Allowed, for this dataflow/DSD
+  void CheckConstraints(const Series& s, const std::string& key, Diagnostics* diags);  // what the i-th attribute of the last observation was
   void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
   // Per series key, the hashes of the periods seen so far in this message.
   // 64-bit hashes keep duplicate detection free of per-observation

@@ -1,0 +1,397 @@
+#include "sdmx/structure_writer.h"
+
+#include "sdmx/xml.h"
+
+namespace sdmx {
+
+std::string MaintainableUrn(std::string_view package_class, const ArtefactRef& ref) {
+  return "urn:sdmx:org.sdmx.infomodel." + std::string(package_class) + "=" + ref.ToString();
+}
+
+namespace {
+
+// One message being written; `o` collects the current artefact.
+class MlStructureWriter {
+ public:
+  MlStructureWriter(const StructureWriteOptions& options, const std::function<void(std::string_view)>& sink)
+      : v30_(options.version == StructureMlVersion::k30), options_(options), sink_(sink) {}
+
+  void Write(const StructureSet& set) {
+    const char* v = v30_ ? "v3_0" : "v2_1";
+    o_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:Structure";
+    for (const char* ns : {"message", "structure", "common"}) {
+      o_ += std::string(" xmlns:") + (ns[0] == 'm' ? "mes" : ns[0] == 's' ? "str" : "com") +
+            "=\"http://www.sdmx.org/resources/sdmxml/schemas/" + v + "/" + ns + "\"";
+    }
+    o_ += ">\n<mes:Header><mes:ID>";
+    AppendEscaped(&o_, options_.message_id);
+    o_ += "</mes:ID><mes:Test>false</mes:Test><mes:Prepared>";
+    AppendEscaped(&o_, options_.prepared);
+    o_ += "</mes:Prepared><mes:Sender id=\"";
+    AppendEscaped(&o_, options_.sender);
+    o_ += "\"/></mes:Header>\n<mes:Structures>\n";
+    Flush();
+    if (v30_) {
+      // 3.0 lists the artefact kinds in alphabetical order.
+      Schemes(set, SchemeKind::kAgencyScheme, "AgencySchemes");
+      Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
+      Schemes(set, SchemeKind::kConceptScheme, "ConceptSchemes");
+      Section("DataConstraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
+      Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
+      Schemes(set, SchemeKind::kDataProviderScheme, "DataProviderSchemes");
+      Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
+      Section("ProvisionAgreements", set.provision_agreements(),
+              [&](const ProvisionAgreement& p) { WriteAgreement(p); });
+    } else {
+      // 2.1: OrganisationSchemes, Dataflows, Codelists, Concepts, DataStructures, Constraints, ProvisionAgreements.
+      bool orgs = false;
+      for (const auto& [k, s] : set.schemes()) orgs = orgs || s.kind != SchemeKind::kConceptScheme;
+      if (orgs) {
+        o_ += "<str:OrganisationSchemes>\n";
+        for (SchemeKind kind : {SchemeKind::kAgencyScheme, SchemeKind::kDataProviderScheme}) {
+          for (const auto& [k, s] : set.schemes()) {
+            if (s.kind == kind) WriteScheme(s);
+          }
+        }
+        o_ += "</str:OrganisationSchemes>\n";
+      }
+      Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
+      Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
+      Schemes(set, SchemeKind::kConceptScheme, "Concepts");
+      Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
+      Section("Constraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
+      Section("ProvisionAgreements", set.provision_agreements(),
+              [&](const ProvisionAgreement& p) { WriteAgreement(p); });
+    }
+    o_ += "</mes:Structures>\n</mes:Structure>\n";
+    Flush();
+  }
+
+ private:
+  void Flush() {
+    if (!o_.empty()) sink_(o_);
+    o_.clear();
+  }
+
+  template <typename M, typename F>
+  void Section(const char* element, const M& items, F write) {
+    if (items.empty()) return;
+    o_ += std::string("<str:") + element + ">\n";
+    for (const auto& [k, item] : items) {
+      write(item);
+      Flush();
+    }
+    o_ += std::string("</str:") + element + ">\n";
+  }
+
+  void Schemes(const StructureSet& set, SchemeKind kind, const char* element) {
+    bool any = false;
+    for (const auto& [k, s] : set.schemes()) any = any || s.kind == kind;
+    if (!any) return;
+    o_ += std::string("<str:") + element + ">\n";
+    for (const auto& [k, s] : set.schemes()) {
+      if (s.kind != kind) continue;
+      WriteScheme(s);
+      Flush();
+    }
+    o_ += std::string("</str:") + element + ">\n";
+  }
+
+  void Attr(const char* name, std::string_view value) {
+    o_ += ' ';
+    o_ += name;
+    o_ += "=\"";
+    AppendEscaped(&o_, value);
+    o_ += '"';
+  }
+
+  void Name(const std::string& name, std::string_view fallback) {
+    o_ += "<com:Name xml:lang=\"en\">";
+    AppendEscaped(&o_, name.empty() ? fallback : std::string_view(name));
+    o_ += "</com:Name>";
+  }
+
+  // <str:ELEMENT urn= agencyID= id= version=[ isFinal=]...> + Name; the caller closes it.
+  void OpenMaintainable(const char* element, std::string_view package_class, const ArtefactRef& ref,
+                        const std::string& name, const char* extra = "") {
+    o_ += std::string("<str:") + element;
+    Attr("urn", MaintainableUrn(package_class, ref));
+    Attr("agencyID", ref.agency);
+    Attr("id", ref.id);
+    Attr("version", ref.version);
+    if (!v30_) Attr("isFinal", "false");
+    o_ += extra;
+    o_ += '>';
+    Name(name, ref.id);
+  }
+
+  // A reference to a maintainable: 2.1 <Ref .../>, 3.0 the URN as text.
+  void Ref(const char* element, std::string_view package, std::string_view cls, const ArtefactRef& ref) {
+    o_ += std::string("<str:") + element + ">";
+    if (v30_) {
+      AppendEscaped(&o_, MaintainableUrn(std::string(package) + "." + std::string(cls), ref));
+    } else {
+      o_ += "<Ref";
+      Attr("agencyID", ref.agency);
+      Attr("id", ref.id);
+      Attr("version", ref.version);
+      Attr("class", cls);
+      Attr("package", package);
+      o_ += "/>";
+    }
+    o_ += std::string("</str:") + element + ">";
+  }
+
+  // A reference to an item of a scheme (a concept, a data provider).
+  void ItemRef(const char* element, std::string_view package, std::string_view cls, const ArtefactRef& scheme,
+               const std::string& id) {
+    o_ += std::string("<str:") + element + ">";
+    if (v30_) {
+      AppendEscaped(&o_, "urn:sdmx:org.sdmx.infomodel." + std::string(package) + "." + std::string(cls) + "=" +
+                             scheme.ToString() + "." + id);
+    } else {
+      o_ += "<Ref";
+      Attr("agencyID", scheme.agency);
+      Attr("maintainableParentID", scheme.id);
+      Attr("maintainableParentVersion", scheme.version);
+      Attr("id", id);
+      Attr("class", cls);
+      Attr("package", package);
+      o_ += "/>";
+    }
+    o_ += std::string("</str:") + element + ">";
+  }
+
+  void Items(const std::vector<Code>& items, const char* element) {
+    for (const Code& c : items) {
+      o_ += std::string("\n<str:") + element;
+      Attr("id", c.id);
+      o_ += '>';
+      Name(c.name, c.id);
+      if (!c.parent.empty()) {
+        o_ += "<str:Parent>";
+        if (v30_) {
+          AppendEscaped(&o_, c.parent);
+        } else {
+          o_ += "<Ref";
+          Attr("id", c.parent);
+          o_ += "/>";
+        }
+        o_ += "</str:Parent>";
+      }
+      o_ += std::string("</str:") + element + ">";
+    }
+  }
+
+  void WriteCodelist(const Codelist& c) {
+    OpenMaintainable("Codelist", "codelist.Codelist", c.ref, c.name);
+    Items(c.codes, "Code");
+    o_ += "\n</str:Codelist>\n";
+  }
+
+  void WriteScheme(const ItemScheme& s) {
+    switch (s.kind) {
+      case SchemeKind::kConceptScheme:
+        OpenMaintainable("ConceptScheme", "conceptscheme.ConceptScheme", s.ref, s.name);
+        Items(s.items, "Concept");
+        break;
+      case SchemeKind::kAgencyScheme:
+        OpenMaintainable("AgencyScheme", "base.AgencyScheme", s.ref, s.name);
+        Items(s.items, "Agency");
+        break;
+      case SchemeKind::kDataProviderScheme:
+        OpenMaintainable("DataProviderScheme", "base.DataProviderScheme", s.ref, s.name);
+        Items(s.items, "DataProvider");
+        break;
+    }
+    o_ += std::string("\n</str:") + SchemeKindName(s.kind) + ">\n";
+  }
+
+  void Concept(const std::optional<ConceptRef>& c) {
+    if (c) ItemRef("ConceptIdentity", "conceptscheme", "Concept", c->scheme, c->id);
+  }
+
+  void Enumeration(const Component& c) {
+    if (!c.codelist) return;
+    o_ += "<str:LocalRepresentation>";
+    Ref("Enumeration", "codelist", "Codelist", *c.codelist);
+    o_ += "</str:LocalRepresentation>";
+  }
+
+  void WriteDsd(const DataStructure& d) {
+    OpenMaintainable("DataStructure", "datastructure.DataStructure", d.ref, d.name);
+    o_ += "\n<str:DataStructureComponents>\n<str:DimensionList id=\"DimensionDescriptor\">";
+    int position = 0;
+    for (const Dimension& dim : d.dimensions) {
+      o_ += "\n<str:Dimension";
+      Attr("id", dim.id);
+      Attr("position", std::to_string(++position));
+      o_ += '>';
+      Concept(dim.concept_identity);
+      Enumeration(dim);
+      o_ += "</str:Dimension>";
+    }
+    o_ += "\n<str:TimeDimension";
+    Attr("id", d.time_dimension);
+    Attr("position", std::to_string(++position));
+    o_ += '>';
+    Concept(d.time_concept);
+    o_ += "<str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/></str:LocalRepresentation>"
+          "</str:TimeDimension>\n</str:DimensionList>";
+    if (!d.attributes.empty()) {
+      o_ += "\n<str:AttributeList id=\"AttributeDescriptor\">";
+      for (const Attribute& a : d.attributes) {
+        o_ += "\n<str:Attribute";
+        Attr("id", a.id);
+        if (v30_) {
+          Attr("usage", a.mandatory ? "mandatory" : "optional");
+        } else {
+          Attr("assignmentStatus", a.mandatory ? "Mandatory" : "Conditional");
+        }
+        o_ += '>';
+        Concept(a.concept_identity);
+        Enumeration(a);
+        Relationship(d, a);
+        o_ += "</str:Attribute>";
+      }
+      o_ += "\n</str:AttributeList>";
+    }
+    o_ += "\n<str:MeasureList id=\"MeasureDescriptor\">";
+    const char* measure = v30_ ? "Measure" : "PrimaryMeasure";
+    o_ += std::string("<str:") + measure;
+    Attr("id", d.primary_measure);
+    o_ += '>';
+    Concept(d.measure_concept);
+    o_ += std::string("</str:") + measure + "></str:MeasureList>\n</str:DataStructureComponents>\n</str:DataStructure>\n";
+  }
+
+  void Relationship(const DataStructure& d, const Attribute& a) {
+    o_ += "<str:AttributeRelationship>";
+    switch (a.level) {
+      case AttachmentLevel::kDataSet:
+        o_ += v30_ ? "<str:Dataflow/>" : "<str:None/>";
+        break;
+      case AttachmentLevel::kGroup:
+        o_ += "<str:Group>";
+        if (v30_) {
+          AppendEscaped(&o_, a.group);
+        } else {
+          o_ += "<Ref";
+          Attr("id", a.group);
+          o_ += "/>";
+        }
+        o_ += "</str:Group>";
+        break;
+      case AttachmentLevel::kSeries:
+        for (const Dimension& dim : d.dimensions) {
+          o_ += "<str:Dimension>";
+          if (v30_) {
+            AppendEscaped(&o_, dim.id);
+          } else {
+            o_ += "<Ref";
+            Attr("id", dim.id);
+            o_ += "/>";
+          }
+          o_ += "</str:Dimension>";
+        }
+        break;
+      case AttachmentLevel::kObservation:
+        if (v30_) {
+          o_ += "<str:Observation/>";
+        } else {
+          o_ += "<str:PrimaryMeasure><Ref";
+          Attr("id", d.primary_measure);
+          o_ += "/></str:PrimaryMeasure>";
+        }
+        break;
+    }
+    o_ += "</str:AttributeRelationship>";
+  }
+
+  void WriteDataflow(const Dataflow& d) {
+    OpenMaintainable("Dataflow", "datastructure.Dataflow", d.ref, d.name);
+    Ref("Structure", "datastructure", "DataStructure", d.structure);
+    o_ += "</str:Dataflow>\n";
+  }
+
+  void WriteAgreement(const ProvisionAgreement& p) {
+    OpenMaintainable("ProvisionAgreement", "registry.ProvisionAgreement", p.ref, p.name);
+    Ref(v30_ ? "Dataflow" : "StructureUsage", "datastructure", "Dataflow", p.dataflow);
+    ItemRef("DataProvider", "base", "DataProvider", p.provider_scheme, p.provider);
+    o_ += "</str:ProvisionAgreement>\n";
+  }
+
+  void Values(const ComponentValues& cv, bool single_value) {
+    const char* element = !cv.attribute ? "KeyValue" : v30_ ? "Component" : "Attribute";
+    const char* prefix = v30_ ? "str:" : "com:";
+    o_ += std::string("<") + prefix + element;
+    Attr("id", cv.id);
+    o_ += '>';
+    for (const std::string& value : cv.values) {
+      o_ += std::string("<") + prefix + "Value>";
+      AppendEscaped(&o_, value);
+      o_ += std::string("</") + prefix + "Value>";
+      if (single_value) break;
+    }
+    o_ += std::string("</") + prefix + element + ">";
+  }
+
+  void WriteConstraint(const ContentConstraint& c) {
+    const bool actual = c.type == ContentConstraint::Type::kActual;
+    const std::string extra = std::string(v30_ ? " role=\"" : " type=\"") + (actual ? "Actual" : "Allowed") + "\"";
+    const char* element = v30_ ? "DataConstraint" : "ContentConstraint";
+    OpenMaintainable(element, v30_ ? "registry.DataConstraint" : "registry.ContentConstraint", c.ref, c.name,
+                     extra.c_str());
+    if (!c.attachments.empty()) {
+      o_ += "<str:ConstraintAttachment>";
+      for (const auto& a : c.attachments) {
+        const char* package = a.kind == "ProvisionAgreement" ? "registry" : "datastructure";
+        Ref(a.kind.c_str(), package, a.kind, a.ref);
+      }
+      o_ += "</str:ConstraintAttachment>";
+    }
+    // Keys of DataKeySets first (the schema's order), consecutive keys with
+    // one include flag forming one set, then the cube regions.
+    for (size_t i = 0; i < c.cube_regions.size();) {
+      if (!c.cube_regions[i].from_key_set) {
+        ++i;
+        continue;
+      }
+      const bool include = c.cube_regions[i].include;
+      o_ += std::string("\n<str:DataKeySet isIncluded=\"") + (include ? "true" : "false") + "\">";
+      for (; i < c.cube_regions.size() && c.cube_regions[i].from_key_set && c.cube_regions[i].include == include; ++i) {
+        o_ += "<str:Key>";
+        for (const ComponentValues& cv : c.cube_regions[i].components) Values(cv, true);
+        o_ += "</str:Key>";
+      }
+      o_ += "</str:DataKeySet>";
+    }
+    for (const CubeRegion& r : c.cube_regions) {
+      if (r.from_key_set) continue;
+      o_ += std::string("\n<str:CubeRegion include=\"") + (r.include ? "true" : "false") + "\">";
+      for (const ComponentValues& cv : r.components) Values(cv, false);
+      o_ += "</str:CubeRegion>";
+    }
+    o_ += std::string("\n</str:") + element + ">\n";
+  }
+
+  const bool v30_;
+  const StructureWriteOptions& options_;
+  const std::function<void(std::string_view)>& sink_;
+  std::string o_;
+};
+
+}  // namespace
+
+void WriteStructureMl(const StructureSet& set, const StructureWriteOptions& options,
+                      const std::function<void(std::string_view)>& sink) {
+  MlStructureWriter(options, sink).Write(set);
+}
+
+std::string WriteStructureMl(const StructureSet& set, const StructureWriteOptions& options) {
+  std::string out;
+  WriteStructureMl(set, options, [&](std::string_view chunk) { out.append(chunk); });
+  return out;
+}
+
+}  // namespace sdmx
