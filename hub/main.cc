@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   std::string to;
   auto* convert_cmd = app.add_subcommand("convert", "Convert a data file to another SDMX format (to stdout)");
   convert_cmd->add_option("--structures", convert_structures, "Structure files or directories")->required()->expected(1, -1);
-  convert_cmd->add_option("--to", to, "generic21, ss21, ss30, csv10, csv20, json20")->required();
+  convert_cmd->add_option("--to", to, "generic21, ss21, ss30, csv10, csv20, json10, json20")->required();
   convert_cmd->add_option("files", convert_files, "The data file");
 
   std::string out_dir = "demo";

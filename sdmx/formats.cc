@@ -28,6 +28,8 @@ const std::vector<FormatInfo>& Formats() {
        {"application/vnd.sdmx.data+csv;version=2.0"}},
       {DataFormat::kCsv10, "csv10", "application/vnd.sdmx.data+csv;version=1.0.0",
        {"application/vnd.sdmx.data+csv;version=1.0", "application/vnd.sdmx.data+csv", "text/csv"}},
+      {DataFormat::kJson10, "json10", "application/vnd.sdmx.data+json;version=1.0.0",
+       {"application/vnd.sdmx.data+json;version=1.0"}},
       {DataFormat::kJson20, "json20", "application/vnd.sdmx.data+json;version=2.0.0",
        {"application/vnd.sdmx.data+json;version=2.0", "application/vnd.sdmx.data+json",
         "application/json"}},

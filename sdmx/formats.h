@@ -15,12 +15,13 @@ enum class DataFormat {
   kStructureSpecific30,  // SDMX-ML 3.0 StructureSpecificData
   kCsv10,                // SDMX-CSV 1.0
   kCsv20,                // SDMX-CSV 2.0
+  kJson10,               // SDMX-JSON 1.0
   kJson20,               // SDMX-JSON 2.0
 };
 
 // e.g. "application/vnd.sdmx.structurespecificdata+xml;version=2.1".
 const char* MediaType(DataFormat f);
-// The `convert --to` / `format=` names: generic21, ss21, ss30, csv10, csv20, json20.
+// The `convert --to` / `format=` names: generic21, ss21, ss30, csv10, csv20, json10, json20.
 const char* FormatName(DataFormat f);
 std::optional<DataFormat> ParseFormatName(std::string_view name);
 

@@ -1,4 +1,7 @@
-// SDMX-JSON 2.0 data message.
+// SDMX-JSON 1.0 and 2.0 data messages. They share the data part (series
+// keyed by value indexes, observations as [value, attribute indexes...]);
+// 1.0 has a "header" and one "structure" (linked by URN), 2.0 a "meta" and a
+// "structures" list that each dataSet points into, plus "measures".
 //
 // SDMX-JSON refers to dimension and attribute values by their index in the
 // `structures` section. To stream, this writer emits `dataSets` first while
@@ -9,6 +12,7 @@
 #include <unordered_set>
 
 #include "sdmx/buffered_writer.h"
+#include "sdmx/structure_writer.h"
 
 namespace sdmx {
 namespace {
@@ -77,20 +81,22 @@ struct ValueIndex {
 
 class JsonWriter final : public BufferedWriter {
  public:
-  JsonWriter(WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)) {
+  JsonWriter(WriteContext ctx, Sink sink, bool v1) : BufferedWriter(std::move(ctx), std::move(sink)), v1_(v1) {
     const DataStructure& dsd = *ctx_.dsd;
     for (const Dimension& d : dsd.dimensions) dims_.push_back({d.id, {}, {}});
     time_.id = dsd.time_dimension;
     for (const Attribute& a : dsd.attributes) {
       (a.level == AttachmentLevel::kObservation ? obs_attrs_ : series_attrs_).push_back({a.id, {}, {}});
     }
-    out_ += "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\",\"id\":";
+    out_ += v1_ ? "{\"header\":{\"id\":"
+               : "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\",\"id\":";
     AppendJsonString(&out_, ctx_.message_id);
     out_ += ",\"test\":false,\"prepared\":";
     AppendJsonString(&out_, ctx_.prepared);
-    out_ += ",\"contentLanguages\":[\"en\"],\"sender\":{\"id\":";
+    if (!v1_) out_ += ",\"contentLanguages\":[\"en\"]";
+    out_ += ",\"sender\":{\"id\":";
     AppendJsonString(&out_, ctx_.sender);
-    out_ += "}},\"data\":{\"dataSets\":[";
+    out_ += v1_ ? "}},\"dataSets\":[" : "}},\"data\":{\"dataSets\":[";
     OpenDataSet();
   }
 
@@ -137,14 +143,24 @@ class JsonWriter final : public BufferedWriter {
   }
 
   void Finish() override {
-    const ArtefactRef& dsd = ctx_.dsd->ref;
-    out_ += "}}],\"structures\":[{\"structure\":";
-    AppendJsonString(&out_, "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" +
-                                dsd.id + "(" + dsd.version + ")");
-    if (ctx_.dataflow) {
-      out_ += ",\"dataflow\":";
-      AppendJsonString(&out_, "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=" + ctx_.dataflow->agency +
-                                  ":" + ctx_.dataflow->id + "(" + ctx_.dataflow->version + ")");
+    const std::string dsd_urn = MaintainableUrn("datastructure.DataStructure", ctx_.dsd->ref);
+    if (v1_) {
+      out_ += "}}],\"structure\":{\"links\":[{\"rel\":\"datastructure\",\"urn\":";
+      AppendJsonString(&out_, dsd_urn);
+      out_ += '}';
+      if (ctx_.dataflow) {
+        out_ += ",{\"rel\":\"dataflow\",\"urn\":";
+        AppendJsonString(&out_, MaintainableUrn("datastructure.Dataflow", *ctx_.dataflow));
+        out_ += '}';
+      }
+      out_ += ']';
+    } else {
+      out_ += "}}],\"structures\":[{\"structure\":";
+      AppendJsonString(&out_, dsd_urn);
+      if (ctx_.dataflow) {
+        out_ += ",\"dataflow\":";
+        AppendJsonString(&out_, MaintainableUrn("datastructure.Dataflow", *ctx_.dataflow));
+      }
     }
     out_ += ",\"dimensions\":{\"dataSet\":[],\"series\":[";
     for (size_t i = 0; i < dims_.size(); ++i) {
@@ -157,20 +173,25 @@ class JsonWriter final : public BufferedWriter {
     Components(series_attrs_);
     out_ += "],\"observation\":[";
     Components(obs_attrs_);
-    out_ += "]},\"measures\":{\"observation\":[{\"id\":";
-    AppendJsonString(&out_, ctx_.dsd->primary_measure);
-    out_ += "}]}}]}}\n";
+    if (v1_) {
+      out_ += "]}}}\n";  // 1.0 has no measures section: the value is the observation's first element
+    } else {
+      out_ += "]},\"measures\":{\"observation\":[{\"id\":";
+      AppendJsonString(&out_, ctx_.dsd->primary_measure);
+      out_ += "}]}}]}}\n";
+    }
     Flush();
   }
 
  private:
   void OpenDataSet() {
-    out_ += "{\"structure\":0";
+    out_ += v1_ ? "{" : "{\"structure\":0,";
     if (ctx_.action) {
-      out_ += ",\"action\":";
+      out_ += "\"action\":";
       AppendJsonString(&out_, ActionName(*ctx_.action));
+      out_ += ',';
     }
-    out_ += ",\"series\":{";
+    out_ += "\"series\":{";
   }
 
   void AttributeIndexes(std::vector<ValueIndex>& attrs, const Fields& fields) {
@@ -191,7 +212,7 @@ class JsonWriter final : public BufferedWriter {
     out_ += ",\"values\":[";
     for (size_t i = 0; i < c.values.size(); ++i) {
       if (i) out_ += ',';
-      out_ += time ? "{\"value\":" : "{\"id\":";
+      out_ += time && !v1_ ? "{\"value\":" : "{\"id\":";  // 1.0 identifies time values by id too
       AppendJsonString(&out_, c.values[i]);
       out_ += '}';
     }
@@ -211,12 +232,13 @@ class JsonWriter final : public BufferedWriter {
   std::vector<ValueIndex> obs_attrs_;
   size_t series_written_ = 0;
   std::unordered_set<std::string> keys_in_dataset_;
+  const bool v1_;
 };
 
 }  // namespace
 
-std::unique_ptr<DataWriter> NewJsonWriter(WriteContext ctx, Sink sink) {
-  return std::make_unique<JsonWriter>(std::move(ctx), std::move(sink));
+std::unique_ptr<DataWriter> NewJsonWriter(WriteContext ctx, Sink sink, bool v1) {
+  return std::make_unique<JsonWriter>(std::move(ctx), std::move(sink), v1);
 }
 
 }  // namespace sdmx

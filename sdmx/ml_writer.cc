@@ -1,6 +1,7 @@
 // SDMX-ML 2.1 GenericData and StructureSpecificData, and SDMX-ML 3.0
 // StructureSpecificData (3.0 has no generic format) writers.
 #include "sdmx/buffered_writer.h"
+#include "sdmx/structure_writer.h"
 #include "sdmx/xml.h"
 
 namespace sdmx {
@@ -49,9 +50,7 @@ class MlWriter final : public BufferedWriter {
     out_ += std::string("<") + usage + ">";
     if (v3_) {
       // 3.0 refers by URN.
-      AppendEscaped(&out_, std::string("urn:sdmx:org.sdmx.infomodel.datastructure.") +
-                               (ctx_.dataflow ? "Dataflow=" : "DataStructure=") + ref.agency + ":" + ref.id + "(" +
-                               ref.version + ")");
+      AppendEscaped(&out_, MaintainableUrn(ctx_.dataflow ? "datastructure.Dataflow" : "datastructure.DataStructure", ref));
     } else {
       out_ += "<Ref agencyID=\"";
       AppendEscaped(&out_, ref.agency);

@@ -83,7 +83,7 @@ int Convert(const std::vector<std::string>& structure_args, const std::vector<st
             const std::string& to) {
   auto format = sdmx::ParseFormatName(to);
   if (!format) {
-    std::cerr << "unknown --to " << to << " (generic21, ss21, ss30, csv10, csv20, json20)\n";
+    std::cerr << "unknown --to " << to << " (generic21, ss21, ss30, csv10, csv20, json10, json20)\n";
     return 2;
   }
   std::vector<std::string> structure_paths, files;

@@ -163,8 +163,8 @@ TEST_P(CorpusRoundTripTest, ThroughEveryWriter) {
   Diagnostics diags;
   Content original = Read(body, set, &diags, c.data);
   for (DataFormat f : {DataFormat::kGeneric21, DataFormat::kStructureSpecific21, DataFormat::kStructureSpecific30,
-                       DataFormat::kCsv10, DataFormat::kCsv20, DataFormat::kJson20}) {
-    const bool json = f == DataFormat::kJson20;
+                       DataFormat::kCsv10, DataFormat::kCsv20, DataFormat::kJson10, DataFormat::kJson20}) {
+    const bool json = f == DataFormat::kJson10 || f == DataFormat::kJson20;
     const bool csv = f == DataFormat::kCsv10 || f == DataFormat::kCsv20;
     if (csv && c.observations == 0) continue;  // CSV rows are observations
     auto reader = DataReader::Open(body, c.data, set, {}, &diags);
