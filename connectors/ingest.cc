@@ -99,6 +99,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   std::vector<std::tuple<std::string, std::string, std::string>> events;
   std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
   std::optional<sdmx::ArtefactRef> flow_ref;
+  bool fatal = false;  // a problem with the message, not with one series
   const std::string attempt = NewSubmissionId();
   for (auto& rd = *reader; rd->Valid(); rd->Next()) {
     const sdmx::DataSetInfo& ds = rd->dataset();
@@ -112,6 +113,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
           if (flow) {
             r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
                                "several dataflows use " + dsd.ref.ToString() + ": name one in the header (StructureUsage)"});
+            fatal = true;
             break;
           }
           flow = df.ref;
@@ -120,6 +122,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       if (!flow) {
         r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
                            "no dataflow uses " + dsd.ref.ToString()});
+        fatal = true;
         break;
       }
     }
@@ -127,6 +130,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       r.diagnostics.Add({s.name, rd->series().line, "DataSet", "one-dataflow",
                          "one submission carries one dataflow; found " + flow_ref->ToString() + " and " +
                              flow->ToString()});
+      fatal = true;
       break;
     }
     if (!flow_ref) {
@@ -143,14 +147,18 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name, vo);
     }
     const sdmx::Series& series = rd->series();
-    if (!v->Validate(series, ds.action, &r.diagnostics)) continue;
-    if (!r.diagnostics.empty()) continue;  // stop building events once anything failed
+    const sdmx::Action action = s.action_override.value_or(ds.action);
+    if (!v->Validate(series, action, &r.diagnostics)) {
+      ++r.skipped_series;
+      continue;
+    }
+    if (!r.diagnostics.empty() && !s.skip_invalid_series) continue;  // stop building events once anything failed
     ev::Envelope env;
     ev::DataEvent* d = env.mutable_data();
     d->set_submission_id(r.submission_id);
     d->set_attempt_id(attempt);
     *d->mutable_dataflow() = storage::ToProto(*flow);
-    d->set_action(storage::ToProto(ds.action));
+    d->set_action(storage::ToProto(action));
     for (const std::string& k : series.key) d->add_key(k);
     storage::ToProto(series.attributes, d->mutable_attributes());
     for (const sdmx::Observation& o : series.observations) {
@@ -164,7 +172,10 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     events.emplace_back(options_.topics.data, storage::DataRecordKey(flow->ToString(), series.KeyString()),
                         storage::Serialize(&env));
   }
-  if (!reader.value()->status().ok() || !r.diagnostics.empty()) {
+  // Reading stopped early, or a problem the skip policy does not cover (one
+  // outside any series, or every series invalid): reject it all.
+  const bool only_series_problems = s.skip_invalid_series && !fatal && r.skipped_series > 0 && r.series > 0;
+  if (!reader.value()->status().ok() || (!r.diagnostics.empty() && !only_series_problems)) {
     r.outcome = SubmissionOutcome::kRejected;
     if (flow_ref) r.dataflow = *flow_ref;
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
@@ -185,6 +196,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   *m.mutable_dataflow() = storage::ToProto(*flow_ref);
   m.set_series(r.series);
   m.set_observations(r.observations);
+  m.set_skipped_series(r.skipped_series);
+  if (s.action_override) m.set_action_override(sdmx::ActionName(*s.action_override));
+  AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
   m.set_body_sha256(Sha256Hex(s.body));
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
   spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "connectors/providers.h"
@@ -40,6 +41,15 @@ struct Submission {
   std::string body;
   std::string name;           // file name or "POST /api/v1/submissions", for diagnostics
   std::string submission_id;  // empty = the hub assigns one; else idempotency key
+  // Applies to every dataset instead of the message's `action`. National
+  // SDG platforms publish their full dataset as action="Information", which
+  // SDMX says changes nothing; their submitter declares what they mean.
+  std::optional<sdmx::Action> action_override;
+  // Default all-or-nothing: one invalid series rejects the submission. When
+  // set, invalid series are left out (and listed with their diagnostics in
+  // the ledger) and the valid ones are committed. Structural errors (bad
+  // XML, unknown structure, wrong dataflow) still reject everything.
+  bool skip_invalid_series = false;
 };
 
 enum class SubmissionOutcome {
@@ -55,6 +65,7 @@ struct SubmissionReceipt {
   sdmx::ArtefactRef dataflow;
   int64_t series = 0;
   int64_t observations = 0;
+  int64_t skipped_series = 0;  // see Submission::skip_invalid_series
   sdmx::Diagnostics diagnostics;
 };
 

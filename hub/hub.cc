@@ -92,7 +92,10 @@ Status Hub::LoadConfigStructures(const std::string& dir, std::chrono::millisecon
   const connectors::Provider config_provider{"config", {"*"}, true};
   for (const std::string& f : files) {
     HUB_ASSIGN_OR_RETURN(std::string body, sdmx::ReadFile(f));
-    connectors::Submission s{body, f, "config-" + Sha256Hex(body).substr(0, 24)};
+    connectors::Submission s;
+    s.body = body;
+    s.name = f;
+    s.submission_id = "config-" + Sha256Hex(body).substr(0, 24);
     HUB_ASSIGN_OR_RETURN(auto receipt, ingestor_->Submit(config_provider, s));
     if (receipt.outcome == connectors::SubmissionOutcome::kRejected) {
       return Status::InvalidArgument("structure file rejected:\n" + receipt.diagnostics.ToString());

@@ -62,14 +62,18 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--into", replay_into, "Fresh directory for the rebuilt state")->required();
   replay_cmd->add_option("--config", replay_config, "configs/hub.toml (for the topic prefix)");
 
-  std::string url, token, id_prefix;
-  bool wait = false;
+  hub::cli::SubmitOptions submit;
   std::vector<std::string> submit_files;
   auto* submit_cmd = app.add_subcommand("submit", "Push data or structure files to a hub as a provider");
-  submit_cmd->add_option("--to", url, "Hub URL, e.g. http://127.0.0.1:8080")->required();
-  submit_cmd->add_option("--token", token, "Provider bearer token")->required();
-  submit_cmd->add_option("--id-prefix", id_prefix, "Submission id = prefix + file stem (idempotent resubmits)");
-  submit_cmd->add_flag("--wait", wait, "Wait until each submission is committed or rejected");
+  submit_cmd->add_option("--to", submit.url, "Hub URL, e.g. http://127.0.0.1:8080")->required();
+  submit_cmd->add_option("--token", submit.token, "Provider bearer token")->required();
+  submit_cmd->add_option("--id-prefix", submit.id_prefix, "Submission id = prefix + file stem (idempotent resubmits)");
+  submit_cmd->add_flag("--wait", submit.wait, "Wait until each submission is committed or rejected");
+  submit_cmd->add_option("--action", submit.action,
+                         "Apply every dataset with this action (Replace, Merge, ...) whatever the message says; "
+                         "for platforms that publish as Information");
+  submit_cmd->add_flag("--skip-invalid-series", submit.skip_invalid_series,
+                       "Commit the valid series and list the invalid ones in the ledger (default: reject all)");
   submit_cmd->add_option("files", submit_files, "Files to submit")->required();
 
   CLI11_PARSE(app, argc, argv);
@@ -83,6 +87,6 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
   if (*digest_cmd) return hub::cli::Digest(data_dir);
   if (*replay_cmd) return hub::cli::Replay(replay_dir, replay_kafka, replay_into, replay_config);
-  if (*submit_cmd) return hub::cli::Submit(url, token, id_prefix, wait, submit_files);
+  if (*submit_cmd) return hub::cli::Submit(submit, submit_files);
   return 2;
 }

@@ -17,8 +17,14 @@ int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_obs
 int Digest(const std::string& data_dir);
 int Replay(const std::string& data_dir, const std::string& kafka, const std::string& into,
            const std::string& config_path);
-int Submit(const std::string& url, const std::string& token, const std::string& id_prefix, bool wait,
-           const std::vector<std::string>& files);
+struct SubmitOptions {
+  std::string url, token;
+  std::string id_prefix;       // submission id = prefix + file stem
+  bool wait = false;           // until committed or rejected
+  std::string action;          // ?action= override ("" = the message's own)
+  bool skip_invalid_series = false;  // ?invalid=skip
+};
+int Submit(const SubmitOptions& options, const std::vector<std::string>& files);
 
 // Blocks SIGINT and SIGTERM in this and every thread started later, so that
 // WaitForShutdownSignal() receives them. Call first thing in main().

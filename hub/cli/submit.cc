@@ -28,9 +28,14 @@ std::string Field(const boost::json::value& v, const char* key) {
 
 }  // namespace
 
-int Submit(const std::string& url, const std::string& token, const std::string& id_prefix, bool wait,
-           const std::vector<std::string>& files) {
-  const std::string endpoint = SubmissionsUrl(url);
+int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
+  const std::string endpoint = SubmissionsUrl(o.url);
+  const std::string& token = o.token;
+  const std::string& id_prefix = o.id_prefix;
+  const bool wait = o.wait;
+  std::string params;
+  if (!o.action.empty()) params += "&action=" + o.action;
+  if (o.skip_invalid_series) params += "&invalid=skip";
   int failures = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& f = files[i];
@@ -46,7 +51,7 @@ int Submit(const std::string& url, const std::string& token, const std::string& 
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token},
                                                   {"Content-Type", "application/xml"}};
     if (!id_prefix.empty()) headers["X-Submission-Id"] = id_prefix + std::filesystem::path(f).stem().string();
-    auto resp = http::Fetch("POST", endpoint + "?name=" + name, *body, headers);
+    auto resp = http::Fetch("POST", endpoint + "?name=" + name + params, *body, headers);
     if (!resp.ok()) {
       std::cout << resp.status().ToString() << "\n";
       ++failures;
@@ -57,12 +62,13 @@ int Submit(const std::string& url, const std::string& token, const std::string& 
     std::string id = Field(v, "id"), status = Field(v, "status");
     std::cout << resp->status << " " << (status.empty() ? resp->body : status + " " + id);
     if (!Field(v, "observations").empty()) std::cout << " (" << Field(v, "series") << " series, " << Field(v, "observations") << " observations)";
+    if (!Field(v, "skipped_series").empty()) std::cout << ", " << Field(v, "skipped_series") << " invalid series skipped";
     std::cout << "\n";
+    if (v.is_object() && v.as_object().contains("diagnostics")) {
+      for (const auto& d : v.as_object().at("diagnostics").as_array()) std::cout << "  " << Field(d, "text") << "\n";
+    }
     if (resp->status >= 300) {
       ++failures;
-      if (v.is_object() && v.as_object().contains("diagnostics")) {
-        for (const auto& d : v.as_object().at("diagnostics").as_array()) std::cout << "  " << Field(d, "text") << "\n";
-      }
       continue;
     }
     while (wait && status == "accepted") {

@@ -72,6 +72,17 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
   s.body = req.body;
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
   s.submission_id = req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+  if (req.HasQuery("action")) {
+    s.action_override = sdmx::ParseAction(req.Query("action"));
+    if (!s.action_override) {
+      return HttpResponse::Error(400, "action=" + req.Query("action") + ": expected Append, Replace, Merge, Delete or Information");
+    }
+  }
+  if (req.HasQuery("invalid")) {
+    const std::string v = req.Query("invalid");
+    if (v != "skip" && v != "reject") return HttpResponse::Error(400, "invalid=" + v + ": expected skip or reject");
+    s.skip_invalid_series = v == "skip";
+  }
   auto receipt = ctx.ingestor->Submit(*provider, s);
   if (!receipt.ok()) return ErrorFromStatus(receipt.status());
   const connectors::SubmissionReceipt& r = *receipt;
@@ -92,6 +103,11 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
     o["diagnostics_total"] = r.diagnostics.count();
   } else {
     o["status"] = "accepted";
+    if (r.skipped_series > 0) {  // invalid=skip: what was left out, and why
+      o["skipped_series"] = r.skipped_series;
+      o["diagnostics"] = DiagnosticsJson(r.diagnostics);
+      o["diagnostics_total"] = r.diagnostics.count();
+    }
   }
   HttpResponse resp = JsonResponse(code, o);
   resp.SetHeader("Location", link);
