@@ -13,23 +13,8 @@
 namespace hub {
 namespace {
 
-struct ProcessRun {
-  int exit_code;
-  std::string out;
-};
-
-ProcessRun Exec(const std::string& args) {
-  std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  ProcessRun r{-1, ""};
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using testing::ProcessRun;
+ProcessRun Exec(const std::string& args) { return testing::RunHubBinary(args); }
 
 TEST(CliTest, CheckAcceptsTheDemoFeedAndLocatesProblems) {
   testing::TempDir dir;

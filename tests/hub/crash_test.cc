@@ -136,15 +136,7 @@ bool SubmitAll(const Child& child, const std::vector<Submission>& subs) {
   return true;
 }
 
-std::string Digest(const std::string& data_dir) {
-  std::string cmd = std::string(HUB_BINARY) + " digest --data-dir " + data_dir + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[128] = {0};
-  std::string out = p && fgets(buf, sizeof buf, p) ? buf : "";
-  if (p) pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
+std::string Digest(const std::string& data_dir) { return testing::HubBinaryOutput("digest --data-dir " + data_dir); }
 
 // Runs the submissions against a hub armed with `crash_spec`; restarts it
 // (unarmed) after the crash and resubmits. Returns the final digest.

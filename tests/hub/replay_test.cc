@@ -16,18 +16,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string RunBinary(const std::string& args) {
-  std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[512];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
 
 class ReplayTest : public ::testing::TestWithParam<bool> {};
 
@@ -67,11 +55,11 @@ TEST_P(ReplayTest, ReplayDigestEqualsLiveDigest) {
   // The embedded log is replayed read-only while the hub still runs.
   std::string args = "replay --data-dir " + o.data_dir + " --into " + dir.Sub("replayed") +
                      " --config " + o.config_path + (kafka ? " --kafka " + o.kafka_bootstrap : "");
-  EXPECT_EQ(RunBinary(args), *live);
+  EXPECT_EQ(testing::HubBinaryOutput(args), *live);
   (*hub)->Stop();
   hub->reset();
-  EXPECT_EQ(RunBinary("digest --data-dir " + dir.Sub("replayed")), *live);
-  EXPECT_EQ(RunBinary("digest --data-dir " + o.data_dir), *live);
+  EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + dir.Sub("replayed")), *live);
+  EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + o.data_dir), *live);
 }
 
 INSTANTIATE_TEST_SUITE_P(Logs, ReplayTest, ::testing::Values(false, true),

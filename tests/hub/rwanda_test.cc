@@ -33,18 +33,6 @@ namespace fs = std::filesystem;
 
 constexpr char kFlow[] = "NISR-SDGs:DF_SDG_RW(1.0)";
 
-std::string RunBinary(const std::string& args) {
-  std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  if (!p) return out;
-  char buf[512];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
 
 struct Publication {
   std::string stamp;  // "2026-01-30T1021Z", from the file name
@@ -180,10 +168,10 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   ASSERT_TRUE(live.ok());
   const std::string args = "replay --data-dir " + o.data_dir + " --into " + dir.Sub("replayed") + " --config " +
                            o.config_path;
-  EXPECT_EQ(RunBinary(args), *live);
+  EXPECT_EQ(testing::HubBinaryOutput(args), *live);
   (*hub)->Stop();
   hub->reset();
-  EXPECT_EQ(RunBinary("digest --data-dir " + dir.Sub("replayed")), *live);
+  EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + dir.Sub("replayed")), *live);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "sdmx/data_reader.h"
@@ -40,6 +42,25 @@ std::string ReadFileOrDie(const std::string& path) {
 void WriteFileOrDie(const std::string& path, const std::string& content) {
   Status s = sdmx::WriteFileAtomic(path, content);
   if (!s.ok()) ADD_FAILURE() << s.ToString();
+}
+
+ProcessRun RunHubBinary(const std::string& args) {
+  std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  ProcessRun r;
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string HubBinaryOutput(const std::string& args) {
+  std::string out = RunHubBinary(args).out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
 }
 
 sdmx::StructureSet DemoStructures() {

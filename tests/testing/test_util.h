@@ -29,6 +29,15 @@ std::string CorpusPath(const std::string& relative);  // in ../shared/corpus
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& content);
 
+// Runs build/bin/sdmx-hub with `args` (stderr dropped): its exit code and stdout.
+struct ProcessRun {
+  int exit_code = -1;
+  std::string out;
+};
+ProcessRun RunHubBinary(const std::string& args);
+// Its stdout without the trailing newlines (a digest, a bootstrap string).
+std::string HubBinaryOutput(const std::string& args);
+
 // The demo structures, parsed.
 sdmx::StructureSet DemoStructures();
 // The demo data files as generated (initial by UNSD, revision by WHO).
