@@ -44,7 +44,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "providers"}));
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -95,6 +95,13 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     cfg.ingest.reader.max_series = static_cast<size_t>(series);
     cfg.ingest.reader.max_observations = static_cast<size_t>(obs);
     cfg.ingest.reader.xml.max_depth = static_cast<size_t>(depth);
+  }
+  if (const toml::table* t = root["materialiser"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "materialiser", {"max_batch_bytes"}));
+    int64_t batch = static_cast<int64_t>(cfg.materialiser.max_batch_bytes);
+    HUB_RETURN_IF_ERROR(Read(*t, "max_batch_bytes", "materialiser", &batch));
+    HUB_RETURN_IF_ERROR(Positive(batch, "materialiser.max_batch_bytes"));
+    cfg.materialiser.max_batch_bytes = static_cast<size_t>(batch);
   }
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {

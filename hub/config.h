@@ -9,6 +9,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/http/server.h"
+#include "storage/materialiser.h"
 
 namespace hub {
 
@@ -25,6 +26,7 @@ struct HubConfig {
   std::string topic_prefix;              // [log] topic_prefix; default ""
   int32_t data_partitions = 4;           // [log] data_partitions; default 4
   connectors::IngestOptions ingest;      // [ingest]
+  storage::MaterialiserOptions materialiser;  // [materialiser] max_batch_bytes
   std::vector<ProviderConfig> providers; // [[providers]]
 };
 

@@ -45,7 +45,7 @@ Status Hub::Init(const HubOptions& options) {
   storage::StateOptions so;
   so.path = options.data_dir + "/state";
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
-  storage::MaterialiserOptions mo;
+  storage::MaterialiserOptions mo = config_.materialiser;
   mo.topics = topics;
   materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
   HUB_RETURN_IF_ERROR(materialiser_->Start());

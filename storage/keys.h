@@ -55,5 +55,8 @@ uint64_t ParseSeqKey(std::string_view key);
 
 std::string OffsetKey(const std::string& topic, int32_t partition);
 inline constexpr char kWatermarkKey[] = "watermark";
+// A submission applied in several batches: SeqKey(seq) + submission id,
+// written with the first batch, removed with the last (see Materialiser).
+inline constexpr char kInflightKey[] = "inflight";
 
 }  // namespace hub::storage

@@ -46,6 +46,18 @@ void MergeFields(const google::protobuf::RepeatedPtrField<ev::Field>& base,
   }
 }
 
+// Delete of attribute values: drops the fields `named` names from `fields`.
+void RemoveFields(const google::protobuf::RepeatedPtrField<ev::Field>& named,
+                  google::protobuf::RepeatedPtrField<ev::Field>* fields) {
+  google::protobuf::RepeatedPtrField<ev::Field> kept;
+  for (const ev::Field& f : *fields) {
+    bool drop = false;
+    for (const ev::Field& n : named) drop |= n.id() == f.id();
+    if (!drop) *kept.Add() = f;
+  }
+  fields->Swap(&kept);
+}
+
 }  // namespace
 
 Materialiser::Materialiser(EventLog* log, VersionedState* state, StructureRegistry* registry,
@@ -238,9 +250,12 @@ struct Materialiser::Changes {
 
 Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& flow, Watermark before,
                                    Changes* c) {
-  // The series the (possibly partial) key names, as of `before`.
+  // SDMX Delete: a series key alone deletes the series; with attribute
+  // values it deletes those attributes only; an observation with a period
+  // (and a value, or nothing) deletes the observation; one with attributes
+  // but no value deletes those observation attributes only.
   std::vector<std::string> key(d.key().begin(), d.key().end());
-  std::vector<sdmx::Series> targets;
+  std::vector<sdmx::Series> targets;  // the series the (possibly partial) key names, as of `before`
   HUB_RETURN_IF_ERROR(state_->ScanSeries(flow, sdmx::KeyPattern::FromKey(key), before, [&](const sdmx::Series& s) {
     targets.push_back(s);
     return true;
@@ -250,14 +265,44 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
   tomb.set_action(ev::ACTION_DELETE);
   for (const sdmx::Series& t : targets) {
     const std::string tk = t.KeyString();
-    if (d.observations_size() == 0) {
+    if (d.observations_size() == 0 && d.attributes_size() == 0) {
       for (const sdmx::Observation& o : t.observations) c->obs[ObsKeyPrefix(flow, tk, o.period)] = tomb;
       st::SeriesRevision stomb;
       stomb.set_deleted(true);
       stomb.set_action(ev::ACTION_DELETE);
       c->series[{flow, tk}] = stomb;
-    } else {
-      for (const ev::Observation& o : d.observations()) c->obs[ObsKeyPrefix(flow, tk, o.period())] = tomb;
+      continue;
+    }
+    if (d.attributes_size() > 0) {
+      std::optional<st::SeriesRevision> prev;
+      if (auto it = c->series.find({flow, tk}); it != c->series.end()) {
+        prev = it->second;
+      } else {
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(flow, tk, before));
+      }
+      if (prev && !prev->deleted()) {
+        RemoveFields(d.attributes(), prev->mutable_attributes());
+        prev->set_action(ev::ACTION_DELETE);
+        c->series[{flow, tk}] = *prev;
+      }
+    }
+    std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+    for (const ev::Observation& o : d.observations()) {
+      std::string id = ObsKeyPrefix(flow, tk, o.period());
+      if (!o.value().empty() || o.attributes_size() == 0) {
+        c->obs[id] = tomb;
+        continue;
+      }
+      std::optional<st::ObsRevision> prev;
+      if (auto found = c->obs.find(id); found != c->obs.end()) {
+        prev = found->second;
+      } else {
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
+      }
+      if (!prev || prev->deleted()) continue;
+      RemoveFields(o.attributes(), prev->mutable_attributes());
+      prev->set_action(ev::ACTION_DELETE);
+      c->obs[id] = *prev;
     }
   }
   return Status::Ok();
@@ -308,7 +353,44 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
   return Status::Ok();
 }
 
-Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq,
+Status Materialiser::WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch) {
+  // Revisions at seq stay invisible (readers stop at the watermark, below
+  // it) until the last batch publishes seq. The inflight record lets a
+  // restart tell a re-apply of this submission (which rewrites the same
+  // keys with the same values: everything derives from the log) from
+  // leftovers under another one.
+  batch->Put(state_->cf(Family::kMeta), kInflightKey, SeqKey(seq) + sid);
+  CrashPoint("materialiser.before_partial_write");
+  HUB_RETURN_IF_ERROR(state_->Write(batch));
+  CrashPoint("materialiser.after_partial_write");
+  batch->Clear();
+  partial_batches_.fetch_add(1, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status Materialiser::DropInflight(uint64_t seq, const std::string& sid) {
+  std::string v;
+  rocksdb::Status rs = state_->db()->Get(rocksdb::ReadOptions(), state_->cf(Family::kMeta), kInflightKey, &v);
+  if (rs.IsNotFound()) return Status::Ok();
+  if (!rs.ok()) return Status::IoError("read inflight: " + rs.ToString());
+  if (v.size() < 8 || ParseSeqKey(std::string_view(v).substr(0, 8)) != seq || v.substr(8) == sid) {
+    return Status::Ok();  // nothing left over, or ours to overwrite
+  }
+  // Never visible (above the watermark), so deleting is no loss of history.
+  spdlog::warn("dropping revisions of interrupted submission {} left at seq {}", v.substr(8), seq);
+  rocksdb::WriteBatch drop;
+  for (Family f : {Family::kObs, Family::kSeries}) {
+    std::unique_ptr<rocksdb::Iterator> it(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(f)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (SeriesKeySeq(std::string_view(it->key().data(), it->key().size())) == seq) drop.Delete(state_->cf(f), it->key());
+    }
+    if (!it->status().ok()) return Status::IoError("scan inflight: " + it->status().ToString());
+  }
+  drop.Delete(state_->cf(Family::kMeta), kInflightKey);
+  return state_->Write(&drop);
+}
+
+Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq, const std::string& sid,
                                            rocksdb::WriteBatch* batch) {
   int64_t revisions = 0;
   std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
@@ -320,11 +402,13 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     PutFixed64BE(&key, ~seq);
     batch->Put(state_->cf(Family::kObs), key, rev.SerializeAsString());
     ++revisions;
+    if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
   }
   for (const auto& [id, rev] : c.series) {
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
     if (SameSeries(prev, rev)) continue;
     batch->Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
+    if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
   }
   return revisions;
 }
@@ -354,7 +438,8 @@ Status Materialiser::Apply(Attempt& a) {
     HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, before, &changes)
                                                         : CollectUpsert(d, flow, before, &changes));
   }
-  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, &batch));
+  HUB_RETURN_IF_ERROR(DropInflight(seq, sid));
+  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch));
 
   st::CommitRecord commit;
   commit.set_seq(seq);
@@ -373,6 +458,7 @@ Status Materialiser::Apply(Attempt& a) {
   ledger.set_seq(seq);
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
+  batch.Delete(state_->cf(Family::kMeta), kInflightKey);
 
   unapplied_cache_.clear();
   // Other attempts of the same submission can never apply now.

@@ -35,6 +35,11 @@ struct MaterialiserOptions {
   LogTopics topics;
   size_t poll_max_records = 10'000;            // records per poll; default 10k
   std::chrono::milliseconds poll_timeout{100};  // wait per poll; default 100 ms
+  // A submission's revisions are written in WriteBatches of about this many
+  // bytes; the last one also carries the commit record, the ledger entry,
+  // the consumer positions and the watermark, so readers (who read at the
+  // watermark) see all of it or none. Default 64 MiB.
+  size_t max_batch_bytes = size_t{64} << 20;
 };
 
 class Materialiser {
@@ -54,6 +59,8 @@ class Materialiser {
   Status health() const;
   // Submissions read but not yet applied (waiting for events or a marker).
   size_t pending() const;
+  // Batches written before a submission's last one (see max_batch_bytes).
+  uint64_t partial_batches() const { return partial_batches_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
   // everything complete among them applied, or the timeout passes. Used by
   // replay to know it has caught up with the log.
@@ -79,7 +86,13 @@ class Materialiser {
                        Changes* changes);
   Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
                        Changes* changes);
-  Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, rocksdb::WriteBatch* batch);
+  // Puts the revisions into `batch`, writing it out (and starting afresh)
+  // whenever it grows past max_batch_bytes.
+  Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
+                               rocksdb::WriteBatch* batch);
+  Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
+  // Removes what a crashed multi-batch apply of another submission left at `seq`.
+  Status DropInflight(uint64_t seq, const std::string& sid);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
   bool Complete(const Attempt& attempt) const;
   // Positions safe to store: never past an event of a pending attempt.
@@ -104,6 +117,7 @@ class Materialiser {
   size_t pending_count_ = 0;
   std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> partial_batches_{0};
   std::thread thread_;
 };
 

@@ -270,10 +270,16 @@ Result<std::string> VersionedState::Digest() const {
     EVP_DigestUpdate(ctx.get(), len.data(), len.size());
     EVP_DigestUpdate(ctx.get(), s.data(), s.size());
   };
+  // The state at the published watermark: revisions of a submission still
+  // being written in several batches (seq above it) are not part of it yet.
+  const uint64_t w = watermark().value;
   for (Family f : {Family::kObs, Family::kSeries, Family::kCommits, Family::kLedger, Family::kStructures}) {
     feed(FamilyNames()[static_cast<int>(f)]);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(f)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if ((f == Family::kObs || f == Family::kSeries) && SeriesKeySeq(std::string_view(it->key().data(), it->key().size())) > w) {
+        continue;
+      }
       feed(it->key());
       feed(it->value());
     }

@@ -28,7 +28,7 @@ class Child {
  public:
   // Starts serve; returns false if it died before listening (a crash point
   // hit during start-up).
-  bool Start(const std::string& data_dir, const std::string& crash_spec) {
+  bool Start(const std::string& data_dir, const std::string& crash_spec, const std::string& config) {
     int fds[2];
     if (pipe(fds) != 0) return false;
     posix_spawn_file_actions_t fa;
@@ -44,7 +44,6 @@ class Child {
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
-    std::string config = testing::SourcePath("configs/hub.toml");
     std::vector<std::string> args = {HUB_BINARY, "serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
                                      "--config", config};
     std::vector<char*> argv;
@@ -140,12 +139,13 @@ std::string Digest(const std::string& data_dir) { return testing::HubBinaryOutpu
 
 // Runs the submissions against a hub armed with `crash_spec`; restarts it
 // (unarmed) after the crash and resubmits. Returns the final digest.
-std::string RunSubmissions(const std::string& data_dir, const std::string& crash_spec, bool* crashed) {
+std::string RunSubmissions(const std::string& data_dir, const std::string& config, const std::string& crash_spec,
+                           bool* crashed) {
   const std::vector<Submission> subs = Submissions();
   *crashed = false;
   {
     Child armed;
-    bool up = armed.Start(data_dir, crash_spec);
+    bool up = armed.Start(data_dir, crash_spec, config);
     bool done = up && SubmitAll(armed, subs);
     if (!done) {
       for (int i = 0; i < 200 && !*crashed; ++i) {
@@ -158,21 +158,37 @@ std::string RunSubmissions(const std::string& data_dir, const std::string& crash
     }
   }
   Child clean;
-  EXPECT_TRUE(clean.Start(data_dir, ""));
+  EXPECT_TRUE(clean.Start(data_dir, "", config));
   EXPECT_TRUE(SubmitAll(clean, subs));
   clean.Stop();
   return Digest(data_dir);
+}
+
+// configs/hub.toml with 64 KiB WriteBatches, so that the materialiser
+// writes each submission in several batches (and can be killed between them).
+std::string SmallBatchConfig(const testing::TempDir& dir) {
+  std::string toml = testing::ReadFileOrDie(testing::SourcePath("configs/hub.toml"));
+  auto replace = [&](const std::string& from, const std::string& to) {
+    size_t at = toml.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) toml.replace(at, from.size(), to);
+  };
+  replace("structures = \"structures\"", "structures = \"" + testing::SourcePath("configs/structures") + "\"");
+  replace("max_batch_bytes = 67108864", "max_batch_bytes = 65536");
+  testing::WriteFileOrDie(dir.Sub("hub.toml"), toml);
+  return dir.Sub("hub.toml");
 }
 
 class CrashTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CrashTest, StateAfterKillAndRestartEqualsACleanRun) {
   testing::TempDir dir;
+  const std::string config = SmallBatchConfig(dir);
   bool crashed = false;
-  const std::string clean = RunSubmissions(dir.Sub("clean"), "", &crashed);
+  const std::string clean = RunSubmissions(dir.Sub("clean"), config, "", &crashed);
   ASSERT_FALSE(crashed);
   ASSERT_EQ(clean.size(), 64u) << clean;
-  const std::string after = RunSubmissions(dir.Sub("crash"), GetParam(), &crashed);
+  const std::string after = RunSubmissions(dir.Sub("crash"), config, GetParam(), &crashed);
   EXPECT_TRUE(crashed) << "crash point " << GetParam() << " was never reached";
   EXPECT_EQ(after, clean) << "after kill -9 at " << GetParam();
 }
@@ -190,7 +206,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "materialiser.handle:1200", "materialiser.before_apply_write:1",
                       "materialiser.before_apply_write:2", "materialiser.before_apply_write:3",
                       "materialiser.after_apply_write:2", "materialiser.after_apply_write:3",
-                      "materialiser.before_rejected_write:1", "http.after_handle:1", "http.after_handle:3"),
+                      "materialiser.before_rejected_write:1", "http.after_handle:1", "http.after_handle:3",
+                      // Between the batches of one submission (the initial file takes several).
+                      "materialiser.before_partial_write:1", "materialiser.after_partial_write:1",
+                      "materialiser.after_partial_write:3"),
     [](const ::testing::TestParamInfo<const char*>& info) {
       std::string n = info.param;
       for (char& c : n) {

@@ -43,7 +43,7 @@ class MaterialiserTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     state_ = std::move(*s);
     registry_ = std::make_unique<StructureRegistry>();
-    mat_ = std::make_unique<Materialiser>(log_.get(), state_.get(), registry_.get(), MaterialiserOptions{});
+    mat_ = std::make_unique<Materialiser>(log_.get(), state_.get(), registry_.get(), mat_options_);
     ASSERT_TRUE(mat_->Start().ok());
   }
 
@@ -76,11 +76,16 @@ class MaterialiserTest : public ::testing::Test {
   // Appends one series event (and a marker unless `with_marker` is false).
   void Submit(const std::string& sid, const std::vector<Obs>& obs, bool with_marker = true,
               ev::Action action = ev::ACTION_REPLACE, int64_t time_ms = 1000) {
+    SubmitEvent(sid, DataEvent(sid, sid + "-a", action, obs), with_marker, time_ms);
+  }
+
+  // Appends `event` (a DataEvent of attempt sid + "-a" on kKey) and its marker.
+  void SubmitEvent(const std::string& sid, const std::string& event, bool with_marker = true, int64_t time_ms = 1000) {
     const std::string attempt = sid + "-a";
     auto w = log_->NewWriter();
     const std::string key = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(kKey));
     const int32_t p = PartitionForKey(key, 2);
-    ASSERT_TRUE((*w)->Append(topics_.data, p, key, DataEvent(sid, attempt, action, obs)).ok());
+    ASSERT_TRUE((*w)->Append(topics_.data, p, key, event).ok());
     ASSERT_TRUE((*w)->Flush(5s).ok());
     if (!with_marker) return;
     ev::Envelope env;
@@ -115,6 +120,7 @@ class MaterialiserTest : public ::testing::Test {
   }
 
   LogTopics topics_;
+  MaterialiserOptions mat_options_;
   testing::TempDir dir_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<VersionedState> state_;
@@ -191,6 +197,63 @@ TEST_F(MaterialiserTest, DeleteWritesTombstonesAndKeepsHistory) {
   EXPECT_EQ((*h)[1].period, "2015");
 }
 
+// SDMX Delete with attribute values deletes those values, not the series or
+// observation they are attached to.
+TEST_F(MaterialiserTest, DeleteOfAttributeValuesKeepsTheRest) {
+  auto event = [&](const std::string& sid, ev::Action action, bool series_attr, const std::string& value,
+                   bool obs_attrs) {
+    ev::Envelope env;
+    ev::DataEvent* d = env.mutable_data();
+    d->set_submission_id(sid);
+    d->set_attempt_id(sid + "-a");
+    *d->mutable_dataflow() = ToProto(kFlow);
+    d->set_action(action);
+    for (const auto& k : kKey) d->add_key(k);
+    if (series_attr) {
+      ev::Field* f = d->add_attributes();
+      f->set_id("UNIT_MEASURE");
+      f->set_value("PER_100000_LIVE_BIRTHS");
+    }
+    ev::Observation* o = d->add_observations();
+    o->set_period("2015");
+    o->set_value(value);
+    if (obs_attrs) {
+      for (const char* id : {"OBS_STATUS", "NATURE"}) {
+        ev::Field* f = o->add_attributes();
+        f->set_id(id);
+        f->set_value(id[0] == 'O' ? "A" : "C");
+      }
+    }
+    if (action == ev::ACTION_DELETE && !obs_attrs) d->clear_observations();
+    return Serialize(&env);
+  };
+  SubmitEvent("s1", event("s1", ev::ACTION_REPLACE, true, "7.5", true));
+  WaitCommitted("s1");
+  // Series attribute UNIT_MEASURE only.
+  SubmitEvent("d1", event("d1", ev::ACTION_DELETE, true, "", false));
+  WaitCommitted("d1");
+  // Observation attributes of 2015, no value: the value stays.
+  SubmitEvent("d2", event("d2", ev::ACTION_DELETE, false, "", true));
+  WaitCommitted("d2");
+  std::vector<sdmx::Series> got;
+  ASSERT_TRUE(state_->ScanSeries(kFlow.ToString(), sdmx::KeyPattern(), state_->watermark(), [&](const sdmx::Series& s) {
+    got.push_back(s);
+    return true;
+  }).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].attributes.empty());
+  ASSERT_EQ(got[0].observations.size(), 1u);
+  EXPECT_EQ(got[0].observations[0].value, "7.5");
+  EXPECT_TRUE(got[0].observations[0].attributes.empty());
+  // Both deletions are revisions with the Delete action; the first state is history.
+  auto h = state_->History(kFlow.ToString(), sdmx::JoinKey(kKey));
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].revision.attributes_size(), 2);
+  EXPECT_EQ((*h)[1].revision.action(), ev::ACTION_DELETE);
+  EXPECT_FALSE((*h)[1].revision.deleted());
+}
+
 TEST_F(MaterialiserTest, RestartContinuesWhereItStopped) {
   Submit("s1", {{"2015", "1"}});
   WaitCommitted("s1");
@@ -209,7 +272,12 @@ TEST_F(MaterialiserTest, RestartContinuesWhereItStopped) {
 
 // A reader polling the published watermark while a 100k-series submission
 // is applied sees all of it or none of it, never a part.
+// The submission is written in many small batches (max_batch_bytes), as a
+// huge one would be: visibility still moves at once, with the watermark.
 TEST_F(MaterialiserTest, ReadersNeverSeePartOfASubmission) {
+  Close();
+  mat_options_.max_batch_bytes = 256 << 10;
+  Open();
   constexpr int kSeries = 100'000;
   auto w = log_->NewWriter();
   std::map<int32_t, int64_t> counts;
@@ -255,6 +323,7 @@ TEST_F(MaterialiserTest, ReadersNeverSeePartOfASubmission) {
   reader.join();
   EXPECT_TRUE(seen.count(kSeries));
   for (size_t n : seen) EXPECT_TRUE(n == 0 || n == static_cast<size_t>(kSeries)) << "a read saw " << n << " series";
+  EXPECT_GT(mat_->partial_batches(), 10u);
 }
 
 TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
