@@ -1,5 +1,6 @@
 #include "storage/materialiser.h"
 
+#include <google/protobuf/arena.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
@@ -243,9 +244,19 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
 }
 
 // What one submission changes, last write per observation / series winning.
+// Observation revisions live on an arena: a large submission holds millions,
+// and allocating and freeing them one by one cost more than writing them.
 struct Materialiser::Changes {
-  std::map<std::string, st::ObsRevision> obs;  // by ObsKeyPrefix
+  google::protobuf::Arena arena;
+  std::map<std::string, st::ObsRevision*> obs;  // by ObsKeyPrefix; on `arena`
   std::map<SeriesId, st::SeriesRevision> series;
+
+  st::ObsRevision* NewObs() { return google::protobuf::Arena::CreateMessage<st::ObsRevision>(&arena); }
+  void SetObs(std::string id, const st::ObsRevision& rev) {
+    st::ObsRevision* r = NewObs();
+    *r = rev;
+    obs.insert_or_assign(std::move(id), r);
+  }
 };
 
 Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& flow, Watermark before,
@@ -266,7 +277,7 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
   for (const sdmx::Series& t : targets) {
     const std::string tk = t.KeyString();
     if (d.observations_size() == 0 && d.attributes_size() == 0) {
-      for (const sdmx::Observation& o : t.observations) c->obs[ObsKeyPrefix(flow, tk, o.period)] = tomb;
+      for (const sdmx::Observation& o : t.observations) c->SetObs(ObsKeyPrefix(flow, tk, o.period), tomb);
       st::SeriesRevision stomb;
       stomb.set_deleted(true);
       stomb.set_action(ev::ACTION_DELETE);
@@ -290,19 +301,19 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
     for (const ev::Observation& o : d.observations()) {
       std::string id = ObsKeyPrefix(flow, tk, o.period());
       if (!o.value().empty() || o.attributes_size() == 0) {
-        c->obs[id] = tomb;
+        c->SetObs(std::move(id), tomb);
         continue;
       }
       std::optional<st::ObsRevision> prev;
       if (auto found = c->obs.find(id); found != c->obs.end()) {
-        prev = found->second;
+        prev = *found->second;
       } else {
         HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
       }
       if (!prev || prev->deleted()) continue;
       RemoveFields(o.attributes(), prev->mutable_attributes());
       prev->set_action(ev::ACTION_DELETE);
-      c->obs[id] = *prev;
+      c->SetObs(std::move(id), *prev);
     }
   }
   return Status::Ok();
@@ -331,24 +342,24 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
   std::unique_ptr<rocksdb::Iterator> it = merge ? state_->NewObsIterator() : nullptr;
   for (const ev::Observation& o : d.observations()) {
     std::string id = ObsKeyPrefix(flow, sk, o.period());
-    st::ObsRevision rev;
-    rev.set_value(o.value());
-    *rev.mutable_attributes() = o.attributes();
-    rev.set_action(d.action());
+    st::ObsRevision* rev = c->NewObs();
+    rev->set_value(o.value());
+    *rev->mutable_attributes() = o.attributes();
+    rev->set_action(d.action());
     if (merge) {
       auto found = c->obs.find(id);
       std::optional<st::ObsRevision> prev;
       if (found != c->obs.end()) {
-        prev = found->second;
+        prev = *found->second;
       } else {
         HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
       }
       if (prev && !prev->deleted()) {
-        MergeFields(prev->attributes(), rev.mutable_attributes());
-        if (o.value().empty()) rev.set_value(prev->value());
+        MergeFields(prev->attributes(), rev->mutable_attributes());
+        if (o.value().empty()) rev->set_value(prev->value());
       }
     }
-    c->obs.insert_or_assign(std::move(id), std::move(rev));
+    c->obs.insert_or_assign(std::move(id), rev);
   }
   return Status::Ok();
 }
@@ -395,12 +406,15 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   int64_t revisions = 0;
   std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
   std::string key;
+  std::string value;
   for (const auto& [id, rev] : c.obs) {
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(it.get(), id, before));
-    if (SameObs(prev, rev)) continue;  // an unchanged value is not a revision
+    if (SameObs(prev, *rev)) continue;  // an unchanged value is not a revision
     key.assign(id);
     PutFixed64BE(&key, ~seq);
-    batch->Put(state_->cf(Family::kObs), key, rev.SerializeAsString());
+    value.clear();
+    rev->AppendToString(&value);
+    batch->Put(state_->cf(Family::kObs), key, value);
     ++revisions;
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
   }
