@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--structures", structures, "Structure files or directories")->required()->expected(1, -1);
   check_cmd->add_option("--max-diagnostics", max_diags, "Diagnostics kept per file")->capture_default_str();
   check_cmd->add_option("files", files, "Data files");
+  bool any_version = false;
+  check_cmd->add_flag("--any-version", any_version,
+                      "Read a file citing a DSD version not given against the latest version given (noted on stderr)");
 
   std::vector<std::string> convert_structures, convert_files;
   std::string to;
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   if (*serve_cmd) return hub::cli::Serve(serve);
   if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);
-  if (*check_cmd) return hub::cli::Check(structures, files, max_diags);
+  if (*check_cmd) return hub::cli::Check(structures, files, max_diags, any_version);
   if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
   if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
   if (*digest_cmd) return hub::cli::Digest(data_dir);

@@ -38,6 +38,11 @@ struct DataReaderOptions {
   size_t max_series = 1'000'000;
   // Most observations read from one message; default 20M.
   size_t max_observations = 20'000'000;
+  // When the DSD version a message names is not held, read it against the
+  // latest version held of that DSD (and say so in header().notes). For
+  // offline checks of files citing a version one does not have; never on
+  // ingest. Default false.
+  bool any_version = false;
 };
 
 class DataReader {

@@ -282,6 +282,7 @@ struct MessageHeader {
   bool test = false;
   std::string prepared;
   std::string sender;
+  std::vector<std::string> notes;  // what the reader assumed (e.g. another DSD version)
 };
 
 }  // namespace sdmx

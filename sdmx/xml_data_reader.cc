@@ -55,11 +55,15 @@ class XmlDataReader final : public QueuedReader {
     }
     pugi::xml_node root = doc_.document_element();
     const std::string ns = NamespaceOf(root);
-    if (ns.find("/v2_0/") != std::string::npos || ns.find("/v1_0/") != std::string::npos) {
-      return Fail(root, "message-version", "SDMX-ML 1.0/2.0 data messages are not supported yet (send SDMX-ML 2.1 or 3.0)");
-    }
     std::string_view kind = LocalName(root);
     generic_ = kind == "GenericData" || kind == "GenericTimeSeriesData";
+    // SDMX-ML 2.0: GenericData only (Tajstat and other national platforms
+    // still send it); its compact/utility formats need the DSD's XSD.
+    v20_ = ns.find("/v2_0/") != std::string::npos;
+    if ((v20_ && !generic_) || ns.find("/v1_0/") != std::string::npos) {
+      return Fail(root, "message-version",
+                  "SDMX-ML 1.0 and 2.0 non-generic data messages are not supported (send SDMX-ML 2.0 GenericData, 2.1 or 3.0)");
+    }
     if (!generic_ && kind != "StructureSpecificData" && kind != "StructureSpecificTimeSeriesData") {
       return Fail(root, "message-type",
                   "unsupported message '" + std::string(kind) +
@@ -156,6 +160,17 @@ class XmlDataReader final : public QueuedReader {
     header_.prepared = ChildText(h, "Prepared");
     header_.sender = ChildByLocalName(h, "Sender").attribute("id").value();
     header_action_ = ChildText(h, "DataSetAction");
+    if (v20_) {
+      // 2.0 names the DSD (key family) by agency and id only: the latest version held.
+      const ArtefactRef ref{ChildText(h, "KeyFamilyAgency"), ChildText(h, "KeyFamilyRef"), ""};
+      HeaderStructure hs;
+      hs.dsd = ResolveDsd(ref, h);
+      if (!hs.dsd) {
+        return Fail(h, "structure-known", "key family " + ref.agency + ":" + ref.id + " is not known to the hub");
+      }
+      header_structures_[""] = hs;
+      return hub::Status::Ok();
+    }
     for (pugi::xml_node s = h.first_child(); s; s = s.next_sibling()) {
       if (LocalName(s) != "Structure") continue;
       HeaderStructure hs;
@@ -176,7 +191,7 @@ class XmlDataReader final : public QueuedReader {
           }
         }
       } else {
-        hs.dsd = structures_.FindDataStructure(ref->ref);
+        hs.dsd = ResolveDsd(ref->ref, s);
       }
       if (!hs.dsd) {
         return Fail(s, "structure-known", std::string(ref->is_dataflow ? "dataflow " : "structure ") +
@@ -186,6 +201,19 @@ class XmlDataReader final : public QueuedReader {
     }
     if (header_structures_.empty()) return Fail(h, "structure-ref", "header has no Structure");
     return hub::Status::Ok();
+  }
+
+  // The DSD `ref` names; with DataReaderOptions.any_version, the latest
+  // version held when that one is not (noted in the header).
+  const DataStructure* ResolveDsd(const ArtefactRef& ref, const pugi::xml_node& where) {
+    if (const DataStructure* d = structures_.FindDataStructure(ref)) return d;
+    if (!options_.any_version || ref.version.empty()) return nullptr;
+    const DataStructure* d = structures_.FindDataStructure({ref.agency, ref.id, ""});
+    if (d) {
+      header_.notes.push_back(file_ + ":" + std::to_string(Line(where)) + ": structure " + ref.ToString() +
+                              " is not held; read against " + d->ref.ToString());
+    }
+    return d;
   }
 
   hub::Status EnterDataSet() {
@@ -372,7 +400,7 @@ class XmlDataReader final : public QueuedReader {
                           std::string* period, bool attributes_only) {
     for (pugi::xml_node v = holder.first_child(); v; v = v.next_sibling()) {
       if (LocalName(v) != "Value") continue;
-      std::string_view id = v.attribute("id").value();
+      std::string_view id = v.attribute(v20_ ? "concept" : "id").value();
       std::string_view value = v.attribute("value").value();
       if (attributes_only) {
         attrs->push_back({std::string(id), std::string(value)});
@@ -507,6 +535,8 @@ class XmlDataReader final : public QueuedReader {
         Place(id, c.attribute("value").value(), key, &obs->attributes, &obs->period, nullptr);
       } else if (ln == "ObsValue") {
         obs->value = c.attribute("value").value();
+      } else if (ln == "Time") {  // 2.0
+        obs->period = c.text().get();
       } else if (ln == "Attributes") {
         PlaceGenericValues(c, key, &obs->attributes, &obs->period, true);
       } else if (ln == "ObsKey") {
@@ -533,7 +563,8 @@ class XmlDataReader final : public QueuedReader {
   std::string_view buffer_;
   LineIndex lines_;
   XmlScanner scanner_;
-  size_t obs_attribute_count_ = 0;  // of dsd_: what an observation usually carries
+  size_t obs_attribute_count_ = 0;
+  bool v20_ = false;  // SDMX-ML 2.0 GenericData  // of dsd_: what an observation usually carries
   pugi::xml_document doc_;          // root + Header (everything before the first DataSet)
   pugi::xml_document dataset_doc_;  // the current DataSet start tag
   pugi::xml_document chunk_doc_;    // the current DataSet child (Series, Obs, Group)

@@ -11,7 +11,8 @@ namespace hub::cli {
 
 int Serve(const HubOptions& options);
 int KafkaDev(int brokers, int data_partitions, const std::string& topic_prefix);
-int Check(const std::vector<std::string>& structures, const std::vector<std::string>& files, size_t max_diagnostics);
+int Check(const std::vector<std::string>& structures, const std::vector<std::string>& files, size_t max_diagnostics,
+          bool any_version = false);
 int Convert(const std::vector<std::string>& structures, const std::vector<std::string>& files, const std::string& to);
 int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations, const std::string& format);
 int Digest(const std::string& data_dir);

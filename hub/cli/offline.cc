@@ -54,7 +54,9 @@ bool LoadAll(const std::vector<std::string>& paths, size_t max_diagnostics, sdmx
 }  // namespace
 
 int Check(const std::vector<std::string>& structure_args, const std::vector<std::string>& file_args,
-          size_t max_diagnostics) {
+          size_t max_diagnostics, bool any_version) {
+  sdmx::DataReaderOptions reader_options;
+  reader_options.any_version = any_version;
   std::vector<std::string> structure_paths, files;
   ClassifyPaths(structure_args, file_args, &structure_paths, &files);
   sdmx::StructureSet structures;
@@ -69,8 +71,15 @@ int Check(const std::vector<std::string>& structure_args, const std::vector<std:
       continue;
     }
     sdmx::CheckCounts counts;
-    (void)sdmx::CheckMessage(body->data(), f, structures, {}, &diags, &counts,
-                             [&](const sdmx::DataReader& r) { body->Release(r.consumed()); });
+    bool noted = false;
+    (void)sdmx::CheckMessage(body->data(), f, structures, reader_options, &diags, &counts,
+                             [&](const sdmx::DataReader& r) {
+                               body->Release(r.consumed());
+                               if (!noted) {
+                                 for (const std::string& n : r.header().notes) std::cerr << n << "\n";
+                                 noted = true;
+                               }
+                             });
     std::cout << diags.ToString();
     if (!diags.empty()) exit_code = 1;
     std::cerr << f << ": " << (diags.empty() ? "valid" : std::to_string(diags.count()) + " problems") << " ("

@@ -44,6 +44,7 @@ const std::vector<CorpusCase>& Cases() {
       {"TjGeneric21", {kSdg14}, "sdg/national/TJ/2021-06-24T1017Z_cbee986f_Tajstat21_DATA.xml", nullptr, 60, 188},
       {"TjStructureSpecific21", {kSdg14}, "sdg/national/TJ/2021-06-27T1810Z_19250a32_Tajstat_ss_21_DATA.xml", nullptr, 60, 188},
       {"TjTimeSeries21", {kSdg14}, "sdg/national/TJ/2021-06-27T1810Z_fe58494e_Tajstat_ts_ss_21_DATA.xml", nullptr, 60, 188},
+      {"TjGeneric20", {kSdg14}, "sdg/national/TJ/2021-06-24T1017Z_2ea290be_Tajstat_DATA.xml", nullptr, 60, 188},
       {"TjCorrected", {kSdg14}, "sdg/national/TJ/2021-06-28T1829Z_cac09a2a_Tajstat_ss_21_DATA.xml", nullptr, 60, 188},
       {"Kg311", {kKg}, "sdg/national/KG/data/3.1.1.xml", nullptr, 12, 112},
       {"Kg8511SplitSeries", {kKg}, "sdg/national/KG/data/8.5.1.1.xml", nullptr, 560, 560},
@@ -59,7 +60,8 @@ const std::vector<CorpusCase>& Cases() {
       {"EstatGroups", {"mixed/epam-sdmxsource/structure/ESTAT+NA_MAIN+1.0.xml"}, "mixed/epam-sdmxsource/data/ESTAT_NA_MAIN_1_0.xml", nullptr, 17, 59},
       {"UnicefSeriesKeys", {"sdg/custodian/UNICEF/dataflow_CME_dsd.xml", "sdg/custodian/UNICEF/codelists"}, "sdg/custodian/UNICEF/serieskeys/CME.xml", nullptr, 20435, 0},
       // Rejected, each for its documented defect (SOURCES.md, "Edge cases").
-      {"TjFirstSubmissionIsSdmxMl20", {kSdg14}, "malformed/TJ/2021-05-17T1102Z_765bfef4_TAJSTAT_Data.xml", "message-version", 0, 0},
+      // SDMX-ML 2.0: REF_AREA="tj" (lower case), UNIT_MEASURE="PERCENT" (SOURCES.md).
+      {"TjFirstSubmissionCodes", {kSdg14}, "malformed/TJ/2021-05-17T1102Z_765bfef4_TAJSTAT_Data.xml", "code-in-codelist", 0, 0},
       {"RwSeriesNotInDsdInForce", {kRw2024}, "sdg/national/RW/data/2025_RWA-SDG_Data/2026-01-29T0920Z_2b37445a_2025_RWA-SDG_Data.xml", "code-in-codelist", 0, 0},
       {"RwHandwashingSeriesNotInDsd", {kRw2503}, "sdg/national/RW/data/2025_RWA-SDG_Data/2026-03-25T1244Z_0afe7cc2_2025_RWA-SDG_Data.xml", "code-in-codelist", 0, 0},
       {"EcbCrossSectionRepeatsASeries", {kEcbSg}, "mixed/khaeru-sdmx-test-data/ECB_EXR/sg-xs.xml", "duplicate-observation", 0, 0},
