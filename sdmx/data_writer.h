@@ -22,6 +22,28 @@ namespace sdmx {
 
 using Sink = std::function<void(std::string_view)>;
 
+// What of each series a response carries: SDMX REST v1 `detail`, v2
+// `attributes` and `measures`. Applied by every writer (NewDataWriter wraps
+// them in a filter), so formats cannot disagree on it.
+struct OutputDetail {
+  bool observations = true;       // false: serieskeysonly, nodata
+  bool values = true;             // OBS_VALUE; false: v2 measures=none
+  bool series_attributes = true;  // series, group and dataset level
+  bool obs_attributes = true;
+  // When set, only these attribute ids (v2 attributes=ID1,ID2).
+  std::optional<std::vector<std::string>> only_attributes;
+
+  // v1 detail=full|dataonly|serieskeysonly|nodata; nullopt when unknown.
+  static std::optional<OutputDetail> FromV1(std::string_view detail);
+  // v2 attributes=dsd|msd|dataset|series|obs|all|none|ID,... and measures=all|none;
+  // levels resolve against `dsd`. nullopt when a value is unknown.
+  static std::optional<OutputDetail> FromV2(std::string_view attributes, std::string_view measures,
+                                            const DataStructure& dsd);
+  bool full() const {
+    return observations && values && series_attributes && obs_attributes && !only_attributes;
+  }
+};
+
 struct WriteContext {
   const DataStructure* dsd = nullptr;     // required
   std::optional<ArtefactRef> dataflow;    // named in the header when the query was for a dataflow
@@ -29,6 +51,10 @@ struct WriteContext {
   std::string prepared;                   // ISO 8601; now when empty
   std::string sender = "SDMX-HUB";
   std::optional<Action> action;           // DataSet action, omitted when unset
+  // dimensionAtObservation=AllDimensions: SDMX-ML writes one flat Obs per
+  // observation carrying its whole key (CSV is flat anyway; JSON keeps series).
+  bool all_dimensions = false;
+  OutputDetail detail;
   size_t flush_bytes = 64 * 1024;         // chunk size handed to the sink
 };
 

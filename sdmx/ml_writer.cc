@@ -1,5 +1,7 @@
 // SDMX-ML 2.1 GenericData and StructureSpecificData, and SDMX-ML 3.0
 // StructureSpecificData (3.0 has no generic format) writers.
+#include <algorithm>
+
 #include "sdmx/buffered_writer.h"
 #include "sdmx/structure_writer.h"
 #include "sdmx/xml.h"
@@ -21,8 +23,9 @@ class MlWriter final : public BufferedWriter {
       if (c == '.' || c == '-') c = '_';
     }
     const ArtefactRef& dsd = ctx_.dsd->ref;
+    const std::string dim_at_obs = ctx_.all_dimensions ? "AllDimensions" : ctx_.dsd->time_dimension;
     std::string ns = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" + dsd.id +
-                     "(" + dsd.version + "):ObsLevelDim:" + ctx_.dsd->time_dimension;
+                     "(" + dsd.version + "):ObsLevelDim:" + dim_at_obs;
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out_ += generic_ ? "<message:GenericData" : "<message:StructureSpecificData";
     out_ += " xmlns:message=\"" + base + "message\" xmlns:common=\"" + base + "common\"";
@@ -45,7 +48,7 @@ class MlWriter final : public BufferedWriter {
       AppendEscaped(&out_, ns);
       out_ += "\"";
     }
-    out_ += " dimensionAtObservation=\"" + ctx_.dsd->time_dimension + "\">";
+    out_ += " dimensionAtObservation=\"" + dim_at_obs + "\">";
     const char* usage = ctx_.dataflow ? "common:StructureUsage" : "common:Structure";
     out_ += std::string("<") + usage + ">";
     if (v3_) {
@@ -73,7 +76,9 @@ class MlWriter final : public BufferedWriter {
   }
 
   void WriteSeries(const Series& s) override {
-    if (generic_) {
+    if (ctx_.all_dimensions) {
+      WriteFlat(s);
+    } else if (generic_) {
       WriteGeneric(s);
     } else {
       WriteStructureSpecific(s);
@@ -146,6 +151,42 @@ class MlWriter final : public BufferedWriter {
       out_ += "/>\n";
     }
     out_ += "</Series>\n";
+  }
+
+  // AllDimensions: every observation alone with its full key, and the
+  // series attributes with it (a flat message has no series level).
+  void WriteFlat(const Series& s) {
+    const DataStructure& dsd = *ctx_.dsd;
+    const size_t n = std::min(s.key.size(), dsd.dimensions.size());
+    for (const Observation& o : s.observations) {
+      if (generic_) {
+        out_ += "<generic:Obs><generic:ObsKey>";
+        for (size_t i = 0; i < n; ++i) {
+          out_ += "<generic:Value";
+          Attr("id", dsd.dimensions[i].id);
+          Attr("value", s.key[i]);
+          out_ += "/>";
+        }
+        out_ += "<generic:Value";
+        Attr("id", dsd.time_dimension);
+        Attr("value", o.period);
+        out_ += "/></generic:ObsKey><generic:ObsValue";
+        Attr("value", o.value);
+        out_ += "/>";
+        Fields attrs = s.attributes;
+        attrs.insert(attrs.end(), o.attributes.begin(), o.attributes.end());
+        GenericValues("Attributes", attrs);
+        out_ += "</generic:Obs>\n";
+      } else {
+        out_ += "<Obs";
+        for (size_t i = 0; i < n; ++i) Attr(dsd.dimensions[i].id, s.key[i]);
+        Attr(dsd.time_dimension, o.period);
+        Attr(dsd.primary_measure, o.value);
+        for (const Field& f : s.attributes) Attr(f.id, f.value);
+        for (const Field& f : o.attributes) Attr(f.id, f.value);
+        out_ += "/>\n";
+      }
+    }
   }
 
   bool generic_;

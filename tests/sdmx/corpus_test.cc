@@ -164,11 +164,19 @@ TEST_P(CorpusRoundTripTest, ThroughEveryWriter) {
   const std::string body = ReadFileOrDie(CorpusPath(c.data));
   Diagnostics diags;
   Content original = Read(body, set, &diags, c.data);
-  for (DataFormat f : {DataFormat::kGeneric21, DataFormat::kStructureSpecific21, DataFormat::kStructureSpecific30,
-                       DataFormat::kCsv10, DataFormat::kCsv20, DataFormat::kJson10, DataFormat::kJson20}) {
+  // SDMX-ML also as AllDimensions (flat): one Obs per observation.
+  const std::vector<std::pair<DataFormat, bool>> outputs = {
+      {DataFormat::kGeneric21, false}, {DataFormat::kStructureSpecific21, false},
+      {DataFormat::kStructureSpecific30, false}, {DataFormat::kGeneric21, true},
+      {DataFormat::kStructureSpecific21, true}, {DataFormat::kStructureSpecific30, true},
+      {DataFormat::kCsv10, false}, {DataFormat::kCsv20, false}, {DataFormat::kJson10, false},
+      {DataFormat::kJson20, false}};
+  for (const auto& [f, flat] : outputs) {
     const bool json = f == DataFormat::kJson10 || f == DataFormat::kJson20;
     const bool csv = f == DataFormat::kCsv10 || f == DataFormat::kCsv20;
-    if (csv && c.observations == 0) continue;  // CSV rows are observations
+    // CSV rows and flat Obs are observations: a series-key-only message has none.
+    if ((csv || flat) && c.observations == 0) continue;
+    const std::string label = std::string(FormatName(f)) + (flat ? " AllDimensions" : "");
     auto reader = DataReader::Open(body, c.data, set, {}, &diags);
     ASSERT_TRUE(reader.ok());
     std::string out;
@@ -178,6 +186,7 @@ TEST_P(CorpusRoundTripTest, ThroughEveryWriter) {
         WriteContext ctx;
         ctx.dsd = &r->structure();
         ctx.dataflow = r->dataset().dataflow;
+        ctx.all_dimensions = flat;
         w = NewDataWriter(f, ctx, [&](std::string_view chunk) { out.append(chunk); });
       }
       w->WriteSeries(r->series());
@@ -185,15 +194,15 @@ TEST_P(CorpusRoundTripTest, ThroughEveryWriter) {
     ASSERT_NE(w, nullptr);
     w->Finish();
     Diagnostics again;
-    Content copy = Read(out, set, &again, std::string("roundtrip.") + FormatName(f));
-    EXPECT_TRUE(again.empty()) << FormatName(f) << ": " << again.ToString();
+    Content copy = Read(out, set, &again, "roundtrip." + label);
+    EXPECT_TRUE(again.empty()) << label << ": " << again.ToString();
     if (json) {
-      EXPECT_EQ(Numeric(copy.obs), Numeric(original.obs)) << FormatName(f);
+      EXPECT_EQ(Numeric(copy.obs), Numeric(original.obs)) << label;
     } else {
-      EXPECT_EQ(copy.obs, original.obs) << FormatName(f);
+      EXPECT_EQ(copy.obs, original.obs) << label;
     }
     if (!csv) {
-      EXPECT_EQ(copy.series, original.series) << FormatName(f);
+      EXPECT_EQ(copy.series, original.series) << label;
     }
   }
 }

@@ -27,8 +27,10 @@ struct Fixture {
     return s;
   }
 
-  std::string Write(DataFormat f, const std::vector<Series>& series, size_t flush_bytes = 64 * 1024) const {
+  std::string Write(DataFormat f, const std::vector<Series>& series, size_t flush_bytes = 64 * 1024,
+                    const OutputDetail& detail = {}) const {
     WriteContext ctx;
+    ctx.detail = detail;
     ctx.dsd = dsd;
     ctx.dataflow = flow->ref;
     ctx.action = Action::kReplace;
@@ -44,6 +46,62 @@ struct Fixture {
     return out;
   }
 };
+
+// What the reader gets back from an ss21 message written with `detail`.
+std::vector<Series> ReadBack(const Fixture& fx, const OutputDetail& detail) {
+  std::string body = fx.Write(DataFormat::kStructureSpecific21, {fx.Sample()}, 64 * 1024, detail);
+  Diagnostics diags;
+  auto r = DataReader::Open(body, "detail.xml", fx.set, {}, &diags);
+  EXPECT_TRUE(r.ok()) << diags.ToString();
+  std::vector<Series> out;
+  if (!r.ok()) return out;
+  for (auto& rd = *r; rd->Valid(); rd->Next()) out.push_back(rd->series());
+  return out;
+}
+
+TEST(OutputDetailTest, V1DetailAndV2AttributesMeasuresShapeEveryWriter) {
+  Fixture fx;
+  auto v1 = [](const char* d) { return *OutputDetail::FromV1(d); };
+  std::vector<Series> full = ReadBack(fx, v1("full"));
+  ASSERT_EQ(full.size(), 1u);
+  EXPECT_EQ(full[0].observations.size(), 3u);
+  EXPECT_EQ(full[0].attributes.size(), 1u);
+
+  std::vector<Series> dataonly = ReadBack(fx, v1("dataonly"));
+  ASSERT_EQ(dataonly.size(), 1u);
+  EXPECT_TRUE(dataonly[0].attributes.empty());
+  EXPECT_EQ(dataonly[0].observations[1].value, "45.0");
+  EXPECT_TRUE(dataonly[0].observations[1].attributes.empty());
+
+  std::vector<Series> keys = ReadBack(fx, v1("serieskeysonly"));
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].key, fx.Sample().key);
+  EXPECT_TRUE(keys[0].observations.empty());
+  EXPECT_TRUE(keys[0].attributes.empty());
+
+  std::vector<Series> nodata = ReadBack(fx, v1("nodata"));
+  ASSERT_EQ(nodata.size(), 1u);
+  EXPECT_TRUE(nodata[0].observations.empty());
+  EXPECT_EQ(nodata[0].attributes, fx.Sample().attributes);
+  EXPECT_FALSE(OutputDetail::FromV1("everything").has_value());
+
+  // v2: observation-level attributes only; no measure.
+  auto obs_only = OutputDetail::FromV2("obs", "none", *fx.dsd);
+  ASSERT_TRUE(obs_only.has_value());
+  std::vector<Series> v2 = ReadBack(fx, *obs_only);
+  ASSERT_EQ(v2.size(), 1u);
+  EXPECT_TRUE(v2[0].attributes.empty());
+  EXPECT_EQ(v2[0].observations[0].value, "");
+  EXPECT_EQ(v2[0].observations[0].attributes, fx.Sample().observations[0].attributes);
+  auto listed = OutputDetail::FromV2("OBS_STATUS", "all", *fx.dsd);
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(ReadBack(fx, *listed)[0].observations[1].attributes, (Fields{{"OBS_STATUS", "E"}}));
+  EXPECT_FALSE(OutputDetail::FromV2("NOT_AN_ATTRIBUTE", "all", *fx.dsd).has_value());
+  // CSV honours it too: no attribute values in any row.
+  std::string csv = fx.Write(DataFormat::kCsv20, {fx.Sample()}, 64 * 1024, v1("dataonly"));
+  EXPECT_EQ(csv.find("PER_100000_LIVE_BIRTHS"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("45.0"), std::string::npos) << csv;
+}
 
 TEST(CsvWriterTest, OneRowPerObservationWithQuoting) {
   Fixture fx;
