@@ -1,7 +1,10 @@
-// libFuzzer target: any bytes as a data message (SDMX-ML or SDMX-CSV), read
-// and validated against the demo structures. Must never crash or hang.
+// libFuzzer target: any bytes as a data message, read and validated against
+// the demo structures. Must never crash or hang. Built once per reader:
+// FUZZ_FORMAT is the first byte that routes the input to it ('<' SDMX-ML,
+// '{' SDMX-JSON, anything else SDMX-CSV, e.g. 'S' as in STRUCTURE).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sdmx/check.h"
@@ -23,7 +26,14 @@ const sdmx::StructureSet& Structures() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view body(reinterpret_cast<const char*>(data), size);
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  // Inputs that would go to another reader get this one's first byte.
+  const char first = FUZZ_FORMAT;
+  const bool xml_or_json = first == '<' || first == '{';
+  const bool other = input.empty() || (xml_or_json ? input[0] != first : input[0] == '<' || input[0] == '{');
+  std::string owned;
+  if (other) owned = std::string(1, first) + std::string(input);
+  std::string_view body = other ? std::string_view(owned) : input;
   sdmx::Diagnostics diags(16);
   sdmx::DataReaderOptions options;
   options.max_series = 10'000;

@@ -6,7 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=$1 seconds=$2 corpus=$3
-for target in data_reader_fuzz structure_reader_fuzz; do
+# seed_files DIR GLOB: up to 20 small matching files, numbered (names repeat across sources).
+seed_files() {
+  local i=0 f
+  while IFS= read -r f; do
+    cp -f "$f" "$seeds/$i-$(basename "$f")"
+    i=$((i + 1))
+  done < <(find "$1" -name "$2" -size -64k 2>/dev/null | sort | head -20)
+}
+for target in xml_data_fuzz json_data_fuzz csv_data_fuzz structure_reader_fuzz; do
   bin="$build/bin/$target"
   regressions=(tests/fuzz/regressions/$target/*)
   if [ -e "${regressions[0]}" ]; then
@@ -15,10 +23,15 @@ for target in data_reader_fuzz structure_reader_fuzz; do
   fi
   seeds="$build/seeds/$target"
   mkdir -p "$seeds"
-  if [ "$target" = data_reader_fuzz ]; then
+  if [ "$target" = xml_data_fuzz ]; then
     cp -f "$corpus"/mixed/khaeru-sdmx-test-data/ECB_EXR/ng-*.xml "$seeds"/ 2>/dev/null || true
     cp -f "$corpus"/sdg/national/TJ/*ss_21_DATA.xml "$corpus"/sdg/national/KG/data/3.1.1.xml "$seeds"/ 2>/dev/null || true
+    cp -f "$corpus"/sdg/national/TJ/*_2ea290be_Tajstat_DATA.xml "$seeds"/ 2>/dev/null || true  # SDMX-ML 2.0
+  elif [ "$target" = csv_data_fuzz ]; then
     cp -f "$corpus"/sdg/custodian/UNICEF/csv/CME_MRY0T4_BRA_sex_2020.csv "$seeds"/ 2>/dev/null || true
+    seed_files "$corpus"/mixed '*.csv'
+  elif [ "$target" = json_data_fuzz ]; then
+    seed_files "$corpus"/mixed '*.json'
   else
     cp -f "$corpus"/mixed/khaeru-sdmx-test-data/ECB_EXR/ng-structure*.xml "$seeds"/ 2>/dev/null || true
   fi
