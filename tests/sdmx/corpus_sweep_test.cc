@@ -1,5 +1,6 @@
 // Every data file that ../shared/corpus/SOURCES.md marks "checked vs DSD
-// (`shared:PATH`): OK" checks clean against that DSD, read straight from
+// (`shared:PATH`): OK" checks clean against that DSD and round-trips through
+// every writer, read straight from
 // SOURCES.md so that the list cannot drift (145 files today: SDMX-ML 2.0
 // GenericData, 2.1 generic and structure-specific, SDMX-CSV, SDMX-JSON).
 // SOURCES.md checked the UK files against IAEG-SDGs:SDG(1.14) although they
@@ -13,6 +14,7 @@
 
 #include "sdmx/check.h"
 #include "sdmx/structure_reader.h"
+#include "testing/round_trip.h"
 #include "testing/test_util.h"
 
 namespace sdmx {
@@ -77,6 +79,8 @@ TEST_P(CorpusSweepTest, FileMarkedValidChecksClean) {
   if (known == kKnownDisagreements.end()) {
     EXPECT_TRUE(s.ok()) << s.ToString();
     EXPECT_TRUE(diags.empty()) << diags.ToString();
+    // And what it holds survives every writer.
+    hub::testing::ExpectRoundTrips(body, c.data, StructuresOf(c.dsd), options);
     return;
   }
   ASSERT_FALSE(diags.empty()) << c.data << " is listed as a known disagreement but checks clean";

@@ -3,7 +3,6 @@
 // through every writer; malformed ones must be rejected by the named rule.
 #include <gtest/gtest.h>
 
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -12,6 +11,7 @@
 #include "sdmx/data_writer.h"
 #include "sdmx/structure_reader.h"
 #include "testing/test_util.h"
+#include "testing/round_trip.h"
 
 namespace sdmx {
 namespace {
@@ -84,52 +84,6 @@ StructureSet Load(const CorpusCase& c) {
   return set;
 }
 
-// Every observation as "key|period" -> "value|attributes (series + obs, sorted)".
-struct Content {
-  std::map<std::string, std::string> obs;
-  std::set<std::string> series;
-  size_t series_count = 0;
-};
-
-// JSON carries numbers, not their text: "45.0" comes back as 45.
-std::string Canonical(const std::string& v) {
-  double d;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-  if (ec != std::errc() || p != v.data() + v.size()) return v;
-  char buf[32];
-  auto [q, ec2] = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, q);
-}
-
-Content Read(const std::string& body, const StructureSet& set, Diagnostics* diags, const std::string& name) {
-  Content out;
-  (void)CheckMessage(body, name, set, {}, diags, nullptr, [&](const DataReader& r) {
-    const Series& s = r.series();
-    ++out.series_count;
-    out.series.insert(s.KeyString());
-    std::map<std::string, std::string> sattrs;
-    for (const Field& f : s.attributes) sattrs[f.id] = f.value;
-    for (const Observation& o : s.observations) {
-      std::map<std::string, std::string> attrs = sattrs;
-      for (const Field& f : o.attributes) attrs[f.id] = f.value;
-      std::string v = o.value;
-      for (const auto& [k, val] : attrs) v += "|" + k + "=" + val;
-      out.obs[s.KeyString() + "|" + o.period] = v;
-    }
-  });
-  return out;
-}
-
-// The same content with each value in canonical numeric form.
-std::map<std::string, std::string> Numeric(const std::map<std::string, std::string>& obs) {
-  std::map<std::string, std::string> out;
-  for (const auto& [k, v] : obs) {
-    size_t bar = v.find('|');
-    out[k] = Canonical(v.substr(0, bar)) + (bar == std::string::npos ? "" : v.substr(bar));
-  }
-  return out;
-}
-
 class CorpusTest : public ::testing::TestWithParam<CorpusCase> {};
 class CorpusRoundTripTest : public ::testing::TestWithParam<CorpusCase> {};
 
@@ -145,7 +99,7 @@ TEST_P(CorpusTest, ChecksAsDocumented) {
   const CorpusCase& c = GetParam();
   StructureSet set = Load(c);
   Diagnostics diags;
-  Content content = Read(ReadFileOrDie(CorpusPath(c.data)), set, &diags, c.data);
+  hub::testing::Content content = hub::testing::ReadContent(ReadFileOrDie(CorpusPath(c.data)), set, &diags, c.data);
   if (c.rule) {
     ASSERT_FALSE(diags.empty()) << c.name << " was accepted";
     EXPECT_EQ(diags.items().front().rule, c.rule) << diags.ToString();
@@ -160,51 +114,7 @@ TEST_P(CorpusTest, ChecksAsDocumented) {
 // read -> write -> read gives the same keys, periods, values and attributes.
 TEST_P(CorpusRoundTripTest, ThroughEveryWriter) {
   const CorpusCase& c = GetParam();
-  StructureSet set = Load(c);
-  const std::string body = ReadFileOrDie(CorpusPath(c.data));
-  Diagnostics diags;
-  Content original = Read(body, set, &diags, c.data);
-  // SDMX-ML also as AllDimensions (flat): one Obs per observation.
-  const std::vector<std::pair<DataFormat, bool>> outputs = {
-      {DataFormat::kGeneric21, false}, {DataFormat::kStructureSpecific21, false},
-      {DataFormat::kStructureSpecific30, false}, {DataFormat::kGeneric21, true},
-      {DataFormat::kStructureSpecific21, true}, {DataFormat::kStructureSpecific30, true},
-      {DataFormat::kCsv10, false}, {DataFormat::kCsv20, false}, {DataFormat::kJson10, false},
-      {DataFormat::kJson20, false}};
-  for (const auto& [f, flat] : outputs) {
-    const bool json = f == DataFormat::kJson10 || f == DataFormat::kJson20;
-    const bool csv = f == DataFormat::kCsv10 || f == DataFormat::kCsv20;
-    // CSV rows and flat Obs are observations: a series-key-only message has none.
-    if ((csv || flat) && c.observations == 0) continue;
-    const std::string label = std::string(FormatName(f)) + (flat ? " AllDimensions" : "");
-    auto reader = DataReader::Open(body, c.data, set, {}, &diags);
-    ASSERT_TRUE(reader.ok());
-    std::string out;
-    std::unique_ptr<DataWriter> w;
-    for (auto& r = *reader; r->Valid(); r->Next()) {
-      if (!w) {
-        WriteContext ctx;
-        ctx.dsd = &r->structure();
-        ctx.dataflow = r->dataset().dataflow;
-        ctx.all_dimensions = flat;
-        w = NewDataWriter(f, ctx, [&](std::string_view chunk) { out.append(chunk); });
-      }
-      w->WriteSeries(r->series());
-    }
-    ASSERT_NE(w, nullptr);
-    w->Finish();
-    Diagnostics again;
-    Content copy = Read(out, set, &again, "roundtrip." + label);
-    EXPECT_TRUE(again.empty()) << label << ": " << again.ToString();
-    if (json) {
-      EXPECT_EQ(Numeric(copy.obs), Numeric(original.obs)) << label;
-    } else {
-      EXPECT_EQ(copy.obs, original.obs) << label;
-    }
-    if (!csv) {
-      EXPECT_EQ(copy.series, original.series) << label;
-    }
-  }
+  hub::testing::ExpectRoundTrips(ReadFileOrDie(CorpusPath(c.data)), c.data, Load(c), {});
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTest, ::testing::ValuesIn(Cases()),
