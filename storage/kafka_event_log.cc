@@ -183,6 +183,9 @@ Status KafkaEventLog::Init() {
       {"enable.idempotence", "true"},
       {"acks", "all"},
       {"linger.ms", "5"},
+      // Submissions are small bursts awaited by a flush: Nagle's algorithm
+      // would hold their last segment for a delayed ACK (~40 ms on loopback).
+      {"socket.nagle.disable", "true"},
       {"message.timeout.ms", std::to_string(options_.timeout.count())},
   };
   HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
@@ -300,7 +303,10 @@ Result<std::unique_ptr<LogReader>> KafkaEventLog::NewReader(
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "error"},
       {"enable.partition.eof", "false"},
-      {"fetch.wait.max.ms", "50"},
+      // The broker answers a fetch as soon as data arrives or after this:
+      // freshness (accepted -> visible) is bounded by it when the log is idle.
+      {"fetch.wait.max.ms", "10"},
+      {"socket.nagle.disable", "true"},
   };
   HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
   char err[512];
