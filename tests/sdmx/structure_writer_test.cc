@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "sdmx/check.h"
+#include "sdmx/json_structure_writer.h"
 #include "sdmx/structure_reader.h"
 #include "testing/test_util.h"
 
@@ -70,6 +73,37 @@ INSTANTIATE_TEST_SUITE_P(
                       0},
         StructureCase{"TwgCodelist30", "mixed/sdmx-twg-sdmx-ml/samples/Codelist/codelist.xml", 1, 0, 0, 0, 0}),
     [](const ::testing::TestParamInfo<StructureCase>& info) { return std::string(info.param.name); });
+
+// SDMX-JSON structure: every artefact the reader found is in the message,
+// with the fields SDMX-JSON clients look up.
+TEST(StructureJsonTest, HoldsEveryArtefactInBothVersions) {
+  StructureSet set = ReadOrDie(
+      hub::testing::ReadFileOrDie(hub::testing::CorpusPath("sdg/custodian/UNICEF/dataflow_CME_dsd.xml")), "unicef");
+  for (StructureJsonVersion v : {StructureJsonVersion::kV1, StructureJsonVersion::kV2}) {
+    StructureJsonOptions o;
+    o.version = v;
+    boost::json::value doc = boost::json::parse(WriteStructureJson(set, o));
+    const boost::json::object& data = doc.at("data").as_object();
+    EXPECT_EQ(data.at("codelists").as_array().size(), set.codelists().size());
+    EXPECT_EQ(data.at("dataStructures").as_array().size(), set.data_structures().size());
+    EXPECT_EQ(data.at("dataflows").as_array().size(), set.dataflows().size());
+    EXPECT_EQ(data.at("provisionAgreements").as_array().size(), 1u);
+    EXPECT_EQ(data.at("dataProviderSchemes").as_array().size(), 1u);
+    const char* constraints = v == StructureJsonVersion::kV1 ? "contentConstraints" : "dataConstraints";
+    const auto& keys = data.at(constraints).as_array()[0].at("dataKeySets").as_array()[0].at("keys").as_array();
+    EXPECT_EQ(keys.size(), 6u);
+    // The CME DSD: dimensions in key order with their codelists, the time dimension last.
+    const auto& dsd = data.at("dataStructures").as_array()[0].at("dataStructureComponents");
+    const auto& dims = dsd.at("dimensionList").at("dimensions").as_array();
+    ASSERT_EQ(dims.size(), 4u);
+    EXPECT_EQ(dims[0].at("id").as_string(), "REF_AREA");
+    EXPECT_EQ(dims[0].at("localRepresentation").at("enumeration").as_string(),
+              "urn:sdmx:org.sdmx.infomodel.codelist.Codelist=UNICEF:CL_COUNTRY(1.0)");
+    EXPECT_EQ(dsd.at("dimensionList").at("timeDimensions").as_array()[0].at("position").as_int64(), 5);
+    const auto& codes = data.at("codelists").as_array()[0].at("codes").as_array();
+    EXPECT_EQ(codes.size(), set.codelists().begin()->second.codes.size());
+  }
+}
 
 TEST(StructureReaderTest, ReadsUnicefProvisionAgreementAndKeySet) {
   StructureSet set = ReadOrDie(

@@ -1,0 +1,210 @@
+#include "sdmx/json_structure_writer.h"
+
+#include <boost/json.hpp>
+
+#include "sdmx/structure_writer.h"
+
+namespace sdmx {
+namespace {
+
+namespace json = boost::json;
+
+std::string ConceptUrn(const ConceptRef& c) {
+  return "urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept=" + c.scheme.ToString() + "." + c.id;
+}
+
+class JsonStructureWriter {
+ public:
+  explicit JsonStructureWriter(const StructureJsonOptions& o) : v1_(o.version == StructureJsonVersion::kV1) {}
+
+  json::object Maintainable(std::string_view package_class, const ArtefactRef& ref, const std::string& name) const {
+    json::object o{{"id", ref.id}, {"agencyID", ref.agency}, {"version", ref.version}};
+    o["name"] = name.empty() ? ref.id : name;
+    o["names"] = json::object{{"en", name.empty() ? ref.id : name}};
+    if (v1_) o["isFinal"] = false;
+    o["links"] = json::array{json::object{{"rel", "self"}, {"urn", MaintainableUrn(package_class, ref)}}};
+    return o;
+  }
+
+  json::array Items(const std::vector<Code>& items) const {
+    json::array out;
+    for (const Code& c : items) {
+      json::object i{{"id", c.id}, {"name", c.name.empty() ? c.id : c.name}};
+      i["names"] = json::object{{"en", c.name.empty() ? c.id : c.name}};
+      if (!c.parent.empty()) i["parent"] = c.parent;
+      out.push_back(std::move(i));
+    }
+    return out;
+  }
+
+  void Component(const Component& c, json::object* o) const {
+    if (c.concept_identity) (*o)["conceptIdentity"] = ConceptUrn(*c.concept_identity);
+    if (c.codelist) {
+      (*o)["localRepresentation"] =
+          json::object{{"enumeration", MaintainableUrn("codelist.Codelist", *c.codelist)}};
+    }
+  }
+
+  json::object Dsd(const DataStructure& d) const {
+    json::object o = Maintainable("datastructure.DataStructure", d.ref, d.name);
+    json::array dims;
+    int position = 0;
+    for (const Dimension& dim : d.dimensions) {
+      json::object j{{"id", dim.id}, {"position", ++position}};
+      Component(dim, &j);
+      dims.push_back(std::move(j));
+    }
+    json::object time{{"id", d.time_dimension}, {"position", ++position}};
+    if (d.time_concept) time["conceptIdentity"] = ConceptUrn(*d.time_concept);
+    json::array attrs;
+    for (const Attribute& a : d.attributes) {
+      json::object j{{"id", a.id}};
+      if (v1_) {
+        j["assignmentStatus"] = a.mandatory ? "Mandatory" : "Conditional";
+      } else {
+        j["usage"] = a.mandatory ? "mandatory" : "optional";
+      }
+      json::object rel;
+      switch (a.level) {
+        case AttachmentLevel::kDataSet:
+          rel[v1_ ? "none" : "dataflow"] = json::object{};
+          break;
+        case AttachmentLevel::kGroup:
+          rel["group"] = a.group;
+          break;
+        case AttachmentLevel::kSeries: {
+          json::array ids;
+          for (const Dimension& dim : d.dimensions) ids.push_back(json::string(dim.id));
+          rel["dimensions"] = std::move(ids);
+          break;
+        }
+        case AttachmentLevel::kObservation:
+          if (v1_) {
+            rel["primaryMeasure"] = d.primary_measure;
+          } else {
+            rel["observation"] = json::object{};
+          }
+          break;
+      }
+      j["attributeRelationship"] = std::move(rel);
+      Component(a, &j);
+      attrs.push_back(std::move(j));
+    }
+    json::object measure{{"id", d.primary_measure}};
+    if (d.measure_concept) measure["conceptIdentity"] = ConceptUrn(*d.measure_concept);
+    json::object measures{{"id", "MeasureDescriptor"}};
+    if (v1_) {
+      measures["primaryMeasure"] = std::move(measure);
+    } else {
+      measures["measures"] = json::array{std::move(measure)};
+    }
+    o["dataStructureComponents"] = json::object{
+        {"dimensionList", json::object{{"id", "DimensionDescriptor"}, {"dimensions", std::move(dims)},
+                                       {"timeDimensions", json::array{std::move(time)}}}},
+        {"attributeList", json::object{{"id", "AttributeDescriptor"}, {"attributes", std::move(attrs)}}},
+        {"measureList", std::move(measures)}};
+    return o;
+  }
+
+  json::object Constraint(const ContentConstraint& c) const {
+    json::object o = Maintainable(v1_ ? "registry.ContentConstraint" : "registry.DataConstraint", c.ref, c.name);
+    o[v1_ ? "type" : "role"] = c.type == ContentConstraint::Type::kActual ? "Actual" : "Allowed";
+    json::object attachment;
+    for (const auto& a : c.attachments) {
+      const std::string key = a.kind == "Dataflow"        ? "dataflows"
+                              : a.kind == "DataStructure" ? "dataStructures"
+                                                          : "provisionAgreements";
+      const std::string pkg = a.kind == "ProvisionAgreement" ? "registry." : "datastructure.";
+      if (!attachment.contains(key)) attachment[key] = json::array{};
+      attachment[key].as_array().push_back(json::string(MaintainableUrn(pkg + a.kind, a.ref)));
+    }
+    o["constraintAttachment"] = std::move(attachment);
+    json::array regions, key_sets;
+    for (size_t i = 0; i < c.cube_regions.size(); ++i) {
+      const CubeRegion& r = c.cube_regions[i];
+      const char* include = v1_ ? "isIncluded" : "include";
+      if (r.from_key_set) {
+        // Consecutive keys with one include flag form one key set.
+        if (i == 0 || !c.cube_regions[i - 1].from_key_set || c.cube_regions[i - 1].include != r.include) {
+          key_sets.push_back(json::object{{"isIncluded", r.include}, {"keys", json::array{}}});
+        }
+        json::array kvs;
+        for (const ComponentValues& cv : r.components) {
+          kvs.push_back(json::object{{"id", cv.id}, {"value", cv.values.empty() ? "" : cv.values[0]}});
+        }
+        key_sets.back().as_object()["keys"].as_array().push_back(json::object{{"keyValues", std::move(kvs)}});
+        continue;
+      }
+      json::array keys, components;
+      for (const ComponentValues& cv : r.components) {
+        json::array values;
+        for (const std::string& v : cv.values) values.push_back(json::string(v));
+        (cv.attribute ? components : keys).push_back(json::object{{"id", cv.id}, {"values", std::move(values)}});
+      }
+      json::object region{{include, r.include}, {"keyValues", std::move(keys)}};
+      if (!components.empty()) region[v1_ ? "attributes" : "components"] = std::move(components);
+      regions.push_back(std::move(region));
+    }
+    if (!key_sets.empty()) o["dataKeySets"] = std::move(key_sets);
+    if (!regions.empty()) o["cubeRegions"] = std::move(regions);
+    return o;
+  }
+
+  std::string Write(const StructureSet& set, const StructureJsonOptions& options) const {
+    json::object data;
+    auto add = [&](const char* key, json::object value) {
+      if (!data.contains(key)) data[key] = json::array{};
+      data[key].as_array().push_back(std::move(value));
+    };
+    for (const auto& [k, s] : set.schemes()) {
+      static constexpr const char* kPackage[] = {"conceptscheme.ConceptScheme", "base.AgencyScheme",
+                                                 "base.DataProviderScheme"};
+      static constexpr const char* kList[] = {"conceptSchemes", "agencySchemes", "dataProviderSchemes"};
+      static constexpr const char* kItems[] = {"concepts", "agencies", "dataProviders"};
+      const int i = static_cast<int>(s.kind);
+      json::object o = Maintainable(kPackage[i], s.ref, s.name);
+      o[kItems[i]] = Items(s.items);
+      add(kList[i], std::move(o));
+    }
+    for (const auto& [k, c] : set.codelists()) {
+      json::object o = Maintainable("codelist.Codelist", c.ref, c.name);
+      o["codes"] = Items(c.codes);
+      add("codelists", std::move(o));
+    }
+    for (const auto& [k, d] : set.data_structures()) add("dataStructures", Dsd(d));
+    for (const auto& [k, d] : set.dataflows()) {
+      json::object o = Maintainable("datastructure.Dataflow", d.ref, d.name);
+      o["structure"] = MaintainableUrn("datastructure.DataStructure", d.structure);
+      add("dataflows", std::move(o));
+    }
+    for (const auto& [k, p] : set.provision_agreements()) {
+      json::object o = Maintainable("registry.ProvisionAgreement", p.ref, p.name);
+      o[v1_ ? "structureUsage" : "dataflow"] = MaintainableUrn("datastructure.Dataflow", p.dataflow);
+      o["dataProvider"] =
+          "urn:sdmx:org.sdmx.infomodel.base.DataProvider=" + p.provider_scheme.ToString() + "." + p.provider;
+      add("provisionAgreements", std::move(o));
+    }
+    for (const auto& [k, c] : set.constraints()) add(v1_ ? "contentConstraints" : "dataConstraints", Constraint(c));
+    json::object meta{{"id", options.message_id}, {"test", false}, {"sender", json::object{{"id", options.sender}}}};
+    if (!options.prepared.empty()) meta["prepared"] = options.prepared;
+    meta["contentLanguages"] = json::array{"en"};
+    if (!v1_) {
+      meta["schema"] =
+          "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/"
+          "sdmx-json-structure-schema.json";
+    }
+    json::object root{{"meta", std::move(meta)}, {"data", std::move(data)}};
+    return json::serialize(root);
+  }
+
+ private:
+  const bool v1_;
+};
+
+}  // namespace
+
+std::string WriteStructureJson(const StructureSet& set, const StructureJsonOptions& options) {
+  return JsonStructureWriter(options).Write(set, options);
+}
+
+}  // namespace sdmx
