@@ -72,6 +72,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
+  http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
   HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));
   spdlog::info("sdmx-hub serving on {} ({}; state {}; watermark {})", url(), log_->Describe(), so.path,
                state_->watermark().value);

@@ -28,6 +28,7 @@ void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
 void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
+void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 
 // --- shared by the handlers (common.cc) ---
 

@@ -1,0 +1,319 @@
+// Structure queries, SDMX REST 1.5 and 2.2:
+//   GET /sdmx/v1/{type}[/{agencyID}[/{resourceID}[/{version}]]]
+//   GET /sdmx/v2/structure/{type}[/{agencyID}[/{resourceID}[/{version}]]]
+// type: dataflow, datastructure, codelist, conceptscheme, agencyscheme,
+// dataproviderscheme, provisionagreement, contentconstraint (v2 also
+// dataconstraint), or structure (every type). agency/id: "all" (v1) or "*"
+// (v2) for any, v2 also comma lists. version: "latest" / "~" the highest,
+// "all" / "*" any, v2 "1.*" wildcards. `references`: none, children,
+// descendants, parents, parentsandsiblings, all, or one type. `detail`:
+// full only (others answer 501). Answers SDMX-ML 2.1 (v1) / 3.0 (v2) by
+// default, SDMX-ML 2.1 or 3.0 and SDMX-JSON 1.0 or 2.0 by Accept.
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+
+#include "hub/http/handlers/handlers.h"
+#include "sdmx/json_structure_writer.h"
+#include "sdmx/structure_writer.h"
+
+namespace hub::http {
+namespace {
+
+enum class Kind { kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint };
+
+std::optional<std::set<Kind>> KindsOf(const std::string& type) {
+  static const std::map<std::string, Kind> kNames = {
+      {"dataflow", Kind::kDataflow},           {"datastructure", Kind::kDsd},
+      {"codelist", Kind::kCodelist},           {"conceptscheme", Kind::kConceptScheme},
+      {"agencyscheme", Kind::kAgencyScheme},   {"dataproviderscheme", Kind::kProviderScheme},
+      {"provisionagreement", Kind::kAgreement}, {"contentconstraint", Kind::kConstraint},
+      {"dataconstraint", Kind::kConstraint}};
+  if (type == "structure" || type == "*") {
+    std::set<Kind> all;
+    for (const auto& [n, k] : kNames) all.insert(k);
+    return all;
+  }
+  auto it = kNames.find(type);
+  if (it == kNames.end()) return std::nullopt;
+  return std::set<Kind>{it->second};
+}
+
+// One path segment: any, a comma list (v2), or one value.
+bool Matches(const std::string& pattern, const std::string& value, bool v2) {
+  if (pattern.empty() || pattern == "all" || (v2 && pattern == "*")) return true;
+  if (v2 && pattern.find(',') != std::string::npos) {
+    for (size_t a = 0; a <= pattern.size();) {
+      size_t b = pattern.find(',', a);
+      if (b == std::string::npos) b = pattern.size();
+      if (pattern.compare(a, b - a, value) == 0) return true;
+      a = b + 1;
+    }
+    return false;
+  }
+  return pattern == value;
+}
+
+bool VersionMatches(const std::string& pattern, const std::string& version, bool v2) {
+  if (pattern.empty() || pattern == "all" || pattern == "*") return true;
+  if (v2 && pattern.size() > 1 && pattern.back() == '*') {  // "1.*": that major version
+    return version.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+  }
+  return pattern == version;
+}
+
+bool LatestOnly(const std::string& version) { return version == "latest" || version == "~" || version == "+"; }
+
+struct Query {
+  std::set<Kind> kinds;
+  std::string agency, id, version;
+  bool v2 = false;
+};
+
+// Adds the artefacts of `m` (a StructureSet map) that `q` selects.
+template <typename M, typename Add>
+void Select(const M& m, const Query& q, Add add) {
+  // With "latest", only the highest version per agency:id qualifies.
+  std::map<std::string, const typename M::mapped_type*> latest;
+  for (const auto& [k, a] : m) {
+    if (!Matches(q.agency, a.ref.agency, q.v2) || !Matches(q.id, a.ref.id, q.v2)) continue;
+    if (LatestOnly(q.version)) {
+      auto& best = latest[a.ref.agency + ":" + a.ref.id];
+      if (!best || sdmx::CompareVersions(best->ref.version, a.ref.version) < 0) best = &a;
+    } else if (VersionMatches(q.version, a.ref.version, q.v2)) {
+      add(a);
+    }
+  }
+  for (const auto& [k, a] : latest) add(*a);
+}
+
+void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet* out) {
+  auto add = [&](const auto& a) { out->Add(a); };
+  if (q.kinds.count(Kind::kDataflow)) Select(all.dataflows(), q, add);
+  if (q.kinds.count(Kind::kDsd)) Select(all.data_structures(), q, add);
+  if (q.kinds.count(Kind::kCodelist)) Select(all.codelists(), q, add);
+  if (q.kinds.count(Kind::kAgreement)) Select(all.provision_agreements(), q, add);
+  if (q.kinds.count(Kind::kConstraint)) Select(all.constraints(), q, add);
+  for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
+                              std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
+                              std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme}}) {
+    if (!q.kinds.count(kind)) continue;
+    Select(all.schemes(), q, [&](const sdmx::ItemScheme& s) {
+      if (s.kind == scheme) out->Add(s);
+    });
+  }
+}
+
+// The artefacts `set` refers to (children), added to `out`.
+void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sdmx::StructureSet* out) {
+  auto add_concepts = [&](const std::optional<sdmx::ConceptRef>& c) {
+    if (c) {
+      if (auto* s = all.FindScheme(sdmx::SchemeKind::kConceptScheme, c->scheme)) out->Add(*s);
+    }
+  };
+  for (const auto& [k, df] : set.dataflows()) {
+    if (auto* d = all.FindDataStructure(df.structure)) out->Add(*d);
+  }
+  for (const auto& [k, d] : set.data_structures()) {
+    for (const auto& dim : d.dimensions) {
+      if (dim.codelist) {
+        if (auto* c = all.FindCodelist(*dim.codelist)) out->Add(*c);
+      }
+      add_concepts(dim.concept_identity);
+    }
+    for (const auto& a : d.attributes) {
+      if (a.codelist) {
+        if (auto* c = all.FindCodelist(*a.codelist)) out->Add(*c);
+      }
+      add_concepts(a.concept_identity);
+    }
+    add_concepts(d.time_concept);
+    add_concepts(d.measure_concept);
+  }
+  for (const auto& [k, p] : set.provision_agreements()) {
+    if (auto* df = all.FindDataflow(p.dataflow)) out->Add(*df);
+    if (auto* s = all.FindScheme(sdmx::SchemeKind::kDataProviderScheme, p.provider_scheme)) out->Add(*s);
+  }
+  for (const auto& [k, c] : set.constraints()) {
+    for (const auto& a : c.attachments) {
+      if (a.kind == "Dataflow") {
+        if (auto* df = all.FindDataflow(a.ref)) out->Add(*df);
+      } else if (a.kind == "DataStructure") {
+        if (auto* d = all.FindDataStructure(a.ref)) out->Add(*d);
+      }
+    }
+  }
+}
+
+// The artefacts that refer to something in `set` (parents), added to `out`.
+void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sdmx::StructureSet* out) {
+  auto uses = [&](const sdmx::DataStructure& d) {
+    for (const auto& dim : d.dimensions) {
+      if (dim.codelist && set.FindCodelist(*dim.codelist)) return true;
+      if (dim.concept_identity && set.FindScheme(sdmx::SchemeKind::kConceptScheme, dim.concept_identity->scheme)) {
+        return true;
+      }
+    }
+    for (const auto& a : d.attributes) {
+      if (a.codelist && set.FindCodelist(*a.codelist)) return true;
+    }
+    return false;
+  };
+  for (const auto& [k, d] : all.data_structures()) {
+    if (uses(d)) out->Add(d);
+  }
+  for (const auto& [k, df] : all.dataflows()) {
+    if (set.FindDataStructure(df.structure)) out->Add(df);
+  }
+  for (const auto& [k, p] : all.provision_agreements()) {
+    if (set.FindDataflow(p.dataflow)) out->Add(p);
+  }
+  for (const auto& [k, c] : all.constraints()) {
+    for (const auto& a : c.attachments) {
+      if ((a.kind == "Dataflow" && set.FindDataflow(a.ref)) || (a.kind == "DataStructure" && set.FindDataStructure(a.ref))) {
+        out->Add(c);
+        break;
+      }
+    }
+  }
+}
+
+Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdmx::StructureSet* set) {
+  if (refs.empty() || refs == "none") return Status::Ok();
+  sdmx::StructureSet extra;
+  auto descendants = [&] {
+    sdmx::StructureSet frontier = *set;
+    for (int depth = 0; depth < 4 && !frontier.empty(); ++depth) {  // dataflow -> DSD -> codelists: 2 suffice
+      sdmx::StructureSet next;
+      AddChildren(all, frontier, &next);
+      extra.Merge(next);
+      frontier = std::move(next);
+    }
+  };
+  if (refs == "children") {
+    AddChildren(all, *set, &extra);
+  } else if (refs == "descendants") {
+    descendants();
+  } else if (refs == "parents") {
+    AddParents(all, *set, &extra);
+  } else if (refs == "parentsandsiblings") {
+    AddParents(all, *set, &extra);
+    AddChildren(all, extra, &extra);
+  } else if (refs == "all" || KindsOf(refs)) {
+    AddParents(all, *set, &extra);
+    descendants();
+    if (refs != "all") {  // one type: only those
+      Query q{*KindsOf(refs), "", "", "", true};
+      sdmx::StructureSet only;
+      SelectAll(extra, q, &only);
+      extra = std::move(only);
+    }
+  } else {
+    return Status::InvalidArgument("references=" + refs + ": expected none, children, descendants, parents, "
+                                   "parentsandsiblings, all or a structure type");
+  }
+  set->Merge(extra);
+  return Status::Ok();
+}
+
+// The representation for an Accept header; nullopt = 406.
+enum class Repr { kMl21, kMl30, kJson10, kJson20 };
+std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
+  const Repr xml = v2 ? Repr::kMl30 : Repr::kMl21;
+  const Repr json = v2 ? Repr::kJson20 : Repr::kJson10;
+  if (accept.empty()) return xml;
+  std::optional<Repr> best;
+  double best_q = -1;
+  for (size_t a = 0; a <= accept.size();) {
+    size_t b = accept.find(',', a);
+    if (b == std::string::npos) b = accept.size();
+    std::string range;
+    for (char c : accept.substr(a, b - a)) {
+      if (c != ' ') range += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    a = b + 1;
+    double q = 1;
+    if (size_t qp = range.find(";q="); qp != std::string::npos) {
+      q = std::atof(range.c_str() + qp + 3);
+      range.erase(qp, range.find(';', qp + 1) == std::string::npos ? std::string::npos : range.find(';', qp + 1) - qp);
+    }
+    std::optional<Repr> r;
+    if (range.rfind("application/vnd.sdmx.structure+xml", 0) == 0) {
+      r = range.find("version=3") != std::string::npos ? Repr::kMl30
+          : range.find("version=2.1") != std::string::npos ? Repr::kMl21 : xml;
+    } else if (range.rfind("application/vnd.sdmx.structure+json", 0) == 0) {
+      r = range.find("version=2") != std::string::npos ? Repr::kJson20
+          : range.find("version=1") != std::string::npos ? Repr::kJson10 : json;
+    } else if (range == "application/xml" || range == "text/xml" || range == "*/*" || range == "application/*") {
+      r = xml;
+    } else if (range == "application/json") {
+      r = json;
+    }
+    if (r && q > best_q) {
+      best = r;
+      best_q = q;
+    }
+  }
+  return best;
+}
+
+HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
+  static const std::set<std::string> kSupported = {"references", "detail", "format", "at", "asOf"};
+  for (const auto& [k, v] : req.query) {
+    if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
+  }
+  if (req.HasQuery("detail") && req.Query("detail") != "full") {
+    return HttpResponse::Error(501, "detail=" + req.Query("detail") + " is not implemented yet (full is)");
+  }
+  auto kinds = KindsOf(req.Param("type"));
+  if (!kinds) {
+    if (!v2 && (req.Param("type") == "availableconstraint")) {
+      return HttpResponse::Error(501, "availableconstraint is not implemented yet");
+    }
+    return HttpResponse::Error(404, "no structure type '" + req.Param("type") + "'");
+  }
+  auto repr = Negotiate(req.Header("accept"), v2);
+  if (!repr) return HttpResponse::Error(406, "no supported structure media type in Accept: " + req.Header("accept"));
+  Query q{*kinds, req.Param("agency"), req.Param("id"), req.Param("version"), v2};
+  if (q.version.empty()) q.version = v2 ? "~" : "latest";
+  auto all = ctx.registry->Snapshot();
+  sdmx::StructureSet selected;
+  SelectAll(*all, q, &selected);
+  if (selected.empty()) {
+    return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
+  }
+  if (Status s = AddReferences(*all, req.Query("references"), &selected); !s.ok()) return ErrorFromStatus(s);
+  const std::string prepared = IsoTimeMs(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+  if (*repr == Repr::kJson10 || *repr == Repr::kJson20) {
+    sdmx::StructureJsonOptions o;
+    o.version = *repr == Repr::kJson10 ? sdmx::StructureJsonVersion::kV1 : sdmx::StructureJsonVersion::kV2;
+    o.prepared = prepared;
+    return HttpResponse::Make(200,
+                              *repr == Repr::kJson10 ? "application/vnd.sdmx.structure+json;version=1.0.0"
+                                                     : "application/vnd.sdmx.structure+json;version=2.0.0",
+                              sdmx::WriteStructureJson(selected, o));
+  }
+  sdmx::StructureWriteOptions o;
+  o.version = *repr == Repr::kMl21 ? sdmx::StructureMlVersion::k21 : sdmx::StructureMlVersion::k30;
+  o.prepared = prepared;
+  return HttpResponse::Make(200,
+                            *repr == Repr::kMl21 ? "application/vnd.sdmx.structure+xml;version=2.1"
+                                                 : "application/vnd.sdmx.structure+xml;version=3.0.0",
+                            sdmx::WriteStructureMl(selected, o));
+}
+
+}  // namespace
+
+void RegisterStructureRoutes(Router* router, const HandlerContext& ctx) {
+  auto v1 = [ctx](HttpRequest& req) { return Structures(ctx, req, false); };
+  auto v2 = [ctx](HttpRequest& req) { return Structures(ctx, req, true); };
+  for (const char* tail : {"", "/{agency}", "/{agency}/{id}", "/{agency}/{id}/{version}"}) {
+    router->Add("GET", std::string("/sdmx/v1/{type}") + tail, v1);
+    router->Add("GET", std::string("/sdmx/v2/structure/{type}") + tail, v2);
+  }
+}
+
+}  // namespace hub::http
