@@ -1,6 +1,7 @@
 #include "sdmx/time_period.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace sdmx {
 namespace {
@@ -98,6 +99,75 @@ bool PeriodFitsFrequency(std::string_view p, std::string_view freq, std::string*
   }
   if (!ok && why) *why = std::string("expected ") + expected + " for FREQ=" + std::string(freq);
   return ok;
+}
+
+namespace {
+
+bool Leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int DaysIn(int y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && Leap(y) ? 29 : kDays[m - 1];
+}
+
+std::string Ymd(int y, int m, int d) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+// Day `n` (1-based, may run past the year's end or before its start) of year `y`.
+std::string DayOfYear(int y, int n) {
+  while (n < 1) n += Leap(--y) ? 366 : 365;
+  while (n > (Leap(y) ? 366 : 365)) n -= Leap(y++) ? 366 : 365;
+  int m = 1;
+  while (n > DaysIn(y, m)) n -= DaysIn(y, m++);
+  return Ymd(y, m, n);
+}
+
+// Day of the year on which ISO week 1 of `y` starts (may be <= 0): the
+// Monday on or before January 4th.
+int IsoWeekOneStart(int y) {
+  // Sakamoto's weekday of January 4th (0 = Sunday), made Monday-based.
+  const int yy = y - 1;  // January counts in the previous year
+  const int sunday_based = (yy + yy / 4 - yy / 100 + yy / 400 + 0 + 4) % 7;
+  return 4 - (sunday_based + 6) % 7;
+}
+
+}  // namespace
+
+bool PeriodBounds(std::string_view p, std::string* first, std::string* last) {
+  if (!IsTimePeriod(p) || p.size() < 4) return false;
+  const int y = Num(p.substr(0, 4));
+  auto months = [&](int from, int count) {
+    *first = Ymd(y, from, 1);
+    *last = Ymd(y, from + count - 1, DaysIn(y, from + count - 1));
+    return true;
+  };
+  if (p.size() == 4) return months(1, 12);
+  if (p.size() >= 10 && p[4] == '-' && std::isdigit(static_cast<unsigned char>(p[5])) && p[7] == '-') {
+    *first = *last = std::string(p.substr(0, 10));  // a date or date-time
+    return true;
+  }
+  if (p.size() == 7 && std::isdigit(static_cast<unsigned char>(p[5]))) return months(Num(p.substr(5)), 1);
+  const char kind = p[5];
+  const int n = Num(p.substr(6));
+  switch (kind) {
+    case 'A': return months(1, 12);
+    case 'S': return months(1 + (n - 1) * 6, 6);
+    case 'T': return months(1 + (n - 1) * 4, 4);
+    case 'Q': return months(1 + (n - 1) * 3, 3);
+    case 'M': return months(n, 1);
+    case 'W': {
+      const int start = IsoWeekOneStart(y) + (n - 1) * 7;
+      *first = DayOfYear(y, start);
+      *last = DayOfYear(y, start + 6);
+      return true;
+    }
+    case 'D':
+      *first = *last = DayOfYear(y, n);
+      return true;
+  }
+  return false;
 }
 
 }  // namespace sdmx

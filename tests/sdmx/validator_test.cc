@@ -178,5 +178,26 @@ TEST(TimePeriodTest, FrequenciesAcceptTheirFormats) {
   }
 }
 
+TEST(TimePeriodTest, BoundsOfEveryPeriodShape) {
+  auto bounds = [](const char* p) {
+    std::string a, b;
+    EXPECT_TRUE(PeriodBounds(p, &a, &b)) << p;
+    return a + ".." + b;
+  };
+  EXPECT_EQ(bounds("2015"), "2015-01-01..2015-12-31");
+  EXPECT_EQ(bounds("2015-A1"), "2015-01-01..2015-12-31");
+  EXPECT_EQ(bounds("2015-S2"), "2015-07-01..2015-12-31");
+  EXPECT_EQ(bounds("2016-Q1"), "2016-01-01..2016-03-31");
+  EXPECT_EQ(bounds("2015-T3"), "2015-09-01..2015-12-31");
+  EXPECT_EQ(bounds("2020-02"), "2020-02-01..2020-02-29");
+  EXPECT_EQ(bounds("2019-M02"), "2019-02-01..2019-02-28");
+  EXPECT_EQ(bounds("2015-W01"), "2014-12-29..2015-01-04");  // ISO week 1 holds January 4th
+  EXPECT_EQ(bounds("2020-W53"), "2020-12-28..2021-01-03");
+  EXPECT_EQ(bounds("2015-D032"), "2015-02-01..2015-02-01");
+  EXPECT_EQ(bounds("2015-03-15"), "2015-03-15..2015-03-15");
+  std::string a, b;
+  EXPECT_FALSE(PeriodBounds("soon", &a, &b));
+}
+
 }  // namespace
 }  // namespace sdmx

@@ -1,10 +1,12 @@
 // GET /sdmx/v1/data/{flowRef}[/{key}[/{providerRef}]]: SDMX REST 1.5 data.
+#include <charconv>
 #include <set>
 
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/data_writer.h"
 #include "sdmx/formats.h"
 #include "sdmx/key_pattern.h"
+#include "sdmx/time_period.h"
 
 namespace hub::http {
 namespace {
@@ -18,10 +20,59 @@ std::optional<sdmx::DataFormat> FormatParam(const std::string& f) {
   return sdmx::ParseFormatName(f);
 }
 
+// startPeriod / endPeriod / firstNObservations / lastNObservations, applied
+// to each series as it is read (the state holds observations in period
+// order within a series).
+struct ObsWindow {
+  std::string from, to;  // "YYYY-MM-DD" bounds; empty = open
+  std::optional<size_t> first_n, last_n;
+
+  bool Filters() const { return !from.empty() || !to.empty() || first_n || last_n; }
+  void Apply(sdmx::Series* s) const {
+    if (!from.empty() || !to.empty()) {
+      std::vector<sdmx::Observation> kept;
+      for (sdmx::Observation& o : s->observations) {
+        std::string a, b;
+        if (!sdmx::PeriodBounds(o.period, &a, &b)) continue;
+        if ((!from.empty() && b < from) || (!to.empty() && a > to)) continue;
+        kept.push_back(std::move(o));
+      }
+      s->observations = std::move(kept);
+    }
+    auto& obs = s->observations;
+    if (first_n && obs.size() > *first_n) obs.resize(*first_n);
+    if (last_n && obs.size() > *last_n) obs.erase(obs.begin(), obs.end() - static_cast<std::ptrdiff_t>(*last_n));
+  }
+};
+
+Result<ObsWindow> ReadWindow(const HttpRequest& req) {
+  ObsWindow w;
+  std::string ignored;
+  if (req.HasQuery("startPeriod") && !sdmx::PeriodBounds(req.Query("startPeriod"), &w.from, &ignored)) {
+    return Status::InvalidArgument("startPeriod=" + req.Query("startPeriod") + " is not an SDMX time period");
+  }
+  if (req.HasQuery("endPeriod") && !sdmx::PeriodBounds(req.Query("endPeriod"), &ignored, &w.to)) {
+    return Status::InvalidArgument("endPeriod=" + req.Query("endPeriod") + " is not an SDMX time period");
+  }
+  for (const char* name : {"firstNObservations", "lastNObservations"}) {
+    if (!req.HasQuery(name)) continue;
+    const std::string v = req.Query(name);
+    size_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n == 0) {
+      return Status::InvalidArgument(std::string(name) + "=" + v + ": expected a positive integer");
+    }
+    (name[0] == 'f' ? w.first_n : w.last_n) = n;
+  }
+  return w;
+}
+
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   // Parameters of SDMX REST 1.5 not served yet answer 501, never a silently
   // different result.
-  static const std::set<std::string> kSupported = {"format", "at", "asOf"};
+  static const std::set<std::string> kSupported = {"format", "at", "asOf", "startPeriod", "endPeriod",
+                                                   "firstNObservations", "lastNObservations",
+                                                   "dimensionAtObservation", "detail"};
   for (const auto& [k, v] : req.query) {
     if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
   }
@@ -38,6 +89,17 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   auto at = ReadWatermark(req, *ctx.state);
   if (!at.ok()) return ErrorFromStatus(at.status());
+  auto window = ReadWindow(req);
+  if (!window.ok()) return ErrorFromStatus(window.status());
+  auto detail = sdmx::OutputDetail::FromV1(req.Query("detail"));
+  if (!detail) return HttpResponse::Error(400, "detail=" + req.Query("detail") + ": expected full, dataonly, serieskeysonly or nodata");
+  const std::string dim_at_obs = req.HasQuery("dimensionAtObservation") ? req.Query("dimensionAtObservation") : "";
+  if (!dim_at_obs.empty() && dim_at_obs != dsd->time_dimension && dim_at_obs != "AllDimensions") {
+    if (dsd->DimensionIndex(dim_at_obs) < 0) {
+      return HttpResponse::Error(400, "dimensionAtObservation=" + dim_at_obs + " is not a dimension of " + dsd->ref.ToString());
+    }
+    return HttpResponse::Error(501, "dimensionAtObservation=" + dim_at_obs + " (cross-sections) is not implemented yet");
+  }
 
   std::optional<sdmx::DataFormat> format;
   if (req.HasQuery("format")) {
@@ -48,7 +110,8 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
     format = sdmx::NegotiateDataFormat(req.Header("accept"),
                                        {sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kStructureSpecific21,
                                         sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv10,
-                                        sdmx::DataFormat::kCsv20, sdmx::DataFormat::kJson20});
+                                        sdmx::DataFormat::kCsv20, sdmx::DataFormat::kJson20,
+                                        sdmx::DataFormat::kJson10});
     if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   }
 
@@ -57,10 +120,20 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   wc.dsd = dsd;
   wc.dataflow = (*flow)->ref;
   wc.message_id = "HUB-" + std::to_string(at->value);
+  wc.all_dimensions = dim_at_obs == "AllDimensions";
+  wc.detail = *detail;
   auto writer = sdmx::NewDataWriter(*format, wc, [&](std::string_view chunk) { resp.body.append(chunk); });
   size_t series = 0;
   Status s = ctx.state->ScanSeries((*flow)->ref.ToString(), *pattern, *at, [&](const sdmx::Series& sr) {
-    writer->WriteSeries(sr);
+    if (!window->Filters()) {
+      writer->WriteSeries(sr);
+      ++series;
+      return true;
+    }
+    sdmx::Series cut = sr;
+    window->Apply(&cut);
+    if (cut.observations.empty()) return true;  // nothing of it in the window
+    writer->WriteSeries(cut);
     ++series;
     return true;
   });

@@ -1,0 +1,120 @@
+// SDMX REST 1.5 data parameters over loopback HTTP against a running hub
+// holding the demo feed: startPeriod/endPeriod, firstN/lastNObservations,
+// dimensionAtObservation, detail, and the status codes for bad values and
+// for what is not implemented. Expected values come from the submitted file.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "hub/http/client.h"
+#include "hub/hub.h"
+#include "testing/test_util.h"
+
+namespace hub {
+namespace {
+
+using namespace std::chrono_literals;
+
+class DataApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    HubOptions o;
+    o.data_dir = dir_->Sub("data");
+    o.listen = "127.0.0.1:0";
+    o.config_path = testing::SourcePath("configs/hub.toml");
+    auto h = Hub::Start(o);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    hub_ = h->release();
+    auto r = http::Fetch("POST", hub_->url() + "/api/v1/submissions", testing::DemoInitial(),
+                         {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "data-api"}});
+    ASSERT_TRUE(r.ok() && r->status == 202) << (r.ok() ? r->body : r.status().ToString());
+    ASSERT_TRUE(hub_->materialiser()->WaitForSubmission("data-api", 30s).ok());
+  }
+  static void TearDownTestSuite() {
+    hub_->Stop();
+    delete hub_;
+    delete dir_;
+  }
+
+  static http::HttpResponse Get(const std::string& path) {
+    auto r = http::Fetch("GET", hub_->url() + path);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : http::HttpResponse{};
+  }
+
+  // "key|period" -> value of a data response (any format).
+  static std::map<std::string, std::string> Values(const http::HttpResponse& r) {
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 500);
+    return testing::ObservationValues(r.body, testing::DemoStructures());
+  }
+
+  // The submitted observations of series `key`, by period.
+  static std::map<std::string, std::string> Submitted(const std::string& key) {
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures())) {
+      if (k.rfind(key + "|", 0) == 0) out[k] = v;
+    }
+    return out;
+  }
+
+  static testing::TempDir* dir_;
+  static Hub* hub_;
+};
+
+testing::TempDir* DataApiTest::dir_ = nullptr;
+Hub* DataApiTest::hub_ = nullptr;
+
+constexpr char kKey[] = "A.G.SH_STA_MORT.404._T._T._T";
+
+TEST_F(DataApiTest, PeriodWindowAndFirstLastN) {
+  const auto all = Submitted(kKey);
+  ASSERT_GT(all.size(), 5u);
+  std::map<std::string, std::string> window;
+  for (const auto& [k, v] : all) {
+    const std::string year = k.substr(k.size() - 4);
+    if (year >= "2015" && year <= "2017") window[k] = v;
+  }
+  ASSERT_FALSE(window.empty());
+  EXPECT_EQ(Values(Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?startPeriod=2015&endPeriod=2017")), window);
+  // Periods of other shapes bound the same way: 2015-Q1 starts in 2015, 2017-06 ends in 2017.
+  EXPECT_EQ(Values(Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?startPeriod=2015-Q1&endPeriod=2017-06")),
+            window);
+
+  auto first2 = Values(Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?firstNObservations=2"));
+  EXPECT_EQ(first2, (std::map<std::string, std::string>(all.begin(), std::next(all.begin(), 2))));
+  auto last1 = Values(Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?lastNObservations=1"));
+  EXPECT_EQ(last1, (std::map<std::string, std::string>(std::prev(all.end()), all.end())));
+  // Nothing in the window: v1 says 404.
+  EXPECT_EQ(Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?startPeriod=2100").status, 404);
+}
+
+TEST_F(DataApiTest, DimensionAtObservationAndDetail) {
+  const std::string base = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
+  http::HttpResponse flat = Get(base + "?dimensionAtObservation=AllDimensions&format=structurespecificdata");
+  EXPECT_NE(flat.body.find("dimensionAtObservation=\"AllDimensions\""), std::string::npos);
+  EXPECT_EQ(Values(flat), Submitted(kKey));
+
+  http::HttpResponse keys = Get(base + "?detail=serieskeysonly&format=structurespecificdata");
+  ASSERT_EQ(keys.status, 200);
+  EXPECT_EQ(keys.body.find("<Obs"), std::string::npos);
+  EXPECT_NE(keys.body.find("REF_AREA=\"404\""), std::string::npos);
+  ASSERT_NE(Get(base + "?format=csv").body.find("UNSD compilation"), std::string::npos);
+  http::HttpResponse dataonly = Get(base + "?detail=dataonly&format=csv");
+  EXPECT_EQ(dataonly.body.find("UNSD compilation"), std::string::npos) << "SOURCE_DETAIL values must be gone";
+  EXPECT_EQ(Values(dataonly), Submitted(kKey));
+}
+
+TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
+  const std::string base = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
+  EXPECT_EQ(Get(base + "?startPeriod=soon").status, 400);
+  EXPECT_EQ(Get(base + "?firstNObservations=0").status, 400);
+  EXPECT_EQ(Get(base + "?detail=everything").status, 400);
+  EXPECT_EQ(Get(base + "?dimensionAtObservation=NOT_A_DIMENSION").status, 400);
+  EXPECT_EQ(Get(base + "?dimensionAtObservation=REF_AREA").status, 501);
+  EXPECT_EQ(Get(base + "?includeHistory=true").status, 501);
+  EXPECT_EQ(Get(base + "?format=application/pdf").status, 406);
+}
+
+}  // namespace
+}  // namespace hub
