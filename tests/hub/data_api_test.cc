@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 
 #include "hub/http/client.h"
 #include "hub/hub.h"
@@ -103,6 +104,49 @@ TEST_F(DataApiTest, DimensionAtObservationAndDetail) {
   http::HttpResponse dataonly = Get(base + "?detail=dataonly&format=csv");
   EXPECT_EQ(dataonly.body.find("UNSD compilation"), std::string::npos) << "SOURCE_DETAIL values must be gone";
   EXPECT_EQ(Values(dataonly), Submitted(kKey));
+}
+
+// The submitted observations whose key matches `keep`.
+std::map<std::string, std::string> SubmittedWhere(const std::function<bool(const std::string&, const std::string&)>& keep) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures())) {
+    if (keep(k, v)) out[k] = v;
+  }
+  return out;
+}
+
+TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
+  const std::string flow = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/";
+  http::HttpResponse r = Get(flow + "A.G.SH_STA_MORT.404,646.*.*.*");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(*r.FindHeader("Content-Type"), "application/vnd.sdmx.data+xml;version=3.0.0");  // v2 default
+  auto two_areas = SubmittedWhere([](const std::string& k, const std::string&) {
+    return k.rfind("A.G.SH_STA_MORT.404.", 0) == 0 || k.rfind("A.G.SH_STA_MORT.646.", 0) == 0;
+  });
+  ASSERT_FALSE(two_areas.empty());
+  EXPECT_EQ(Values(r), two_areas);
+  // Same selection through c[] filters (',' = OR), and a period range ('+' = AND).
+  EXPECT_EQ(Values(Get(flow + "*?c[SERIES]=SH_STA_MORT&c[REF_AREA]=404,646&c[REPORTING_TYPE]=G")), two_areas);
+  auto window = SubmittedWhere([](const std::string& k, const std::string&) {
+    const std::string year = k.substr(k.size() - 4);
+    return k.rfind(std::string(kKey) + "|", 0) == 0 && year >= "2015" && year <= "2017";
+  });
+  EXPECT_EQ(Values(Get(flow + kKey + "?c[TIME_PERIOD]=ge:2015+le:2017")), window);
+  // Numeric comparison on the measure.
+  auto high = SubmittedWhere([](const std::string& k, const std::string& v) {
+    return k.rfind(std::string(kKey) + "|", 0) == 0 && std::stod(v) > 300;
+  });
+  ASSERT_FALSE(high.empty());
+  EXPECT_EQ(Values(Get(flow + kKey + "?c[OBS_VALUE]=gt:300")), high);
+  // No results: 204, still at a watermark.
+  http::HttpResponse none = Get(flow + kKey + "?c[OBS_VALUE]=gt:1e9");
+  EXPECT_EQ(none.status, 204);
+  EXPECT_TRUE(none.body.empty());
+  EXPECT_NE(none.FindHeader("X-Hub-Watermark"), nullptr);
+  EXPECT_EQ(Get(flow + kKey + "?asOf=2000-01-01T00:00:00Z").status, 204);
+  EXPECT_EQ(Get(flow + kKey + "?c[NOT_A_COMPONENT]=1").status, 400);
+  EXPECT_EQ(Get(flow + kKey + "?updatedAfter=2026-01-01T00:00:00Z").status, 501);
+  EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/*").status, 501);
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {

@@ -1,17 +1,18 @@
-// GET /sdmx/v1/data/{flowRef}[/{key}[/{providerRef}]]: SDMX REST 1.5 data.
-#include <charconv>
+// Data queries:
+//   GET /sdmx/v1/data/{flowRef}[/{key}[/{providerRef}]]                 SDMX REST 1.5
+//   GET /sdmx/v2/data/{context}/{agencyID}/{resourceID}/{version}[/{key}]  SDMX REST 2.2
+// Each parses its syntax into a DataQuery (data_query.h) that one scan of
+// the versioned state answers. Parameters not served yet answer 501, never
+// a silently different result.
 #include <set>
 
-#include "hub/http/handlers/handlers.h"
-#include "sdmx/data_writer.h"
+#include "hub/http/handlers/data_query.h"
 #include "sdmx/formats.h"
-#include "sdmx/key_pattern.h"
-#include "sdmx/time_period.h"
 
 namespace hub::http {
 namespace {
 
-// The SDMX REST `format=` values, and our own format names.
+// The SDMX REST 1.x `format=` values, and our own format names.
 std::optional<sdmx::DataFormat> FormatParam(const std::string& f) {
   if (f == "csv" || f == "csvfile") return sdmx::DataFormat::kCsv10;
   if (f == "jsondata" || f == "sdmx-json") return sdmx::DataFormat::kJson20;
@@ -20,62 +21,35 @@ std::optional<sdmx::DataFormat> FormatParam(const std::string& f) {
   return sdmx::ParseFormatName(f);
 }
 
-// startPeriod / endPeriod / firstNObservations / lastNObservations, applied
-// to each series as it is read (the state holds observations in period
-// order within a series).
-struct ObsWindow {
-  std::string from, to;  // "YYYY-MM-DD" bounds; empty = open
-  std::optional<size_t> first_n, last_n;
+// dimensionAtObservation: the time dimension (default) or AllDimensions.
+Status ReadDimensionAtObservation(const HttpRequest& req, const sdmx::DataStructure& dsd, DataQuery* q) {
+  const std::string v = req.Query("dimensionAtObservation");
+  if (v.empty() || v == dsd.time_dimension) return Status::Ok();
+  if (v == "AllDimensions") {
+    q->all_dimensions = true;
+    return Status::Ok();
+  }
+  if (dsd.DimensionIndex(v) < 0) {
+    return Status::InvalidArgument("dimensionAtObservation=" + v + " is not a dimension of " + dsd.ref.ToString());
+  }
+  return Status::NotImplemented("dimensionAtObservation=" + v + " (cross-sections) is not implemented yet");
+}
 
-  bool Filters() const { return !from.empty() || !to.empty() || first_n || last_n; }
-  void Apply(sdmx::Series* s) const {
-    if (!from.empty() || !to.empty()) {
-      std::vector<sdmx::Observation> kept;
-      for (sdmx::Observation& o : s->observations) {
-        std::string a, b;
-        if (!sdmx::PeriodBounds(o.period, &a, &b)) continue;
-        if ((!from.empty() && b < from) || (!to.empty() && a > to)) continue;
-        kept.push_back(std::move(o));
-      }
-      s->observations = std::move(kept);
+HttpResponse Unsupported(const HttpRequest& req, const std::set<std::string>& supported) {
+  for (const auto& [k, v] : req.query) {
+    const bool filter = k.size() > 3 && k.compare(0, 2, "c[") == 0;
+    if (!supported.count(k) && !(filter && supported.count("c[]"))) {
+      return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
     }
-    auto& obs = s->observations;
-    if (first_n && obs.size() > *first_n) obs.resize(*first_n);
-    if (last_n && obs.size() > *last_n) obs.erase(obs.begin(), obs.end() - static_cast<std::ptrdiff_t>(*last_n));
   }
-};
-
-Result<ObsWindow> ReadWindow(const HttpRequest& req) {
-  ObsWindow w;
-  std::string ignored;
-  if (req.HasQuery("startPeriod") && !sdmx::PeriodBounds(req.Query("startPeriod"), &w.from, &ignored)) {
-    return Status::InvalidArgument("startPeriod=" + req.Query("startPeriod") + " is not an SDMX time period");
-  }
-  if (req.HasQuery("endPeriod") && !sdmx::PeriodBounds(req.Query("endPeriod"), &ignored, &w.to)) {
-    return Status::InvalidArgument("endPeriod=" + req.Query("endPeriod") + " is not an SDMX time period");
-  }
-  for (const char* name : {"firstNObservations", "lastNObservations"}) {
-    if (!req.HasQuery(name)) continue;
-    const std::string v = req.Query(name);
-    size_t n = 0;
-    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec != std::errc() || p != v.data() + v.size() || n == 0) {
-      return Status::InvalidArgument(std::string(name) + "=" + v + ": expected a positive integer");
-    }
-    (name[0] == 'f' ? w.first_n : w.last_n) = n;
-  }
-  return w;
+  return HttpResponse{0, {}, {}};
 }
 
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
-  // Parameters of SDMX REST 1.5 not served yet answer 501, never a silently
-  // different result.
   static const std::set<std::string> kSupported = {"format", "at", "asOf", "startPeriod", "endPeriod",
                                                    "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "detail"};
-  for (const auto& [k, v] : req.query) {
-    if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
-  }
+  if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
   const std::string provider = req.Param("provider");
   if (!provider.empty() && provider != "all") {
     return HttpResponse::Error(501, "providerRef filtering is not implemented yet");
@@ -83,24 +57,25 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   auto structures = ctx.registry->Snapshot();
   auto flow = ResolveFlowRef(req.Param("flow"), *structures);
   if (!flow.ok()) return ErrorFromStatus(flow.status());
-  const sdmx::DataStructure* dsd = structures->FindDataStructure((*flow)->structure);
-  if (!dsd) return HttpResponse::Error(500, "dataflow " + (*flow)->ref.ToString() + " has no known structure");
-  auto pattern = sdmx::KeyPattern::ParseV1(req.Param("key"), dsd->dimensions.size());
+  DataQuery q;
+  q.flow = *flow;
+  q.dsd = structures->FindDataStructure(q.flow->structure);
+  if (!q.dsd) return HttpResponse::Error(500, "dataflow " + q.flow->ref.ToString() + " has no known structure");
+  auto pattern = sdmx::KeyPattern::ParseV1(req.Param("key"), q.dsd->dimensions.size());
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
+  q.pattern = std::move(*pattern);
   auto at = ReadWatermark(req, *ctx.state);
   if (!at.ok()) return ErrorFromStatus(at.status());
+  q.at = *at;
   auto window = ReadWindow(req);
   if (!window.ok()) return ErrorFromStatus(window.status());
+  q.window = std::move(*window);
   auto detail = sdmx::OutputDetail::FromV1(req.Query("detail"));
-  if (!detail) return HttpResponse::Error(400, "detail=" + req.Query("detail") + ": expected full, dataonly, serieskeysonly or nodata");
-  const std::string dim_at_obs = req.HasQuery("dimensionAtObservation") ? req.Query("dimensionAtObservation") : "";
-  if (!dim_at_obs.empty() && dim_at_obs != dsd->time_dimension && dim_at_obs != "AllDimensions") {
-    if (dsd->DimensionIndex(dim_at_obs) < 0) {
-      return HttpResponse::Error(400, "dimensionAtObservation=" + dim_at_obs + " is not a dimension of " + dsd->ref.ToString());
-    }
-    return HttpResponse::Error(501, "dimensionAtObservation=" + dim_at_obs + " (cross-sections) is not implemented yet");
+  if (!detail) {
+    return HttpResponse::Error(400, "detail=" + req.Query("detail") + ": expected full, dataonly, serieskeysonly or nodata");
   }
-
+  q.detail = *detail;
+  if (Status s = ReadDimensionAtObservation(req, *q.dsd, &q); !s.ok()) return ErrorFromStatus(s);
   std::optional<sdmx::DataFormat> format;
   if (req.HasQuery("format")) {
     format = FormatParam(req.Query("format"));
@@ -114,44 +89,88 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
                                         sdmx::DataFormat::kJson10});
     if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   }
+  q.format = *format;
+  return ServeData(ctx, q);
+}
 
-  HttpResponse resp = HttpResponse::Make(200, sdmx::MediaType(*format), "");
-  sdmx::WriteContext wc;
-  wc.dsd = dsd;
-  wc.dataflow = (*flow)->ref;
-  wc.message_id = "HUB-" + std::to_string(at->value);
-  wc.all_dimensions = dim_at_obs == "AllDimensions";
-  wc.detail = *detail;
-  auto writer = sdmx::NewDataWriter(*format, wc, [&](std::string_view chunk) { resp.body.append(chunk); });
-  size_t series = 0;
-  Status s = ctx.state->ScanSeries((*flow)->ref.ToString(), *pattern, *at, [&](const sdmx::Series& sr) {
-    if (!window->Filters()) {
-      writer->WriteSeries(sr);
-      ++series;
-      return true;
-    }
-    sdmx::Series cut = sr;
-    window->Apply(&cut);
-    if (cut.observations.empty()) return true;  // nothing of it in the window
-    writer->WriteSeries(cut);
-    ++series;
-    return true;
-  });
-  if (!s.ok()) return ErrorFromStatus(s);
-  if (series == 0) return HttpResponse::Error(404, "No results: no data matches the query at watermark " +
-                                                       std::to_string(at->value));
-  writer->Finish();
-  resp.SetHeader("X-Hub-Watermark", std::to_string(at->value));
-  return resp;
+// SDMX REST 2.x key: '.'-separated dimensions, ',' = OR, '*' = any.
+Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions) {
+  if (key.empty() || key == "*") return sdmx::KeyPattern();
+  for (char& c : key) {
+    if (c == ',') c = '+';
+  }
+  std::string v1;
+  size_t start = 0;
+  for (;;) {  // "*" between dots is the v1 empty wildcard
+    size_t dot = key.find('.', start);
+    std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    v1 += part == "*" ? "" : part;
+    if (dot == std::string::npos) break;
+    v1 += '.';
+    start = dot + 1;
+  }
+  return sdmx::KeyPattern::ParseV1(v1, dimensions);
+}
+
+HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
+  static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
+                                                   "dimensionAtObservation", "attributes", "measures"};
+  if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
+  if (req.Param("context") != "dataflow") {
+    return HttpResponse::Error(501, "context '" + req.Param("context") +
+                                        "' is not implemented yet (dataflow is; datastructure and "
+                                        "provisionagreement contexts are not)");
+  }
+  const std::string agency = req.Param("agency"), id = req.Param("id");
+  std::string version = req.Param("version");
+  if (agency == "*" || id == "*" || agency.find(',') != std::string::npos || id.find(',') != std::string::npos) {
+    return HttpResponse::Error(501, "data queries over several dataflows are not implemented yet");
+  }
+  if (version == "~" || version == "*" || version == "+" || version.empty()) version.clear();
+  auto structures = ctx.registry->Snapshot();
+  DataQuery q;
+  q.no_results_status = 204;
+  q.flow = structures->FindDataflow({agency, id, version});
+  if (!q.flow) return HttpResponse::Error(404, "no dataflow " + agency + ":" + id + "(" + req.Param("version") + ")");
+  q.dsd = structures->FindDataStructure(q.flow->structure);
+  if (!q.dsd) return HttpResponse::Error(500, "dataflow " + q.flow->ref.ToString() + " has no known structure");
+  auto pattern = ParseKeyV2(req.Param("key"), q.dsd->dimensions.size());
+  if (!pattern.ok()) return ErrorFromStatus(pattern.status());
+  q.pattern = std::move(*pattern);
+  auto at = ReadWatermark(req, *ctx.state);
+  if (!at.ok()) return ErrorFromStatus(at.status());
+  q.at = *at;
+  auto window = ReadWindow(req);
+  if (!window.ok()) return ErrorFromStatus(window.status());
+  q.window = std::move(*window);
+  auto filters = ReadComponentFilters(req, *q.dsd);
+  if (!filters.ok()) return ErrorFromStatus(filters.status());
+  q.filters = std::move(*filters);
+  auto detail = sdmx::OutputDetail::FromV2(req.Query("attributes"), req.Query("measures"), *q.dsd);
+  if (!detail) return HttpResponse::Error(400, "attributes/measures: unknown value or component");
+  q.detail = *detail;
+  if (Status s = ReadDimensionAtObservation(req, *q.dsd, &q); !s.ok()) return ErrorFromStatus(s);
+  // SDMX REST 2.x: SDMX-ML 3.0 is the default representation.
+  auto format = sdmx::NegotiateDataFormat(req.Header("accept"),
+                                          {sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv20,
+                                           sdmx::DataFormat::kJson20, sdmx::DataFormat::kStructureSpecific21,
+                                           sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kCsv10,
+                                           sdmx::DataFormat::kJson10});
+  if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
+  q.format = *format;
+  return ServeData(ctx, q);
 }
 
 }  // namespace
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx) {
-  auto h = [ctx](HttpRequest& req) { return DataV1(ctx, req); };
-  router->Add("GET", "/sdmx/v1/data/{flow}", h);
-  router->Add("GET", "/sdmx/v1/data/{flow}/{key}", h);
-  router->Add("GET", "/sdmx/v1/data/{flow}/{key}/{provider}", h);
+  auto v1 = [ctx](HttpRequest& req) { return DataV1(ctx, req); };
+  router->Add("GET", "/sdmx/v1/data/{flow}", v1);
+  router->Add("GET", "/sdmx/v1/data/{flow}/{key}", v1);
+  router->Add("GET", "/sdmx/v1/data/{flow}/{key}/{provider}", v1);
+  auto v2 = [ctx](HttpRequest& req) { return DataV2(ctx, req); };
+  router->Add("GET", "/sdmx/v2/data/{context}/{agency}/{id}/{version}", v2);
+  router->Add("GET", "/sdmx/v2/data/{context}/{agency}/{id}/{version}/{key}", v2);
 }
 
 }  // namespace hub::http

@@ -1,0 +1,55 @@
+// A data query once parsed (from SDMX REST 1.5 or 2.2 syntax), and how it is
+// answered from the versioned state: one scan at one watermark, each series
+// cut by the query's period window, component filters and first/last N,
+// then written in the negotiated format. data.cc parses; this serves.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/http/handlers/handlers.h"
+#include "sdmx/data_writer.h"
+#include "sdmx/key_pattern.h"
+
+namespace hub::http {
+
+// startPeriod / endPeriod / firstNObservations / lastNObservations.
+struct ObsWindow {
+  std::string from, to;  // "YYYY-MM-DD" bounds; empty = open
+  std::optional<size_t> first_n, last_n;
+};
+// Reads the four parameters (names as in both REST versions); 400 on bad values.
+Result<ObsWindow> ReadWindow(const HttpRequest& req);
+
+// One `c[COMPONENT]=...` filter (REST 2.x): ',' separates alternatives,
+// '+' conditions that must all hold; a condition is VALUE or OP:VALUE with
+// OP one of eq ne lt le gt ge co nc sw ew. TIME_PERIOD compares periods by
+// the days they cover, OBS_VALUE and other numbers numerically.
+struct ComponentFilter {
+  struct Condition {
+    std::string op;  // "eq", ...
+    std::string value;
+  };
+  std::string component;
+  std::vector<std::vector<Condition>> alternatives;
+};
+// `c[ID]` parameters of `req`, checked against `dsd`; 400 on unknown ids or operators.
+Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req, const sdmx::DataStructure& dsd);
+
+struct DataQuery {
+  const sdmx::Dataflow* flow = nullptr;
+  const sdmx::DataStructure* dsd = nullptr;
+  sdmx::KeyPattern pattern;
+  Watermark at;
+  ObsWindow window;
+  std::vector<ComponentFilter> filters;
+  sdmx::OutputDetail detail;
+  bool all_dimensions = false;
+  sdmx::DataFormat format = sdmx::DataFormat::kGeneric21;
+  int no_results_status = 404;  // v1 404, v2 204
+};
+
+HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
+
+}  // namespace hub::http
