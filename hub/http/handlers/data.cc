@@ -35,6 +35,14 @@ Status ReadDimensionAtObservation(const HttpRequest& req, const sdmx::DataStruct
   return Status::NotImplemented("dimensionAtObservation=" + v + " (cross-sections) is not implemented yet");
 }
 
+// What both versions share: the watermark (at, asOf), the period window and
+// first/last N, dimensionAtObservation.
+Status ReadCommon(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q) {
+  HUB_ASSIGN_OR_RETURN(q->at, ReadWatermark(req, *ctx.state));
+  HUB_ASSIGN_OR_RETURN(q->window, ReadWindow(req));
+  return ReadDimensionAtObservation(req, *q->dsd, q);
+}
+
 HttpResponse Unsupported(const HttpRequest& req, const std::set<std::string>& supported) {
   for (const auto& [k, v] : req.query) {
     const bool filter = k.size() > 3 && k.compare(0, 2, "c[") == 0;
@@ -64,18 +72,12 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   auto pattern = sdmx::KeyPattern::ParseV1(req.Param("key"), q.dsd->dimensions.size());
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   q.pattern = std::move(*pattern);
-  auto at = ReadWatermark(req, *ctx.state);
-  if (!at.ok()) return ErrorFromStatus(at.status());
-  q.at = *at;
-  auto window = ReadWindow(req);
-  if (!window.ok()) return ErrorFromStatus(window.status());
-  q.window = std::move(*window);
+  if (Status st = ReadCommon(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   auto detail = sdmx::OutputDetail::FromV1(req.Query("detail"));
   if (!detail) {
     return HttpResponse::Error(400, "detail=" + req.Query("detail") + ": expected full, dataonly, serieskeysonly or nodata");
   }
   q.detail = *detail;
-  if (Status s = ReadDimensionAtObservation(req, *q.dsd, &q); !s.ok()) return ErrorFromStatus(s);
   std::optional<sdmx::DataFormat> format;
   if (req.HasQuery("format")) {
     format = FormatParam(req.Query("format"));
@@ -137,19 +139,13 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   auto pattern = ParseKeyV2(req.Param("key"), q.dsd->dimensions.size());
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   q.pattern = std::move(*pattern);
-  auto at = ReadWatermark(req, *ctx.state);
-  if (!at.ok()) return ErrorFromStatus(at.status());
-  q.at = *at;
-  auto window = ReadWindow(req);
-  if (!window.ok()) return ErrorFromStatus(window.status());
-  q.window = std::move(*window);
+  if (Status st = ReadCommon(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   auto filters = ReadComponentFilters(req, *q.dsd);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   q.filters = std::move(*filters);
   auto detail = sdmx::OutputDetail::FromV2(req.Query("attributes"), req.Query("measures"), *q.dsd);
   if (!detail) return HttpResponse::Error(400, "attributes/measures: unknown value or component");
   q.detail = *detail;
-  if (Status s = ReadDimensionAtObservation(req, *q.dsd, &q); !s.ok()) return ErrorFromStatus(s);
   // SDMX REST 2.x: SDMX-ML 3.0 is the default representation.
   auto format = sdmx::NegotiateDataFormat(req.Header("accept"),
                                           {sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv20,
