@@ -12,18 +12,23 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev \
   libgtest-dev libbenchmark-dev docker-compose time
 FUZZ_PACKAGES := clang libclang-rt-14-dev
+# Only the tests need these: a real SDMX client (R's rsdmx) reads from a running hub.
+TEST_PACKAGES := r-cran-rsdmx
 FUZZ_SECONDS ?= 10
 FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps fuzz-deps install-missing build run test fuzz bench clean
+.PHONY: deps fuzz-deps test-deps install-missing build run test fuzz bench clean
 
 deps:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)"
 
 fuzz-deps: deps
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(FUZZ_PACKAGES)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(TEST_PACKAGES)"
 
 install-missing:
 	@missing=$$(for p in $(PACKAGES); do \
@@ -41,7 +46,7 @@ build: deps
 run: build
 	bash hub/run_demo.sh
 
-test: build
+test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j2
 
 # A short libFuzzer run of every reader (CI runs it after the tests): first
