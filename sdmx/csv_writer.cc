@@ -19,7 +19,7 @@ const char* CsvActionCode(Action a) {
 
 class CsvWriter final : public BufferedWriter {
  public:
-  CsvWriter(bool v2, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)) {
+  CsvWriter(bool v2, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)), v2_(v2) {
     const DataStructure& dsd = *ctx_.dsd;
     if (v2) {
       // Each row starts "dataflow,AGENCY:ID(VERSION),R" (structure kind, id, action).
@@ -54,6 +54,11 @@ class CsvWriter final : public BufferedWriter {
     MaybeFlush();
   }
 
+  // CSV has no datasets; 2.0 carries the action on every row.
+  void NextDataSet(const DataSetHeader& h) override {
+    if (v2_) flow_ = flow_.substr(0, flow_.rfind(',') + 1) + CsvActionCode(h.action.value_or(Action::kReplace));
+  }
+
   void Finish() override { Flush(); }
 
  private:
@@ -75,6 +80,7 @@ class CsvWriter final : public BufferedWriter {
     out_ += '"';
   }
 
+  const bool v2_;
   std::string flow_;
 };
 

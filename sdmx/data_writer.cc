@@ -46,6 +46,7 @@ class DetailFilter final : public DataWriter {
     }
     inner_->WriteSeries(out);
   }
+  void NextDataSet(const DataSetHeader& header) override { inner_->NextDataSet(header); }
   void Finish() override { inner_->Finish(); }
 
  private:

@@ -51,6 +51,7 @@ struct WriteContext {
   std::string prepared;                   // ISO 8601; now when empty
   std::string sender = "SDMX-HUB";
   std::optional<Action> action;           // DataSet action, omitted when unset
+  std::string valid_from, valid_to;       // of the first dataset (see DataSetHeader)
   // dimensionAtObservation=AllDimensions: SDMX-ML writes one flat Obs per
   // observation carrying its whole key (CSV is flat anyway; JSON keeps series).
   bool all_dimensions = false;
@@ -58,10 +59,23 @@ struct WriteContext {
   size_t flush_bytes = 64 * 1024;         // chunk size handed to the sink
 };
 
+// What a dataset of the output says about itself (SDMX-ML DataSet
+// attributes; SDMX-JSON dataSet fields; the SDMX-CSV 2.0 ACTION column).
+struct DataSetHeader {
+  std::optional<Action> action;  // omitted when unset
+  std::string valid_from;        // validFromDate / validToDate (includeHistory)
+  std::string valid_to;
+};
+
 class DataWriter {
  public:
   virtual ~DataWriter() = default;
   virtual void WriteSeries(const Series& series) = 0;
+  // Closes the current dataset and opens another: updatedAfter answers
+  // changes (Replace) and deletions (Delete) as two datasets,
+  // includeHistory one dataset per dissemination. SDMX-CSV 1.0 has no
+  // datasets: rows simply continue (callers that need the action pick 2.0).
+  virtual void NextDataSet(const DataSetHeader& header) = 0;
   // Closes the message and flushes the rest to the sink. Call once.
   virtual void Finish() = 0;
 };

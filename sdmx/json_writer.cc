@@ -97,7 +97,12 @@ class JsonWriter final : public BufferedWriter {
     out_ += ",\"sender\":{\"id\":";
     AppendJsonString(&out_, ctx_.sender);
     out_ += v1_ ? "}},\"dataSets\":[" : "}},\"data\":{\"dataSets\":[";
-    OpenDataSet();
+    OpenDataSet({ctx_.action, ctx_.valid_from, ctx_.valid_to});
+  }
+
+  void NextDataSet(const DataSetHeader& h) override {
+    out_ += "}},";
+    OpenDataSet(h);
   }
 
   void WriteSeries(const Series& s) override {
@@ -109,10 +114,8 @@ class JsonWriter final : public BufferedWriter {
     // JSON object keys must be unique: a series key seen again in this
     // dataSet (a series split over several Series elements) opens another.
     if (!keys_in_dataset_.insert(key).second) {
-      out_ += "}},";
-      OpenDataSet();
+      NextDataSet(dataset_);
       keys_in_dataset_ = {key};
-      series_written_ = 0;
     }
     if (series_written_++) out_ += ',';
     AppendJsonString(&out_, key);
@@ -184,11 +187,24 @@ class JsonWriter final : public BufferedWriter {
   }
 
  private:
-  void OpenDataSet() {
+  void OpenDataSet(const DataSetHeader& h) {
+    dataset_ = h;
+    keys_in_dataset_.clear();
+    series_written_ = 0;
     out_ += v1_ ? "{" : "{\"structure\":0,";
-    if (ctx_.action) {
+    if (h.action) {
       out_ += "\"action\":";
-      AppendJsonString(&out_, ActionName(*ctx_.action));
+      AppendJsonString(&out_, ActionName(*h.action));
+      out_ += ',';
+    }
+    if (!h.valid_from.empty()) {
+      out_ += "\"validFrom\":";
+      AppendJsonString(&out_, h.valid_from);
+      out_ += ',';
+    }
+    if (!h.valid_to.empty()) {
+      out_ += "\"validTo\":";
+      AppendJsonString(&out_, h.valid_to);
       out_ += ',';
     }
     out_ += "\"series\":{";
@@ -232,6 +248,7 @@ class JsonWriter final : public BufferedWriter {
   std::vector<ValueIndex> obs_attrs_;
   size_t series_written_ = 0;
   std::unordered_set<std::string> keys_in_dataset_;
+  DataSetHeader dataset_;  // the open one
   const bool v1_;
 };
 

@@ -64,15 +64,12 @@ class MlWriter final : public BufferedWriter {
       out_ += "\"/>";
     }
     out_ += std::string("</") + usage + "></message:Structure>\n</message:Header>\n";
-    if (generic_) {
-      out_ += "<message:DataSet structureRef=\"" + structure_id_ + "\"";
-      if (ctx_.action) out_ += std::string(" action=\"") + ActionName(*ctx_.action) + "\"";
-    } else {
-      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:structureRef=\"" +
-              structure_id_ + "\"";
-      if (ctx_.action) out_ += std::string(" ss:action=\"") + ActionName(*ctx_.action) + "\"";
-    }
-    out_ += ">\n";
+    OpenDataSet({ctx_.action, ctx_.valid_from, ctx_.valid_to});
+  }
+
+  void NextDataSet(const DataSetHeader& h) override {
+    out_ += "</message:DataSet>\n";
+    OpenDataSet(h);
   }
 
   void WriteSeries(const Series& s) override {
@@ -84,6 +81,20 @@ class MlWriter final : public BufferedWriter {
       WriteStructureSpecific(s);
     }
     MaybeFlush();
+  }
+
+  void OpenDataSet(const DataSetHeader& h) {
+    const char* p = generic_ ? "" : "ss:";
+    if (generic_) {
+      out_ += "<message:DataSet structureRef=\"" + structure_id_ + "\"";
+    } else {
+      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:structureRef=\"" +
+              structure_id_ + "\"";
+    }
+    if (h.action) out_ += std::string(" ") + p + "action=\"" + ActionName(*h.action) + "\"";
+    if (!h.valid_from.empty()) out_ += std::string(" ") + p + "validFromDate=\"" + h.valid_from + "\"";
+    if (!h.valid_to.empty()) out_ += std::string(" ") + p + "validToDate=\"" + h.valid_to + "\"";
+    out_ += ">\n";
   }
 
   void Finish() override {

@@ -80,17 +80,25 @@ Status VersionedState::Write(rocksdb::WriteBatch* batch) {
 
 Status VersionedState::ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
                                   const std::function<bool(const sdmx::Series&)>& fn) const {
+  // Everything is a change since watermark 0; deletions are simply not shown.
+  return ScanChanges(flow, pattern, Watermark{0}, at, [&](const sdmx::Series& live, const sdmx::Series&) {
+    return live.observations.empty() || fn(live);
+  });
+}
+
+Status VersionedState::ScanChanges(
+    const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
+    const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn) const {
   const std::string prefix = FlowPrefix(flow);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
-  sdmx::Series current;
-  std::string current_key;
-  std::string last_period;  // period already decided for current_key
+  sdmx::Series changed, deleted;
+  std::string current_key, last_period;
   bool have_series = false;
   auto emit = [&]() -> Result<bool> {
-    if (!have_series || current.observations.empty()) return true;
+    if (!have_series || (changed.observations.empty() && deleted.observations.empty())) return true;
     HUB_ASSIGN_OR_RETURN(auto srev, LatestSeries(flow, current_key, at));
-    if (srev && !srev->deleted()) current.attributes = FromProto(srev->attributes());
-    return fn(current);
+    if (srev && !srev->deleted()) changed.attributes = FromProto(srev->attributes());
+    return fn(changed, deleted);
   };
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);) {
     ObsKeyParts parts;
@@ -101,36 +109,90 @@ Status VersionedState::ScanSeries(const std::string& flow, const sdmx::KeyPatter
       if (!more) return Status::Ok();
       have_series = false;
       if (!pattern.Matches(parts.series_key)) {
-        // Skip the whole series: '\x01' sorts after its '\0' separator.
         std::string next = prefix;
         next += parts.series_key;
         next += '\x01';
         it->Seek(next);
         continue;
       }
-      current = sdmx::Series{};
-      current.key = sdmx::SplitKey(parts.series_key);
+      changed = sdmx::Series{};
+      changed.key = sdmx::SplitKey(parts.series_key);
+      deleted = sdmx::Series{};
+      deleted.key = changed.key;
       current_key = std::string(parts.series_key);
       last_period.clear();
       have_series = true;
     }
+    // Revisions of one observation come newest first: the first <= at decides.
     if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
       last_period = std::string(parts.period);
-      st::ObsRevision rev;
-      HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
-      if (!rev.deleted()) {
+      if (parts.seq > after.value) {
+        st::ObsRevision rev;
+        HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
         sdmx::Observation o;
         o.period = last_period;
-        o.value = rev.value();
-        o.attributes = FromProto(rev.attributes());
-        current.observations.push_back(std::move(o));
+        if (rev.deleted()) {
+          deleted.observations.push_back(std::move(o));
+        } else {
+          o.value = rev.value();
+          o.attributes = FromProto(rev.attributes());
+          changed.observations.push_back(std::move(o));
+        }
       }
     }
     it->Next();
   }
-  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan changes"));
   HUB_ASSIGN_OR_RETURN(bool ignored, emit());
   (void)ignored;
+  return Status::Ok();
+}
+
+Status VersionedState::ScanRevisions(
+    const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
+    const std::function<bool(uint64_t seq, const std::vector<sdmx::Series>& revised,
+                             const std::vector<sdmx::Series>& deleted)>& fn) const {
+  // seq -> series key -> (revised, deleted): the history of the selection,
+  // held whole to be replayed in commit order (bounded by the selection).
+  std::map<uint64_t, std::map<std::string, std::pair<sdmx::Series, sdmx::Series>>> by_seq;
+  const std::string prefix = FlowPrefix(flow);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ObsKeyParts parts;
+    std::string_view key(it->key().data(), it->key().size());
+    if (!ParseObsKey(key, &parts)) return Status::Corruption("malformed observation key");
+    if (!pattern.Matches(parts.series_key)) {
+      std::string next = prefix;
+      next += parts.series_key;
+      next += '\x01';
+      it->Seek(next);
+      if (!it->Valid()) break;
+      it->Prev();  // the loop's Next() lands on `next`
+      continue;
+    }
+    if (parts.seq > at.value) continue;
+    st::ObsRevision rev;
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
+    auto& [revised, deleted] = by_seq[parts.seq][std::string(parts.series_key)];
+    sdmx::Series& s = rev.deleted() ? deleted : revised;
+    if (s.key.empty()) s.key = sdmx::SplitKey(parts.series_key);
+    sdmx::Observation o;
+    o.period = std::string(parts.period);
+    if (!rev.deleted()) {
+      o.value = rev.value();
+      o.attributes = FromProto(rev.attributes());
+    }
+    s.observations.push_back(std::move(o));
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan revisions"));
+  for (auto& [seq, series] : by_seq) {
+    std::vector<sdmx::Series> revised, deleted;
+    for (auto& [k, pair] : series) {
+      if (!pair.first.observations.empty()) revised.push_back(std::move(pair.first));
+      if (!pair.second.observations.empty()) deleted.push_back(std::move(pair.second));
+    }
+    if (!fn(seq, revised, deleted)) break;
+  }
   return Status::Ok();
 }
 

@@ -65,6 +65,22 @@ class VersionedState {
   Status ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
                     const std::function<bool(const sdmx::Series&)>& fn) const;
 
+  // Changes since watermark `after`, as of `at` (updatedAfter): for each
+  // series matching `pattern` with an observation whose latest revision <=
+  // `at` came after `after`, `fn(changed, deleted)` gets the changed
+  // observations with their values at `at` (and the series' attributes)
+  // and, apart, the periods deleted since. Either may be empty.
+  Status ScanChanges(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
+                     const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn) const;
+
+  // Every revision <= `at` of the series matching `pattern`, grouped by the
+  // commit that wrote it (includeHistory): `fn(seq, revised, deleted)` in
+  // commit order, once per commit, with the series it touched.
+  Status ScanRevisions(
+      const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
+      const std::function<bool(uint64_t seq, const std::vector<sdmx::Series>& revised,
+                               const std::vector<sdmx::Series>& deleted)>& fn) const;
+
   // Every revision of one series' observations, oldest first per period.
   Result<std::vector<ObsHistoryEntry>> History(const std::string& flow, const std::string& series_key) const;
 

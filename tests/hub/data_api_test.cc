@@ -6,8 +6,13 @@
 
 #include <chrono>
 #include <functional>
+#include <thread>
 
 #include "hub/http/client.h"
+#include "hub/http/handlers/handlers.h"
+#include "sdmx/data_reader.h"
+#include "sdmx/data_writer.h"
+#include "sdmx/key_pattern.h"
 #include "hub/hub.h"
 #include "testing/test_util.h"
 
@@ -145,8 +150,84 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_NE(none.FindHeader("X-Hub-Watermark"), nullptr);
   EXPECT_EQ(Get(flow + kKey + "?asOf=2000-01-01T00:00:00Z").status, 204);
   EXPECT_EQ(Get(flow + kKey + "?c[NOT_A_COMPONENT]=1").status, 400);
-  EXPECT_EQ(Get(flow + kKey + "?updatedAfter=2026-01-01T00:00:00Z").status, 501);
   EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/*").status, 501);
+}
+
+// updatedAfter answers changes and deletions (a Delete dataset), v1 and v2;
+// includeHistory one dataset per commit. Its own hub: it deletes data.
+TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
+  testing::TempDir dir;
+  HubOptions o;
+  o.data_dir = dir.Sub("data");
+  o.listen = "127.0.0.1:0";
+  o.config_path = testing::SourcePath("configs/hub.toml");
+  auto hub = Hub::Start(o);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  auto post = [&](const std::string& body, const std::string& id) {
+    auto r = http::Fetch("POST", (*hub)->url() + "/api/v1/submissions", body,
+                         {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", id}});
+    EXPECT_TRUE(r.ok() && r->status == 202) << (r.ok() ? r->body : r.status().ToString());
+    auto rec = (*hub)->materialiser()->WaitForSubmission(id, 30s);
+    EXPECT_TRUE(rec.ok());
+    return rec.ok() ? rec->marker().accepted_time_ms() : 0;
+  };
+  const int64_t t1 = post(testing::DemoInitial(), "initial");
+  std::this_thread::sleep_for(5ms);
+  // A Delete message for one observation, written by our own writer.
+  const sdmx::StructureSet set = testing::DemoStructures();
+  const sdmx::Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
+  sdmx::WriteContext wc;
+  wc.dsd = set.FindDataStructure(flow->structure);
+  wc.dataflow = flow->ref;
+  wc.action = sdmx::Action::kDelete;
+  std::string del;
+  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { del.append(c); });
+  sdmx::Series gone;
+  gone.key = sdmx::SplitKey(kKey);
+  gone.observations.push_back({"2016", "", {}, 0});
+  w->WriteSeries(gone);
+  w->Finish();
+  post(del, "delete-2016");
+
+  for (const std::string& path : {std::string("/sdmx/v1/data/DF_DEMO_SDG/all?format=structurespecificdata&updatedAfter="),
+                                  std::string("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/*?updatedAfter=")}) {
+    auto r = http::Fetch("GET", (*hub)->url() + path + http::IsoTimeMs(t1));
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 200) << r->body.substr(0, 300);
+    sdmx::Diagnostics d;
+    auto reader = sdmx::DataReader::Open(r->body, "upd", set, {}, &d);
+    ASSERT_TRUE(reader.ok()) << d.ToString();
+    std::vector<std::string> deleted, changed;
+    for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+      for (const auto& ob : rd->series().observations) {
+        (rd->dataset().action == sdmx::Action::kDelete ? deleted : changed)
+            .push_back(rd->series().KeyString() + "|" + ob.period);
+      }
+    }
+    EXPECT_EQ(deleted, (std::vector<std::string>{std::string(kKey) + "|2016"})) << path;
+    EXPECT_TRUE(changed.empty()) << path << ": nothing else changed after the first load";
+  }
+  // includeHistory: the first load (Replace) then the deletion (Delete), in order.
+  auto h = http::Fetch("GET", (*hub)->url() + std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey +
+                                  "?includeHistory=true&format=structurespecificdata");
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->status, 200);
+  sdmx::Diagnostics d;
+  auto reader = sdmx::DataReader::Open(h->body, "hist", set, {}, &d);
+  ASSERT_TRUE(reader.ok());
+  std::vector<std::pair<sdmx::Action, size_t>> datasets;
+  for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+    datasets.emplace_back(rd->dataset().action, rd->series().observations.size());
+  }
+  ASSERT_EQ(datasets.size(), 2u);
+  EXPECT_EQ(datasets[0].first, sdmx::Action::kReplace);
+  EXPECT_GT(datasets[0].second, 1u);
+  EXPECT_EQ(datasets[1], (std::pair<sdmx::Action, size_t>{sdmx::Action::kDelete, 1u}));
+  // SDMX-CSV 1.0 cannot say "deleted".
+  auto csv = http::Fetch("GET", (*hub)->url() + "/sdmx/v1/data/DF_DEMO_SDG/all?format=csv&updatedAfter=" + http::IsoTimeMs(t1));
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv->status, 400);
+  (*hub)->Stop();
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
@@ -156,7 +237,8 @@ TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   EXPECT_EQ(Get(base + "?detail=everything").status, 400);
   EXPECT_EQ(Get(base + "?dimensionAtObservation=NOT_A_DIMENSION").status, 400);
   EXPECT_EQ(Get(base + "?dimensionAtObservation=REF_AREA").status, 501);
-  EXPECT_EQ(Get(base + "?includeHistory=true").status, 501);
+  EXPECT_EQ(Get(base + "?includeHistory=maybe").status, 400);
+  EXPECT_EQ(Get(base + "?includeHistory=true&updatedAfter=2026-01-01").status, 501);
   EXPECT_EQ(Get(base + "?format=application/pdf").status, 406);
 }
 

@@ -19,8 +19,10 @@
 #include <iostream>
 
 #include "hub/http/client.h"
+#include "hub/http/handlers/handlers.h"
 #include "hub/hub.h"
 #include "sdmx/check.h"
+#include "sdmx/data_reader.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/structure_writer.h"
 #include "testing/test_util.h"
@@ -76,6 +78,7 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   auto hub = Hub::Start(o);
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
   const std::string url = (*hub)->url() + "/api/v1/submissions";
+  std::pair<int64_t, uint64_t> last_load;  // load time and watermark of the last submission
   auto submit = [&](const std::string& body, const std::string& id, const std::string& params) {
     auto r = http::Fetch("POST", url + "?name=" + id + params, body,
                          {{"Authorization", "Bearer rw-admin"}, {"X-Submission-Id", id}});
@@ -86,6 +89,7 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
     EXPECT_TRUE(done.ok()) << id << ": " << done.status().ToString();
     if (done.ok()) {
       EXPECT_GT(done->seq(), 0u) << id << " was not committed";
+      last_load = {done->marker().accepted_time_ms(), done->seq()};
     }
     return boost::json::parse(r->body);
   };
@@ -93,6 +97,13 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   // Expected history: per "series key|period", the values each publication
   // gave it, for the series valid against the DSD then in force.
   std::map<std::string, std::vector<std::string>> expected;
+  // Per publication: its load time, its watermark, and its valid observations.
+  struct Loaded {
+    int64_t time_ms;
+    uint64_t watermark;
+    std::map<std::string, std::string> values;
+  };
+  std::vector<Loaded> loads;
   sdmx::StructureSet dsd_in_force;
   bool flow_sent = false;
   int data_files = 0, files_with_skips = 0;
@@ -122,6 +133,7 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
       ASSERT_TRUE(receipt.as_object().contains("diagnostics"));
       EXPECT_NE(boost::json::serialize(receipt.at("diagnostics")).find("code-in-codelist"), std::string::npos);
     }
+    loads.push_back({last_load.first, last_load.second, {}});
     sdmx::Diagnostics diags(100000);
     size_t seen = 0;
     ASSERT_TRUE(sdmx::CheckMessage(body, p.path, dsd_in_force, {}, &diags, nullptr,
@@ -131,6 +143,7 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
                                      if (!valid) return;
                                      for (const auto& obs : r.series().observations) {
                                        expected[r.series().KeyString() + "|" + obs.period].push_back(obs.value);
+                                       loads.back().values[r.series().KeyString() + "|" + obs.period] = obs.value;
                                      }
                                    })
                     .ok());
@@ -163,6 +176,73 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   EXPECT_GT(revised, 100u) << "SOURCES.md counts ~578 revisions across the nine publications";
   std::cout << expected.size() << " observations, " << revised << " with revisions, " << files_with_skips
             << " publications with skipped series\n";
+
+  // Over the REST API. asOf each publication's load time: that publication's values, at its watermark.
+  sdmx::StructureSet structures = dsd_in_force;
+  auto get = [&](const std::string& path) {
+    auto r = http::Fetch("GET", (*hub)->url() + path);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : http::HttpResponse{};
+  };
+  for (const Loaded& l : loads) {
+    http::HttpResponse r = get("/sdmx/v2/data/dataflow/NISR-SDGs/DF_SDG_RW/1.0/*?asOf=" + http::IsoTimeMs(l.time_ms));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(*r.FindHeader("X-Hub-Watermark"), std::to_string(l.watermark));
+    auto got = testing::ObservationValues(r.body, structures);
+    size_t same = 0;
+    for (const auto& [k, v] : l.values) same += got.count(k) && got.at(k) == v;
+    EXPECT_EQ(same, l.values.size()) << "asOf " << http::IsoTimeMs(l.time_ms);
+  }
+
+  // includeHistory on the series with the most revisions: one dataset per
+  // publication that changed it, each revision in order.
+  std::string busiest;
+  size_t most = 0;
+  for (const auto& [key, periods] : by_series) {
+    size_t n = 0;
+    for (const std::string& period : periods) n += collapse(expected[key + "|" + period]).size();
+    if (n > most) most = n, busiest = key;
+  }
+  http::HttpResponse hist = get("/sdmx/v1/data/DF_SDG_RW/" + busiest + "?includeHistory=true&format=structurespecificdata");
+  ASSERT_EQ(hist.status, 200) << hist.body.substr(0, 300);
+  std::map<std::string, std::vector<std::string>> seen_values;  // period -> values, dataset by dataset
+  size_t datasets = 0;
+  {
+    sdmx::Diagnostics d;
+    auto reader = sdmx::DataReader::Open(hist.body, "history", structures, {}, &d);
+    ASSERT_TRUE(reader.ok()) << d.ToString();
+    std::string last_from;
+    for (auto& r = *reader; r->Valid(); r->Next()) {
+      EXPECT_FALSE(r->dataset().valid_from.empty());
+      if (r->dataset().valid_from != last_from) ++datasets, last_from = r->dataset().valid_from;
+      for (const auto& o : r->series().observations) seen_values[o.period].push_back(o.value);
+    }
+  }
+  for (const std::string& period : by_series[busiest]) {
+    EXPECT_EQ(seen_values[period], collapse(expected[busiest + "|" + period])) << busiest << " @ " << period;
+  }
+  EXPECT_GT(datasets, 1u);
+
+  // updatedAfter the third publication: exactly what later ones changed.
+  ASSERT_GE(loads.size(), 4u);
+  std::map<std::string, std::string> at_third, now;
+  for (auto [w, out] : {std::pair{Watermark{loads[2].watermark}, &at_third}, std::pair{(*hub)->state()->watermark(), &now}}) {
+    ASSERT_TRUE((*hub)->state()->ScanSeries(kFlow, sdmx::KeyPattern(), w, [&](const sdmx::Series& s) {
+      for (const auto& o : s.observations) (*out)[s.KeyString() + "|" + o.period] = o.value;
+      return true;
+    }).ok());
+  }
+  std::map<std::string, std::string> changed;
+  for (const auto& [k, v] : now) {
+    if (!at_third.count(k) || at_third.at(k) != v) changed[k] = v;
+  }
+  ASSERT_FALSE(changed.empty());
+  http::HttpResponse upd = get("/sdmx/v1/data/DF_SDG_RW/all?format=structurespecificdata&updatedAfter=" +
+                               http::IsoTimeMs(loads[2].time_ms));
+  ASSERT_EQ(upd.status, 200);
+  EXPECT_EQ(testing::ObservationValues(upd.body, structures), changed);
+  std::cout << "updatedAfter the third publication: " << changed.size() << " changed observations; includeHistory of "
+            << busiest << ": " << datasets << " datasets\n";
 
   auto live = (*hub)->state()->Digest();
   ASSERT_TRUE(live.ok());

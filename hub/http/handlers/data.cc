@@ -56,7 +56,8 @@ HttpResponse Unsupported(const HttpRequest& req, const std::set<std::string>& su
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"format", "at", "asOf", "startPeriod", "endPeriod",
                                                    "firstNObservations", "lastNObservations",
-                                                   "dimensionAtObservation", "detail"};
+                                                   "dimensionAtObservation", "detail", "updatedAfter",
+                                                   "includeHistory"};
   if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
   const std::string provider = req.Param("provider");
   if (!provider.empty() && provider != "all") {
@@ -92,6 +93,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
     if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   }
   q.format = *format;
+  if (Status st = ReadHistoryParams(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   return ServeData(ctx, q);
 }
 
@@ -116,7 +118,8 @@ Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions) {
 
 HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
-                                                   "dimensionAtObservation", "attributes", "measures"};
+                                                   "dimensionAtObservation", "attributes", "measures",
+                                                   "updatedAfter", "includeHistory"};
   if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
   if (req.Param("context") != "dataflow") {
     return HttpResponse::Error(501, "context '" + req.Param("context") +
@@ -154,6 +157,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
                                            sdmx::DataFormat::kJson10});
   if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   q.format = *format;
+  if (Status st = ReadHistoryParams(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   return ServeData(ctx, q);
 }
 

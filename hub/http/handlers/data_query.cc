@@ -156,15 +156,71 @@ Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req
   return out;
 }
 
-HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
-  HttpResponse resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
+Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q) {
+  if (req.HasQuery("updatedAfter")) {
+    auto t = ParseIsoTimeMs(req.Query("updatedAfter"));
+    if (!t) return Status::InvalidArgument("updatedAfter='" + req.Query("updatedAfter") + "' is not an ISO 8601 time");
+    HUB_ASSIGN_OR_RETURN(q->updated_after, ctx.state->WatermarkAt(*t, q->at));
+  }
+  if (req.HasQuery("includeHistory")) {
+    const std::string v = req.Query("includeHistory");
+    if (v != "true" && v != "false") return Status::InvalidArgument("includeHistory=" + v + ": expected true or false");
+    q->include_history = v == "true";
+  }
+  if (q->include_history && q->updated_after) {
+    return Status::NotImplemented("includeHistory together with updatedAfter is not implemented yet");
+  }
+  if ((q->include_history || q->updated_after) && q->format == sdmx::DataFormat::kCsv10) {
+    // Deletions need the ACTION column of SDMX-CSV 2.0.
+    return Status::InvalidArgument("SDMX-CSV 1.0 cannot carry deletions or datasets: ask for SDMX-CSV 2.0");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The time commit `seq` was loaded, as ISO 8601 (validFromDate).
+std::string CommitTime(const HandlerContext& ctx, uint64_t seq) {
+  auto c = ctx.state->Commit(seq);
+  return c.ok() && *c ? IsoTimeMs((*c)->accepted_time_ms()) : std::string();
+}
+
+// Period window only (deleted observations carry no values to filter on).
+bool InWindow(const ObsWindow& w, sdmx::Series* s) {
+  if (w.from.empty() && w.to.empty()) return !s->observations.empty();
+  std::vector<sdmx::Observation> kept;
+  for (sdmx::Observation& o : s->observations) {
+    std::string first, last;
+    if (!sdmx::PeriodBounds(o.period, &first, &last)) continue;
+    if ((!w.from.empty() && last < w.from) || (!w.to.empty() && first > w.to)) continue;
+    kept.push_back(std::move(o));
+  }
+  s->observations = std::move(kept);
+  return !s->observations.empty();
+}
+
+sdmx::WriteContext ContextOf(const DataQuery& q) {
   sdmx::WriteContext wc;
   wc.dsd = q.dsd;
   wc.dataflow = q.flow->ref;
   wc.message_id = "HUB-" + std::to_string(q.at.value);
   wc.all_dimensions = q.all_dimensions;
   wc.detail = q.detail;
-  auto writer = sdmx::NewDataWriter(q.format, wc, [&](std::string_view chunk) { resp.body.append(chunk); });
+  return wc;
+}
+
+HttpResponse NoResults(const DataQuery& q) {
+  return q.no_results_status == 204
+             ? HttpResponse::Make(204, "", "")
+             : HttpResponse::Error(404, "No results: no data matches the query at watermark " + std::to_string(q.at.value));
+}
+
+}  // namespace
+
+HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
+  if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
+  HttpResponse resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
+  auto writer = sdmx::NewDataWriter(q.format, ContextOf(q), [&](std::string_view chunk) { resp.body.append(chunk); });
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
   size_t series = 0;
@@ -182,10 +238,76 @@ HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   });
   if (!s.ok()) return ErrorFromStatus(s);
   if (series == 0) {
-    resp = q.no_results_status == 204
-               ? HttpResponse::Make(204, "", "")
-               : HttpResponse::Error(404, "No results: no data matches the query at watermark " + std::to_string(q.at.value));
+    resp = NoResults(q);
   } else {
+    writer->Finish();
+  }
+  resp.SetHeader("X-Hub-Watermark", std::to_string(q.at.value));
+  return resp;
+}
+
+HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
+  // A sequence of (header, series) datasets, written once known: the
+  // writer's first dataset takes its header from the WriteContext.
+  struct Out {
+    sdmx::DataSetHeader header;
+    std::vector<sdmx::Series> series;
+  };
+  std::vector<Out> datasets;
+  Status s;
+  if (q.updated_after) {
+    Out changed{{sdmx::Action::kReplace, "", ""}, {}}, deleted{{sdmx::Action::kDelete, "", ""}, {}};
+    s = ctx.state->ScanChanges(q.flow->ref.ToString(), q.pattern, *q.updated_after, q.at,
+                               [&](const sdmx::Series& c, const sdmx::Series& d) {
+                                 sdmx::Series cut = c;
+                                 if (!cut.observations.empty() && Filter(q, &cut)) changed.series.push_back(std::move(cut));
+                                 sdmx::Series gone = d;
+                                 if (InWindow(q.window, &gone)) deleted.series.push_back(std::move(gone));
+                                 return true;
+                               });
+    if (!changed.series.empty()) datasets.push_back(std::move(changed));
+    if (!deleted.series.empty()) datasets.push_back(std::move(deleted));
+  } else {
+    s = ctx.state->ScanRevisions(
+        q.flow->ref.ToString(), q.pattern, q.at,
+        [&](uint64_t seq, const std::vector<sdmx::Series>& revised, const std::vector<sdmx::Series>& deleted) {
+          const std::string from = CommitTime(ctx, seq);
+          Out r{{sdmx::Action::kReplace, from, ""}, {}}, d{{sdmx::Action::kDelete, from, ""}, {}};
+          for (sdmx::Series x : revised) {
+            if (Filter(q, &x)) r.series.push_back(std::move(x));
+          }
+          for (sdmx::Series x : deleted) {
+            if (InWindow(q.window, &x)) d.series.push_back(std::move(x));
+          }
+          if (!r.series.empty()) datasets.push_back(std::move(r));
+          if (!d.series.empty()) datasets.push_back(std::move(d));
+          return true;
+        });
+    // A dissemination is valid until the next one of this selection.
+    for (size_t i = 0; i + 1 < datasets.size(); ++i) {
+      for (size_t j = i + 1; j < datasets.size(); ++j) {
+        if (datasets[j].header.valid_from != datasets[i].header.valid_from) {
+          datasets[i].header.valid_to = datasets[j].header.valid_from;
+          break;
+        }
+      }
+    }
+  }
+  if (!s.ok()) return ErrorFromStatus(s);
+  HttpResponse resp;
+  if (datasets.empty()) {
+    resp = NoResults(q);
+  } else {
+    resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
+    sdmx::WriteContext wc = ContextOf(q);
+    wc.action = datasets[0].header.action;
+    wc.valid_from = datasets[0].header.valid_from;
+    wc.valid_to = datasets[0].header.valid_to;
+    auto writer = sdmx::NewDataWriter(q.format, wc, [&](std::string_view chunk) { resp.body.append(chunk); });
+    for (size_t i = 0; i < datasets.size(); ++i) {
+      if (i) writer->NextDataSet(datasets[i].header);
+      for (const sdmx::Series& x : datasets[i].series) writer->WriteSeries(x);
+    }
     writer->Finish();
   }
   resp.SetHeader("X-Hub-Watermark", std::to_string(q.at.value));

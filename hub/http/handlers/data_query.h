@@ -48,8 +48,17 @@ struct DataQuery {
   bool all_dimensions = false;
   sdmx::DataFormat format = sdmx::DataFormat::kGeneric21;
   int no_results_status = 404;  // v1 404, v2 204
+  // updatedAfter: only what changed after this watermark, deletions in a
+  // second (Delete) dataset.
+  std::optional<Watermark> updated_after;
+  // includeHistory: one dataset per commit that touched the selection.
+  bool include_history = false;
 };
+// updatedAfter= and includeHistory= (both REST versions) into `q` (needs q->at).
+Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q);
 
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
+// updatedAfter / includeHistory answers (ServeData hands them over).
+HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q);
 
 }  // namespace hub::http

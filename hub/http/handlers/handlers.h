@@ -38,6 +38,8 @@ Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const 
 // The watermark a read uses: ?at=W (<= the current one), ?asOf=ISO-8601 time
 // (the data as loaded then), else the current one.
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
+// "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
+std::optional<int64_t> ParseIsoTimeMs(const std::string& s);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 
