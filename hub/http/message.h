@@ -2,11 +2,14 @@
 // and client.cc know Beast, so handlers compile fast and test easily.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "hub/base/status.h"
 
 namespace hub::http {
 
@@ -29,6 +32,14 @@ struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is produced as it is sent (chunked transfer
+  // encoding) instead of `body`: a query for millions of observations starts
+  // answering at once, in bounded memory. The producer calls `write` with
+  // each piece; `write` returns false once the client is gone, and the
+  // producer should stop. A producer error after the headers are out can only
+  // cut the response short (the client sees no final chunk).
+  using Write = std::function<bool(std::string_view)>;
+  std::function<Status(const Write& write)> stream;
 
   void SetHeader(const std::string& name, std::string value);
   const std::string* FindHeader(std::string_view name) const;  // case-insensitive

@@ -7,6 +7,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <cctype>
 #include <optional>
 #include <thread>
@@ -65,6 +68,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Reply(HttpResponse out, unsigned version, bool keep_alive) {
+    if (out.stream) return ReplyStreaming(std::move(out), version, keep_alive);
     res_ = {};
     res_.result(static_cast<bhttp::status>(out.status));
     res_.version(version);
@@ -81,6 +85,40 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(options_->read_timeout);
     bhttp::async_write(stream_, res_,
                        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  // Writes the head, then each piece the producer makes as one chunk, on
+  // this io thread and synchronously: the producer runs at the client's pace
+  // and holds only one piece. A client that stops reading for longer than
+  // read_timeout fails the write (SO_SNDTIMEO) and frees the thread.
+  void ReplyStreaming(HttpResponse out, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(out.status), version};
+    res.keep_alive(keep_alive);
+    res.set(bhttp::field::server, "sdmx-hub");
+    for (auto& [k, v] : out.headers) res.set(k, v);
+    res.chunked(!head_);
+    auto& socket = stream_.socket();
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(options_->read_timeout.count());
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    beast::error_code ec;
+    bhttp::response_serializer<bhttp::empty_body> sr{res};
+    bhttp::write_header(socket, sr, ec);
+    if (!ec && !head_) {
+      Status s = out.stream([&](std::string_view piece) {
+        if (piece.empty()) return !ec;
+        net::write(socket, bhttp::make_chunk(net::const_buffer(piece.data(), piece.size())), ec);
+        return !ec;
+      });
+      if (!s.ok()) {
+        spdlog::warn("streaming response cut short: {}", s.ToString());
+        return Close();
+      }
+      if (!ec) net::write(socket, bhttp::make_chunk_last(), ec);
+    }
+    if (ec) return;  // the client went away
+    if (!keep_alive) return Close();
+    Read();
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -230,6 +230,23 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   (*hub)->Stop();
 }
 
+// Data responses are written as the scan goes (chunked), whatever their size;
+// the status comes first, so "no results" is still a 404, not a 200 cut short.
+TEST_F(DataApiTest, DataIsStreamedChunked) {
+  http::HttpResponse all = Get("/sdmx/v1/data/DF_DEMO_SDG/all?format=csv");
+  ASSERT_EQ(all.status, 200);
+  const std::string* te = all.FindHeader("Transfer-Encoding");
+  ASSERT_NE(te, nullptr);
+  EXPECT_EQ(*te, "chunked");
+  EXPECT_EQ(all.FindHeader("Content-Length"), nullptr);
+  EXPECT_EQ(Values(all), testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures()));
+  auto head = http::Fetch("HEAD", hub_->url() + "/sdmx/v1/data/DF_DEMO_SDG/all?format=csv");
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(Get("/sdmx/v1/data/DF_DEMO_SDG/Q......").status, 404);
+}
+
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   const std::string base = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
   EXPECT_EQ(Get(base + "?startPeriod=soon").status, 400);

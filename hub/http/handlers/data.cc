@@ -50,7 +50,9 @@ HttpResponse Unsupported(const HttpRequest& req, const std::set<std::string>& su
       return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
     }
   }
-  return HttpResponse{0, {}, {}};
+  HttpResponse ok;
+  ok.status = 0;
+  return ok;
 }
 
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
@@ -67,6 +69,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   auto flow = ResolveFlowRef(req.Param("flow"), *structures);
   if (!flow.ok()) return ErrorFromStatus(flow.status());
   DataQuery q;
+  q.structures = structures;
   q.flow = *flow;
   q.dsd = structures->FindDataStructure(q.flow->structure);
   if (!q.dsd) return HttpResponse::Error(500, "dataflow " + q.flow->ref.ToString() + " has no known structure");
@@ -134,6 +137,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   if (version == "~" || version == "*" || version == "+" || version.empty()) version.clear();
   auto structures = ctx.registry->Snapshot();
   DataQuery q;
+  q.structures = structures;
   q.no_results_status = 204;
   q.flow = structures->FindDataflow({agency, id, version});
   if (!q.flow) return HttpResponse::Error(404, "no dataflow " + agency + ":" + id + "(" + req.Param("version") + ")");

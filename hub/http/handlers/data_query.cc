@@ -217,32 +217,40 @@ HttpResponse NoResults(const DataQuery& q) {
 
 }  // namespace
 
-HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
-  if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
-  HttpResponse resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
-  auto writer = sdmx::NewDataWriter(q.format, ContextOf(q), [&](std::string_view chunk) { resp.body.append(chunk); });
+// Calls `fn` with each selected series (filters and window applied) until it returns false.
+Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) {
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
-  size_t series = 0;
-  Status s = ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
-    if (!cuts) {
-      writer->WriteSeries(sr);
-      ++series;
-      return true;
-    }
+  return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
+    if (!cuts) return fn(sr);
     sdmx::Series cut = sr;
     if (!Filter(q, &cut)) return true;  // nothing of it selected
-    writer->WriteSeries(cut);
-    ++series;
-    return true;
+    return fn(cut);
   });
-  if (!s.ok()) return ErrorFromStatus(s);
-  if (series == 0) {
-    resp = NoResults(q);
-  } else {
-    writer->Finish();
+}
+
+HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
+  if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
+  // The status goes out first: find one selected series before answering 200.
+  bool any = false;
+  if (Status s = ScanSelected(ctx, q, [&](const sdmx::Series&) { return !(any = true); }); !s.ok()) {
+    return ErrorFromStatus(s);
   }
+  HttpResponse resp = any ? HttpResponse::Make(200, sdmx::MediaType(q.format), "") : NoResults(q);
   resp.SetHeader("X-Hub-Watermark", std::to_string(q.at.value));
+  if (!any) return resp;
+  // Then the body, written as the scan goes (the scan reads at q.at: what
+  // commits meanwhile does not show).
+  resp.stream = [ctx, q](const HttpResponse::Write& write) -> Status {
+    bool gone = false;
+    auto writer = sdmx::NewDataWriter(q.format, ContextOf(q), [&](std::string_view chunk) { gone = gone || !write(chunk); });
+    HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, [&](const sdmx::Series& s) {
+      writer->WriteSeries(s);
+      return !gone;
+    }));
+    if (!gone) writer->Finish();
+    return Status::Ok();
+  };
   return resp;
 }
 

@@ -4,6 +4,7 @@
 // then written in the negotiated format. data.cc parses; this serves.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct ComponentFilter {
 Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req, const sdmx::DataStructure& dsd);
 
 struct DataQuery {
+  // Keeps `flow` and `dsd` alive while a streamed response is still being written.
+  std::shared_ptr<const sdmx::StructureSet> structures;
   const sdmx::Dataflow* flow = nullptr;
   const sdmx::DataStructure* dsd = nullptr;
   sdmx::KeyPattern pattern;
