@@ -14,6 +14,8 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 # Only the tests need these: a real SDMX client (R's rsdmx) reads from a running hub.
 TEST_PACKAGES := r-cran-rsdmx
+# Only the HTTP benchmark needs these: a load driver and a baseline server.
+BENCH_PACKAGES := wrk nginx-light curl
 FUZZ_SECONDS ?= 10
 FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
@@ -59,10 +61,12 @@ fuzz: fuzz-deps
 # Benchmarks (not part of `make test`): figures are ratios to a baseline
 # measured in the same run.
 bench: build
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(BENCH_PACKAGES)"
 	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/materialise_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/freshness_bench
 	tests/bench/peak_rss.sh $(BUILD_DIR)
+	tests/bench/http_bench.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -56,6 +56,21 @@ KeyPattern KeyPattern::FromKey(const std::vector<std::string>& key) {
   return KeyPattern(std::move(codes));
 }
 
+std::string KeyPattern::LiteralPrefix(bool* complete) const {
+  std::string out;
+  *complete = !codes_.empty();
+  for (const auto& c : codes_) {
+    if (c.size() != 1) {
+      *complete = false;
+      break;
+    }
+    out += c[0];
+    out += '.';
+  }
+  if (*complete && !out.empty()) out.pop_back();
+  return out;
+}
+
 bool KeyPattern::MatchesAll() const {
   return std::all_of(codes_.begin(), codes_.end(), [](const auto& c) { return c.empty(); });
 }

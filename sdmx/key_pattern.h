@@ -26,6 +26,11 @@ class KeyPattern {
   // `series_key` is dimension values joined by '.'.
   bool Matches(std::string_view series_key) const;
   bool MatchesAll() const;
+  // The series keys it matches all start with this: the leading dimensions
+  // with exactly one code, joined by '.', with a trailing '.' unless every
+  // dimension is fixed (`*complete` then true). Lets a scan seek straight
+  // to them instead of visiting every series.
+  std::string LiteralPrefix(bool* complete) const;
 
  private:
   std::vector<std::vector<std::string>> codes_;

@@ -90,6 +90,10 @@ Status VersionedState::ScanChanges(
     const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
     const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn) const {
   const std::string prefix = FlowPrefix(flow);
+  // Seek straight to the series the pattern's leading fixed codes name.
+  bool complete = false;
+  std::string scan = prefix + pattern.LiteralPrefix(&complete);
+  if (complete) scan += '\0';  // exactly one series key: up to its separator
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
   sdmx::Series changed, deleted;
   std::string current_key, last_period;
@@ -100,7 +104,7 @@ Status VersionedState::ScanChanges(
     if (srev && !srev->deleted()) changed.attributes = FromProto(srev->attributes());
     return fn(changed, deleted);
   };
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);) {
+  for (it->Seek(scan); it->Valid() && it->key().starts_with(scan);) {
     ObsKeyParts parts;
     std::string_view key(it->key().data(), it->key().size());
     if (!ParseObsKey(key, &parts)) return Status::Corruption("malformed observation key");

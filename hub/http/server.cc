@@ -158,6 +158,10 @@ struct HttpServer::Impl {
         if (ec == net::error::operation_aborted) return;
         spdlog::warn("http accept: {}", ec.message());
       } else {
+        // Responses go out in several writes (head, chunks): without
+        // TCP_NODELAY, Nagle holds the last one for a delayed ACK (~40 ms).
+        beast::error_code nd;
+        socket.set_option(tcp::no_delay(true), nd);
         std::make_shared<Session>(std::move(socket), router, &options)->Run();
       }
       Accept();
