@@ -87,38 +87,61 @@ class Session : public std::enable_shared_from_this<Session> {
                        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
   }
 
-  // Writes the head, then each piece the producer makes as one chunk, on
-  // this io thread and synchronously: the producer runs at the client's pace
-  // and holds only one piece. A client that stops reading for longer than
-  // read_timeout fails the write (SO_SNDTIMEO) and frees the thread.
+  // Runs the producer on this io thread, synchronously, at the client's
+  // pace, holding at most stream_hold_bytes: a body that ends within them
+  // goes out whole through Reply (most API answers are small: one write);
+  // past them the head goes out chunked and every further piece as a chunk.
+  // A client that stops reading for read_timeout fails the write
+  // (SO_SNDTIMEO) and frees the thread.
   void ReplyStreaming(HttpResponse out, unsigned version, bool keep_alive) {
-    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(out.status), version};
-    res.keep_alive(keep_alive);
-    res.set(bhttp::field::server, "sdmx-hub");
-    for (auto& [k, v] : out.headers) res.set(k, v);
-    res.chunked(!head_);
     auto& socket = stream_.socket();
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(options_->read_timeout.count());
     ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     beast::error_code ec;
-    bhttp::response_serializer<bhttp::empty_body> sr{res};
-    bhttp::write_header(socket, sr, ec);
-    if (!ec && !head_) {
-      Status s = out.stream([&](std::string_view piece) {
-        if (piece.empty()) return !ec;
-        net::write(socket, bhttp::make_chunk(net::const_buffer(piece.data(), piece.size())), ec);
-        return !ec;
-      });
-      if (!s.ok()) {
-        spdlog::warn("streaming response cut short: {}", s.ToString());
-        return Close();
-      }
-      if (!ec) net::write(socket, bhttp::make_chunk_last(), ec);
+    std::string held;
+    bool chunked = false;
+    auto send_chunk = [&](std::string_view piece) {
+      net::write(socket, bhttp::make_chunk(net::const_buffer(piece.data(), piece.size())), ec);
+      return !ec;
+    };
+    Status s = out.stream([&](std::string_view piece) {
+      if (ec) return false;
+      if (chunked) return send_chunk(piece);
+      held.append(piece);
+      if (held.size() < options_->stream_hold_bytes) return true;
+      chunked = true;
+      bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(out.status), version};
+      res.keep_alive(keep_alive);
+      res.set(bhttp::field::server, "sdmx-hub");
+      for (auto& [k, v] : out.headers) res.set(k, v);
+      res.chunked(!head_);  // a HEAD answer announces no body
+      bhttp::response_serializer<bhttp::empty_body> sr{res};
+      bhttp::write_header(socket, sr, ec);
+      if (ec || head_) return false;  // HEAD: the head is all
+      send_chunk(held);
+      held.clear();
+      return !ec;
+    });
+    if (!chunked) {
+      if (!s.ok()) return Reply(ErrorResponse(s), version, keep_alive);
+      out.body = std::move(held);
+      out.stream = nullptr;
+      return Reply(std::move(out), version, keep_alive);
     }
+    if (!s.ok()) {
+      // The head is out: all that can be said is to end without the final chunk.
+      spdlog::warn("streaming response cut short: {}", s.ToString());
+      return Close();
+    }
+    if (!ec && !head_) net::write(socket, bhttp::make_chunk_last(), ec);
     if (ec) return;  // the client went away
     if (!keep_alive) return Close();
     Read();
+  }
+
+  static HttpResponse ErrorResponse(const Status& s) {
+    return HttpResponse::Error(500, "response failed: " + s.ToString());
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t) {

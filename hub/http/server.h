@@ -20,7 +20,10 @@ struct HttpOptions {
   int threads = 2;                            // io threads; default 2 (one per core here)
   uint64_t max_body_bytes = 256ull << 20;     // larger bodies get 413; default 256 MiB
   uint32_t max_header_bytes = 16 * 1024;      // default 16 KiB
-  std::chrono::seconds read_timeout{60};      // per request read; default 60 s
+  std::chrono::seconds read_timeout{60};      // per request read (and streamed write); default 60 s
+  // A streamed body that ends within this many bytes goes out whole, with a
+  // Content-Length, in one write; longer ones switch to chunks. Default 256 KiB.
+  size_t stream_hold_bytes = 256 * 1024;
 };
 
 class HttpServer {

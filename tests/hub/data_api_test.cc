@@ -230,7 +230,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   (*hub)->Stop();
 }
 
-// Data responses are written as the scan goes (chunked), whatever their size;
+// Data responses are written as the scan goes (chunked) past 256 KiB;
 // the status comes first, so "no results" is still a 404, not a 200 cut short.
 TEST_F(DataApiTest, DataIsStreamedChunked) {
   http::HttpResponse all = Get("/sdmx/v1/data/DF_DEMO_SDG/all?format=csv");
@@ -245,6 +245,12 @@ TEST_F(DataApiTest, DataIsStreamedChunked) {
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
   EXPECT_EQ(Get("/sdmx/v1/data/DF_DEMO_SDG/Q......").status, 404);
+  // A small answer (under HttpOptions.stream_hold_bytes) goes out whole.
+  http::HttpResponse small = Get(std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?format=csv");
+  ASSERT_EQ(small.status, 200);
+  EXPECT_EQ(small.FindHeader("Transfer-Encoding"), nullptr);
+  ASSERT_NE(small.FindHeader("Content-Length"), nullptr);
+  EXPECT_EQ(*small.FindHeader("Content-Length"), std::to_string(small.body.size()));
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
