@@ -66,6 +66,11 @@ Status Hub::Init(const HubOptions& options) {
 
   storage::VersionedState* state = state_.get();
   router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
+  router_->SetLoadTime([state](uint64_t w) -> std::optional<int64_t> {
+    auto c = state->Commit(w);
+    if (!c.ok() || !*c) return std::nullopt;
+    return (*c)->accepted_time_ms();
+  });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe()};
   http::RegisterDataRoutes(router_.get(), ctx);

@@ -2,6 +2,9 @@
 
 #include "hub/base/crash_point.h"
 
+#include <cstdio>
+#include <ctime>
+
 namespace hub::http {
 
 std::vector<std::string> Router::Split(const std::string& path) {
@@ -59,7 +62,58 @@ HttpResponse Router::Handle(HttpRequest& req) const {
     }
   }
   if (!resp.FindHeader("X-Hub-Watermark")) resp.SetHeader("X-Hub-Watermark", std::to_string(watermark_()));
+  if (resp.status == 200 && (req.method == "GET" || req.method == "HEAD") && req.path.rfind("/sdmx/", 0) == 0) {
+    Conditional(req, &resp);
+  }
   return resp;
+}
+
+void Router::Conditional(const HttpRequest& req, HttpResponse* resp) const {
+  const std::string watermark = *resp->FindHeader("X-Hub-Watermark");
+  // FNV-1a over what selects the bytes; the watermark fixes the data.
+  uint64_t h = 1469598103934665603ull;
+  for (const std::string& part : {req.target, req.Header("accept"), req.Header("accept-encoding")}) {
+    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  const std::string etag = "\"" + watermark + "-" + hex + "\"";
+  resp->SetHeader("ETag", etag);
+  resp->SetHeader("Vary", "Accept, Accept-Encoding");
+  std::optional<int64_t> loaded;
+  if (load_time_) loaded = load_time_(std::stoull(watermark));
+  if (loaded) resp->SetHeader("Last-Modified", HttpDate(*loaded / 1000));
+  bool not_modified = false;
+  if (auto inm = req.headers.find("if-none-match"); inm != req.headers.end()) {
+    not_modified = inm->second == "*" || inm->second.find(etag) != std::string::npos;
+  } else if (auto ims = req.headers.find("if-modified-since"); ims != req.headers.end() && loaded) {
+    auto since = ParseHttpDate(ims->second);
+    not_modified = since && *loaded / 1000 <= *since;
+  }
+  if (!not_modified) return;
+  HttpResponse nm;
+  nm.status = 304;
+  for (const auto& [k, v] : resp->headers) {
+    if (k == "ETag" || k == "Vary" || k == "Last-Modified" || k == "X-Hub-Watermark") nm.SetHeader(k, v);
+  }
+  *resp = std::move(nm);
+}
+
+std::string HttpDate(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<int64_t> ParseHttpDate(const std::string& s) {
+  std::tm tm{};
+  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
 }
 
 }  // namespace hub::http

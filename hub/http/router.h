@@ -3,10 +3,16 @@
 // percent-decoding (so "IAEG-SDGs%2CDF_SDG" is one segment "IAEG-SDGs,DF_SDG")
 // and without a trailing slash. Unknown path: 404; known path, other
 // method: 405. Every response gets X-Hub-Watermark (the current one, unless
-// the handler set the watermark it read at). Thread-safe after setup.
+// the handler set the watermark it read at). SDMX resources (/sdmx/...) are
+// answered conditionally: the same target, Accept and Accept-Encoding at the
+// same watermark always get the same bytes, so a 200 carries an ETag over
+// them and Last-Modified (the watermark's load time), and If-None-Match /
+// If-Modified-Since that still hold get 304 without a body. Thread-safe
+// after setup.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +27,10 @@ class Router {
   explicit Router(std::function<uint64_t()> watermark) : watermark_(std::move(watermark)) {}
 
   void Add(const std::string& method, const std::string& pattern, Handler handler);
+  // When a watermark's data was loaded (ms since the epoch), for Last-Modified.
+  void SetLoadTime(std::function<std::optional<int64_t>(uint64_t watermark)> load_time) {
+    load_time_ = std::move(load_time);
+  }
   // Routes a request whose method, target, headers and body are set.
   HttpResponse Handle(HttpRequest& request) const;
 
@@ -31,9 +41,16 @@ class Router {
     Handler handler;
   };
   static std::vector<std::string> Split(const std::string& path);
+  // ETag / Last-Modified on a 200, or its 304.
+  void Conditional(const HttpRequest& req, HttpResponse* resp) const;
 
   std::vector<Route> routes_;
   std::function<uint64_t()> watermark_;
+  std::function<std::optional<int64_t>(uint64_t)> load_time_;
 };
+
+// RFC 7231 dates: "Sun, 06 Nov 1994 08:49:37 GMT" <-> seconds since the epoch.
+std::string HttpDate(int64_t seconds);
+std::optional<int64_t> ParseHttpDate(const std::string& s);
 
 }  // namespace hub::http

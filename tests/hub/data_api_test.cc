@@ -172,6 +172,12 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
     return rec.ok() ? rec->marker().accepted_time_ms() : 0;
   };
   const int64_t t1 = post(testing::DemoInitial(), "initial");
+  auto etag_now = [&] {
+    auto r = http::Fetch("GET", (*hub)->url() + std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey);
+    const std::string* e = r.ok() ? r->FindHeader("ETag") : nullptr;
+    return e ? *e : std::string();
+  };
+  const std::string etag_before = etag_now();
   std::this_thread::sleep_for(5ms);
   // A Delete message for one observation, written by our own writer.
   const sdmx::StructureSet set = testing::DemoStructures();
@@ -188,6 +194,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   w->WriteSeries(gone);
   w->Finish();
   post(del, "delete-2016");
+  EXPECT_NE(etag_now(), etag_before) << "new data, new entity tag";
 
   for (const std::string& path : {std::string("/sdmx/v1/data/DF_DEMO_SDG/all?format=structurespecificdata&updatedAfter="),
                                   std::string("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/*?updatedAfter=")}) {
@@ -251,6 +258,39 @@ TEST_F(DataApiTest, DataIsStreamedChunked) {
   EXPECT_EQ(small.FindHeader("Transfer-Encoding"), nullptr);
   ASSERT_NE(small.FindHeader("Content-Length"), nullptr);
   EXPECT_EQ(*small.FindHeader("Content-Length"), std::to_string(small.body.size()));
+}
+
+// Conditional GET: the same query at the same watermark is the same bytes.
+TEST_F(DataApiTest, EtagAndLastModifiedAnswer304) {
+  const std::string path = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?format=csv";
+  http::HttpResponse first = Get(path);
+  ASSERT_EQ(first.status, 200);
+  ASSERT_NE(first.FindHeader("ETag"), nullptr);
+  ASSERT_NE(first.FindHeader("Last-Modified"), nullptr);
+  const std::string etag = *first.FindHeader("ETag"), modified = *first.FindHeader("Last-Modified");
+  auto get = [&](const std::map<std::string, std::string>& headers) {
+    auto r = http::Fetch("GET", hub_->url() + path, "", headers);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : http::HttpResponse{};
+  };
+  http::HttpResponse same = get({{"If-None-Match", etag}});
+  EXPECT_EQ(same.status, 304);
+  EXPECT_TRUE(same.body.empty());
+  EXPECT_EQ(*same.FindHeader("ETag"), etag);
+  EXPECT_EQ(get({{"If-None-Match", "\"0-0000000000000000\""}}).status, 200);
+  EXPECT_EQ(get({{"If-Modified-Since", modified}}).status, 304);
+  EXPECT_EQ(get({{"If-Modified-Since", "Sat, 01 Jan 2000 00:00:00 GMT"}}).status, 200);
+  // Another representation is another entity.
+  auto json = http::Fetch("GET", hub_->url() + std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey, "",
+                          {{"Accept", "application/json"}, {"If-None-Match", etag}});
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(json->status, 200);
+  // Structures too.
+  http::HttpResponse s = Get("/sdmx/v1/codelist/all");
+  ASSERT_NE(s.FindHeader("ETag"), nullptr);
+  auto s2 = http::Fetch("GET", hub_->url() + "/sdmx/v1/codelist/all", "", {{"If-None-Match", *s.FindHeader("ETag")}});
+  ASSERT_TRUE(s2.ok());
+  EXPECT_EQ(s2->status, 304);
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
