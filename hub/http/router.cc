@@ -1,6 +1,7 @@
 #include "hub/http/router.h"
 
 #include "hub/base/crash_point.h"
+#include "hub/http/gzip.h"
 
 #include <cstdio>
 #include <ctime>
@@ -65,6 +66,7 @@ HttpResponse Router::Handle(HttpRequest& req) const {
   if (resp.status == 200 && (req.method == "GET" || req.method == "HEAD") && req.path.rfind("/sdmx/", 0) == 0) {
     Conditional(req, &resp);
   }
+  if (resp.status == 200 && AcceptsGzip(req.Header("accept-encoding"))) GzipResponse(&resp);
   return resp;
 }
 

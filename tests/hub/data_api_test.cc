@@ -3,6 +3,7 @@
 // dimensionAtObservation, detail, and the status codes for bad values and
 // for what is not implemented. Expected values come from the submitted file.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <functional>
@@ -291,6 +292,44 @@ TEST_F(DataApiTest, EtagAndLastModifiedAnswer304) {
   auto s2 = http::Fetch("GET", hub_->url() + "/sdmx/v1/codelist/all", "", {{"If-None-Match", *s.FindHeader("ETag")}});
   ASSERT_TRUE(s2.ok());
   EXPECT_EQ(s2->status, 304);
+}
+
+std::string Gunzip(const std::string& in) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[65536];
+  int rc;
+  do {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  } while (rc == Z_OK);
+  EXPECT_EQ(rc, Z_STREAM_END) << "truncated or corrupt gzip";
+  inflateEnd(&z);
+  return out;
+}
+
+// gzip when asked, for whole and streamed bodies alike; the bytes inflate to
+// exactly the plain answer.
+TEST_F(DataApiTest, GzipWhenAccepted) {
+  for (const std::string& path : {std::string("/sdmx/v1/data/DF_DEMO_SDG/all?format=csv"),  // streamed
+                                 std::string("/sdmx/v1/codelist/all")}) {                     // whole
+    http::HttpResponse plain = Get(path);
+    auto gz = http::Fetch("GET", hub_->url() + path, "", {{"Accept-Encoding", "gzip, deflate"}});
+    ASSERT_TRUE(gz.ok());
+    ASSERT_EQ(gz->status, 200);
+    ASSERT_NE(gz->FindHeader("Content-Encoding"), nullptr) << path;
+    EXPECT_EQ(*gz->FindHeader("Content-Encoding"), "gzip");
+    EXPECT_LT(gz->body.size(), plain.body.size() / 3) << path;
+    EXPECT_EQ(Gunzip(gz->body), plain.body) << path;
+  }
+  auto refused = http::Fetch("GET", hub_->url() + "/sdmx/v1/codelist/all", "", {{"Accept-Encoding", "gzip;q=0"}});
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->FindHeader("Content-Encoding"), nullptr);
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
