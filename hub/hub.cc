@@ -74,6 +74,7 @@ Status Hub::Init(const HubOptions& options) {
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe()};
   http::RegisterDataRoutes(router_.get(), ctx);
+  http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);

@@ -26,6 +26,8 @@ class KeyPattern {
   // `series_key` is dimension values joined by '.'.
   bool Matches(std::string_view series_key) const;
   bool MatchesAll() const;
+  // The codes allowed per dimension (empty = any); empty when it matches all.
+  const std::vector<std::vector<std::string>>& codes() const { return codes_; }
   // The series keys it matches all start with this: the leading dimensions
   // with exactly one code, joined by '.', with a trailing '.' unless every
   // dimension is fixed (`*complete` then true). Lets a scan seek straight

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "hub/http/client.h"
@@ -14,6 +15,7 @@
 #include "sdmx/data_reader.h"
 #include "sdmx/data_writer.h"
 #include "sdmx/key_pattern.h"
+#include "sdmx/structure_reader.h"
 #include "hub/hub.h"
 #include "testing/test_util.h"
 
@@ -330,6 +332,46 @@ TEST_F(DataApiTest, GzipWhenAccepted) {
   auto refused = http::Fetch("GET", hub_->url() + "/sdmx/v1/codelist/all", "", {{"Accept-Encoding", "gzip;q=0"}});
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->FindHeader("Content-Encoding"), nullptr);
+}
+
+// Availability: an Actual constraint listing the codes that have data.
+TEST_F(DataApiTest, AvailabilityListsTheCodesWithData) {
+  auto constraint = [&](const std::string& path) {
+    http::HttpResponse r = Get(path);
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
+    sdmx::StructureSet set;
+    sdmx::Diagnostics d;
+    EXPECT_TRUE(sdmx::ReadStructureMessage(r.body, "availability", {}, &set, &d).ok()) << d.ToString();
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& [k, c] : set.constraints()) {
+      EXPECT_EQ(c.type, sdmx::ContentConstraint::Type::kActual);
+      for (const auto& region : c.cube_regions) {
+        for (const auto& cv : region.components) out[cv.id].insert(cv.values.begin(), cv.values.end());
+      }
+    }
+    return out;
+  };
+  // Expected from the submitted file.
+  std::set<std::string> areas_with_mort, series_in_404;
+  for (const auto& [k, v] : testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures())) {
+    auto key = sdmx::SplitKey(k.substr(0, k.find('|')));
+    const bool totals = key[4] == "_T" && key[5] == "_T" && key[6] == "_T" && key[0] == "A" && key[1] == "G";
+    if (totals && key[2] == "SH_STA_MORT") areas_with_mort.insert(key[3]);
+    if (totals && key[3] == "404") series_in_404.insert(key[2]);
+  }
+  auto exact = constraint("/sdmx/v1/availableconstraint/DF_DEMO_SDG/A.G.SH_STA_MORT.404+646+999._T._T._T");
+  EXPECT_EQ(exact["SERIES"], (std::set<std::string>{"SH_STA_MORT"}));
+  EXPECT_EQ(exact["REF_AREA"], (std::set<std::string>{"404", "646"}));  // 999 has no data
+  auto available = constraint("/sdmx/v1/availableconstraint/DF_DEMO_SDG/" + std::string(kKey) + "?mode=available");
+  EXPECT_EQ(available["REF_AREA"], areas_with_mort);
+  EXPECT_EQ(available["SERIES"], series_in_404);
+  auto one = constraint("/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" + std::string(kKey) +
+                        "/REF_AREA?mode=available");
+  EXPECT_EQ(one.size(), 1u);
+  EXPECT_EQ(one["REF_AREA"], areas_with_mort);
+  EXPECT_EQ(Get("/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/Q.*.*.*.*.*.*").status, 204);
+  EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/Q......").status, 404);
+  EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/all/all/NOT_A_DIM").status, 400);
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {

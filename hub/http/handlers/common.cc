@@ -84,6 +84,11 @@ Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::Versioned
   return Watermark{w};
 }
 
+std::string LoadTimeIso(const storage::VersionedState& state, Watermark w) {
+  auto c = state.Commit(w.value);
+  return IsoTimeMs(c.ok() && *c ? (*c)->accepted_time_ms() : 0);
+}
+
 HttpResponse ErrorFromStatus(const Status& s) {
   int code = 500;
   switch (s.code()) {

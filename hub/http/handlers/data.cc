@@ -100,25 +100,6 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   return ServeData(ctx, q);
 }
 
-// SDMX REST 2.x key: '.'-separated dimensions, ',' = OR, '*' = any.
-Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions) {
-  if (key.empty() || key == "*") return sdmx::KeyPattern();
-  for (char& c : key) {
-    if (c == ',') c = '+';
-  }
-  std::string v1;
-  size_t start = 0;
-  for (;;) {  // "*" between dots is the v1 empty wildcard
-    size_t dot = key.find('.', start);
-    std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    v1 += part == "*" ? "" : part;
-    if (dot == std::string::npos) break;
-    v1 += '.';
-    start = dot + 1;
-  }
-  return sdmx::KeyPattern::ParseV1(v1, dimensions);
-}
-
 HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "attributes", "measures",
@@ -166,6 +147,24 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
 }
 
 }  // namespace
+
+Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions) {
+  if (key.empty() || key == "*") return sdmx::KeyPattern();
+  for (char& c : key) {
+    if (c == ',') c = '+';
+  }
+  std::string v1;
+  size_t start = 0;
+  for (;;) {  // "*" between dots is the v1 empty wildcard
+    size_t dot = key.find('.', start);
+    std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    v1 += part == "*" ? "" : part;
+    if (dot == std::string::npos) break;
+    v1 += '.';
+    start = dot + 1;
+  }
+  return sdmx::KeyPattern::ParseV1(v1, dimensions);
+}
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx) {
   auto v1 = [ctx](HttpRequest& req) { return DataV1(ctx, req); };

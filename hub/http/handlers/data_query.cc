@@ -199,8 +199,9 @@ bool InWindow(const ObsWindow& w, sdmx::Series* s) {
   return !s->observations.empty();
 }
 
-sdmx::WriteContext ContextOf(const DataQuery& q) {
+sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQuery& q) {
   sdmx::WriteContext wc;
+  wc.prepared = LoadTimeIso(*ctx.state, q.at);  // same query, same watermark: same bytes
   wc.dsd = q.dsd;
   wc.dataflow = q.flow->ref;
   wc.message_id = "HUB-" + std::to_string(q.at.value);
@@ -243,7 +244,7 @@ HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   // commits meanwhile does not show).
   resp.stream = [ctx, q](const HttpResponse::Write& write) -> Status {
     bool gone = false;
-    auto writer = sdmx::NewDataWriter(q.format, ContextOf(q), [&](std::string_view chunk) { gone = gone || !write(chunk); });
+    auto writer = sdmx::NewDataWriter(q.format, ContextOf(ctx, q), [&](std::string_view chunk) { gone = gone || !write(chunk); });
     HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, [&](const sdmx::Series& s) {
       writer->WriteSeries(s);
       return !gone;
@@ -307,7 +308,7 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
     resp = NoResults(q);
   } else {
     resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
-    sdmx::WriteContext wc = ContextOf(q);
+    sdmx::WriteContext wc = ContextOf(ctx, q);
     wc.action = datasets[0].header.action;
     wc.valid_from = datasets[0].header.valid_from;
     wc.valid_to = datasets[0].header.valid_to;

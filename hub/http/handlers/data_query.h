@@ -60,6 +60,9 @@ struct DataQuery {
 // updatedAfter= and includeHistory= (both REST versions) into `q` (needs q->at).
 Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q);
 
+// SDMX REST 2.x key: '.'-separated dimensions, ',' = OR, '*' = any.
+Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions);
+
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
 // updatedAfter / includeHistory answers (ServeData hands them over).
 HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q);

@@ -29,6 +29,7 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
+void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 
 // --- shared by the handlers (common.cc) ---
 
@@ -40,6 +41,15 @@ Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const 
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
 // "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
 std::optional<int64_t> ParseIsoTimeMs(const std::string& s);
+// A structure message holding `set`, in the representation Accept asks for
+// (SDMX-ML 2.1 by default for v1, 3.0 for v2; SDMX-JSON 1.0/2.0), or 406.
+// `prepared` goes in the header.
+HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest& req, bool v2,
+                               const std::string& prepared);
+// When watermark `w` was loaded, ISO 8601: the `prepared` time of messages
+// read at `w`, so that the same query at the same watermark is the same bytes
+// (ETag). The epoch for watermark 0.
+std::string LoadTimeIso(const storage::VersionedState& state, Watermark w);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

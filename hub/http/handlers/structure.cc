@@ -268,13 +268,11 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   }
   auto kinds = KindsOf(req.Param("type"));
   if (!kinds) {
-    if (!v2 && (req.Param("type") == "availableconstraint")) {
-      return HttpResponse::Error(501, "availableconstraint is not implemented yet");
-    }
     return HttpResponse::Error(404, "no structure type '" + req.Param("type") + "'");
   }
-  auto repr = Negotiate(req.Header("accept"), v2);
-  if (!repr) return HttpResponse::Error(406, "no supported structure media type in Accept: " + req.Header("accept"));
+  if (!Negotiate(req.Header("accept"), v2)) {
+    return HttpResponse::Error(406, "no supported structure media type in Accept: " + req.Header("accept"));
+  }
   Query q{*kinds, req.Param("agency"), req.Param("id"), req.Param("version"), v2};
   if (q.version.empty()) q.version = v2 ? "~" : "latest";
   auto all = ctx.registry->Snapshot();
@@ -284,9 +282,15 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
     return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
   }
   if (Status s = AddReferences(*all, req.Query("references"), &selected); !s.ok()) return ErrorFromStatus(s);
-  const std::string prepared = IsoTimeMs(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count());
+  return StructureResponse(selected, req, v2, LoadTimeIso(*ctx.state, ctx.state->watermark()));
+}
+
+}  // namespace
+
+HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest& req, bool v2,
+                               const std::string& prepared) {
+  auto repr = Negotiate(req.Header("accept"), v2);
+  if (!repr) return HttpResponse::Error(406, "no supported structure media type in Accept: " + req.Header("accept"));
   if (*repr == Repr::kJson10 || *repr == Repr::kJson20) {
     sdmx::StructureJsonOptions o;
     o.version = *repr == Repr::kJson10 ? sdmx::StructureJsonVersion::kV1 : sdmx::StructureJsonVersion::kV2;
@@ -294,7 +298,7 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
     return HttpResponse::Make(200,
                               *repr == Repr::kJson10 ? "application/vnd.sdmx.structure+json;version=1.0.0"
                                                      : "application/vnd.sdmx.structure+json;version=2.0.0",
-                              sdmx::WriteStructureJson(selected, o));
+                              sdmx::WriteStructureJson(set, o));
   }
   sdmx::StructureWriteOptions o;
   o.version = *repr == Repr::kMl21 ? sdmx::StructureMlVersion::k21 : sdmx::StructureMlVersion::k30;
@@ -302,10 +306,8 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   return HttpResponse::Make(200,
                             *repr == Repr::kMl21 ? "application/vnd.sdmx.structure+xml;version=2.1"
                                                  : "application/vnd.sdmx.structure+xml;version=3.0.0",
-                            sdmx::WriteStructureMl(selected, o));
+                            sdmx::WriteStructureMl(set, o));
 }
-
-}  // namespace
 
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx) {
   auto v1 = [ctx](HttpRequest& req) { return Structures(ctx, req, false); };

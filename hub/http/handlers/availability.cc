@@ -1,0 +1,114 @@
+// Data availability, as an Actual content constraint:
+//   GET /sdmx/v1/availableconstraint/{flowRef}[/{key}[/{providerRef}[/{componentID}]]]   SDMX REST 1.5
+//   GET /sdmx/v2/availability/{context}/{agencyID}/{resourceID}/{version}[/{key}[/{componentID}]]  2.2
+// One cube region lists, per dimension, the codes that have data. mode=exact
+// (default): codes of the series the key selects; mode=available: for each
+// dimension, the codes it could take given the constraints on the others
+// (what a data browser offers next). At a watermark like every read.
+#include <set>
+
+#include "hub/http/handlers/data_query.h"
+
+namespace hub::http {
+namespace {
+
+HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
+  static const std::set<std::string> kSupported = {"mode", "references", "at", "asOf"};
+  for (const auto& [k, v] : req.query) {
+    if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
+  }
+  const std::string mode = req.HasQuery("mode") ? req.Query("mode") : "exact";
+  if (mode != "exact" && mode != "available") return HttpResponse::Error(400, "mode=" + mode + ": expected exact or available");
+  if (req.HasQuery("references") && req.Query("references") != "none") {
+    return HttpResponse::Error(501, "references on availability are not implemented yet (none is)");
+  }
+  auto structures = ctx.registry->Snapshot();
+  const sdmx::Dataflow* flow = nullptr;
+  if (v2) {
+    if (req.Param("context") != "dataflow") return HttpResponse::Error(501, "only the dataflow context is implemented");
+    std::string version = req.Param("version");
+    if (version == "~" || version == "*" || version == "+") version.clear();
+    flow = structures->FindDataflow({req.Param("agency"), req.Param("id"), version});
+    if (!flow) return HttpResponse::Error(404, "no dataflow " + req.Param("agency") + ":" + req.Param("id"));
+  } else {
+    if (const std::string p = req.Param("provider"); !p.empty() && p != "all") {
+      return HttpResponse::Error(501, "providerRef filtering is not implemented yet");
+    }
+    auto f = ResolveFlowRef(req.Param("flow"), *structures);
+    if (!f.ok()) return ErrorFromStatus(f.status());
+    flow = *f;
+  }
+  const sdmx::DataStructure* dsd = structures->FindDataStructure(flow->structure);
+  if (!dsd) return HttpResponse::Error(500, "dataflow " + flow->ref.ToString() + " has no known structure");
+  const size_t n = dsd->dimensions.size();
+  auto pattern = v2 ? ParseKeyV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n);
+  if (!pattern.ok()) return ErrorFromStatus(pattern.status());
+  const std::string component = req.Param("component");
+  const bool one = !component.empty() && component != "all" && component != "*";
+  if (one && dsd->DimensionIndex(component) < 0) {
+    return HttpResponse::Error(400, component + " is not a dimension of " + dsd->ref.ToString());
+  }
+  auto at = ReadWatermark(req, *ctx.state);
+  if (!at.ok()) return ErrorFromStatus(at.status());
+
+  std::vector<std::set<std::string>> values(n);
+  size_t series = 0;
+  auto collect = [&](const sdmx::KeyPattern& p, std::optional<size_t> only) -> Status {
+    return ctx.state->ScanSeries(flow->ref.ToString(), p, *at, [&](const sdmx::Series& s) {
+      ++series;
+      for (size_t i = 0; i < n && i < s.key.size(); ++i) {
+        if (!only || *only == i) values[i].insert(s.key[i]);
+      }
+      return true;
+    });
+  };
+  if (mode == "exact") {
+    if (Status s = collect(*pattern, std::nullopt); !s.ok()) return ErrorFromStatus(s);
+  } else {
+    // Each dimension free in turn, the others as the key says.
+    std::vector<std::vector<std::string>> codes = pattern->codes();
+    codes.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (one && dsd->dimensions[i].id != component) continue;
+      auto free = codes;
+      free[i].clear();
+      if (Status s = collect(sdmx::KeyPattern(free), i); !s.ok()) return ErrorFromStatus(s);
+    }
+  }
+  HttpResponse resp;
+  if (series == 0) {
+    resp = v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no data matches the key");
+  } else {
+    sdmx::ContentConstraint c;
+    c.ref = {flow->ref.agency, "CC_AVAILABILITY", "1.0"};
+    c.name = "Data available for " + flow->ref.ToString() + " at watermark " + std::to_string(at->value);
+    c.type = sdmx::ContentConstraint::Type::kActual;
+    c.attachments.push_back({"Dataflow", flow->ref});
+    sdmx::CubeRegion region;
+    for (size_t i = 0; i < n; ++i) {
+      if (one && dsd->dimensions[i].id != component) continue;
+      region.components.push_back({dsd->dimensions[i].id, false, {values[i].begin(), values[i].end()}});
+    }
+    c.cube_regions.push_back(std::move(region));
+    sdmx::StructureSet out;
+    out.Add(std::move(c));
+    resp = StructureResponse(out, req, v2, LoadTimeIso(*ctx.state, *at));
+  }
+  resp.SetHeader("X-Hub-Watermark", std::to_string(at->value));
+  return resp;
+}
+
+}  // namespace
+
+void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx) {
+  auto v1 = [ctx](HttpRequest& req) { return Availability(ctx, req, false); };
+  auto v2 = [ctx](HttpRequest& req) { return Availability(ctx, req, true); };
+  for (const char* tail : {"", "/{key}", "/{key}/{provider}", "/{key}/{provider}/{component}"}) {
+    router->Add("GET", std::string("/sdmx/v1/availableconstraint/{flow}") + tail, v1);
+  }
+  for (const char* tail : {"", "/{key}", "/{key}/{component}"}) {
+    router->Add("GET", std::string("/sdmx/v2/availability/{context}/{agency}/{id}/{version}") + tail, v2);
+  }
+}
+
+}  // namespace hub::http
