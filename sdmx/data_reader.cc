@@ -18,11 +18,17 @@ hub::Result<std::unique_ptr<DataReader>> DataReader::Open(std::string_view buffe
   while (i < buffer.size() && (buffer[i] == ' ' || buffer[i] == '\t' || buffer[i] == '\r' || buffer[i] == '\n')) ++i;
   if (i < buffer.size() && buffer[i] == '<') return OpenXmlDataReader(buffer, std::move(file), structures, options, diags);
   if (i < buffer.size() && buffer[i] == '{') return OpenJsonDataReader(buffer, std::move(file), structures, options, diags);
-  if (i >= buffer.size()) {
-    Diagnostic d{file, 1, "document", "not-empty", "the message is empty"};
+  auto fail = [&](const char* rule, const char* message) {
+    Diagnostic d{file, 1, "document", rule, message};
     std::string text = d.ToString();
     diags->Add(std::move(d));
     return hub::Status::InvalidArgument(text);
+  };
+  if (i >= buffer.size()) return fail("not-empty", "the message is empty");
+  // Archives agencies hand out (Eurostat's bulk responses come zipped) are
+  // not SDMX messages: say so, rather than "bad CSV header".
+  if (buffer.substr(0, 4) == std::string_view("PK\x03\x04", 4) || buffer.substr(0, 2) == "\x1f\x8b") {
+    return fail("not-compressed", "a ZIP or gzip archive, not an SDMX message: send the message it holds");
   }
   return OpenCsvDataReader(buffer, std::move(file), structures, options, diags);
 }

@@ -61,6 +61,7 @@ const std::vector<CorpusCase>& Cases() {
       {"UnicefSeriesKeys", {"sdg/custodian/UNICEF/dataflow_CME_dsd.xml", "sdg/custodian/UNICEF/codelists"}, "sdg/custodian/UNICEF/serieskeys/CME.xml", nullptr, 20435, 0},
       // Rejected, each for its documented defect (SOURCES.md, "Edge cases").
       // SDMX-ML 2.0: REF_AREA="tj" (lower case), UNIT_MEASURE="PERCENT" (SOURCES.md).
+      {"EstatZippedFooter", {kSdg114}, "malformed/ESTAT/footer2.zip", "not-compressed", 0, 0},
       {"TjFirstSubmissionCodes", {kSdg14}, "malformed/TJ/2021-05-17T1102Z_765bfef4_TAJSTAT_Data.xml", "code-in-codelist", 0, 0},
       {"RwSeriesNotInDsdInForce", {kRw2024}, "sdg/national/RW/data/2025_RWA-SDG_Data/2026-01-29T0920Z_2b37445a_2025_RWA-SDG_Data.xml", "code-in-codelist", 0, 0},
       {"RwHandwashingSeriesNotInDsd", {kRw2503}, "sdg/national/RW/data/2025_RWA-SDG_Data/2026-03-25T1244Z_0afe7cc2_2025_RWA-SDG_Data.xml", "code-in-codelist", 0, 0},
