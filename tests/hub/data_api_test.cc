@@ -152,6 +152,23 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_TRUE(none.body.empty());
   EXPECT_NE(none.FindHeader("X-Hub-Watermark"), nullptr);
   EXPECT_EQ(Get(flow + kKey + "?asOf=2000-01-01T00:00:00Z").status, 204);
+  // offset/limit page through the selected series in key order.
+  auto series_of = [](const std::map<std::string, std::string>& values) {
+    std::set<std::string> keys;
+    for (const auto& [k, v] : values) keys.insert(k.substr(0, k.find('|')));
+    return keys;
+  };
+  const std::set<std::string> all = series_of(Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*")));
+  ASSERT_GE(all.size(), 3u);
+  std::set<std::string> paged;
+  for (size_t offset = 0; offset < all.size(); offset += 2) {
+    auto page = series_of(Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?limit=2&offset=" + std::to_string(offset))));
+    EXPECT_LE(page.size(), 2u);
+    paged.insert(page.begin(), page.end());
+  }
+  EXPECT_EQ(paged, all);
+  EXPECT_EQ(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?offset=" + std::to_string(all.size())).status, 204);
+  EXPECT_EQ(Get(flow + kKey + "?limit=0").status, 400);
   EXPECT_EQ(Get(flow + kKey + "?c[NOT_A_COMPONENT]=1").status, 400);
   EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/*").status, 501);
 }

@@ -4,6 +4,7 @@
 // Each parses its syntax into a DataQuery (data_query.h) that one scan of
 // the versioned state answers. Parameters not served yet answer 501, never
 // a silently different result.
+#include <charconv>
 #include <set>
 
 #include "hub/http/handlers/data_query.h"
@@ -103,7 +104,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
 HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "attributes", "measures",
-                                                   "updatedAfter", "includeHistory"};
+                                                   "updatedAfter", "includeHistory", "offset", "limit"};
   if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
   if (req.Param("context") != "dataflow") {
     return HttpResponse::Error(501, "context '" + req.Param("context") +
@@ -128,6 +129,21 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   q.pattern = std::move(*pattern);
   if (Status st = ReadCommon(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
+  for (const char* name : {"offset", "limit"}) {
+    if (!req.HasQuery(name)) continue;
+    const std::string v = req.Query(name);
+    size_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || (name[0] == 'l' && n == 0)) {
+      return HttpResponse::Error(400, std::string(name) + "=" + v + ": expected a " +
+                                          (name[0] == 'l' ? "positive" : "non-negative") + " integer");
+    }
+    if (name[0] == 'o') {
+      q.offset = n;
+    } else {
+      q.limit = n;
+    }
+  }
   auto filters = ReadComponentFilters(req, *q.dsd);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   q.filters = std::move(*filters);

@@ -218,15 +218,23 @@ HttpResponse NoResults(const DataQuery& q) {
 
 }  // namespace
 
-// Calls `fn` with each selected series (filters and window applied) until it returns false.
+// Calls `fn` with each selected series (filters, window, offset and limit
+// applied) until it returns false.
 Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) {
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
+  size_t index = 0;  // among selected series
+  auto page = [&](const sdmx::Series& s) {
+    const size_t i = index++;
+    if (i < q.offset) return true;
+    if (q.limit && i >= q.offset + *q.limit) return false;
+    return fn(s);
+  };
   return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
-    if (!cuts) return fn(sr);
+    if (!cuts) return page(sr);
     sdmx::Series cut = sr;
     if (!Filter(q, &cut)) return true;  // nothing of it selected
-    return fn(cut);
+    return page(cut);
   });
 }
 

@@ -56,6 +56,9 @@ struct DataQuery {
   std::optional<Watermark> updated_after;
   // includeHistory: one dataset per commit that touched the selection.
   bool include_history = false;
+  // v2 offset/limit: page through the selected series (in key order).
+  size_t offset = 0;
+  std::optional<size_t> limit;
 };
 // updatedAfter= and includeHistory= (both REST versions) into `q` (needs q->at).
 Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q);
