@@ -45,6 +45,7 @@ Result<HttpResponse> Fetch(const std::string& method, const std::string& url, co
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has no body, whatever its framing
   bhttp::read(stream, buffer, parser, ec);
   if (ec) return Status::Unavailable("read from " + hostport + ": " + ec.message());
   auto res = parser.release();

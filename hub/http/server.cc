@@ -7,8 +7,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <poll.h>
+
+#include <sstream>
 
 #include <cctype>
 #include <optional>
@@ -87,22 +88,39 @@ class Session : public std::enable_shared_from_this<Session> {
                        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
   }
 
+  // Writes all of `buffers` to the socket, waiting at most read_timeout
+  // for the client to make room each time: asio's own synchronous write
+  // would wait forever on a client that stopped reading.
+  template <typename Buffers>
+  void WriteAll(const Buffers& buffers, beast::error_code& ec) {
+    auto& socket = stream_.socket();
+    beast::buffers_suffix<Buffers> rest(buffers);
+    while (!ec && beast::buffer_bytes(rest) > 0) {
+      const std::size_t n = socket.write_some(rest, ec);
+      rest.consume(n);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        ec = {};
+        pollfd p{socket.native_handle(), POLLOUT, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(options_->read_timeout.count() * 1000));
+        if (ready <= 0) ec = net::error::timed_out;
+      }
+    }
+  }
+
   // Runs the producer on this io thread, synchronously, at the client's
   // pace, holding at most stream_hold_bytes: a body that ends within them
   // goes out whole through Reply (most API answers are small: one write);
   // past them the head goes out chunked and every further piece as a chunk.
-  // A client that stops reading for read_timeout fails the write
-  // (SO_SNDTIMEO) and frees the thread.
+  // A client that stops reading for read_timeout ends the response and
+  // frees the thread (WriteAll).
   void ReplyStreaming(HttpResponse out, unsigned version, bool keep_alive) {
     auto& socket = stream_.socket();
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(options_->read_timeout.count());
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     beast::error_code ec;
+    socket.non_blocking(true, ec);
     std::string held;
     bool chunked = false;
     auto send_chunk = [&](std::string_view piece) {
-      net::write(socket, bhttp::make_chunk(net::const_buffer(piece.data(), piece.size())), ec);
+      WriteAll(bhttp::make_chunk(net::const_buffer(piece.data(), piece.size())), ec);
       return !ec;
     };
     Status s = out.stream([&](std::string_view piece) {
@@ -116,13 +134,17 @@ class Session : public std::enable_shared_from_this<Session> {
       res.set(bhttp::field::server, "sdmx-hub");
       for (auto& [k, v] : out.headers) res.set(k, v);
       res.chunked(!head_);  // a HEAD answer announces no body
-      bhttp::response_serializer<bhttp::empty_body> sr{res};
-      bhttp::write_header(socket, sr, ec);
+      std::ostringstream head;
+      head << res.base();
+      const std::string text = head.str();
+      WriteAll(net::const_buffer(text.data(), text.size()), ec);
       if (ec || head_) return false;  // HEAD: the head is all
       send_chunk(held);
       held.clear();
       return !ec;
     });
+    beast::error_code ignored;
+    socket.non_blocking(false, ignored);
     if (!chunked) {
       if (!s.ok()) return Reply(ErrorResponse(s), version, keep_alive);
       out.body = std::move(held);
@@ -134,8 +156,11 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::warn("streaming response cut short: {}", s.ToString());
       return Close();
     }
-    if (!ec && !head_) net::write(socket, bhttp::make_chunk_last(), ec);
-    if (ec) return;  // the client went away
+    if (!ec && !head_) WriteAll(bhttp::make_chunk_last(), ec);
+    if (ec) {
+      if (ec == net::error::timed_out) spdlog::warn("streaming response abandoned: the client stopped reading");
+      return Close();
+    }
     if (!keep_alive) return Close();
     Read();
   }

@@ -2,7 +2,11 @@
 // holding the demo feed: startPeriod/endPeriod, firstN/lastNObservations,
 // dimensionAtObservation, detail, and the status codes for bad values and
 // for what is not implemented. Expected values come from the submitted file.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <chrono>
@@ -14,6 +18,7 @@
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/data_writer.h"
+#include "sdmx/demo_feed.h"
 #include "sdmx/key_pattern.h"
 #include "sdmx/structure_reader.h"
 #include "hub/hub.h"
@@ -389,6 +394,59 @@ TEST_F(DataApiTest, AvailabilityListsTheCodesWithData) {
   EXPECT_EQ(Get("/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/Q.*.*.*.*.*.*").status, 204);
   EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/Q......").status, 404);
   EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/all/all/NOT_A_DIM").status, 400);
+}
+
+// Clients that stop reading a streamed answer hold an io thread for at most
+// read_timeout: with both threads stalled, the hub still answers after it.
+TEST(StalledClientTest, DoesNotPinTheServer) {
+  testing::TempDir dir;
+  std::string toml = testing::ReadFileOrDie(testing::SourcePath("configs/hub.toml"));
+  toml.replace(toml.find("structures = \"structures\""), 26,
+               "structures = \"" + testing::SourcePath("configs/structures") + "\"");
+  toml.replace(toml.find("read_timeout_seconds = 60"), 25, "read_timeout_seconds = 1");
+  testing::WriteFileOrDie(dir.Sub("hub.toml"), toml);
+  HubOptions o;
+  o.data_dir = dir.Sub("data");
+  o.listen = "127.0.0.1:0";
+  o.config_path = dir.Sub("hub.toml");
+  auto hub = Hub::Start(o);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  // ~30 MB of SDMX-CSV: more than the socket buffers hold.
+  sdmx::DemoDataOptions large;
+  large.file = sdmx::DemoDataOptions::File::kLarge;
+  large.observations = 300'000;
+  large.large_format = sdmx::DataFormat::kCsv10;
+  std::string body;
+  ASSERT_TRUE(sdmx::WriteDemoData(large, [&](std::string_view c) { body.append(c); }).ok());
+  auto r = http::Fetch("POST", (*hub)->url() + "/api/v1/submissions", body,
+                       {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "large"}});
+  ASSERT_TRUE(r.ok() && r->status == 202) << (r.ok() ? r->body.substr(0, 300) : r.status().ToString());
+  ASSERT_TRUE((*hub)->materialiser()->WaitForSubmission("large", 120s).ok());
+
+  std::vector<int> stalled;
+  for (int i = 0; i < 2; ++i) {  // one per io thread (configs/hub.toml: threads = 2)
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((*hub)->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string req = "GET /sdmx/v1/data/DF_DEMO_SDG/all?format=csv HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
+    stalled.push_back(fd);  // and never read
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto start = std::chrono::steady_clock::now();
+  auto health = http::Fetch("GET", (*hub)->url() + "/healthz");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(waited, 20s);
+  for (int fd : stalled) ::close(fd);
+  (*hub)->Stop();
 }
 
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
