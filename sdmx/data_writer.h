@@ -52,8 +52,9 @@ struct WriteContext {
   std::string sender = "SDMX-HUB";
   std::optional<Action> action;           // DataSet action, omitted when unset
   std::string valid_from, valid_to;       // of the first dataset (see DataSetHeader)
-  // dimensionAtObservation=AllDimensions: SDMX-ML writes one flat Obs per
-  // observation carrying its whole key (CSV is flat anyway; JSON keeps series).
+  // dimensionAtObservation=AllDimensions: one flat observation per
+  // observation carrying its whole key (SDMX-ML Obs, SDMX-JSON dataSet
+  // "observations"; CSV is flat anyway).
   bool all_dimensions = false;
   OutputDetail detail;
   size_t flush_bytes = 64 * 1024;         // chunk size handed to the sink

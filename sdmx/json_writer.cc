@@ -106,6 +106,7 @@ class JsonWriter final : public BufferedWriter {
   }
 
   void WriteSeries(const Series& s) override {
+    if (ctx_.all_dimensions) return WriteFlat(s);
     std::string key;
     for (size_t i = 0; i < dims_.size(); ++i) {
       if (i) key += ':';
@@ -126,23 +127,59 @@ class JsonWriter final : public BufferedWriter {
       const Observation& o = s.observations[i];
       if (i) out_ += ',';
       AppendJsonString(&out_, std::to_string(time_.Of(o.period)));
-      out_ += ":[";
-      if (o.value.empty() || o.value == "NaN" || o.value == "#N/A") {
-        out_ += "null";
-      } else if (IsJsonNumber(o.value)) {
-        out_ += o.value;
-      } else {
-        AppendJsonString(&out_, o.value);
-      }
-      for (auto& a : obs_attrs_) {
-        const std::string* v = FindField(o.attributes, a.id);
-        out_ += ',';
-        out_ += v ? std::to_string(a.Of(*v)) : "null";
-      }
-      out_ += ']';
+      out_ += ':';
+      ObservationArray(o, nullptr);
     }
     out_ += "}}";
     MaybeFlush();
+  }
+
+  // AllDimensions: the dataSet's "observations" keyed by every dimension and
+  // the time, each carrying series and observation attributes alike.
+  void WriteFlat(const Series& s) {
+    std::string series_part;
+    for (size_t i = 0; i < dims_.size(); ++i) {
+      series_part += std::to_string(dims_[i].Of(i < s.key.size() ? s.key[i] : ""));
+      series_part += ':';
+    }
+    for (const Observation& o : s.observations) {
+      const std::string key = series_part + std::to_string(time_.Of(o.period));
+      if (!keys_in_dataset_.insert(key).second) {
+        NextDataSet(dataset_);
+        keys_in_dataset_ = {key};
+      }
+      if (series_written_++) out_ += ',';
+      AppendJsonString(&out_, key);
+      out_ += ':';
+      ObservationArray(o, &s.attributes);
+    }
+    MaybeFlush();
+  }
+
+  // [value, attribute indexes...]; with `series_attributes` (flat), the
+  // series-level attributes come first.
+  void ObservationArray(const Observation& o, const Fields* series_attributes) {
+    out_ += '[';
+    if (o.value.empty() || o.value == "NaN" || o.value == "#N/A") {
+      out_ += "null";
+    } else if (IsJsonNumber(o.value)) {
+      out_ += o.value;
+    } else {
+      AppendJsonString(&out_, o.value);
+    }
+    if (series_attributes) {
+      for (auto& a : series_attrs_) {
+        const std::string* v = FindField(*series_attributes, a.id);
+        out_ += ',';
+        out_ += v ? std::to_string(a.Of(*v)) : "null";
+      }
+    }
+    for (auto& a : obs_attrs_) {
+      const std::string* v = FindField(o.attributes, a.id);
+      out_ += ',';
+      out_ += v ? std::to_string(a.Of(*v)) : "null";
+    }
+    out_ += ']';
   }
 
   void Finish() override {
@@ -165,16 +202,22 @@ class JsonWriter final : public BufferedWriter {
         AppendJsonString(&out_, MaintainableUrn("datastructure.Dataflow", *ctx_.dataflow));
       }
     }
-    out_ += ",\"dimensions\":{\"dataSet\":[],\"series\":[";
+    const bool flat = ctx_.all_dimensions;
+    out_ += flat ? ",\"dimensions\":{\"dataSet\":[],\"series\":[],\"observation\":["
+                 : ",\"dimensions\":{\"dataSet\":[],\"series\":[";
     for (size_t i = 0; i < dims_.size(); ++i) {
       if (i) out_ += ',';
       Component(dims_[i], static_cast<int>(i), false);
     }
-    out_ += "],\"observation\":[";
+    out_ += flat ? "," : "],\"observation\":[";
     Component(time_, static_cast<int>(dims_.size()), true);
     out_ += "]},\"attributes\":{\"dataSet\":[],\"series\":[";
-    Components(series_attrs_);
+    if (!flat) Components(series_attrs_);
     out_ += "],\"observation\":[";
+    if (flat) {
+      Components(series_attrs_);
+      if (!series_attrs_.empty() && !obs_attrs_.empty()) out_ += ',';
+    }
     Components(obs_attrs_);
     if (v1_) {
       out_ += "]}}}\n";  // 1.0 has no measures section: the value is the observation's first element
@@ -207,7 +250,7 @@ class JsonWriter final : public BufferedWriter {
       AppendJsonString(&out_, h.valid_to);
       out_ += ',';
     }
-    out_ += "\"series\":{";
+    out_ += ctx_.all_dimensions ? "\"observations\":{" : "\"series\":{";
   }
 
   void AttributeIndexes(std::vector<ValueIndex>& attrs, const Fields& fields) {

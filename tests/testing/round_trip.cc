@@ -61,7 +61,7 @@ void ExpectRoundTrips(const std::string& body, const std::string& name, const sd
       {DataFormat::kStructureSpecific30, false}, {DataFormat::kGeneric21, true},
       {DataFormat::kStructureSpecific21, true}, {DataFormat::kStructureSpecific30, true},
       {DataFormat::kCsv10, false}, {DataFormat::kCsv20, false}, {DataFormat::kJson10, false},
-      {DataFormat::kJson20, false}};
+      {DataFormat::kJson20, false}, {DataFormat::kJson10, true}, {DataFormat::kJson20, true}};
   for (const auto& [f, flat] : outputs) {
     const bool json = f == DataFormat::kJson10 || f == DataFormat::kJson20;
     const bool csv = f == DataFormat::kCsv10 || f == DataFormat::kCsv20;

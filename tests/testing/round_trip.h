@@ -28,8 +28,9 @@ Content ReadContent(const std::string& body, const sdmx::StructureSet& set, sdmx
 std::map<std::string, std::string> Numeric(const std::map<std::string, std::string>& obs);
 
 // Writes `body` with every writer (SDMX-ML 2.1 generic and structure-
-// specific, 3.0, each also AllDimensions; SDMX-CSV 1.0/2.0; SDMX-JSON
-// 1.0/2.0), reads each back and expects the same content (gtest failures).
+// specific, 3.0; SDMX-CSV 1.0/2.0; SDMX-JSON 1.0/2.0; SDMX-ML and
+// SDMX-JSON also AllDimensions), reads each back and expects the same
+// content (gtest failures).
 void ExpectRoundTrips(const std::string& body, const std::string& name, const sdmx::StructureSet& set,
                       const sdmx::DataReaderOptions& options);
 
