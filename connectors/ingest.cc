@@ -97,6 +97,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     return r;
   }
   std::vector<std::tuple<std::string, std::string, std::string>> events;
+  std::vector<std::string> skipped_keys;  // snapshot: series left out as invalid
   std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
   std::optional<sdmx::ArtefactRef> flow_ref;
   bool fatal = false;  // a problem with the message, not with one series
@@ -150,6 +151,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     const sdmx::Action action = s.action_override.value_or(ds.action);
     if (!v->Validate(series, action, &r.diagnostics)) {
       ++r.skipped_series;
+      if (s.snapshot) skipped_keys.push_back(series.KeyString());
       continue;
     }
     if (!r.diagnostics.empty() && !s.skip_invalid_series) continue;  // stop building events once anything failed
@@ -198,6 +200,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   m.set_observations(r.observations);
   m.set_skipped_series(r.skipped_series);
   if (s.action_override) m.set_action_override(sdmx::ActionName(*s.action_override));
+  m.set_snapshot(s.snapshot);
+  for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
   m.set_body_sha256(Sha256Hex(s.body));
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));

@@ -50,6 +50,11 @@ struct Submission {
   // the ledger) and the valid ones are committed. Structural errors (bad
   // XML, unknown structure, wrong dataflow) still reject everything.
   bool skip_invalid_series = false;
+  // The message is the provider's complete dataset of its dataflow: what the
+  // provider reported before and this message leaves out is deleted when it
+  // commits (national platforms republish everything; a dropped observation
+  // is a withdrawn one). Default false: SDMX actions alone, nothing implied.
+  bool snapshot = false;
 };
 
 enum class SubmissionOutcome {

@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
                          "for platforms that publish as Information");
   submit_cmd->add_flag("--skip-invalid-series", submit.skip_invalid_series,
                        "Commit the valid series and list the invalid ones in the ledger (default: reject all)");
+  submit_cmd->add_flag("--snapshot", submit.snapshot,
+                       "Each file is the provider's complete dataset of its dataflow: what it sent before and the "
+                       "file leaves out is deleted");
   submit_cmd->add_option("files", submit_files, "Files to submit")->required();
 
   CLI11_PARSE(app, argc, argv);

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -84,6 +85,13 @@ class Materialiser {
   Status Apply(Attempt& attempt);
   Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
                        Changes* changes);
+  // Snapshot submissions: tombstones for what `marker.provider()` reported
+  // in `flow` and this submission leaves out: observations not in `c`, and
+  // the attributes of series not `sent`. Series in `kept` (sent as
+  // Information) and the marker's skipped series stay as they are.
+  Status CollectSnapshotDeletes(const sdmxhub::events::v1::SubmissionMarker& marker, const std::string& flow,
+                                const std::set<std::string>& sent, const std::set<std::string>& kept,
+                                Watermark before, Changes* c);
   Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
                        Changes* changes);
   // Puts the revisions into `batch`, writing it out (and starting afresh)

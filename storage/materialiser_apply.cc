@@ -138,6 +138,73 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
   return Status::Ok();
 }
 
+Status Materialiser::CollectSnapshotDeletes(const ev::SubmissionMarker& marker, const std::string& flow,
+                                            const std::set<std::string>& sent, const std::set<std::string>& kept,
+                                            Watermark before, Changes* c) {
+  // The provider's earlier reports are the observations and series whose
+  // latest revision (<= before) a commit of that provider wrote. One pass
+  // over the dataflow: revisions sort newest first within an observation.
+  std::map<uint64_t, bool> by_provider;  // seq -> written by marker.provider()
+  auto ours = [&](uint64_t seq) -> Result<bool> {
+    auto [it, fresh] = by_provider.try_emplace(seq, false);
+    if (fresh) {
+      HUB_ASSIGN_OR_RETURN(auto commit, state_->Commit(seq));
+      it->second = commit && commit->provider() == marker.provider();
+    }
+    return it->second;
+  };
+  const std::set<std::string> skipped(marker.skipped_series_keys().begin(), marker.skipped_series_keys().end());
+  st::ObsRevision tomb;
+  tomb.set_deleted(true);
+  tomb.set_action(ev::ACTION_DELETE);
+  const std::string prefix = FlowPrefix(flow);
+  std::string last_obs;  // ObsKeyPrefix of the observation already decided
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ObsKeyParts parts;
+    const std::string_view key(it->key().data(), it->key().size());
+    if (!ParseObsKey(key, &parts) || parts.seq > before.value) continue;
+    const std::string_view id = key.substr(0, key.size() - 8);
+    if (id == last_obs) continue;  // an older revision of a decided observation
+    last_obs.assign(id);
+    const std::string series(parts.series_key);
+    if (skipped.count(series) || kept.count(series) || c->obs.count(last_obs)) continue;
+    st::ObsRevision prev;
+    if (!prev.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return Status::Corruption("unreadable observation revision in " + flow);
+    }
+    if (prev.deleted()) continue;
+    HUB_ASSIGN_OR_RETURN(bool mine, ours(parts.seq));
+    if (mine) c->SetObs(last_obs, tomb);
+  }
+  if (!it->status().ok()) return Status::IoError("snapshot scan: " + it->status().ToString());
+  // Series attributes of series the message leaves out.
+  std::unique_ptr<rocksdb::Iterator> sit(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kSeries)));
+  std::string last_series;
+  for (sit->Seek(prefix); sit->Valid() && sit->key().starts_with(prefix); sit->Next()) {
+    const std::string_view key(sit->key().data(), sit->key().size());
+    const uint64_t seq = SeriesKeySeq(key);
+    if (seq == 0 || seq > before.value) continue;
+    const std::string series(key.substr(prefix.size(), key.size() - 8 - 1 - prefix.size()));
+    if (series == last_series) continue;
+    last_series = series;
+    if (sent.count(series) || skipped.count(series) || kept.count(series) || c->series.count({flow, series})) continue;
+    st::SeriesRevision prev;
+    if (!prev.ParseFromArray(sit->value().data(), static_cast<int>(sit->value().size()))) {
+      return Status::Corruption("unreadable series revision in " + flow);
+    }
+    if (prev.deleted()) continue;
+    HUB_ASSIGN_OR_RETURN(bool mine, ours(seq));
+    if (!mine) continue;
+    st::SeriesRevision stomb;
+    stomb.set_deleted(true);
+    stomb.set_action(ev::ACTION_DELETE);
+    c->series[{flow, series}] = stomb;
+  }
+  if (!sit->status().ok()) return Status::IoError("snapshot scan: " + sit->status().ToString());
+  return Status::Ok();
+}
+
 Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& flow, Watermark before,
                                    Changes* c) {
   const std::string sk = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
@@ -254,6 +321,7 @@ Status Materialiser::Apply(Attempt& a) {
   rocksdb::WriteBatch batch;
 
   Changes changes;
+  std::set<std::string> sent, kept;  // snapshot: series sent; sent as Information (left as they are)
   uint32_t structure_index = 0;
   for (const ev::Envelope& env : a.events) {
     if (env.has_structure()) {
@@ -267,9 +335,18 @@ Status Materialiser::Apply(Attempt& a) {
     }
     const ev::DataEvent& d = env.data();
     const std::string flow = FromProto(d.dataflow()).ToString();
+    if (marker.snapshot()) {
+      std::string key = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
+      if (d.action() == ev::ACTION_INFORMATION) kept.insert(key);
+      sent.insert(std::move(key));
+    }
     if (d.action() == ev::ACTION_INFORMATION) continue;
     HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, before, &changes)
                                                         : CollectUpsert(d, flow, before, &changes));
+  }
+  if (marker.snapshot() && marker.kind() == "data") {
+    HUB_RETURN_IF_ERROR(
+        CollectSnapshotDeletes(marker, FromProto(marker.dataflow()).ToString(), sent, kept, before, &changes));
   }
   HUB_RETURN_IF_ERROR(DropInflight(seq, sid));
   HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch));

@@ -24,6 +24,7 @@ struct SubmitOptions {
   bool wait = false;           // until committed or rejected
   std::string action;          // ?action= override ("" = the message's own)
   bool skip_invalid_series = false;  // ?invalid=skip
+  bool snapshot = false;             // ?mode=snapshot
 };
 int Submit(const SubmitOptions& options, const std::vector<std::string>& files);
 

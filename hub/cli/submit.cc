@@ -36,6 +36,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
   std::string params;
   if (!o.action.empty()) params += "&action=" + o.action;
   if (o.skip_invalid_series) params += "&invalid=skip";
+  if (o.snapshot) params += "&mode=snapshot";
   int failures = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& f = files[i];

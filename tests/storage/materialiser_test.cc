@@ -104,6 +104,51 @@ class MaterialiserTest : public ::testing::Test {
     ASSERT_TRUE((*w)->Flush(5s).ok());
   }
 
+  // Appends one event per series of `series` (key -> observations) from
+  // `provider`, and the marker; `snapshot` and `skipped` as in SubmissionMarker.
+  void SubmitSeries(const std::string& sid, const std::string& provider,
+                    const std::map<std::vector<std::string>, std::vector<Obs>>& series, bool snapshot = false,
+                    const std::vector<std::string>& skipped = {}) {
+    auto w = log_->NewWriter();
+    std::map<int32_t, int64_t> per_partition;
+    for (const auto& [key, obs] : series) {
+      const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(key));
+      const int32_t p = PartitionForKey(rk, 2);
+      ASSERT_TRUE((*w)->Append(topics_.data, p, rk, DataEvent(sid, sid + "-a", ev::ACTION_REPLACE, obs, key)).ok());
+      ++per_partition[p];
+    }
+    ev::Envelope env;
+    ev::SubmissionMarker* m = env.mutable_marker();
+    m->set_submission_id(sid);
+    m->set_attempt_id(sid + "-a");
+    m->set_provider(provider);
+    m->set_kind("data");
+    *m->mutable_dataflow() = ToProto(kFlow);
+    m->set_status(ev::STATUS_COMMITTED);
+    m->set_accepted_time_ms(1000);
+    m->set_snapshot(snapshot);
+    for (const std::string& k : skipped) m->add_skipped_series_keys(k);
+    for (const auto& [p, n] : per_partition) {
+      ev::PartitionCount* c = m->add_counts();
+      c->set_topic(topics_.data);
+      c->set_partition(p);
+      c->set_events(n);
+    }
+    ASSERT_TRUE((*w)->Append(topics_.submissions, 0, sid, Serialize(&env)).ok());
+    ASSERT_TRUE((*w)->Flush(5s).ok());
+    WaitCommitted(sid);
+  }
+
+  // "series key|period" -> value of every observation at the watermark.
+  std::map<std::string, std::string> ReadAll() {
+    std::map<std::string, std::string> out;
+    EXPECT_TRUE(state_->ScanSeries(kFlow.ToString(), sdmx::KeyPattern(), state_->watermark(), [&](const sdmx::Series& s) {
+      for (const auto& o : s.observations) out[s.KeyString() + "|" + o.period] = o.value;
+      return true;
+    }).ok());
+    return out;
+  }
+
   std::map<std::string, std::string> Read(Watermark at) {
     std::map<std::string, std::string> out;
     Status s = state_->ScanSeries(kFlow.ToString(), sdmx::KeyPattern(), at, [&](const sdmx::Series& series) {
@@ -199,6 +244,38 @@ TEST_F(MaterialiserTest, DeleteWritesTombstonesAndKeepsHistory) {
 
 // SDMX Delete with attribute values deletes those values, not the series or
 // observation they are attached to.
+TEST_F(MaterialiserTest, SnapshotDeletesWhatTheProviderLeftOutAndNothingElse) {
+  auto key = [](const char* area) { return std::vector<std::string>{"A", "G", "SH_STA_MORT", area, "_T", "_T", "_T"}; };
+  const std::string kenya = sdmx::JoinKey(key("404")), rwanda = sdmx::JoinKey(key("646")),
+                    ghana = sdmx::JoinKey(key("288")), other = sdmx::JoinKey(key("800"));
+  SubmitSeries("p1", "NSO", {{key("404"), {{"2015", "1"}, {"2016", "2"}}},
+                             {key("646"), {{"2015", "3"}}},
+                             {key("288"), {{"2015", "4"}}}});
+  SubmitSeries("o1", "WHO", {{key("800"), {{"2015", "9"}}}});  // another provider's series
+  // The next full dataset: Kenya 2016 dropped, Rwanda dropped, Ghana skipped as invalid.
+  SubmitSeries("p2", "NSO", {{key("404"), {{"2015", "1.5"}}}}, /*snapshot=*/true, {ghana});
+  const std::map<std::string, std::string> want = {
+      {kenya + "|2015", "1.5"}, {ghana + "|2015", "4"}, {other + "|2015", "9"}};
+  EXPECT_EQ(ReadAll(), want);
+  // The drops are tombstone revisions: history keeps the values.
+  auto h = state_->History(kFlow.ToString(), rwanda);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].revision.value(), "3");
+  EXPECT_TRUE((*h)[1].revision.deleted());
+  // The series attributes of the dropped series go too; the sent one keeps its own.
+  auto series_rev = state_->LatestSeries(kFlow.ToString(), rwanda, state_->watermark());
+  ASSERT_TRUE(series_rev.ok() && series_rev->has_value());
+  EXPECT_TRUE((*series_rev)->deleted());
+  series_rev = state_->LatestSeries(kFlow.ToString(), kenya, state_->watermark());
+  ASSERT_TRUE(series_rev.ok() && series_rev->has_value());
+  EXPECT_FALSE((*series_rev)->deleted());
+  // Without snapshot the same message deletes nothing.
+  SubmitSeries("p3", "NSO", {{key("646"), {{"2015", "3"}}}});
+  SubmitSeries("p4", "NSO", {{key("404"), {{"2015", "1.5"}}}});
+  EXPECT_EQ(ReadAll().count(rwanda + "|2015"), 1u);
+}
+
 TEST_F(MaterialiserTest, DeleteOfAttributeValuesKeepsTheRest) {
   auto event = [&](const std::string& sid, ev::Action action, bool series_attr, const std::string& value,
                    bool obs_attrs) {

@@ -50,6 +50,9 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
                  {"body_sha256", m.body_sha256()}};
   if (m.has_dataflow()) o["dataflow"] = storage::FromProto(m.dataflow()).ToString();
   if ((*rec)->seq()) o["watermark"] = (*rec)->seq();
+  o["mode"] = m.snapshot() ? "snapshot" : "update";
+  if (!m.action_override().empty()) o["action"] = m.action_override();
+  if (m.skipped_series()) o["skipped_series"] = m.skipped_series();
   if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
   return JsonResponse(200, o);
 }
@@ -82,6 +85,11 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
     const std::string v = req.Query("invalid");
     if (v != "skip" && v != "reject") return HttpResponse::Error(400, "invalid=" + v + ": expected skip or reject");
     s.skip_invalid_series = v == "skip";
+  }
+  if (req.HasQuery("mode")) {
+    const std::string v = req.Query("mode");
+    if (v != "snapshot" && v != "update") return HttpResponse::Error(400, "mode=" + v + ": expected update or snapshot");
+    s.snapshot = v == "snapshot";
   }
   auto receipt = ctx.ingestor->Submit(*provider, s);
   if (!receipt.ok()) return ErrorFromStatus(receipt.status());
