@@ -157,19 +157,16 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_TRUE(none.body.empty());
   EXPECT_NE(none.FindHeader("X-Hub-Watermark"), nullptr);
   EXPECT_EQ(Get(flow + kKey + "?asOf=2000-01-01T00:00:00Z").status, 204);
-  // offset/limit page through the selected series in key order.
-  auto series_of = [](const std::map<std::string, std::string>& values) {
-    std::set<std::string> keys;
-    for (const auto& [k, v] : values) keys.insert(k.substr(0, k.find('|')));
-    return keys;
-  };
-  const std::set<std::string> all = series_of(Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*")));
-  ASSERT_GE(all.size(), 3u);
-  std::set<std::string> paged;
-  for (size_t offset = 0; offset < all.size(); offset += 2) {
-    auto page = series_of(Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?limit=2&offset=" + std::to_string(offset))));
-    EXPECT_LE(page.size(), 2u);
-    paged.insert(page.begin(), page.end());
+  // offset/limit page through the selected observations (series, then period,
+  // in key order): pages of 7 (not a multiple of a series' length) cut series
+  // and reassemble to the whole selection.
+  const std::map<std::string, std::string> all = Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*"));
+  ASSERT_GE(all.size(), 20u);
+  std::map<std::string, std::string> paged;
+  for (size_t offset = 0; offset < all.size(); offset += 7) {
+    auto page = Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?limit=7&offset=" + std::to_string(offset)));
+    EXPECT_EQ(page.size(), std::min<size_t>(7, all.size() - offset)) << "offset " << offset;
+    for (const auto& kv : page) EXPECT_TRUE(paged.insert(kv).second) << kv.first << " in two pages";
   }
   EXPECT_EQ(paged, all);
   EXPECT_EQ(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?offset=" + std::to_string(all.size())).status, 204);

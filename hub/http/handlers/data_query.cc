@@ -1,5 +1,6 @@
 #include "hub/http/handlers/data_query.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -219,16 +220,28 @@ HttpResponse NoResults(const DataQuery& q) {
 }  // namespace
 
 // Calls `fn` with each selected series (filters, window, offset and limit
-// applied) until it returns false.
+// applied) until it returns false. offset/limit count observations (SDMX
+// REST 2.x: "observations or series keys"; a v2 answer always lists
+// observations), so a page may begin and end inside a series.
 Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) {
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
-  size_t index = 0;  // among selected series
+  size_t skipped = 0, taken = 0;  // observations (or series keys) before the page, in it
   auto page = [&](const sdmx::Series& s) {
-    const size_t i = index++;
-    if (i < q.offset) return true;
-    if (q.limit && i >= q.offset + *q.limit) return false;
-    return fn(s);
+    if (q.offset == 0 && !q.limit) return fn(s);
+    if (q.limit && taken >= *q.limit) return false;
+    const size_t n = s.observations.size();
+    const size_t skip = std::min(n, q.offset - skipped);
+    skipped += skip;
+    if (skip == n) return true;
+    const size_t take = q.limit ? std::min(n - skip, *q.limit - taken) : n - skip;
+    taken += take;
+    if (skip == 0 && take == n) return fn(s) && !(q.limit && taken >= *q.limit);
+    sdmx::Series part;
+    part.key = s.key;
+    part.attributes = s.attributes;
+    part.observations.assign(s.observations.begin() + skip, s.observations.begin() + skip + take);
+    return fn(part) && !(q.limit && taken >= *q.limit);
   };
   return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
     if (!cuts) return page(sr);

@@ -56,7 +56,8 @@ struct DataQuery {
   std::optional<Watermark> updated_after;
   // includeHistory: one dataset per commit that touched the selection.
   bool include_history = false;
-  // v2 offset/limit: page through the selected series (in key order).
+  // v2 offset/limit: page through the selected observations (series in key
+  // order, then periods).
   size_t offset = 0;
   std::optional<size_t> limit;
 };
