@@ -79,16 +79,17 @@ Status VersionedState::Write(rocksdb::WriteBatch* batch) {
 }
 
 Status VersionedState::ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
-                                  const std::function<bool(const sdmx::Series&)>& fn) const {
+                                  const std::function<bool(const sdmx::Series&)>& fn, const CommitFilter& from) const {
   // Everything is a change since watermark 0; deletions are simply not shown.
   return ScanChanges(flow, pattern, Watermark{0}, at, [&](const sdmx::Series& live, const sdmx::Series&) {
     return live.observations.empty() || fn(live);
-  });
+  }, from);
 }
 
 Status VersionedState::ScanChanges(
     const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
-    const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn) const {
+    const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn,
+    const CommitFilter& from) const {
   const std::string prefix = FlowPrefix(flow);
   // Seek straight to the series the pattern's leading fixed codes name.
   bool complete = false;
@@ -130,7 +131,7 @@ Status VersionedState::ScanChanges(
     // Revisions of one observation come newest first: the first <= at decides.
     if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
       last_period = std::string(parts.period);
-      if (parts.seq > after.value) {
+      if (parts.seq > after.value && (!from || from(parts.seq))) {
         st::ObsRevision rev;
         HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
         sdmx::Observation o;

@@ -259,6 +259,55 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   (*hub)->Stop();
 }
 
+// providerRef: the observations whose latest revision a provider sent.
+// UNSD loads everything, WHO revises part of the mortality series.
+TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservations) {
+  testing::TempDir dir;
+  HubOptions o;
+  o.data_dir = dir.Sub("data");
+  o.listen = "127.0.0.1:0";
+  o.config_path = testing::SourcePath("configs/hub.toml");
+  auto hub = Hub::Start(o);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  auto post = [&](const std::string& body, const std::string& id, const std::string& token) {
+    auto r = http::Fetch("POST", (*hub)->url() + "/api/v1/submissions", body,
+                         {{"Authorization", "Bearer " + token}, {"X-Submission-Id", id}});
+    ASSERT_TRUE(r.ok() && r->status == 202) << (r.ok() ? r->body : r.status().ToString());
+    ASSERT_TRUE((*hub)->materialiser()->WaitForSubmission(id, 30s).ok());
+  };
+  post(testing::DemoInitial(), "unsd", "demo-unsd-token");
+  post(testing::DemoRevision(), "who", "demo-who-token");
+  const sdmx::StructureSet set = testing::DemoStructures();
+  auto values = [&](const std::string& path) {
+    auto r = http::Fetch("GET", (*hub)->url() + path);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || r->status != 200) return std::map<std::string, std::string>{};
+    return testing::ObservationValues(r->body, set);
+  };
+  const std::string all = "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.._T._T._T";
+  const auto everything = values(all);
+  const auto who = values(all + "/WHO?format=csv");
+  const auto unsd = values(all + "/SDMX,UNSD?format=csv");
+  // Expected from the files: WHO's are exactly what its revision holds of this key pattern.
+  std::map<std::string, std::string> want_who;
+  for (const auto& [k, v] : testing::ObservationValues(testing::DemoRevision(), set)) {
+    if (k.rfind("A.G.SH_STA_MORT.", 0) == 0 && k.find("._T._T._T|") != std::string::npos) want_who[k] = v;
+  }
+  ASSERT_FALSE(want_who.empty());
+  EXPECT_EQ(who, want_who);
+  // The two providers partition the data; together they are everything.
+  EXPECT_FALSE(unsd.empty());
+  std::map<std::string, std::string> both = unsd;
+  for (const auto& kv : who) EXPECT_TRUE(both.insert(kv).second) << kv.first << " from both providers";
+  EXPECT_EQ(both, everything);
+  EXPECT_EQ(values(all + "/UNSD+WHO?format=csv"), everything);
+  EXPECT_EQ(values(all + "/all?format=csv"), everything);
+  auto none = http::Fetch("GET", (*hub)->url() + all + "/KNBS");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->status, 404);
+  (*hub)->Stop();
+}
+
 // Data responses are written as the scan goes (chunked) past 256 KiB;
 // the status comes first, so "no results" is still a 404, not a 200 cut short.
 TEST_F(DataApiTest, DataIsStreamedChunked) {

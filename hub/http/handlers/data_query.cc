@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "sdmx/time_period.h"
@@ -211,6 +212,20 @@ sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQuery& q) {
   return wc;
 }
 
+// providerRef: accepts the commits of the query's providers.
+storage::VersionedState::CommitFilter ProviderFilter(const HandlerContext& ctx, const DataQuery& q) {
+  if (q.providers.empty()) return {};
+  auto known = std::make_shared<std::map<uint64_t, bool>>();  // seq -> one of them
+  return [state = ctx.state, providers = q.providers, known](uint64_t seq) {
+    auto [it, fresh] = known->try_emplace(seq, false);
+    if (fresh) {
+      auto c = state->Commit(seq);
+      it->second = c.ok() && *c && std::find(providers.begin(), providers.end(), (*c)->provider()) != providers.end();
+    }
+    return it->second;
+  };
+}
+
 HttpResponse NoResults(const DataQuery& q) {
   return q.no_results_status == 204
              ? HttpResponse::Make(204, "", "")
@@ -248,7 +263,7 @@ Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::fu
     sdmx::Series cut = sr;
     if (!Filter(q, &cut)) return true;  // nothing of it selected
     return page(cut);
-  });
+  }, ProviderFilter(ctx, q));
 }
 
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
@@ -294,13 +309,15 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
                                  sdmx::Series gone = d;
                                  if (InWindow(q.window, &gone)) deleted.series.push_back(std::move(gone));
                                  return true;
-                               });
+                               }, ProviderFilter(ctx, q));
     if (!changed.series.empty()) datasets.push_back(std::move(changed));
     if (!deleted.series.empty()) datasets.push_back(std::move(deleted));
   } else {
     s = ctx.state->ScanRevisions(
         q.flow->ref.ToString(), q.pattern, q.at,
-        [&](uint64_t seq, const std::vector<sdmx::Series>& revised, const std::vector<sdmx::Series>& deleted) {
+        [&, by_provider = ProviderFilter(ctx, q)](uint64_t seq, const std::vector<sdmx::Series>& revised,
+                                                 const std::vector<sdmx::Series>& deleted) {
+          if (by_provider && !by_provider(seq)) return true;  // another provider's dissemination
           const std::string from = CommitTime(ctx, seq);
           Out r{{sdmx::Action::kReplace, from, ""}, {}}, d{{sdmx::Action::kDelete, from, ""}, {}};
           for (sdmx::Series x : revised) {

@@ -56,6 +56,9 @@ struct DataQuery {
   std::optional<Watermark> updated_after;
   // includeHistory: one dataset per commit that touched the selection.
   bool include_history = false;
+  // v1 providerRef: only observations whose latest revision one of these
+  // providers sent (empty = any provider).
+  std::vector<std::string> providers;
   // v2 offset/limit: page through the selected observations (series in key
   // order, then periods).
   size_t offset = 0;
