@@ -23,6 +23,9 @@ struct HubConfig {
   // against the config file's directory. Default: none.
   std::string structures_dir;
   http::HttpOptions http;                // [http]
+  // [http] max_sorted_observations: a data query whose sort= cannot stream
+  // holds its selection in memory, up to this many observations (else 413).
+  int64_t max_sorted_observations = 2'000'000;
   std::string topic_prefix;              // [log] topic_prefix; default ""
   int32_t data_partitions = 4;           // [log] data_partitions; default 4
   connectors::IngestOptions ingest;      // [ingest]

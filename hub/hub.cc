@@ -72,7 +72,7 @@ Status Hub::Init(const HubOptions& options) {
     return (*c)->accepted_time_ms();
   });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
-                           log_->Describe()};
+                           log_->Describe(), static_cast<size_t>(config_.max_sorted_observations)};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);

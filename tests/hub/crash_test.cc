@@ -167,16 +167,7 @@ std::string RunSubmissions(const std::string& data_dir, const std::string& confi
 // configs/hub.toml with 64 KiB WriteBatches, so that the materialiser
 // writes each submission in several batches (and can be killed between them).
 std::string SmallBatchConfig(const testing::TempDir& dir) {
-  std::string toml = testing::ReadFileOrDie(testing::SourcePath("configs/hub.toml"));
-  auto replace = [&](const std::string& from, const std::string& to) {
-    size_t at = toml.find(from);
-    EXPECT_NE(at, std::string::npos) << from;
-    if (at != std::string::npos) toml.replace(at, from.size(), to);
-  };
-  replace("structures = \"structures\"", "structures = \"" + testing::SourcePath("configs/structures") + "\"");
-  replace("max_batch_bytes = 67108864", "max_batch_bytes = 65536");
-  testing::WriteFileOrDie(dir.Sub("hub.toml"), toml);
-  return dir.Sub("hub.toml");
+  return testing::DemoConfig(dir, {{"max_batch_bytes = 67108864", "max_batch_bytes = 65536"}});
 }
 
 class CrashTest : public ::testing::TestWithParam<const char*> {};

@@ -4,6 +4,8 @@
 // for what is not implemented. Expected values come from the submitted file.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -72,6 +74,26 @@ class DataApiTest : public ::testing::Test {
     return out;
   }
 
+  // Each observation of a data response, in message order.
+  struct Row {
+    std::vector<std::string> key;
+    std::string period, value;
+    bool operator==(const Row&) const = default;
+  };
+  static std::vector<Row> InOrder(const http::HttpResponse& r) {
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 500);
+    std::vector<Row> out;
+    static const sdmx::StructureSet structures = testing::DemoStructures();  // the reader keeps a reference
+    sdmx::Diagnostics d;
+    auto reader = sdmx::DataReader::Open(r.body, "response", structures, {}, &d);
+    EXPECT_TRUE(reader.ok()) << d.ToString();
+    if (!reader.ok()) return out;
+    for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+      for (const auto& o : rd->series().observations) out.push_back({rd->series().key, o.period, o.value});
+    }
+    return out;
+  }
+
   static testing::TempDir* dir_;
   static Hub* hub_;
 };
@@ -117,6 +139,43 @@ TEST_F(DataApiTest, DimensionAtObservationAndDetail) {
   http::HttpResponse dataonly = Get(base + "?detail=dataonly&format=csv");
   EXPECT_EQ(dataonly.body.find("UNSD compilation"), std::string::npos) << "SOURCE_DETAIL values must be gone";
   EXPECT_EQ(Values(dataonly), Submitted(kKey));
+}
+
+// sort=: orders that stream (leading dimensions, observation-level
+// components within series) and orders that need the selection in memory.
+TEST_F(DataApiTest, SortOrdersSeriesAndObservations) {
+  const std::string flow = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/A.G.SH_STA_MORT.*.*.*.*";
+  const std::vector<Row> plain = InOrder(Get(flow));  // series in key order, periods ascending
+  ASSERT_GT(plain.size(), 50u);
+  auto sorted = [&](auto less) {
+    std::vector<Row> v = plain;
+    std::stable_sort(v.begin(), v.end(), less);
+    return v;
+  };
+  auto area = [](const Row& r) { return r.key[3]; };
+  // Within each series, latest first.
+  EXPECT_EQ(InOrder(Get(flow + "?sort=TIME_PERIOD:desc")), sorted([](const Row& a, const Row& b) {
+              return a.key != b.key ? a.key < b.key : a.period > b.period;
+            }));
+  // Series by area, descending (code ids compare as strings); periods as they were.
+  const std::vector<Row> by_area_desc = sorted([&](const Row& a, const Row& b) { return area(a) > area(b); });
+  EXPECT_EQ(InOrder(Get(flow + "?sort=REF_AREA:desc")), by_area_desc);
+  // Paging applies to the sorted order.
+  EXPECT_EQ(InOrder(Get(flow + "?sort=REF_AREA:desc&limit=5&offset=3")),
+            std::vector<Row>(by_area_desc.begin() + 3, by_area_desc.begin() + 8));
+  // Flat: rows by period, then area.
+  EXPECT_EQ(InOrder(Get(flow + "?dimensionAtObservation=AllDimensions&sort=TIME_PERIOD+REF_AREA")),
+            sorted([&](const Row& a, const Row& b) {
+              return a.period != b.period ? a.period < b.period : area(a) < area(b);
+            }));
+  // Flat by value, numerically, largest first.
+  EXPECT_EQ(InOrder(Get(flow + "?dimensionAtObservation=AllDimensions&sort=OBS_VALUE:desc")),
+            sorted([](const Row& a, const Row& b) { return std::stod(a.value) > std::stod(b.value); }));
+  // The natural order, spelled out.
+  EXPECT_EQ(InOrder(Get(flow + "?sort=series_key+TIME_PERIOD")), plain);
+  EXPECT_EQ(InOrder(Get(flow + "?sort=*")), plain);
+  EXPECT_EQ(Get(flow + "?sort=NOT_A_COMPONENT").status, 400);
+  EXPECT_EQ(Get(flow + "?sort=REF_AREA:up").status, 400);
 }
 
 // The submitted observations whose key matches `keep`.
@@ -261,12 +320,13 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
 
 // providerRef: the observations whose latest revision a provider sent.
 // UNSD loads everything, WHO revises part of the mortality series.
-TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservations) {
+TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservationsAndSortIsBounded) {
   testing::TempDir dir;
   HubOptions o;
   o.data_dir = dir.Sub("data");
   o.listen = "127.0.0.1:0";
-  o.config_path = testing::SourcePath("configs/hub.toml");
+  // A small sort budget, for the 413 below.
+  o.config_path = testing::DemoConfig(dir, {{"max_sorted_observations = 2000000", "max_sorted_observations = 100"}});
   auto hub = Hub::Start(o);
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
   auto post = [&](const std::string& body, const std::string& id, const std::string& token) {
@@ -305,6 +365,15 @@ TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservations) {
   auto none = http::Fetch("GET", (*hub)->url() + all + "/KNBS");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->status, 404);
+  // A sort that needs more than max_sorted_observations in memory: 413, said why.
+  const std::string v2 = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/A.G.SH_STA_MORT.*.*.*.*";
+  auto big = http::Fetch("GET", (*hub)->url() + v2 + "?sort=REF_AREA:desc");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->status, 413);
+  EXPECT_NE(big->body.find("max_sorted_observations"), std::string::npos) << big->body;
+  auto streams = http::Fetch("GET", (*hub)->url() + v2 + "?sort=TIME_PERIOD:desc");  // streams: no budget
+  ASSERT_TRUE(streams.ok());
+  EXPECT_EQ(streams->status, 200);
   (*hub)->Stop();
 }
 
@@ -446,15 +515,10 @@ TEST_F(DataApiTest, AvailabilityListsTheCodesWithData) {
 // read_timeout: with both threads stalled, the hub still answers after it.
 TEST(StalledClientTest, DoesNotPinTheServer) {
   testing::TempDir dir;
-  std::string toml = testing::ReadFileOrDie(testing::SourcePath("configs/hub.toml"));
-  toml.replace(toml.find("structures = \"structures\""), 26,
-               "structures = \"" + testing::SourcePath("configs/structures") + "\"");
-  toml.replace(toml.find("read_timeout_seconds = 60"), 25, "read_timeout_seconds = 1");
-  testing::WriteFileOrDie(dir.Sub("hub.toml"), toml);
   HubOptions o;
   o.data_dir = dir.Sub("data");
   o.listen = "127.0.0.1:0";
-  o.config_path = dir.Sub("hub.toml");
+  o.config_path = testing::DemoConfig(dir, {{"read_timeout_seconds = 60", "read_timeout_seconds = 1"}});
   auto hub = Hub::Start(o);
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
   // ~30 MB of SDMX-CSV: more than the socket buffers hold.

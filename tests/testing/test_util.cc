@@ -44,6 +44,22 @@ void WriteFileOrDie(const std::string& path, const std::string& content) {
   if (!s.ok()) ADD_FAILURE() << s.ToString();
 }
 
+std::string DemoConfig(const TempDir& dir, const std::vector<std::pair<std::string, std::string>>& replace) {
+  std::string toml = ReadFileOrDie(SourcePath("configs/hub.toml"));
+  auto apply = [&](const std::string& from, const std::string& to) {
+    const size_t at = toml.find(from);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "configs/hub.toml has no '" << from << "'";
+      return;
+    }
+    toml.replace(at, from.size(), to);
+  };
+  apply("structures = \"structures\"", "structures = \"" + SourcePath("configs/structures") + "\"");
+  for (const auto& [from, to] : replace) apply(from, to);
+  WriteFileOrDie(dir.Sub("hub.toml"), toml);
+  return dir.Sub("hub.toml");
+}
+
 ProcessRun RunHubBinary(const std::string& args) {
   std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");

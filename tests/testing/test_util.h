@@ -29,6 +29,10 @@ std::string CorpusPath(const std::string& relative);  // in ../shared/corpus
 std::string ReadFileOrDie(const std::string& path);
 void WriteFileOrDie(const std::string& path, const std::string& content);
 
+// configs/hub.toml written to `dir`/hub.toml with the structures path made
+// absolute and each (setting line, replacement) applied; returns its path.
+std::string DemoConfig(const TempDir& dir, const std::vector<std::pair<std::string, std::string>>& replace = {});
+
 // Runs build/bin/sdmx-hub with `args` (stderr dropped): its exit code and stdout.
 struct ProcessRun {
   int exit_code = -1;

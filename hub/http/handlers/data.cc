@@ -116,7 +116,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
 HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "attributes", "measures",
-                                                   "updatedAfter", "includeHistory", "offset", "limit"};
+                                                   "updatedAfter", "includeHistory", "offset", "limit", "sort"};
   if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
   if (req.Param("context") != "dataflow") {
     return HttpResponse::Error(501, "context '" + req.Param("context") +
@@ -155,6 +155,11 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
     } else {
       q.limit = n;
     }
+  }
+  if (req.HasQuery("sort")) {
+    auto sort = ParseSort(req.Query("sort"), *q.dsd);
+    if (!sort.ok()) return ErrorFromStatus(sort.status());
+    q.sort = std::move(*sort);
   }
   auto filters = ReadComponentFilters(req, *q.dsd);
   if (!filters.ok()) return ErrorFromStatus(filters.status());

@@ -5,17 +5,11 @@
 #include <map>
 #include <set>
 
+#include "hub/http/handlers/data_sort.h"
 #include "sdmx/time_period.h"
 
 namespace hub::http {
 namespace {
-
-std::optional<double> Number(const std::string& s) {
-  double d;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return d;
-}
 
 // `value` of component `id` against one condition.
 bool Holds(const ComponentFilter::Condition& c, const std::string& value, bool is_time) {
@@ -26,7 +20,6 @@ bool Holds(const ComponentFilter::Condition& c, const std::string& value, bool i
   if (op == "nc") return value.find(c.value) == std::string::npos;
   if (op == "sw") return value.rfind(c.value, 0) == 0;
   if (op == "ew") return value.size() >= c.value.size() && value.compare(value.size() - c.value.size(), c.value.size(), c.value) == 0;
-  int cmp;
   if (is_time) {
     std::string vf, vl, cf, cl;
     if (!sdmx::PeriodBounds(value, &vf, &vl) || !sdmx::PeriodBounds(c.value, &cf, &cl)) return false;
@@ -35,12 +28,7 @@ bool Holds(const ComponentFilter::Condition& c, const std::string& value, bool i
     if (op == "le") return vl <= cl;
     return vl < cf;  // lt
   }
-  auto a = Number(value), b = Number(c.value);
-  if (a && b) {
-    cmp = *a < *b ? -1 : *a > *b ? 1 : 0;
-  } else {
-    cmp = value.compare(c.value);
-  }
+  const int cmp = CompareValues(&value, &c.value, ValueKind::kNumber);
   if (op == "lt") return cmp < 0;
   if (op == "le") return cmp <= 0;
   if (op == "gt") return cmp > 0;
@@ -234,43 +222,105 @@ HttpResponse NoResults(const DataQuery& q) {
 
 }  // namespace
 
-// Calls `fn` with each selected series (filters, window, offset and limit
-// applied) until it returns false. offset/limit count observations (SDMX
+namespace {
+
+// offset/limit over observations, in the order series reach `fn` (SDMX
 // REST 2.x: "observations or series keys"; a v2 answer always lists
 // observations), so a page may begin and end inside a series.
-Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) {
+class Pager {
+ public:
+  Pager(const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) : q_(q), fn_(fn) {}
+  bool operator()(const sdmx::Series& s) {
+    if (q_.offset == 0 && !q_.limit) return fn_(s);
+    if (q_.limit && taken_ >= *q_.limit) return false;
+    const size_t n = s.observations.size();
+    const size_t skip = std::min(n, q_.offset - skipped_);
+    skipped_ += skip;
+    if (skip == n) return true;
+    const size_t take = q_.limit ? std::min(n - skip, *q_.limit - taken_) : n - skip;
+    taken_ += take;
+    bool more;
+    if (skip == 0 && take == n) {
+      more = fn_(s);
+    } else {
+      sdmx::Series part;
+      part.key = s.key;
+      part.attributes = s.attributes;
+      part.observations.assign(s.observations.begin() + skip, s.observations.begin() + skip + take);
+      more = fn_(part);
+    }
+    return more && !(q_.limit && taken_ >= *q_.limit);
+  }
+
+ private:
+  const DataQuery& q_;
+  const std::function<bool(const sdmx::Series&)>& fn_;
+  size_t skipped_ = 0, taken_ = 0;
+};
+
+// Each series of the selection (filters and window applied), in scan order.
+Status ScanFiltered(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(sdmx::Series&)>& fn) {
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
-  size_t skipped = 0, taken = 0;  // observations (or series keys) before the page, in it
-  auto page = [&](const sdmx::Series& s) {
-    if (q.offset == 0 && !q.limit) return fn(s);
-    if (q.limit && taken >= *q.limit) return false;
-    const size_t n = s.observations.size();
-    const size_t skip = std::min(n, q.offset - skipped);
-    skipped += skip;
-    if (skip == n) return true;
-    const size_t take = q.limit ? std::min(n - skip, *q.limit - taken) : n - skip;
-    taken += take;
-    if (skip == 0 && take == n) return fn(s) && !(q.limit && taken >= *q.limit);
-    sdmx::Series part;
-    part.key = s.key;
-    part.attributes = s.attributes;
-    part.observations.assign(s.observations.begin() + skip, s.observations.begin() + skip + take);
-    return fn(part) && !(q.limit && taken >= *q.limit);
-  };
   return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
-    if (!cuts) return page(sr);
     sdmx::Series cut = sr;
-    if (!Filter(q, &cut)) return true;  // nothing of it selected
-    return page(cut);
+    if (cuts && !Filter(q, &cut)) return true;  // nothing of it selected
+    return fn(cut);
   }, ProviderFilter(ctx, q));
 }
 
+// A selection whose sort cannot stream, held in query order (bounded by
+// max_sorted_observations: ResourceExhausted beyond).
+Result<std::shared_ptr<std::vector<sdmx::Series>>> SortedSelection(const HandlerContext& ctx, const DataQuery& q) {
+  auto all = std::make_shared<std::vector<sdmx::Series>>();
+  size_t observations = 0;
+  bool too_many = false;
+  HUB_RETURN_IF_ERROR(ScanFiltered(ctx, q, [&](sdmx::Series& s) {
+    observations += s.observations.size();
+    if (observations > ctx.max_sorted_observations) return !(too_many = true);
+    all->push_back(std::move(s));
+    return true;
+  }));
+  if (too_many) {
+    return Status::ResourceExhausted("sort= in this order needs the selection in memory and it holds more than " +
+                                     std::to_string(ctx.max_sorted_observations) +
+                                     " observations ([http] max_sorted_observations): narrow the query, or sort on "
+                                     "leading dimensions and observation-level components, which streams");
+  }
+  SortSelection(q.sort, *q.dsd, q.all_dimensions, all.get());
+  return all;
+}
+
+// Calls `fn` with each selected series, in the query's order, paged, until
+// it returns false. `sorted`: the selection when its sort cannot stream.
+Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::vector<sdmx::Series>* sorted,
+                    const std::function<bool(const sdmx::Series&)>& fn) {
+  Pager page(q, fn);
+  if (sorted) {
+    for (const sdmx::Series& s : *sorted) {
+      if (!page(s)) break;
+    }
+    return Status::Ok();
+  }
+  return ScanFiltered(ctx, q, [&](sdmx::Series& s) {
+    if (!q.sort.empty()) SortObservations(q.sort, *q.dsd, &s);
+    return page(s);
+  });
+}
+
+}  // namespace
+
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
+  std::shared_ptr<std::vector<sdmx::Series>> sorted;
+  if (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions)) {
+    auto s = SortedSelection(ctx, q);
+    if (!s.ok()) return ErrorFromStatus(s.status());
+    sorted = std::move(*s);
+  }
   // The status goes out first: find one selected series before answering 200.
   bool any = false;
-  if (Status s = ScanSelected(ctx, q, [&](const sdmx::Series&) { return !(any = true); }); !s.ok()) {
+  if (Status s = ScanSelected(ctx, q, sorted.get(), [&](const sdmx::Series&) { return !(any = true); }); !s.ok()) {
     return ErrorFromStatus(s);
   }
   HttpResponse resp = any ? HttpResponse::Make(200, sdmx::MediaType(q.format), "") : NoResults(q);
@@ -278,10 +328,10 @@ HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   if (!any) return resp;
   // Then the body, written as the scan goes (the scan reads at q.at: what
   // commits meanwhile does not show).
-  resp.stream = [ctx, q](const HttpResponse::Write& write) -> Status {
+  resp.stream = [ctx, q, sorted](const HttpResponse::Write& write) -> Status {
     bool gone = false;
     auto writer = sdmx::NewDataWriter(q.format, ContextOf(ctx, q), [&](std::string_view chunk) { gone = gone || !write(chunk); });
-    HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, [&](const sdmx::Series& s) {
+    HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, sorted.get(), [&](const sdmx::Series& s) {
       writer->WriteSeries(s);
       return !gone;
     }));

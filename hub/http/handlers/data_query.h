@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/http/handlers/data_sort.h"
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/data_writer.h"
 #include "sdmx/key_pattern.h"
@@ -59,6 +60,8 @@ struct DataQuery {
   // v1 providerRef: only observations whose latest revision one of these
   // providers sent (empty = any provider).
   std::vector<std::string> providers;
+  // v2 sort (empty = the scan's order: series by key, then period).
+  std::vector<SortKey> sort;
   // v2 offset/limit: page through the selected observations (series in key
   // order, then periods).
   size_t offset = 0;

@@ -22,6 +22,9 @@ struct HandlerContext {
   connectors::Ingestor* ingestor = nullptr;
   const connectors::ProviderDirectory* providers = nullptr;
   std::string log_description;
+  // A data query whose sort= cannot stream holds its selection in memory:
+  // up to this many observations, else 413. [http] max_sorted_observations.
+  size_t max_sorted_observations = 2'000'000;
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
