@@ -54,7 +54,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   }
   if (const toml::table* t = root["http"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
-                                              "max_sorted_observations"}));
+                                              "max_sorted_observations", "response_cache_bytes"}));
     int64_t threads = cfg.http.threads, body = static_cast<int64_t>(cfg.http.max_body_bytes);
     int64_t header = cfg.http.max_header_bytes, timeout = cfg.http.read_timeout.count();
     HUB_RETURN_IF_ERROR(Read(*t, "threads", "http", &threads));
@@ -63,6 +63,10 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(Read(*t, "read_timeout_seconds", "http", &timeout));
     HUB_RETURN_IF_ERROR(Read(*t, "max_sorted_observations", "http", &cfg.max_sorted_observations));
     HUB_RETURN_IF_ERROR(Positive(cfg.max_sorted_observations, "http.max_sorted_observations"));
+    int64_t cache = static_cast<int64_t>(cfg.http.cache.max_bytes);
+    HUB_RETURN_IF_ERROR(Read(*t, "response_cache_bytes", "http", &cache));
+    if (cache < 0) return Status::InvalidArgument("http.response_cache_bytes must be >= 0 (0 disables the cache)");
+    cfg.http.cache.max_bytes = static_cast<size_t>(cache);
     HUB_RETURN_IF_ERROR(Positive(threads, "http.threads"));
     HUB_RETURN_IF_ERROR(Positive(body, "http.max_body_bytes"));
     HUB_RETURN_IF_ERROR(Positive(header, "http.max_header_bytes"));

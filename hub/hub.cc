@@ -66,6 +66,7 @@ Status Hub::Init(const HubOptions& options) {
 
   storage::VersionedState* state = state_.get();
   router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
+  router_->EnableCache(config_.http.cache);
   router_->SetLoadTime([state](uint64_t w) -> std::optional<int64_t> {
     auto c = state->Commit(w);
     if (!c.ok() || !*c) return std::nullopt;

@@ -41,6 +41,7 @@ class Hub {
   storage::VersionedState* state() const { return state_.get(); }
   storage::Materialiser* materialiser() const { return materialiser_.get(); }
   storage::EventLog* log() const { return log_.get(); }
+  const http::Router* router() const { return router_.get(); }
 
  private:
   Hub() = default;

@@ -26,7 +26,22 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
 
 HttpResponse Router::Handle(HttpRequest& req) const {
   HttpResponse resp;
-  if (!ParseTarget(req.target, &req.path, &req.query)) {
+  const bool parsed = ParseTarget(req.target, &req.path, &req.query);
+  // SDMX reads are cacheable: the watermark is read before the handler runs,
+  // so an answer is never stored under a watermark older than its data.
+  const bool cacheable = cache_ && parsed && (req.method == "GET" || req.method == "HEAD") &&
+                         req.path.rfind("/sdmx/", 0) == 0;
+  std::string cache_key;
+  uint64_t cache_watermark = 0;
+  if (cacheable) {
+    cache_key = ResponseCache::KeyOf(req);
+    cache_watermark = watermark_();
+    if (std::optional<HttpResponse> hit = cache_->Get(cache_key, cache_watermark)) {
+      Conditional(req, &*hit);
+      return std::move(*hit);
+    }
+  }
+  if (!parsed) {
     resp = HttpResponse::Error(400, "malformed percent-encoding in the request target");
   } else {
     const std::vector<std::string> segs = Split(req.path);
@@ -67,6 +82,7 @@ HttpResponse Router::Handle(HttpRequest& req) const {
     Conditional(req, &resp);
   }
   if (resp.status == 200 && AcceptsGzip(req.Header("accept-encoding"))) GzipResponse(&resp);
+  if (cacheable && req.method == "GET") cache_->StoreWhenComplete(cache_key, cache_watermark, &resp);
   return resp;
 }
 

@@ -7,16 +7,19 @@
 // answered conditionally: the same target, Accept and Accept-Encoding at the
 // same watermark always get the same bytes, so a 200 carries an ETag over
 // them and Last-Modified (the watermark's load time), and If-None-Match /
-// If-Modified-Since that still hold get 304 without a body. Thread-safe
-// after setup.
+// If-Modified-Since that still hold get 304 without a body. With a cache
+// (EnableCache), those 200s are kept until the next commit and answered from
+// memory. Thread-safe after setup.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hub/http/message.h"
+#include "hub/http/response_cache.h"
 
 namespace hub::http {
 
@@ -31,6 +34,9 @@ class Router {
   void SetLoadTime(std::function<std::optional<int64_t>(uint64_t watermark)> load_time) {
     load_time_ = std::move(load_time);
   }
+  // Keeps whole /sdmx/ responses until the watermark moves (max_bytes 0: off).
+  void EnableCache(const ResponseCacheOptions& options) { cache_ = std::make_unique<ResponseCache>(options); }
+  const ResponseCache* cache() const { return cache_.get(); }
   // Routes a request whose method, target, headers and body are set.
   HttpResponse Handle(HttpRequest& request) const;
 
@@ -47,6 +53,7 @@ class Router {
   std::vector<Route> routes_;
   std::function<uint64_t()> watermark_;
   std::function<std::optional<int64_t>(uint64_t)> load_time_;
+  std::unique_ptr<ResponseCache> cache_;
 };
 
 // RFC 7231 dates: "Sun, 06 Nov 1994 08:49:37 GMT" <-> seconds since the epoch.

@@ -24,6 +24,9 @@ struct HttpOptions {
   // A streamed body that ends within this many bytes goes out whole, with a
   // Content-Length, in one write; longer ones switch to chunks. Default 256 KiB.
   size_t stream_hold_bytes = 256 * 1024;
+  // Whole SDMX responses kept until the next commit ([http]
+  // response_cache_bytes; 0 disables). Applied by the Router.
+  ResponseCacheOptions cache;
 };
 
 class HttpServer {

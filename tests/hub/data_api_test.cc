@@ -259,6 +259,17 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
     return e ? *e : std::string();
   };
   const std::string etag_before = etag_now();
+  // The same query twice: the second from the response cache, same bytes.
+  const std::string series_csv = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey + "?format=csv";
+  auto body_of = [&](const std::string& path) {
+    auto r = http::Fetch("GET", (*hub)->url() + path);
+    return r.ok() ? r->body : std::string();
+  };
+  const std::string before_delete = body_of(series_csv);
+  const uint64_t hits = (*hub)->router()->cache()->hits();
+  EXPECT_EQ(body_of(series_csv), before_delete);
+  EXPECT_EQ((*hub)->router()->cache()->hits(), hits + 1);
+  EXPECT_NE(before_delete.find(",2016,"), std::string::npos);
   std::this_thread::sleep_for(5ms);
   // A Delete message for one observation, written by our own writer.
   const sdmx::StructureSet set = testing::DemoStructures();
@@ -276,6 +287,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   w->Finish();
   post(del, "delete-2016");
   EXPECT_NE(etag_now(), etag_before) << "new data, new entity tag";
+  EXPECT_EQ(body_of(series_csv).find(",2016,"), std::string::npos) << "a cached answer outlived the commit";
 
   for (const std::string& path : {std::string("/sdmx/v1/data/DF_DEMO_SDG/all?format=structurespecificdata&updatedAfter="),
                                   std::string("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/*?updatedAfter=")}) {
