@@ -44,15 +44,13 @@ int main(int argc, char** argv) {
   convert_cmd->add_option("--to", to, "generic21, ss21, ss30, csv10, csv20, json10, json20")->required();
   convert_cmd->add_option("files", convert_files, "The data file");
 
-  std::string out_dir = "demo";
-  bool structure_only = false;
-  uint64_t large = 0;
-  std::string format = "ss21";
+  hub::cli::DemoFeedOptions demo;
   auto* demo_cmd = app.add_subcommand("demo-feed", "Generate the demo structures and data files");
-  demo_cmd->add_option("--out", out_dir, "Output directory for data files")->capture_default_str();
-  demo_cmd->add_flag("--structure", structure_only, "Print the demo structure message to stdout");
-  demo_cmd->add_option("--large", large, "Write one file of about this many observations (benchmarks)");
-  demo_cmd->add_option("--format", format, "Format of --large output (generic21, ss21, csv10, json20)")->capture_default_str();
+  demo_cmd->add_option("--out", demo.out_dir, "Output directory for data files")->capture_default_str();
+  demo_cmd->add_flag("--structure", demo.structure_only, "Print the demo structure message to stdout");
+  demo_cmd->add_option("--large", demo.large_observations, "Write one file of about this many observations (benchmarks)");
+  demo_cmd->add_option("--format", demo.format, "Format of --large output (generic21, ss21, csv10, json20)")->capture_default_str();
+  demo_cmd->add_option("--years", demo.years, "Years of the initial file, FIRST-LAST")->capture_default_str();
 
   std::string data_dir;
   auto* digest_cmd = app.add_subcommand("digest", "Print the state digest of a data dir");
@@ -90,7 +88,7 @@ int main(int argc, char** argv) {
   if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);
   if (*check_cmd) return hub::cli::Check(structures, files, max_diags, any_version);
   if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
-  if (*demo_cmd) return hub::cli::DemoFeed(out_dir, structure_only, large, format);
+  if (*demo_cmd) return hub::cli::DemoFeed(demo);
   if (*digest_cmd) return hub::cli::Digest(data_dir);
   if (*replay_cmd) return hub::cli::Replay(replay_dir, replay_kafka, replay_into, replay_config);
   if (*submit_cmd) return hub::cli::Submit(submit, submit_files);

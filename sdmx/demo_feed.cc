@@ -357,8 +357,8 @@ hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
       const char* area = countries[a]->id;
       for (const char* sex : SexesOf(s)) {
         Series series = MakeSeries(*dsd, s, "A", area, sex, s.age, "_T");
-        const int first = revision ? 2019 : 2015;
-        const int last = revision ? 2022 : 2021;
+        const int first = revision ? 2019 : options.first_year;
+        const int last = revision ? 2022 : options.last_year;
         for (int year = first; year <= last; ++year) {
           if (revision) {
             series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area, sex, year, 2),

@@ -9,7 +9,8 @@
 // codelists hold real SDG series codes and UN M49 areas with their regions.
 //
 // Data:
-//   kInitial   provider UNSD, StructureSpecificData: every series x area, 2015-2021.
+//   kInitial   provider UNSD, StructureSpecificData: every series x area, 2015-2021
+//              (first_year..last_year).
 //   kRevision  provider WHO (custodian of the health series), GenericData:
 //              revises 2019-2021 of the mortality series for a third of the
 //              areas and adds 2022.
@@ -37,6 +38,7 @@ struct DemoDataOptions {
   // Format of kLarge output (kInitial/kRevision have fixed formats).
   DataFormat large_format = DataFormat::kStructureSpecific21;
   std::string prepared = "2026-01-15T09:00:00Z";
+  int first_year = 2015, last_year = 2021;  // kInitial only
 };
 
 hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink);

@@ -14,7 +14,14 @@ int KafkaDev(int brokers, int data_partitions, const std::string& topic_prefix);
 int Check(const std::vector<std::string>& structures, const std::vector<std::string>& files, size_t max_diagnostics,
           bool any_version = false);
 int Convert(const std::vector<std::string>& structures, const std::vector<std::string>& files, const std::string& to);
-int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations, const std::string& format);
+struct DemoFeedOptions {
+  std::string out_dir = "demo";
+  bool structure_only = false;       // --structure: print the structure message
+  uint64_t large_observations = 0;   // --large N
+  std::string format = "ss21";       // --format of --large
+  std::string years = "2015-2021";   // --years FIRST-LAST of the initial file
+};
+int DemoFeed(const DemoFeedOptions& o);
 int Digest(const std::string& data_dir);
 int Replay(const std::string& data_dir, const std::string& kafka, const std::string& into,
            const std::string& config_path);

@@ -1,6 +1,7 @@
 // Offline subcommands: check, demo-feed, digest.
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -144,9 +145,11 @@ int Convert(const std::vector<std::string>& structure_args, const std::vector<st
   return 0;
 }
 
-int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_observations,
-             const std::string& format) {
-  if (structure_only) {
+int DemoFeed(const DemoFeedOptions& opts) {
+  const std::string& out_dir = opts.out_dir;
+  const uint64_t large_observations = opts.large_observations;
+  const std::string& format = opts.format;
+  if (opts.structure_only) {
     std::cout << sdmx::DemoStructureMessage();
     return 0;
   }
@@ -178,6 +181,11 @@ int DemoFeed(const std::string& out_dir, bool structure_only, uint64_t large_obs
   } else {
     sdmx::DemoDataOptions first, second;
     first.file = sdmx::DemoDataOptions::File::kInitial;
+    if (std::sscanf(opts.years.c_str(), "%d-%d", &first.first_year, &first.last_year) != 2 ||
+        first.first_year > first.last_year || first.first_year < 1900 || first.last_year > 2100) {
+      std::cerr << "--years " << opts.years << ": expected FIRST-LAST, e.g. 2000-2024\n";
+      return 2;
+    }
     second.file = sdmx::DemoDataOptions::File::kRevision;
     second.prepared = "2026-03-02T10:30:00Z";
     s = write(out_dir + "/01_unsd_initial.xml", first);

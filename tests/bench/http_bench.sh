@@ -82,7 +82,7 @@ compare() {  # compare NAME PATH CONNECTIONS
   obs=$(($(wc -l < "$tmp/www/$name.csv") - 1))
   read -r h_rps h_p50 h_p99 < <(wrk_run "$url$path" "$conns")
   read -r n_rps n_p50 n_p99 < <(wrk_run "http://127.0.0.1:$nport/$name.csv" "$conns")
-  printf '%-7s %6d obs %8d B | hub %7d req/s p50 %6.2f ms p99 %6.2f ms | nginx %7d req/s p50 %6.2f p99 %6.2f | hub/nginx %.2f\n' \
+  printf '%-13s %6d obs %8d B | hub %7d req/s p50 %6.2f ms p99 %6.2f ms | nginx %7d req/s p50 %6.2f p99 %6.2f | hub/nginx %.2f\n' \
     "$name" "$obs" "$bytes" "$h_rps" "$h_p50" "$h_p99" "$n_rps" "$n_p50" "$n_p99" \
     "$(awk -v a="$h_rps" -v b="$n_rps" 'BEGIN { print a / b }')"
 }
@@ -94,6 +94,14 @@ start_nginx
 compare small "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T?format=csv" 32
 compare areas "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.._T._T._T?format=csv" 8
 kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
+# The same with the response cache off: every request scans and writes.
+cp "$tmp/hub.toml" "$tmp/hub-cached.toml"
+sed -i "s|^response_cache_bytes = .*|response_cache_bytes = 0|" "$tmp/hub.toml"
+start_hub "$tmp/demo"
+compare small-nocache "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T?format=csv" 32
+compare areas-nocache "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.._T._T._T?format=csv" 8
+kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
+cp "$tmp/hub-cached.toml" "$tmp/hub.toml"
 
 # 3. Streaming: load STREAM_OBS observations (SDMX-CSV, in pieces under the
 # body limit, disjoint keys), restart, stream them all, read the peak RSS.
