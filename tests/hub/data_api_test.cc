@@ -16,6 +16,9 @@
 #include <set>
 #include <thread>
 
+#include <boost/json.hpp>
+#include <pugixml.hpp>
+
 #include "hub/http/client.h"
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/data_reader.h"
@@ -176,6 +179,69 @@ TEST_F(DataApiTest, SortOrdersSeriesAndObservations) {
   EXPECT_EQ(InOrder(Get(flow + "?sort=*")), plain);
   EXPECT_EQ(Get(flow + "?sort=NOT_A_COMPONENT").status, 400);
   EXPECT_EQ(Get(flow + "?sort=REF_AREA:up").status, 400);
+}
+
+// dimensionAtObservation=REF_AREA: one series per period (and the other
+// dimensions), observations keyed by area, series attributes moved down.
+TEST_F(DataApiTest, CrossSectionsGroupByTheOtherDimensions) {
+  const std::string key = "A.G.SH_STA_MORT.404+646+288._T._T._T";
+  std::map<std::string, std::string> want;  // "area|period" -> value
+  for (const char* area : {"404", "646", "288"}) {
+    for (const auto& [k, v] : Submitted("A.G.SH_STA_MORT." + std::string(area) + "._T._T._T")) {
+      want[std::string(area) + "|" + k.substr(k.find('|') + 1)] = v;
+    }
+  }
+  ASSERT_FALSE(want.empty());
+  for (const char* format : {"structurespecificdata", "genericdata"}) {
+    http::HttpResponse r =
+        Get("/sdmx/v1/data/DF_DEMO_SDG/" + key + "?dimensionAtObservation=REF_AREA&format=" + format);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_buffer(r.body.data(), r.body.size()));
+    const pugi::xml_node msg = doc.first_child();
+    EXPECT_STREQ(msg.child("message:Header").child("message:Structure").attribute("dimensionAtObservation").value(),
+                 "REF_AREA");
+    std::map<std::string, std::string> got;
+    std::set<std::string> periods;
+    for (pugi::xml_node series : msg.child("message:DataSet").children()) {
+      std::string period;
+      if (std::string(format) == "genericdata") {
+        for (pugi::xml_node v : series.child("generic:SeriesKey").children()) {
+          EXPECT_STRNE(v.attribute("id").value(), "REF_AREA");
+          if (std::string(v.attribute("id").value()) == "TIME_PERIOD") period = v.attribute("value").value();
+        }
+        for (pugi::xml_node o : series.children("generic:Obs")) {
+          got[std::string(o.child("generic:ObsDimension").attribute("value").value()) + "|" + period] =
+              o.child("generic:ObsValue").attribute("value").value();
+        }
+      } else {
+        EXPECT_TRUE(series.attribute("REF_AREA").empty());
+        period = series.attribute("TIME_PERIOD").value();
+        for (pugi::xml_node o : series.children("Obs")) {
+          got[std::string(o.attribute("REF_AREA").value()) + "|" + period] = o.attribute("OBS_VALUE").value();
+          EXPECT_STREQ(o.attribute("UNIT_MEASURE").value(), "PER_100000_LIVE_BIRTHS") << "series attribute moved down";
+        }
+      }
+      EXPECT_TRUE(periods.insert(period).second) << "one series per period: " << period;
+    }
+    EXPECT_EQ(got, want) << format;
+  }
+  // SDMX-JSON 2.0 names REF_AREA as the observation dimension.
+  auto json = http::Fetch("GET", hub_->url() + "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" +
+                                     "A.G.SH_STA_MORT.404,646.*.*.*?dimensionAtObservation=REF_AREA",
+                          "", {{"Accept", "application/vnd.sdmx.data+json;version=2.0.0"}});
+  ASSERT_TRUE(json.ok());
+  ASSERT_EQ(json->status, 200);
+  const boost::json::value v = boost::json::parse(json->body);
+  const auto& dims = v.at("data").at("structures").at(0).at("dimensions");
+  EXPECT_EQ(dims.at("observation").at(0).at("id").as_string(), "REF_AREA");
+  bool time_in_series = false;
+  for (const auto& d : dims.at("series").as_array()) time_in_series |= d.at("id").as_string() == "TIME_PERIOD";
+  EXPECT_TRUE(time_in_series);
+  // SDMX-CSV is flat anyway; history queries do not pivot (yet).
+  const std::string base = "/sdmx/v1/data/DF_DEMO_SDG/" + key;
+  EXPECT_EQ(Values(Get(base + "?dimensionAtObservation=REF_AREA&format=csv")), Values(Get(base + "?format=csv")));
+  EXPECT_EQ(Get(base + "?dimensionAtObservation=REF_AREA&updatedAfter=2020-01-01").status, 501);
 }
 
 // The submitted observations whose key matches `keep`.
@@ -577,7 +643,6 @@ TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   EXPECT_EQ(Get(base + "?firstNObservations=0").status, 400);
   EXPECT_EQ(Get(base + "?detail=everything").status, 400);
   EXPECT_EQ(Get(base + "?dimensionAtObservation=NOT_A_DIMENSION").status, 400);
-  EXPECT_EQ(Get(base + "?dimensionAtObservation=REF_AREA").status, 501);
   EXPECT_EQ(Get(base + "?includeHistory=maybe").status, 400);
   EXPECT_EQ(Get(base + "?includeHistory=true&updatedAfter=2026-01-01").status, 501);
   EXPECT_EQ(Get(base + "?format=application/pdf").status, 406);

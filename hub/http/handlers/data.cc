@@ -33,7 +33,8 @@ Status ReadDimensionAtObservation(const HttpRequest& req, const sdmx::DataStruct
   if (dsd.DimensionIndex(v) < 0) {
     return Status::InvalidArgument("dimensionAtObservation=" + v + " is not a dimension of " + dsd.ref.ToString());
   }
-  return Status::NotImplemented("dimensionAtObservation=" + v + " (cross-sections) is not implemented yet");
+  q->cross_section = static_cast<size_t>(dsd.DimensionIndex(v));  // a cross-section
+  return Status::Ok();
 }
 
 // What both versions share: the watermark (at, asOf), the period window and

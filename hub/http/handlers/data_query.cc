@@ -269,9 +269,9 @@ Status ScanFiltered(const HandlerContext& ctx, const DataQuery& q, const std::fu
   }, ProviderFilter(ctx, q));
 }
 
-// A selection whose sort cannot stream, held in query order (bounded by
-// max_sorted_observations: ResourceExhausted beyond).
-Result<std::shared_ptr<std::vector<sdmx::Series>>> SortedSelection(const HandlerContext& ctx, const DataQuery& q) {
+// A selection whose sort or cross-section cannot stream, held in query
+// order (bounded by max_sorted_observations: ResourceExhausted beyond).
+Result<std::shared_ptr<std::vector<sdmx::Series>>> HeldSelection(const HandlerContext& ctx, const DataQuery& q) {
   auto all = std::make_shared<std::vector<sdmx::Series>>();
   size_t observations = 0;
   bool too_many = false;
@@ -282,12 +282,12 @@ Result<std::shared_ptr<std::vector<sdmx::Series>>> SortedSelection(const Handler
     return true;
   }));
   if (too_many) {
-    return Status::ResourceExhausted("sort= in this order needs the selection in memory and it holds more than " +
+    return Status::ResourceExhausted("this sort= or cross-section needs the selection in memory and it holds more than " +
                                      std::to_string(ctx.max_sorted_observations) +
                                      " observations ([http] max_sorted_observations): narrow the query, or sort on "
                                      "leading dimensions and observation-level components, which streams");
   }
-  SortSelection(q.sort, *q.dsd, q.all_dimensions, all.get());
+  if (!q.sort.empty()) SortSelection(q.sort, *q.dsd, q.all_dimensions, all.get());
   return all;
 }
 
@@ -311,12 +311,24 @@ Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::ve
 }  // namespace
 
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
-  if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
+  // SDMX-CSV is flat whatever the dimension at observation.
+  const bool cross_section = q.cross_section && q.format != sdmx::DataFormat::kCsv10 &&
+                             q.format != sdmx::DataFormat::kCsv20;
+  if (q.updated_after || q.include_history) {
+    if (cross_section) return HttpResponse::Error(501, "cross-sections of updatedAfter/includeHistory are not implemented");
+    return ServeHistory(ctx, q);
+  }
+  if (cross_section && !q.sort.empty()) {
+    return HttpResponse::Error(501, "sort= on a cross-section is not implemented (its order is by the other dimensions, "
+                                    "the period, then the observation dimension)");
+  }
   std::shared_ptr<std::vector<sdmx::Series>> sorted;
-  if (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions)) {
-    auto s = SortedSelection(ctx, q);
+  std::shared_ptr<const sdmx::DataStructure> shape;  // the cross-section's structure for the writer
+  if (cross_section || (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions))) {
+    auto s = HeldSelection(ctx, q);
     if (!s.ok()) return ErrorFromStatus(s.status());
     sorted = std::move(*s);
+    if (cross_section) shape = std::make_shared<sdmx::DataStructure>(CrossSection(*q.dsd, *q.cross_section, sorted.get()));
   }
   // The status goes out first: find one selected series before answering 200.
   bool any = false;
@@ -328,9 +340,11 @@ HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   if (!any) return resp;
   // Then the body, written as the scan goes (the scan reads at q.at: what
   // commits meanwhile does not show).
-  resp.stream = [ctx, q, sorted](const HttpResponse::Write& write) -> Status {
+  resp.stream = [ctx, q, sorted, shape](const HttpResponse::Write& write) -> Status {
     bool gone = false;
-    auto writer = sdmx::NewDataWriter(q.format, ContextOf(ctx, q), [&](std::string_view chunk) { gone = gone || !write(chunk); });
+    sdmx::WriteContext wc = ContextOf(ctx, q);
+    if (shape) wc.dsd = shape.get();
+    auto writer = sdmx::NewDataWriter(q.format, wc, [&](std::string_view chunk) { gone = gone || !write(chunk); });
     HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, sorted.get(), [&](const sdmx::Series& s) {
       writer->WriteSeries(s);
       return !gone;

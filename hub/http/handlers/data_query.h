@@ -50,6 +50,8 @@ struct DataQuery {
   std::vector<ComponentFilter> filters;
   sdmx::OutputDetail detail;
   bool all_dimensions = false;
+  // dimensionAtObservation=a dimension other than time: its index.
+  std::optional<size_t> cross_section;
   sdmx::DataFormat format = sdmx::DataFormat::kGeneric21;
   int no_results_status = 404;  // v1 404, v2 204
   // updatedAfter: only what changed after this watermark, deletions in a

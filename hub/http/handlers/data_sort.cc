@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <optional>
 
 #include "sdmx/time_period.h"
@@ -179,6 +180,42 @@ void SortSelection(const std::vector<SortKey>& sort, const sdmx::DataStructure& 
     out.push_back(std::move(one));
   }
   *selection = std::move(out);
+}
+
+sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension,
+                                 std::vector<sdmx::Series>* selection) {
+  sdmx::DataStructure out = dsd;
+  out.time_dimension = dsd.dimensions[dimension].id;
+  out.dimensions[dimension] = sdmx::Dimension{};
+  out.dimensions[dimension].id = dsd.time_dimension;
+  for (sdmx::Attribute& a : out.attributes) {
+    if (a.level == sdmx::AttachmentLevel::kSeries || a.level == sdmx::AttachmentLevel::kGroup) {
+      a.level = sdmx::AttachmentLevel::kObservation;
+    }
+  }
+  std::map<std::vector<std::string>, sdmx::Series> sections;  // key with the period in place of `dimension`
+  for (sdmx::Series& s : *selection) {
+    for (sdmx::Observation& o : s.observations) {
+      std::vector<std::string> key = s.key;
+      if (dimension >= key.size()) continue;
+      std::string code = std::move(key[dimension]);
+      key[dimension] = o.period;
+      sdmx::Series& section = sections[key];
+      if (section.key.empty()) section.key = key;
+      o.period = std::move(code);
+      for (const sdmx::Field& f : s.attributes) {
+        if (!sdmx::FindField(o.attributes, f.id)) o.attributes.push_back(f);
+      }
+      section.observations.push_back(std::move(o));
+    }
+  }
+  selection->clear();
+  for (auto& [key, section] : sections) {
+    std::stable_sort(section.observations.begin(), section.observations.end(),
+                     [](const sdmx::Observation& a, const sdmx::Observation& b) { return a.period < b.period; });
+    selection->push_back(std::move(section));
+  }
+  return out;
 }
 
 }  // namespace hub::http

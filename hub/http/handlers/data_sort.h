@@ -1,4 +1,5 @@
-// sort= (SDMX REST 2.x data queries): the order of the returned data.
+// sort= (SDMX REST 2.x data queries): the order of the returned data; and
+// the cross-sectional shape of dimensionAtObservation, which reorders too.
 //
 // Most sorts cost nothing: series come out of the state in key order and
 // periods in order within each, so a sort on leading dimensions (ascending)
@@ -40,6 +41,14 @@ void SortObservations(const std::vector<SortKey>& sort, const sdmx::DataStructur
 // one-observation series.
 void SortSelection(const std::vector<SortKey>& sort, const sdmx::DataStructure& dsd, bool flat,
                    std::vector<sdmx::Series>* selection);
+
+// dimensionAtObservation=`dimension` (a cross-section): regroups a
+// selection (scan order in) into one "series" per combination of the other
+// dimensions and the period, each observation keyed by its `dimension`
+// code, and returns the structure the writers use to say so: `dsd` with the
+// time dimension and `dimension` trading places, and the series-level
+// attributes (which vary with `dimension`) attached to observations.
+sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension, std::vector<sdmx::Series>* selection);
 
 // How values of a component compare: codes as strings (their key order),
 // numbers numerically when both parse (else as strings), periods by the
