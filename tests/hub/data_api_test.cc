@@ -15,6 +15,7 @@
 #include <functional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <boost/json.hpp>
 #include <pugixml.hpp>
@@ -587,6 +588,31 @@ TEST_F(DataApiTest, AvailabilityListsTheCodesWithData) {
   EXPECT_EQ(Get("/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/Q.*.*.*.*.*.*").status, 204);
   EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/Q......").status, 404);
   EXPECT_EQ(Get("/sdmx/v1/availableconstraint/DF_DEMO_SDG/all/all/NOT_A_DIM").status, 400);
+  // Only observations in the period window count (the file holds 2015-2021).
+  const std::string v1 = "/sdmx/v1/availableconstraint/DF_DEMO_SDG/" + std::string(kKey);
+  EXPECT_EQ(constraint(v1 + "?startPeriod=2021")["REF_AREA"], (std::set<std::string>{"404"}));
+  EXPECT_EQ(Get(v1 + "?startPeriod=2022").status, 404);
+  const std::string v2 = "/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" + std::string(kKey);
+  EXPECT_EQ(Get(v2 + "?c[TIME_PERIOD]=ge:2030").status, 204);
+  EXPECT_EQ(Get(v2 + "?c[TIME_PERIOD]=le:2015").status, 200);
+  // providerRef: this data came from UNSD alone.
+  EXPECT_EQ(Get(v1 + "/UNSD").status, 200);
+  EXPECT_EQ(Get(v1 + "/WHO").status, 404);
+  // references: the dataflow the constraint is attached to, and what it uses.
+  for (const auto& [refs, dataflows, structures_, codelists] :
+       std::vector<std::tuple<std::string, size_t, size_t, bool>>{
+           {"none", 0, 0, false}, {"children", 1, 0, false}, {"descendants", 1, 1, true}, {"codelist", 0, 0, true}}) {
+    http::HttpResponse r = Get(v1 + "?references=" + refs);
+    ASSERT_EQ(r.status, 200) << refs << ": " << r.body.substr(0, 300);
+    sdmx::StructureSet set;
+    sdmx::Diagnostics d;
+    ASSERT_TRUE(sdmx::ReadStructureMessage(r.body, "availability", {}, &set, &d).ok()) << d.ToString();
+    EXPECT_EQ(set.constraints().size(), 1u) << refs;
+    EXPECT_EQ(set.dataflows().size(), dataflows) << refs;
+    EXPECT_EQ(set.data_structures().size(), structures_) << refs;
+    EXPECT_EQ(!set.codelists().empty(), codelists) << refs;
+  }
+  EXPECT_EQ(Get(v1 + "?references=everything").status, 400);
 }
 
 // Clients that stop reading a streamed answer hold an io thread for at most

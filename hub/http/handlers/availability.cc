@@ -4,7 +4,10 @@
 // One cube region lists, per dimension, the codes that have data. mode=exact
 // (default): codes of the series the key selects; mode=available: for each
 // dimension, the codes it could take given the constraints on the others
-// (what a data browser offers next). At a watermark like every read.
+// (what a data browser offers next). Only series with observations in the
+// period window (v1 startPeriod/endPeriod, v2 c[TIME_PERIOD]) and the other
+// c[] filters count, from the providers providerRef names. references adds
+// the dataflow and what it uses. At a watermark like every read.
 #include <set>
 
 #include "hub/http/handlers/data_query.h"
@@ -13,33 +16,44 @@ namespace hub::http {
 namespace {
 
 HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
-  static const std::set<std::string> kSupported = {"mode", "references", "at", "asOf"};
+  static const std::set<std::string> kV1 = {"mode", "references", "at", "asOf", "startPeriod", "endPeriod"};
+  static const std::set<std::string> kV2 = {"mode", "references", "at", "asOf", "c[]"};
   for (const auto& [k, v] : req.query) {
-    if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
+    const bool filter = v2 && k.size() > 3 && k.compare(0, 2, "c[") == 0;
+    if (!(v2 ? kV2 : kV1).count(k) && !filter) {
+      return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
+    }
   }
   const std::string mode = req.HasQuery("mode") ? req.Query("mode") : "exact";
   if (mode != "exact" && mode != "available") return HttpResponse::Error(400, "mode=" + mode + ": expected exact or available");
-  if (req.HasQuery("references") && req.Query("references") != "none") {
-    return HttpResponse::Error(501, "references on availability are not implemented yet (none is)");
-  }
   auto structures = ctx.registry->Snapshot();
-  const sdmx::Dataflow* flow = nullptr;
+  DataQuery q;  // what selects the observations that count as "data"
   if (v2) {
     if (req.Param("context") != "dataflow") return HttpResponse::Error(501, "only the dataflow context is implemented");
     std::string version = req.Param("version");
     if (version == "~" || version == "*" || version == "+") version.clear();
-    flow = structures->FindDataflow({req.Param("agency"), req.Param("id"), version});
-    if (!flow) return HttpResponse::Error(404, "no dataflow " + req.Param("agency") + ":" + req.Param("id"));
+    q.flow = structures->FindDataflow({req.Param("agency"), req.Param("id"), version});
+    if (!q.flow) return HttpResponse::Error(404, "no dataflow " + req.Param("agency") + ":" + req.Param("id"));
   } else {
-    if (const std::string p = req.Param("provider"); !p.empty() && p != "all") {
-      return HttpResponse::Error(501, "providerRef filtering is not implemented yet");
-    }
+    auto providers = ParseProviderRef(req.Param("provider"));
+    if (!providers.ok()) return ErrorFromStatus(providers.status());
+    q.providers = std::move(*providers);
     auto f = ResolveFlowRef(req.Param("flow"), *structures);
     if (!f.ok()) return ErrorFromStatus(f.status());
-    flow = *f;
+    q.flow = *f;
+    auto window = ReadWindow(req);
+    if (!window.ok()) return ErrorFromStatus(window.status());
+    q.window = std::move(*window);
   }
+  const sdmx::Dataflow* flow = q.flow;
   const sdmx::DataStructure* dsd = structures->FindDataStructure(flow->structure);
   if (!dsd) return HttpResponse::Error(500, "dataflow " + flow->ref.ToString() + " has no known structure");
+  q.dsd = dsd;
+  if (v2) {
+    auto filters = ReadComponentFilters(req, *dsd);
+    if (!filters.ok()) return ErrorFromStatus(filters.status());
+    q.filters = std::move(*filters);
+  }
   const size_t n = dsd->dimensions.size();
   auto pattern = v2 ? ParseKeyV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n);
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
@@ -54,13 +68,15 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
   std::vector<std::set<std::string>> values(n);
   size_t series = 0;
   auto collect = [&](const sdmx::KeyPattern& p, std::optional<size_t> only) -> Status {
-    return ctx.state->ScanSeries(flow->ref.ToString(), p, *at, [&](const sdmx::Series& s) {
+    return ctx.state->ScanSeries(flow->ref.ToString(), p, *at, [&](const sdmx::Series& found) {
+      sdmx::Series s = found;
+      if (!SelectObservations(q, &s)) return true;  // no observation in the window / filters
       ++series;
       for (size_t i = 0; i < n && i < s.key.size(); ++i) {
         if (!only || *only == i) values[i].insert(s.key[i]);
       }
       return true;
-    });
+    }, ProviderFilterOf(ctx, q));
   };
   if (mode == "exact") {
     if (Status s = collect(*pattern, std::nullopt); !s.ok()) return ErrorFromStatus(s);
@@ -92,6 +108,8 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     c.cube_regions.push_back(std::move(region));
     sdmx::StructureSet out;
     out.Add(std::move(c));
+    // references: the dataflow it is attached to, and what that uses.
+    if (Status s = AddReferences(*structures, req.Query("references"), &out); !s.ok()) return ErrorFromStatus(s);
     resp = StructureResponse(out, req, v2, LoadTimeIso(*ctx.state, *at));
   }
   resp.SetHeader("X-Hub-Watermark", std::to_string(at->value));

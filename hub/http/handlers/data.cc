@@ -63,21 +63,8 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
                                                    "dimensionAtObservation", "detail", "updatedAfter",
                                                    "includeHistory"};
   if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
-  // providerRef: "PROVIDER" or "AGENCY,PROVIDER" (the agency of the
-  // provider scheme: ours has one), '+' for several; "all" = any.
-  std::vector<std::string> providers;
-  if (const std::string ref = req.Param("provider"); !ref.empty() && ref != "all") {
-    size_t start = 0;
-    for (;;) {
-      const size_t plus = ref.find('+', start);
-      std::string one = ref.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
-      if (const size_t comma = one.find(','); comma != std::string::npos) one = one.substr(comma + 1);
-      if (one.empty()) return HttpResponse::Error(400, "providerRef '" + ref + "': empty provider id");
-      providers.push_back(std::move(one));
-      if (plus == std::string::npos) break;
-      start = plus + 1;
-    }
-  }
+  auto providers = ParseProviderRef(req.Param("provider"));
+  if (!providers.ok()) return ErrorFromStatus(providers.status());
   auto structures = ctx.registry->Snapshot();
   auto flow = ResolveFlowRef(req.Param("flow"), *structures);
   if (!flow.ok()) return ErrorFromStatus(flow.status());
@@ -89,7 +76,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   auto pattern = sdmx::KeyPattern::ParseV1(req.Param("key"), q.dsd->dimensions.size());
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   q.pattern = std::move(*pattern);
-  q.providers = std::move(providers);
+  q.providers = std::move(*providers);
   if (Status st = ReadCommon(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   auto detail = sdmx::OutputDetail::FromV1(req.Query("detail"));
   if (!detail) {

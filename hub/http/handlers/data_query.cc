@@ -310,6 +310,28 @@ Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::ve
 
 }  // namespace
 
+Result<std::vector<std::string>> ParseProviderRef(const std::string& ref) {
+  std::vector<std::string> providers;
+  if (ref.empty() || ref == "all") return providers;
+  size_t start = 0;
+  for (;;) {
+    const size_t plus = ref.find('+', start);
+    std::string one = ref.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    if (const size_t comma = one.find(','); comma != std::string::npos) one = one.substr(comma + 1);
+    if (one.empty()) return Status::InvalidArgument("providerRef '" + ref + "': empty provider id");
+    providers.push_back(std::move(one));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return providers;
+}
+
+bool SelectObservations(const DataQuery& q, sdmx::Series* s) { return Filter(q, s); }
+
+storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx, const DataQuery& q) {
+  return ProviderFilter(ctx, q);
+}
+
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   // SDMX-CSV is flat whatever the dimension at observation.
   const bool cross_section = q.cross_section && q.format != sdmx::DataFormat::kCsv10 &&

@@ -75,6 +75,16 @@ Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, Data
 // SDMX REST 2.x key: '.'-separated dimensions, ',' = OR, '*' = any.
 Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions);
 
+// v1 providerRef: "PROVIDER" or "AGENCY,PROVIDER" (the agency of the
+// provider scheme: ours has one), '+' for several; "all" or "" = any.
+Result<std::vector<std::string>> ParseProviderRef(const std::string& ref);
+
+// What a data scan keeps of one series: q's component filters, period
+// window and first/last N; false when nothing of it is left.
+bool SelectObservations(const DataQuery& q, sdmx::Series* s);
+// q's providers as a filter for the state's scans (empty: any provider).
+storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx, const DataQuery& q);
+
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
 // updatedAfter / includeHistory answers (ServeData hands them over).
 HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q);

@@ -53,6 +53,10 @@ HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest&
 // read at `w`, so that the same query at the same watermark is the same bytes
 // (ETag). The epoch for watermark 0.
 std::string LoadTimeIso(const storage::VersionedState& state, Watermark w);
+// Adds to `set` what `references` (none, children, descendants, parents,
+// parentsandsiblings, all or a structure type) names among `all`; 400 on
+// anything else.
+Status AddReferences(const sdmx::StructureSet& all, const std::string& references, sdmx::StructureSet* set);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

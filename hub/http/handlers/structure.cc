@@ -179,6 +179,8 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   }
 }
 
+}  // namespace
+
 Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdmx::StructureSet* set) {
   if (refs.empty() || refs == "none") return Status::Ok();
   sdmx::StructureSet extra;
@@ -216,6 +218,8 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
   set->Merge(extra);
   return Status::Ok();
 }
+
+namespace {
 
 // The representation for an Accept header; nullopt = 406.
 enum class Repr { kMl21, kMl30, kJson10, kJson20 };
