@@ -297,6 +297,7 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_EQ(paged, all);
   EXPECT_EQ(Get(flow + "A.G.SH_STA_MORT.*.*.*.*?offset=" + std::to_string(all.size())).status, 204);
   EXPECT_EQ(Get(flow + kKey + "?limit=0").status, 400);
+  EXPECT_EQ(Get(flow + kKey + "?updatedAfter=2026-02-01T00:00:00Z&asOf=2026-01-01T00:00:00Z").status, 422);
   EXPECT_EQ(Get(flow + kKey + "?c[NOT_A_COMPONENT]=1").status, 400);
   EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/*").status, 501);
 }

@@ -163,6 +163,14 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
                                            sdmx::DataFormat::kJson10});
   if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   q.format = *format;
+  // SDMX REST 2.x: updatedAfter later than asOf is a validation error (422).
+  if (req.HasQuery("updatedAfter") && req.HasQuery("asOf")) {
+    auto after = ParseIsoTimeMs(req.Query("updatedAfter")), as_of = ParseIsoTimeMs(req.Query("asOf"));
+    if (after && as_of && *after > *as_of) {
+      return HttpResponse::Error(422, "updatedAfter (" + req.Query("updatedAfter") + ") is later than asOf (" +
+                                          req.Query("asOf") + ")");
+    }
+  }
   if (Status st = ReadHistoryParams(ctx, req, &q); !st.ok()) return ErrorFromStatus(st);
   return ServeData(ctx, q);
 }
