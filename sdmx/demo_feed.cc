@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "sdmx/m49.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/xml.h"
 
@@ -47,35 +48,14 @@ const std::vector<SeriesDef>& SeriesDefs() {
   return k;
 }
 
-// UN M49 areas: world, regions and sub-regions (parents) and countries.
+// UN M49 areas (sdmx/m49.h): world, regions, sub-regions and intermediate
+// regions (parents), and every country or area.
 const std::vector<CodeDef>& Areas() {
-  static const std::vector<CodeDef> k = {
-      {"1", "World"},
-      {"2", "Africa", "1"}, {"202", "Sub-Saharan Africa", "2"}, {"15", "Northern Africa", "2"},
-      {"14", "Eastern Africa", "202"}, {"17", "Middle Africa", "202"}, {"18", "Southern Africa", "202"},
-      {"11", "Western Africa", "202"},
-      {"142", "Asia", "1"}, {"143", "Central Asia", "142"}, {"30", "Eastern Asia", "142"},
-      {"34", "Southern Asia", "142"}, {"35", "South-eastern Asia", "142"}, {"145", "Western Asia", "142"},
-      {"19", "Americas", "1"}, {"419", "Latin America and the Caribbean", "19"}, {"21", "Northern America", "19"},
-      {"150", "Europe", "1"}, {"154", "Northern Europe", "150"}, {"155", "Western Europe", "150"},
-      {"404", "Kenya", "14"}, {"646", "Rwanda", "14"}, {"231", "Ethiopia", "14"}, {"800", "Uganda", "14"},
-      {"834", "United Republic of Tanzania", "14"}, {"454", "Malawi", "14"}, {"508", "Mozambique", "14"},
-      {"894", "Zambia", "14"}, {"716", "Zimbabwe", "14"},
-      {"120", "Cameroon", "17"}, {"180", "Democratic Republic of the Congo", "17"},
-      {"710", "South Africa", "18"}, {"426", "Lesotho", "18"},
-      {"288", "Ghana", "11"}, {"566", "Nigeria", "11"}, {"686", "Senegal", "11"}, {"466", "Mali", "11"},
-      {"504", "Morocco", "15"}, {"818", "Egypt", "15"},
-      {"417", "Kyrgyzstan", "143"}, {"762", "Tajikistan", "143"}, {"156", "China", "30"},
-      {"356", "India", "34"}, {"50", "Bangladesh", "34"}, {"586", "Pakistan", "34"}, {"524", "Nepal", "34"},
-      {"4", "Afghanistan", "34"},
-      {"360", "Indonesia", "35"}, {"608", "Philippines", "35"}, {"704", "Viet Nam", "35"},
-      {"764", "Thailand", "35"}, {"116", "Cambodia", "35"}, {"104", "Myanmar", "35"},
-      {"887", "Yemen", "145"},
-      {"76", "Brazil", "419"}, {"484", "Mexico", "419"}, {"604", "Peru", "419"}, {"218", "Ecuador", "419"},
-      {"320", "Guatemala", "419"}, {"840", "United States of America", "21"},
-      {"826", "United Kingdom of Great Britain and Northern Ireland", "154"},
-      {"250", "France", "155"}, {"276", "Germany", "155"},
-  };
+  static const std::vector<CodeDef> k = [] {
+    std::vector<CodeDef> out;
+    for (const M49Area& a : M49Areas()) out.push_back({a.code, a.name, a.parent});
+    return out;
+  }();
   return k;
 }
 
