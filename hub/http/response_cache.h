@@ -30,7 +30,8 @@ class ResponseCache {
  public:
   explicit ResponseCache(const ResponseCacheOptions& options) : options_(options) {}
 
-  // The key of a request: what selects the bytes (see the Router's ETag).
+  // What selects the bytes of an SDMX answer at one watermark: target,
+  // Accept and Accept-Encoding. The cache's key; the Router's ETag hashes it.
   static std::string KeyOf(const HttpRequest& req);
 
   // The response stored for `key` at `watermark`, if any.

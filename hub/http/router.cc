@@ -88,12 +88,9 @@ HttpResponse Router::Handle(HttpRequest& req) const {
 
 void Router::Conditional(const HttpRequest& req, HttpResponse* resp) const {
   const std::string watermark = *resp->FindHeader("X-Hub-Watermark");
-  // FNV-1a over what selects the bytes; the watermark fixes the data.
+  // FNV-1a over what selects the bytes (the cache's key); the watermark fixes the data.
   uint64_t h = 1469598103934665603ull;
-  for (const std::string& part : {req.target, req.Header("accept"), req.Header("accept-encoding")}) {
-    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-  }
+  for (unsigned char c : ResponseCache::KeyOf(req)) h = (h ^ c) * 1099511628211ull;
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
   const std::string etag = "\"" + watermark + "-" + hex + "\"";
