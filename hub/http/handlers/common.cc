@@ -89,6 +89,16 @@ std::string LoadTimeIso(const storage::VersionedState& state, Watermark w) {
   return IsoTimeMs(c.ok() && *c ? (*c)->accepted_time_ms() : 0);
 }
 
+Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& supported) {
+  for (const auto& [k, v] : req.query) {
+    const bool filter = k.size() > 3 && k.compare(0, 2, "c[") == 0;
+    if (!supported.count(k) && !(filter && supported.count("c[]"))) {
+      return Status::NotImplemented("query parameter '" + k + "' is not implemented yet");
+    }
+  }
+  return Status::Ok();
+}
+
 HttpResponse ErrorFromStatus(const Status& s) {
   int code = 500;
   switch (s.code()) {

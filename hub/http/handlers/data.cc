@@ -45,24 +45,12 @@ Status ReadCommon(const HandlerContext& ctx, const HttpRequest& req, DataQuery* 
   return ReadDimensionAtObservation(req, *q->dsd, q);
 }
 
-HttpResponse Unsupported(const HttpRequest& req, const std::set<std::string>& supported) {
-  for (const auto& [k, v] : req.query) {
-    const bool filter = k.size() > 3 && k.compare(0, 2, "c[") == 0;
-    if (!supported.count(k) && !(filter && supported.count("c[]"))) {
-      return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
-    }
-  }
-  HttpResponse ok;
-  ok.status = 0;
-  return ok;
-}
-
 HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"format", "at", "asOf", "startPeriod", "endPeriod",
                                                    "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "detail", "updatedAfter",
                                                    "includeHistory"};
-  if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
+  if (Status st = CheckQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
   auto providers = ParseProviderRef(req.Param("provider"));
   if (!providers.ok()) return ErrorFromStatus(providers.status());
   auto structures = ctx.registry->Snapshot();
@@ -105,7 +93,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "attributes", "measures",
                                                    "updatedAfter", "includeHistory", "offset", "limit", "sort"};
-  if (HttpResponse r = Unsupported(req, kSupported); r.status) return r;
+  if (Status st = CheckQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
   if (req.Param("context") != "dataflow") {
     return HttpResponse::Error(501, "context '" + req.Param("context") +
                                         "' is not implemented yet (dataflow is; datastructure and "

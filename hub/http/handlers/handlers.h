@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "connectors/ingest.h"
@@ -57,6 +58,9 @@ std::string LoadTimeIso(const storage::VersionedState& state, Watermark w);
 // parentsandsiblings, all or a structure type) names among `all`; 400 on
 // anything else.
 Status AddReferences(const sdmx::StructureSet& all, const std::string& references, sdmx::StructureSet* set);
+// NotImplemented (501) naming the first query parameter not in `supported`;
+// "c[]" in `supported` admits every c[COMPONENT] filter.
+Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& supported);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

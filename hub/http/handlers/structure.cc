@@ -264,9 +264,7 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
 
 HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
   static const std::set<std::string> kSupported = {"references", "detail", "format", "at", "asOf"};
-  for (const auto& [k, v] : req.query) {
-    if (!kSupported.count(k)) return HttpResponse::Error(501, "query parameter '" + k + "' is not implemented yet");
-  }
+  if (Status s = CheckQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
   if (req.HasQuery("detail") && req.Query("detail") != "full") {
     return HttpResponse::Error(501, "detail=" + req.Query("detail") + " is not implemented yet (full is)");
   }
