@@ -28,7 +28,7 @@
 #include "sdmx/data_reader.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/structure_writer.h"
-#include "testing/test_util.h"
+#include "testing/test_hub.h"
 
 namespace hub {
 namespace {
@@ -80,21 +80,14 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   o.admin_token = "rw-admin";
   auto hub = Hub::Start(o);
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
-  const std::string url = (*hub)->url() + "/api/v1/submissions";
   std::pair<int64_t, uint64_t> last_load;  // load time and watermark of the last submission
   auto submit = [&](const std::string& body, const std::string& id, const std::string& params) {
-    auto r = http::Fetch("POST", url + "?name=" + id + params, body,
-                         {{"Authorization", "Bearer rw-admin"}, {"X-Submission-Id", id}});
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return boost::json::value();
-    EXPECT_EQ(r->status, 202) << id << ": " << r->body.substr(0, 2000);
-    auto done = (*hub)->materialiser()->WaitForSubmission(id, 60s);
+    std::string receipt;
+    auto done = testing::SubmitAndWait(**hub, body, id, "rw-admin", params, &receipt);
     EXPECT_TRUE(done.ok()) << id << ": " << done.status().ToString();
-    if (done.ok()) {
-      EXPECT_GT(done->seq(), 0u) << id << " was not committed";
-      last_load = {done->marker().accepted_time_ms(), done->seq()};
-    }
-    return boost::json::parse(r->body);
+    if (!done.ok()) return boost::json::value();
+    last_load = {done->marker().accepted_time_ms(), done->seq()};
+    return boost::json::parse(receipt);
   };
 
   // Expected history: per "series key|period", the values each publication

@@ -8,7 +8,7 @@
 #include "hub/http/client.h"
 #include "hub/hub.h"
 #include "sdmx/structure_reader.h"
-#include "testing/test_util.h"
+#include "testing/test_hub.h"
 
 namespace hub {
 namespace {
@@ -16,11 +16,7 @@ namespace {
 class StructureApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    HubOptions o;
-    o.data_dir = dir_.Sub("data");
-    o.listen = "127.0.0.1:0";
-    o.config_path = testing::SourcePath("configs/hub.toml");
-    auto h = Hub::Start(o);
+    auto h = testing::StartTestHub(dir_);
     ASSERT_TRUE(h.ok()) << h.status().ToString();
     hub_ = std::move(*h);
   }

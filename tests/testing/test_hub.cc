@@ -1,0 +1,30 @@
+#include "testing/test_hub.h"
+
+#include "hub/http/client.h"
+
+namespace hub::testing {
+
+Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path) {
+  HubOptions o;
+  o.data_dir = dir.Sub("data");
+  o.listen = "127.0.0.1:0";
+  o.config_path = config_path.empty() ? SourcePath("configs/hub.toml") : config_path;
+  return Hub::Start(o);
+}
+
+Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::string& body, const std::string& id,
+                                                       const std::string& token, const std::string& params,
+                                                       std::string* receipt, std::chrono::milliseconds timeout) {
+  HUB_ASSIGN_OR_RETURN(http::HttpResponse r,
+                       http::Fetch("POST", hub.url() + "/api/v1/submissions?name=" + id + params, body,
+                                   {{"Authorization", "Bearer " + token}, {"X-Submission-Id", id}}));
+  if (receipt) *receipt = r.body;
+  if (r.status != 202) {
+    return Status::Internal("submission " + id + ": " + std::to_string(r.status) + " " + r.body.substr(0, 2000));
+  }
+  HUB_ASSIGN_OR_RETURN(auto rec, hub.materialiser()->WaitForSubmission(id, timeout));
+  if (rec.seq() == 0) return Status::Internal("submission " + id + " was not committed");
+  return rec;
+}
+
+}  // namespace hub::testing

@@ -1,0 +1,27 @@
+// A hub for tests: started in-process on a free loopback port, and fed
+// submissions over HTTP as a provider would. For tests linked with hub/.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "hub/hub.h"
+#include "testing/test_util.h"
+
+namespace hub::testing {
+
+// A hub with its data in `dir`/data, configured by `config_path` (default
+// configs/hub.toml; see DemoConfig for variants).
+Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "");
+
+// POSTs `body` to /api/v1/submissions as the holder of `token`, with
+// submission id `id` and `params` ("&action=Replace...") added to the query;
+// fails unless it is accepted (202) and committed within `timeout`. The
+// ledger record; `receipt`, when set, gets the 202's body.
+Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::string& body, const std::string& id,
+                                                       const std::string& token, const std::string& params = "",
+                                                       std::string* receipt = nullptr,
+                                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+}  // namespace hub::testing
