@@ -79,16 +79,16 @@ Status VersionedState::Write(rocksdb::WriteBatch* batch) {
 }
 
 Status VersionedState::ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
-                                  const std::function<bool(const sdmx::Series&)>& fn, const CommitFilter& from) const {
+                                  const std::function<bool(sdmx::Series&)>& fn, const CommitFilter& from) const {
   // Everything is a change since watermark 0; deletions are simply not shown.
-  return ScanChanges(flow, pattern, Watermark{0}, at, [&](const sdmx::Series& live, const sdmx::Series&) {
+  return ScanChanges(flow, pattern, Watermark{0}, at, [&](sdmx::Series& live, sdmx::Series&) {
     return live.observations.empty() || fn(live);
   }, from);
 }
 
 Status VersionedState::ScanChanges(
     const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
-    const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn,
+    const std::function<bool(sdmx::Series& changed, sdmx::Series& deleted)>& fn,
     const CommitFilter& from) const {
   const std::string prefix = FlowPrefix(flow);
   // Seek straight to the series the pattern's leading fixed codes name.
@@ -97,6 +97,7 @@ Status VersionedState::ScanChanges(
   if (complete) scan += '\0';  // exactly one series key: up to its separator
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
   sdmx::Series changed, deleted;
+  st::ObsRevision rev;  // reused: parsing into it keeps its buffers
   std::string current_key, last_period;
   bool have_series = false;
   auto emit = [&]() -> Result<bool> {
@@ -120,10 +121,11 @@ Status VersionedState::ScanChanges(
         it->Seek(next);
         continue;
       }
-      changed = sdmx::Series{};
       changed.key = sdmx::SplitKey(parts.series_key);
-      deleted = sdmx::Series{};
+      changed.attributes.clear();
+      changed.observations.clear();
       deleted.key = changed.key;
+      deleted.observations.clear();
       current_key = std::string(parts.series_key);
       last_period.clear();
       have_series = true;
@@ -132,7 +134,6 @@ Status VersionedState::ScanChanges(
     if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
       last_period = std::string(parts.period);
       if (parts.seq > after.value && (!from || from(parts.seq))) {
-        st::ObsRevision rev;
         HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
         sdmx::Observation o;
         o.period = last_period;

@@ -61,12 +61,13 @@ class VersionedState {
   // Calls `fn` for each series of `flow` ("AGENCY:ID(VERSION)") matching
   // `pattern`, in key order, as of `at`: latest revision <= at of each
   // observation, deletions hidden, series without observations skipped.
-  // `fn` returns false to stop.
+  // `fn` returns false to stop; it may take from (move out of) the series
+  // it is given, which is scratch space of the scan.
   // `from`, when set, keeps only observations whose latest revision came
   // from a commit it accepts (providerRef: data by one provider).
   using CommitFilter = std::function<bool(uint64_t seq)>;
   Status ScanSeries(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark at,
-                    const std::function<bool(const sdmx::Series&)>& fn, const CommitFilter& from = {}) const;
+                    const std::function<bool(sdmx::Series&)>& fn, const CommitFilter& from = {}) const;
 
   // Changes since watermark `after`, as of `at` (updatedAfter): for each
   // series matching `pattern` with an observation whose latest revision <=
@@ -74,7 +75,7 @@ class VersionedState {
   // observations with their values at `at` (and the series' attributes)
   // and, apart, the periods deleted since. Either may be empty.
   Status ScanChanges(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
-                     const std::function<bool(const sdmx::Series& changed, const sdmx::Series& deleted)>& fn,
+                     const std::function<bool(sdmx::Series& changed, sdmx::Series& deleted)>& fn,
                      const CommitFilter& from = {}) const;
 
   // Every revision <= `at` of the series matching `pattern`, grouped by the

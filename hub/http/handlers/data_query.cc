@@ -262,10 +262,9 @@ class Pager {
 Status ScanFiltered(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(sdmx::Series&)>& fn) {
   const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
                     q.window.last_n;
-  return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](const sdmx::Series& sr) {
-    sdmx::Series cut = sr;
-    if (cuts && !Filter(q, &cut)) return true;  // nothing of it selected
-    return fn(cut);
+  return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](sdmx::Series& s) {
+    if (cuts && !Filter(q, &s)) return true;  // nothing of it selected
+    return fn(s);
   }, ProviderFilter(ctx, q));
 }
 
@@ -389,11 +388,9 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
   if (q.updated_after) {
     Out changed{{sdmx::Action::kReplace, "", ""}, {}}, deleted{{sdmx::Action::kDelete, "", ""}, {}};
     s = ctx.state->ScanChanges(q.flow->ref.ToString(), q.pattern, *q.updated_after, q.at,
-                               [&](const sdmx::Series& c, const sdmx::Series& d) {
-                                 sdmx::Series cut = c;
-                                 if (!cut.observations.empty() && Filter(q, &cut)) changed.series.push_back(std::move(cut));
-                                 sdmx::Series gone = d;
-                                 if (InWindow(q.window, &gone)) deleted.series.push_back(std::move(gone));
+                               [&](sdmx::Series& c, sdmx::Series& d) {
+                                 if (!c.observations.empty() && Filter(q, &c)) changed.series.push_back(std::move(c));
+                                 if (InWindow(q.window, &d)) deleted.series.push_back(std::move(d));
                                  return true;
                                }, ProviderFilter(ctx, q));
     if (!changed.series.empty()) datasets.push_back(std::move(changed));
