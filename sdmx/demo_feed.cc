@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 #include "sdmx/m49.h"
@@ -28,6 +29,8 @@ struct SeriesDef {
   bool health;       // revised by the custodian (WHO) in the revision file
 };
 
+constexpr char kPopulationSeries[] = "SP_POP_TOTL";
+
 // SDG series codes as in the IAEG-SDGs CL_SERIES.
 const std::vector<SeriesDef>& SeriesDefs() {
   static const std::vector<SeriesDef> k = {
@@ -44,28 +47,33 @@ const std::vector<SeriesDef>& SeriesDefs() {
       {"SG_GEN_PARL", "Proportion of seats held by women in national parliaments (% of total number of seats)", "PT", 22, 0.5, false, "_T", false},
       {"SH_H2O_SAFE", "Proportion of population using safely managed drinking water services, by urban/rural (%)", "PT", 55, 1.1, false, "_T", false},
       {"SL_TLF_UEM", "Unemployment rate, by sex and age (%)", "PT", 8, -0.1, true, "Y_GE15", false},
+      // The weight of the views' population-weighted means (ValueOf spreads it over 4 orders of magnitude).
+      {kPopulationSeries, "Total population (thousands)", "TH", 0, 0, false, "_T", false},
   };
   return k;
 }
 
 // UN M49 areas (sdmx/m49.h): world, regions, sub-regions and intermediate
-// regions (parents), and every country or area.
+// regions (parents), and every country or area; then the groupings (SDG
+// regions, LDC, LLDC, SIDS), whose members the hierarchical codelist holds.
 const std::vector<CodeDef>& Areas() {
   static const std::vector<CodeDef> k = [] {
     std::vector<CodeDef> out;
     for (const M49Area& a : M49Areas()) out.push_back({a.code, a.name, a.parent});
+    for (const M49Grouping& g : M49Groupings()) out.push_back({g.code, g.name, ""});
     return out;
   }();
   return k;
 }
 
-// Countries only (areas without children): the rows agencies report.
+// Countries only (M49 areas without children): the rows agencies report.
 std::vector<const CodeDef*> Countries() {
   std::vector<const CodeDef*> out;
-  for (const CodeDef& a : Areas()) {
+  const size_t m49 = M49Areas().size();
+  for (size_t i = 0; i < m49; ++i) {
     bool has_child = false;
-    for (const CodeDef& b : Areas()) has_child |= std::string_view(b.parent) == a.id;
-    if (!has_child) out.push_back(&a);
+    for (size_t j = 0; j < m49; ++j) has_child |= std::string_view(Areas()[j].parent) == Areas()[i].id;
+    if (!has_child) out.push_back(&Areas()[i]);
   }
   return out;
 }
@@ -90,7 +98,8 @@ std::vector<CodelistDef> Codelists() {
                          {"Y15T24", "15 to 24 years old"}, {"Y_GE15", "15 years old and over"}}},
       {"CL_URBANISATION", "Urbanisation", {{"_T", "All areas"}, {"U", "Urban"}, {"R", "Rural"}}},
       {"CL_UNIT_MEASURE", "Unit of measure", {{"PT", "Percent"}, {"PER_100000_LIVE_BIRTHS", "Per 100,000 live births"},
-                                              {"PER_1000_LIVE_BIRTHS", "Per 1,000 live births"}, {"NUMBER", "Number"}}},
+                                              {"PER_1000_LIVE_BIRTHS", "Per 1,000 live births"}, {"NUMBER", "Number"},
+                                              {"TH", "Thousands"}}},
       {"CL_NATURE", "Nature of data", {{"C", "Country data"}, {"CA", "Country adjusted data"},
                                        {"E", "Estimated data"}, {"G", "Global monitoring data"},
                                        {"M", "Modeled data"}, {"N", "Non-relevant"}}},
@@ -144,6 +153,9 @@ std::string Format1(double v) {
 // The value of one observation, deterministic in (series, area, breakdown, year).
 double ValueOf(const SeriesDef& s, std::string_view area, std::string_view breakdown, int year, uint64_t seed) {
   uint64_t h = Hash(area, Hash(s.id, 7));
+  if (std::string_view(s.id) == kPopulationSeries) {  // 100 thousand to 100 million, +1.5% a year
+    return 100.0 * std::pow(10.0, 3.0 * Unit(h)) * std::pow(1.015, year - 2015);
+  }
   double level = s.base * (0.4 + 1.2 * Unit(h));
   double sex_shift = breakdown == "F" ? 0.93 : breakdown == "M" ? 1.07 : 1.0;
   double noise = (Unit(Hash(breakdown, h ^ (static_cast<uint64_t>(year) * 31 + seed))) - 0.5) * 0.04 * level;
@@ -153,12 +165,12 @@ double ValueOf(const SeriesDef& s, std::string_view area, std::string_view break
 }
 
 Series MakeSeries(const DataStructure& dsd, const SeriesDef& s, const char* freq, const char* area,
-                  const char* sex, const char* age, const char* urban) {
+                  const char* sex, const char* age, const char* urban, const char* reporting_type = "G") {
   Series out;
   out.key.resize(dsd.dimensions.size());
   auto set = [&](const char* dim, const char* v) { out.key[dsd.DimensionIndex(dim)] = v; };
   set("FREQ", freq);
-  set("REPORTING_TYPE", "G");
+  set("REPORTING_TYPE", reporting_type);
   set("SERIES", s.id);
   set("REF_AREA", area);
   set("SEX", sex);
@@ -180,6 +192,41 @@ Observation MakeObs(std::string period, double value, const char* status, const 
 std::vector<const char*> SexesOf(const SeriesDef& s) {
   if (s.by_sex) return {"_T", "F", "M"};
   return {"_T"};
+}
+
+void HierarchicalCodeXml(std::string* out, const std::string& id,
+                         const std::multimap<std::string, std::string>& children) {
+  *out += "<str:HierarchicalCode id=\"" + id + "\"><str:Code><Ref agencyID=\"" + kAgency +
+          "\" maintainableParentID=\"CL_AREA\" maintainableParentVersion=\"1.0\" id=\"" + id + "\"/></str:Code>";
+  auto [from, to] = children.equal_range(id);
+  for (auto it = from; it != to; ++it) HierarchicalCodeXml(out, it->second, children);
+  *out += "</str:HierarchicalCode>";
+}
+
+// HCL_AREA: hierarchy M49 (World > regions > sub-regions > countries) and
+// hierarchy SDG_GROUPINGS (each grouping > the M49 regions or countries it
+// is made of). The views aggregate each code with children over its countries.
+void HierarchicalCodelists(std::string* o) {
+  *o += std::string("<str:HierarchicalCodelists>\n<str:HierarchicalCodelist id=\"HCL_AREA\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "UN M49 regions and SDG regional groupings");
+  *o += std::string("<str:IncludedCodelist alias=\"AREA\"><Ref agencyID=\"") + kAgency +
+        "\" id=\"CL_AREA\" version=\"1.0\" package=\"codelist\" class=\"Codelist\"/></str:IncludedCodelist>\n";
+  std::multimap<std::string, std::string> tree;
+  for (const M49Area& a : M49Areas()) {
+    if (*a.parent) tree.emplace(a.parent, a.code);
+  }
+  *o += "<str:Hierarchy id=\"M49\">";
+  Name(o, "UN M49 geographic regions");
+  HierarchicalCodeXml(o, "1", tree);
+  *o += "</str:Hierarchy>\n<str:Hierarchy id=\"SDG_GROUPINGS\">";
+  Name(o, "SDG regional groupings, LDC, LLDC and SIDS");
+  std::multimap<std::string, std::string> groupings;
+  for (const M49Grouping& g : M49Groupings()) {
+    for (const char* m : g.members) groupings.emplace(g.code, m);
+  }
+  for (const M49Grouping& g : M49Groupings()) HierarchicalCodeXml(o, g.code, groupings);
+  *o += "</str:Hierarchy>\n</str:HierarchicalCodelist>\n</str:HierarchicalCodelists>\n";
 }
 
 }  // namespace
@@ -214,7 +261,9 @@ std::string DemoStructureMessage() {
     }
     o += "</str:Codelist>\n";
   }
-  o += "</str:Codelists>\n<str:Concepts>\n";
+  o += "</str:Codelists>\n";
+  HierarchicalCodelists(&o);
+  o += "<str:Concepts>\n";
   o += std::string("<str:ConceptScheme id=\"DEMO_CONCEPTS\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
   Name(&o, "SDG demo concepts");
   const char* concepts[][2] = {
@@ -318,6 +367,33 @@ hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
               if (!series.observations.empty()) w->WriteSeries(series);
             }
           }
+        }
+      }
+    }
+    w->Finish();
+    return hub::Status::Ok();
+  }
+
+  if (options.file == DemoDataOptions::File::kNational) {
+    // National (REPORTING_TYPE=N) figures for a fifth of the countries,
+    // Kenya among them, that differ from the global ones by up to 10%.
+    ctx.message_id = "DEMO_NATIONAL";
+    ctx.sender = "UNSD";
+    auto w = NewDataWriter(DataFormat::kStructureSpecific21, ctx, sink);
+    for (const SeriesDef& s : SeriesDefs()) {
+      if (s.health || std::string_view(s.id) == kPopulationSeries) continue;
+      for (size_t a = 0; a < countries.size(); ++a) {
+        const char* area = countries[a]->id;
+        if (a % 5 != 0 && std::string_view(area) != "404") continue;
+        const std::string source = std::string("National statistical office of ") + countries[a]->name;
+        for (const char* sex : SexesOf(s)) {
+          Series series = MakeSeries(*dsd, s, "A", area, sex, s.age, "_T", "N");
+          for (int year = options.first_year; year < options.last_year; ++year) {
+            const double shift = 0.9 + 0.2 * Unit(Hash(area, Hash(s.id, static_cast<uint64_t>(year))));
+            series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area, sex, year, 1) * shift, "A",
+                                                  "C", source.c_str()));
+          }
+          if (!series.observations.empty()) w->WriteSeries(series);
         }
       }
     }

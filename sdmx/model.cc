@@ -101,6 +101,7 @@ void StructureSet::Add(ItemScheme scheme) {
 }
 void StructureSet::Add(ProvisionAgreement pa) { agreements_[pa.ref.ToString()] = std::move(pa); }
 void StructureSet::Add(ContentConstraint cc) { constraints_[cc.ref.ToString()] = std::move(cc); }
+void StructureSet::Add(HierarchicalCodelist hcl) { hcls_[hcl.ref.ToString()] = std::move(hcl); }
 
 void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.codelists_) Add(v);
@@ -109,6 +110,7 @@ void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.schemes_) schemes_[k] = v;
   for (const auto& [k, v] : other.agreements_) agreements_[k] = v;
   for (const auto& [k, v] : other.constraints_) constraints_[k] = v;
+  for (const auto& [k, v] : other.hcls_) hcls_[k] = v;
 }
 
 const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
@@ -130,6 +132,9 @@ const ProvisionAgreement* StructureSet::FindProvisionAgreement(const ArtefactRef
   return Find(agreements_, ref);
 }
 const ContentConstraint* StructureSet::FindConstraint(const ArtefactRef& ref) const { return Find(constraints_, ref); }
+const HierarchicalCodelist* StructureSet::FindHierarchicalCodelist(const ArtefactRef& ref) const {
+  return Find(hcls_, ref);
+}
 
 std::vector<const ContentConstraint*> StructureSet::AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
                                                                           const ArtefactRef& dsd) const {

@@ -178,6 +178,29 @@ struct ContentConstraint {
   bool operator==(const ContentConstraint&) const = default;
 };
 
+// A HierarchicalCodelist (SDMX 2.1): hierarchies of codes taken from
+// codelists, e.g. the UN M49 regions down to their countries, and groupings
+// that cut across them (SDG regions, LDC). A code may sit in several
+// hierarchies; the views aggregate every code with children over its leaves.
+struct HierarchicalCode {
+  std::string code;  // the code's id in its codelist
+  std::vector<HierarchicalCode> children;
+  bool operator==(const HierarchicalCode&) const = default;
+};
+struct Hierarchy {
+  std::string id;
+  std::string name;
+  std::vector<HierarchicalCode> codes;  // the roots
+  bool operator==(const Hierarchy&) const = default;
+};
+struct HierarchicalCodelist {
+  ArtefactRef ref;
+  std::string name;
+  std::vector<ArtefactRef> codelists;  // the included codelists
+  std::vector<Hierarchy> hierarchies;
+  bool operator==(const HierarchicalCodelist&) const = default;
+};
+
 // A set of structures that references resolve within (e.g. all of configs/).
 // Lookups by AGENCY:ID(VERSION); an empty version resolves to the highest
 // version held. Thread-compatible; share as shared_ptr<const StructureSet>.
@@ -189,6 +212,7 @@ class StructureSet {
   void Add(ItemScheme scheme);
   void Add(ProvisionAgreement pa);
   void Add(ContentConstraint cc);
+  void Add(HierarchicalCodelist hcl);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
 
@@ -200,6 +224,7 @@ class StructureSet {
   const ItemScheme* FindScheme(SchemeKind kind, const ArtefactRef& ref) const;
   const ProvisionAgreement* FindProvisionAgreement(const ArtefactRef& ref) const;
   const ContentConstraint* FindConstraint(const ArtefactRef& ref) const;
+  const HierarchicalCodelist* FindHierarchicalCodelist(const ArtefactRef& ref) const;
   // The Allowed constraints attached to `dataflow` or to its DSD.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
                                                               const ArtefactRef& dsd) const;
@@ -211,13 +236,11 @@ class StructureSet {
   const std::map<std::string, ItemScheme>& schemes() const { return schemes_; }
   const std::map<std::string, ProvisionAgreement>& provision_agreements() const { return agreements_; }
   const std::map<std::string, ContentConstraint>& constraints() const { return constraints_; }
-  bool empty() const {
-    return codelists_.empty() && dsds_.empty() && dataflows_.empty() && schemes_.empty() && agreements_.empty() &&
-           constraints_.empty();
-  }
+  const std::map<std::string, HierarchicalCodelist>& hierarchical_codelists() const { return hcls_; }
+  bool empty() const { return size() == 0; }
   size_t size() const {
     return codelists_.size() + dsds_.size() + dataflows_.size() + schemes_.size() + agreements_.size() +
-           constraints_.size();
+           constraints_.size() + hcls_.size();
   }
 
  private:
@@ -230,6 +253,7 @@ class StructureSet {
   std::map<std::string, ItemScheme> schemes_;
   std::map<std::string, ProvisionAgreement> agreements_;
   std::map<std::string, ContentConstraint> constraints_;
+  std::map<std::string, HierarchicalCodelist> hcls_;
 };
 
 // Compares SDMX versions numerically per dot-separated part ("1.10" > "1.9").

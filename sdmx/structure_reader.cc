@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include "sdmx/file.h"
 #include "sdmx/urn.h"
@@ -262,6 +263,49 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
   return dsd;
 }
 
+// <HierarchicalCode>: the code it stands for is named by <Code><Ref id=/>
+// (2.1), by <CodeID><Ref id=/> with a codelist alias, or by a Code URN (3.0).
+HierarchicalCode ReadHierarchicalCode(const pugi::xml_node& n) {
+  HierarchicalCode hc;
+  for (const char* holder : {"Code", "CodeID"}) {
+    pugi::xml_node h = ChildByLocalName(n, holder);
+    if (!h) continue;
+    if (pugi::xml_node ref = ChildByLocalName(h, "Ref")) {
+      hc.code = Attr(ref, "id");
+    } else {
+      std::string urn = h.text().get();
+      if (size_t close = urn.rfind(')'); close != std::string::npos && close + 2 <= urn.size()) {
+        hc.code = urn.substr(close + 2);
+      }
+    }
+    if (!hc.code.empty()) break;
+  }
+  if (hc.code.empty()) hc.code = Attr(n, "id");
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (LocalName(c) == "HierarchicalCode") hc.children.push_back(ReadHierarchicalCode(c));
+  }
+  return hc;
+}
+
+HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
+  HierarchicalCodelist hcl;
+  hcl.ref = RefOf(n);
+  hcl.name = NameOf(n);
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    std::string_view ln = LocalName(c);
+    if (ln == "IncludedCodelist") {
+      if (auto r = ParseRef(c)) hcl.codelists.push_back(*r);
+    } else if (ln == "Hierarchy") {
+      Hierarchy h{Attr(c, "id"), NameOf(c), {}};
+      for (pugi::xml_node k = c.first_child(); k; k = k.next_sibling()) {
+        if (LocalName(k) == "HierarchicalCode") h.codes.push_back(ReadHierarchicalCode(k));
+      }
+      hcl.hierarchies.push_back(std::move(h));
+    }
+  }
+  return hcl;
+}
+
 Dataflow ReadDataflow(const pugi::xml_node& n) {
   Dataflow df;
   df.ref = RefOf(n);
@@ -307,6 +351,8 @@ hub::Status ReadStructureMessage(std::string_view buffer, const std::string& fil
         found.Add(ReadProvisionAgreement(a));
       } else if (ln == "ContentConstraint" || ln == "DataConstraint") {
         found.Add(ReadConstraint(a));
+      } else if (ln == "HierarchicalCodelist") {
+        found.Add(ReadHierarchicalCodelist(a));
       }
     }
   }
@@ -349,6 +395,27 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags) {
   }
   for (const auto& [k, df] : set.dataflows()) {
     if (!set.FindDataStructure(df.structure)) missing(k, "data structure " + df.structure.ToString());
+  }
+  for (const auto& [k, hcl] : set.hierarchical_codelists()) {
+    std::vector<const Codelist*> included;
+    for (const ArtefactRef& r : hcl.codelists) {
+      if (const Codelist* cl = set.FindCodelist(r)) {
+        included.push_back(cl);
+      } else {
+        missing(k, "codelist " + r.ToString());
+      }
+    }
+    if (included.size() != hcl.codelists.size()) continue;
+    // Every code of a hierarchy must be a code of an included codelist.
+    std::function<void(const HierarchicalCode&)> check = [&](const HierarchicalCode& hc) {
+      bool found = false;
+      for (const Codelist* cl : included) found = found || cl->Find(hc.code);
+      if (!found) missing(k, "code " + hc.code + " (in no included codelist)");
+      for (const HierarchicalCode& c : hc.children) check(c);
+    };
+    for (const Hierarchy& h : hcl.hierarchies) {
+      for (const HierarchicalCode& hc : h.codes) check(hc);
+    }
   }
   if (diags->count() != before) {
     return hub::Status::InvalidArgument(std::to_string(diags->count() - before) +

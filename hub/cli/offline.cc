@@ -188,8 +188,12 @@ int DemoFeed(const DemoFeedOptions& opts) {
     }
     second.file = sdmx::DemoDataOptions::File::kRevision;
     second.prepared = "2026-03-02T10:30:00Z";
+    sdmx::DemoDataOptions third = first;
+    third.file = sdmx::DemoDataOptions::File::kNational;
+    third.prepared = "2026-04-20T08:00:00Z";
     s = write(out_dir + "/01_unsd_initial.xml", first);
     if (s.ok()) s = write(out_dir + "/02_who_revision.xml", second);
+    if (s.ok()) s = write(out_dir + "/03_national.xml", third);
   }
   if (!s.ok()) {
     std::cerr << s.ToString() << "\n";

@@ -90,5 +90,59 @@ TEST(StructureReaderTest, MissingCodelistIsReported) {
   EXPECT_NE(diags.items()[0].message.find("CL_SEX"), std::string::npos);
 }
 
+// The demo's HierarchicalCodelist: the M49 tree under World, and the SDG
+// groupings over M49 regions or countries (the views' regions).
+TEST(StructureReaderTest, ReadsTheDemoHierarchicalCodelist) {
+  StructureSet set = hub::testing::DemoStructures();
+  const HierarchicalCodelist* hcl = set.FindHierarchicalCodelist({"SDMXHUB", "HCL_AREA", "1.0"});
+  ASSERT_NE(hcl, nullptr);
+  ASSERT_EQ(hcl->codelists.size(), 1u);
+  EXPECT_EQ(hcl->codelists[0].id, "CL_AREA");
+  ASSERT_EQ(hcl->hierarchies.size(), 2u);
+  const Hierarchy& m49 = hcl->hierarchies[0];
+  EXPECT_EQ(m49.id, "M49");
+  ASSERT_EQ(m49.codes.size(), 1u);
+  EXPECT_EQ(m49.codes[0].code, "1");  // World
+  // World > Africa (2) > Sub-Saharan Africa (202) > Eastern Africa (14) > Kenya (404).
+  auto child = [](const HierarchicalCode& hc, const std::string& id) -> const HierarchicalCode* {
+    for (const HierarchicalCode& c : hc.children) {
+      if (c.code == id) return &c;
+    }
+    return nullptr;
+  };
+  const HierarchicalCode* africa = child(m49.codes[0], "2");
+  ASSERT_NE(africa, nullptr);
+  const HierarchicalCode* ssa = child(*africa, "202");
+  ASSERT_NE(ssa, nullptr);
+  const HierarchicalCode* east = child(*ssa, "14");
+  ASSERT_NE(east, nullptr);
+  EXPECT_NE(child(*east, "404"), nullptr);
+  const Hierarchy& groupings = hcl->hierarchies[1];
+  EXPECT_EQ(groupings.id, "SDG_GROUPINGS");
+  const HierarchicalCode* sdg_ssa = nullptr;
+  for (const HierarchicalCode& g : groupings.codes) {
+    if (g.code == "SDG_SSA") sdg_ssa = &g;
+  }
+  ASSERT_NE(sdg_ssa, nullptr);
+  ASSERT_EQ(sdg_ssa->children.size(), 1u);
+  EXPECT_EQ(sdg_ssa->children[0].code, "202");
+  Diagnostics diags;
+  EXPECT_TRUE(CheckReferences(set, &diags).ok()) << diags.ToString();
+}
+
+TEST(StructureReaderTest, HierarchyCodeMissingFromItsCodelistIsReported) {
+  std::string msg = DemoStructureMessage();
+  const std::string ref = "maintainableParentID=\"CL_AREA\" maintainableParentVersion=\"1.0\" id=\"404\"";
+  size_t at = msg.find(ref);
+  ASSERT_NE(at, std::string::npos);
+  msg.replace(at, ref.size(), "maintainableParentID=\"CL_AREA\" maintainableParentVersion=\"1.0\" id=\"99999\"");
+  StructureSet set;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadStructureMessage(msg, "hcl.xml", {}, &set, &diags).ok());
+  EXPECT_FALSE(CheckReferences(set, &diags).ok());
+  ASSERT_FALSE(diags.empty());
+  EXPECT_NE(diags.items()[0].message.find("99999"), std::string::npos) << diags.ToString();
+}
+
 }  // namespace
 }  // namespace sdmx
