@@ -32,6 +32,44 @@ Status Positive(int64_t v, const std::string& name) {
   return Status::Ok();
 }
 
+Status ReadRule(const toml::table& t, const std::string& section, views::IndicatorRule* out) {
+  std::string rule = views::RuleName(out->rule);
+  HUB_RETURN_IF_ERROR(Read(t, "rule", section, &rule));
+  auto r = views::ParseRule(rule);
+  if (!r) return Status::InvalidArgument(section + ".rule '" + rule + "': expected sum, mean, weighted_mean or reported_only");
+  out->rule = *r;
+  return Read(t, "weight", section, &out->weight);
+}
+
+Status ReadViews(const toml::table& t, views::ViewOptions* v) {
+  HUB_RETURN_IF_ERROR(CheckKeys(t, "views", {"dataflow", "hierarchy", "area_dimension", "indicator_dimension",
+                                             "reporting_type_dimension", "national_code", "global_code", "total_code",
+                                             "rule", "weight", "rules"}));
+  HUB_RETURN_IF_ERROR(Read(t, "dataflow", "views", &v->dataflow));
+  HUB_RETURN_IF_ERROR(Read(t, "hierarchy", "views", &v->hierarchy));
+  HUB_RETURN_IF_ERROR(Read(t, "area_dimension", "views", &v->area_dimension));
+  HUB_RETURN_IF_ERROR(Read(t, "indicator_dimension", "views", &v->indicator_dimension));
+  HUB_RETURN_IF_ERROR(Read(t, "reporting_type_dimension", "views", &v->reporting_type_dimension));
+  HUB_RETURN_IF_ERROR(Read(t, "national_code", "views", &v->national_code));
+  HUB_RETURN_IF_ERROR(Read(t, "global_code", "views", &v->global_code));
+  HUB_RETURN_IF_ERROR(Read(t, "total_code", "views", &v->total_code));
+  HUB_RETURN_IF_ERROR(ReadRule(t, "views", &v->default_rule));
+  if (const toml::array* rules = t["rules"].as_array()) {
+    for (const toml::node& n : *rules) {
+      const toml::table* r = n.as_table();
+      if (!r) return Status::InvalidArgument("views.rules entries must be tables ([[views.rules]])");
+      HUB_RETURN_IF_ERROR(CheckKeys(*r, "views.rules", {"indicator", "rule", "weight"}));
+      std::string indicator;
+      HUB_RETURN_IF_ERROR(Read(*r, "indicator", "views.rules", &indicator));
+      if (indicator.empty()) return Status::InvalidArgument("views.rules: every rule needs an indicator");
+      views::IndicatorRule rule;
+      HUB_RETURN_IF_ERROR(ReadRule(*r, "views.rules " + indicator, &rule));
+      v->rules[indicator] = rule;
+    }
+  }
+  return v->Validate();
+}
+
 }  // namespace
 
 Result<HubConfig> LoadConfig(const std::string& path) {
@@ -44,7 +82,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers"}));
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -110,6 +148,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(Positive(batch, "materialiser.max_batch_bytes"));
     cfg.materialiser.max_batch_bytes = static_cast<size_t>(batch);
   }
+  if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {
       const toml::table* t = n.as_table();

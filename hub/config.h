@@ -9,6 +9,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/http/server.h"
+#include "hub/views/view_options.h"
 #include "storage/materialiser.h"
 
 namespace hub {
@@ -31,6 +32,7 @@ struct HubConfig {
   connectors::IngestOptions ingest;      // [ingest]
   storage::MaterialiserOptions materialiser;  // [materialiser] max_batch_bytes
   std::vector<ProviderConfig> providers; // [[providers]]
+  views::ViewOptions views;              // [views], [[views.rules]]
 };
 
 // Reads `path` (TOML). An empty path gives the defaults.

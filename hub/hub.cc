@@ -73,11 +73,12 @@ Status Hub::Init(const HubOptions& options) {
     return (*c)->accepted_time_ms();
   });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
-                           log_->Describe(), static_cast<size_t>(config_.max_sorted_observations)};
+                           log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
+  http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
   http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
   HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));

@@ -9,6 +9,7 @@
 
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
+#include "hub/views/view_options.h"
 #include "hub/http/router.h"
 #include "storage/materialiser.h"
 #include "storage/state.h"
@@ -26,6 +27,7 @@ struct HandlerContext {
   // A data query whose sort= cannot stream holds its selection in memory:
   // up to this many observations, else 413. [http] max_sorted_observations.
   size_t max_sorted_observations = 2'000'000;
+  const views::ViewOptions* views = nullptr;  // [views]; never null once wired
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
@@ -34,6 +36,7 @@ void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
+void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
 
 // --- shared by the handlers (common.cc) ---
 

@@ -1,0 +1,107 @@
+// The global and country views (design.md §5), computed from one snapshot
+// of the versioned state: everything a view holds is read at one watermark,
+// so an aggregate can be recomputed by hand from the rows returned with it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/base/ids.h"
+#include "hub/views/aggregate.h"
+#include "hub/views/view_options.h"
+#include "storage/state.h"
+
+namespace hub::views {
+
+struct ViewContext {
+  const storage::VersionedState* state = nullptr;
+  std::shared_ptr<const sdmx::StructureSet> structures;
+  const ViewOptions* options = nullptr;
+  Watermark at;
+};
+
+// One observation as the views show it.
+struct Point {
+  std::string period;
+  std::string value_text;       // OBS_VALUE as sent
+  std::optional<double> value;  // none when not a number ("NaN", "")
+  std::string nature, source, status;  // NATURE, SOURCE_DETAIL, OBS_STATUS
+};
+
+// Global view: one area's latest observation of one breakdown.
+struct AreaRow {
+  std::string area;
+  std::string series_key;
+  std::vector<std::string> breakdown;  // values of GlobalView::breakdown_dims
+  std::string unit;
+  Point latest;
+  std::optional<double> weight;  // kWeightedMean: the weight used
+  std::string weight_period;
+};
+
+// Global view: one region's figure for one breakdown.
+struct RegionRow {
+  std::string region;
+  std::vector<std::string> breakdown;
+  AggregateResult result;
+  size_t areas_total = 0;               // countries in the region
+  std::optional<double> weight_share;   // kWeightedMean: weight of the counted / of all members, at last_period
+  std::optional<Point> reported;        // what an agency reported for the region code itself
+};
+
+struct GlobalView {
+  std::string dataflow;  // AGENCY:ID(VERSION)
+  std::string indicator;
+  std::string reporting_type;
+  std::string hierarchy;  // AGENCY:ID(VERSION)
+  IndicatorRule rule;
+  std::vector<std::string> breakdown_dims;  // the dimensions other than area, indicator, reporting type
+  std::vector<AreaRow> rows;                // by area then breakdown
+  std::vector<RegionRow> aggregates;        // by region (hierarchy order) then breakdown
+};
+
+// NotFound when views are not configured or `indicator` is not a code of
+// the indicator dimension.
+Result<GlobalView> BuildGlobalView(const ViewContext& ctx, const std::string& indicator,
+                                   const std::string& reporting_type);
+
+struct Trend {
+  Point first, latest;                   // first and latest numeric observations
+  std::optional<double> change_per_year;  // (latest - first) / years between their periods
+};
+
+struct SeriesSide {
+  std::string series_key, unit;
+  std::vector<Point> observations;  // in period order
+  Trend trend;
+};
+
+struct Difference {
+  std::string period;
+  double national = 0, global = 0, difference = 0;  // difference = national - global
+};
+
+struct CountrySeries {
+  std::string indicator;
+  std::vector<std::string> breakdown;          // values of CountryView::breakdown_dims
+  std::map<std::string, SeriesSide> sides;     // by reporting type code (N, G, ...)
+  std::vector<Difference> differences;         // each period with both a national and a global number
+};
+
+struct CountryView {
+  std::string dataflow, area;
+  std::vector<std::string> breakdown_dims;
+  std::vector<CountrySeries> series;  // by indicator then breakdown
+};
+
+// NotFound when views are not configured or `area` is not a code of the area dimension.
+Result<CountryView> BuildCountryView(const ViewContext& ctx, const std::string& area);
+
+// The name of `code` in the codelist of dimension `dim` of the views'
+// dataflow ("" when unknown).
+std::string CodeName(const ViewContext& ctx, const std::string& dim, const std::string& code);
+
+}  // namespace hub::views
