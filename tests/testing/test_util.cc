@@ -100,6 +100,7 @@ std::string Demo(sdmx::DemoDataOptions::File f) {
 
 std::string DemoInitial() { return Demo(sdmx::DemoDataOptions::File::kInitial); }
 std::string DemoRevision() { return Demo(sdmx::DemoDataOptions::File::kRevision); }
+std::string DemoNational() { return Demo(sdmx::DemoDataOptions::File::kNational); }
 
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures) {
   std::map<std::string, std::string> out;

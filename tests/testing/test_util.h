@@ -44,9 +44,11 @@ std::string HubBinaryOutput(const std::string& args);
 
 // The demo structures, parsed.
 sdmx::StructureSet DemoStructures();
-// The demo data files as generated (initial by UNSD, revision by WHO).
+// The demo data files as generated (initial by UNSD, revision by WHO,
+// national figures by UNSD).
 std::string DemoInitial();
 std::string DemoRevision();
+std::string DemoNational();
 
 // "series_key|period" -> OBS_VALUE of every observation of a data message.
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures);
