@@ -6,8 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cmath>
+#include <mutex>
+#include <thread>
 #include <functional>
 #include <map>
 #include <set>
@@ -15,6 +18,7 @@
 
 #include "hub/http/client.h"
 #include "hub/views/regions.h"
+#include "sdmx/data_writer.h"
 #include "sdmx/m49.h"
 #include "testing/test_hub.h"
 
@@ -355,6 +359,93 @@ TEST_F(ViewsTest, ReadsAtAPastWatermarkAndAnswersErrors) {
   EXPECT_EQ(Get(*hub_, "/api/v1/views/country/99999").status, 404);
   EXPECT_EQ(Get(*hub_, "/api/v1/views/country/404?format=xml").status, 400);
   EXPECT_EQ(Get(*hub_, "/api/v1/views/country/404?at=999").status, 400);
+}
+
+// One revision of SH_STA_MORT 2022 for every country, all to `value`.
+std::string RevisionOfEveryCountry(const std::string& value) {
+  const sdmx::StructureSet set = testing::DemoStructures();
+  const sdmx::Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
+  sdmx::WriteContext wc;
+  wc.dsd = set.FindDataStructure(flow->structure);
+  wc.dataflow = flow->ref;
+  std::string body;
+  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
+  for (const std::string& area : CountriesUnder("1")) {
+    sdmx::Series s;
+    s.key = sdmx::SplitKey(WithArea("A.G.SH_STA_MORT.X._T._T._T", area));
+    s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
+    s.observations.push_back({"2022", value, {{"OBS_STATUS", "A"}, {"NATURE", "E"}}, 0});
+    w->WriteSeries(s);
+  }
+  w->Finish();
+  return body;
+}
+
+// Readers fetch the global view and, at its watermark, a country view while
+// revisions commit: every read holds one whole submission (all rows carry
+// the same revision), its aggregates equal the recomputation from its rows,
+// and the country view at the same watermark agrees with the global row.
+TEST_F(ViewsTest, EveryReadIsOneConsistentSnapshotWhileRevisionsCommit) {
+  constexpr int kRevisions = 12;
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::mutex seen_mu;
+  std::set<std::string> seen;  // revision values the readers saw
+  auto read_once = [&] {
+      Fetched f = Get(*hub_, "/api/v1/views/global/SH_STA_MORT");
+      ASSERT_EQ(f.status, 200);
+      json::object v = json::parse(f.body).as_object();
+      std::map<std::string, std::pair<double, double>> rows;  // area -> (value, weight), _T rows
+      std::set<std::string> values;
+      for (const json::value& r : v.at("rows").as_array()) {
+        if (r.at("latest").at("period").as_string() != "2022") continue;
+        values.insert(std::to_string(Num(r.at("latest").at("value"))));
+        rows[std::string(r.at("area").as_string())] = {Num(r.at("latest").at("value")), Num(r.at("weight"))};
+      }
+      ASSERT_EQ(rows.size(), 249u);
+      ASSERT_EQ(values.size(), 1u) << "a read holds part of a submission, at watermark " << f.watermark;
+      for (const json::value& a : v.at("aggregates").as_array()) {
+        double sum = 0, weights = 0;
+        for (const std::string& m : CountriesUnder(std::string(a.at("region").as_string()))) {
+          sum += rows[m].first * rows[m].second;
+          weights += rows[m].second;
+        }
+        ASSERT_NEAR(Num(a.at("value")), sum / weights, 1e-9 * sum / weights) << a.at("region").as_string();
+      }
+      Fetched c = Get(*hub_, "/api/v1/views/country/404?at=" + std::to_string(f.watermark));
+      ASSERT_EQ(c.watermark, f.watermark);
+      bool found = false;
+      const json::value country = json::parse(c.body);
+      for (const json::value& s : country.at("series").as_array()) {
+        if (s.at("indicator").as_string() != "SH_STA_MORT") continue;
+        found = true;
+        ASSERT_EQ(Num(s.at("global").at("latest").at("value")), rows["404"].first);
+      }
+      ASSERT_TRUE(found);
+      std::lock_guard<std::mutex> l(seen_mu);
+      seen.insert(*values.begin());
+      ++reads;
+  };
+  auto reader = [&] {
+    while (!done.load() && !::testing::Test::HasFailure()) {
+      try {
+        read_once();
+      } catch (const std::exception& e) {  // a missing member: the view's shape broke
+        ADD_FAILURE() << "reader: " << e.what();
+      }
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int k = 1; k <= kRevisions; ++k) {
+    auto rec = testing::SubmitAndWait(*hub_, RevisionOfEveryCountry(std::to_string(100 + k) + ".5"),
+                                      "rev-" + std::to_string(k), "demo-who-token");
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    if (k == 1) readers.emplace_back(reader), readers.emplace_back(reader);  // from the first full revision on
+  }
+  done = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_GT(reads.load(), kRevisions);
+  EXPECT_GE(seen.size(), 3u) << "the readers should have seen several revisions";
 }
 
 TEST(ViewsConfigTest, WithoutAViewsDataflowTheViewsAnswer404) {
