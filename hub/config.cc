@@ -82,7 +82,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views"}));
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views", "changes"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -149,6 +149,21 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     cfg.materialiser.max_batch_bytes = static_cast<size_t>(batch);
   }
   if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
+  if (const toml::table* t = root["changes"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "changes", {"max_subscribers", "max_events_per_poll", "max_lag"}));
+    int64_t subs = static_cast<int64_t>(cfg.changes.max_subscribers);
+    int64_t per_poll = static_cast<int64_t>(cfg.changes.max_events_per_poll);
+    int64_t lag = static_cast<int64_t>(cfg.changes.max_lag);
+    HUB_RETURN_IF_ERROR(Read(*t, "max_subscribers", "changes", &subs));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_events_per_poll", "changes", &per_poll));
+    HUB_RETURN_IF_ERROR(Read(*t, "max_lag", "changes", &lag));
+    HUB_RETURN_IF_ERROR(Positive(subs, "changes.max_subscribers"));
+    HUB_RETURN_IF_ERROR(Positive(per_poll, "changes.max_events_per_poll"));
+    HUB_RETURN_IF_ERROR(Positive(lag, "changes.max_lag"));
+    cfg.changes.max_subscribers = static_cast<size_t>(subs);
+    cfg.changes.max_events_per_poll = static_cast<size_t>(per_poll);
+    cfg.changes.max_lag = static_cast<uint64_t>(lag);
+  }
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {
       const toml::table* t = n.as_table();

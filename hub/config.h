@@ -9,6 +9,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/http/server.h"
+#include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
 #include "storage/materialiser.h"
 
@@ -33,6 +34,7 @@ struct HubConfig {
   storage::MaterialiserOptions materialiser;  // [materialiser] max_batch_bytes
   std::vector<ProviderConfig> providers; // [[providers]]
   views::ViewOptions views;              // [views], [[views.rules]]
+  feed::ChangeFeedOptions changes;       // [changes]
 };
 
 // Reads `path` (TOML). An empty path gives the defaults.

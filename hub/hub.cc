@@ -45,6 +45,8 @@ Status Hub::Init(const HubOptions& options) {
   storage::StateOptions so;
   so.path = options.data_dir + "/state";
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
+  changes_ = std::make_unique<feed::ChangeFeed>(state_.get(), config_.changes);
+  state_->SetPublishListener([feed = changes_.get()](Watermark) { feed->OnPublish(); });
   storage::MaterialiserOptions mo = config_.materialiser;
   mo.topics = topics;
   materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
@@ -73,12 +75,14 @@ Status Hub::Init(const HubOptions& options) {
     return (*c)->accepted_time_ms();
   });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
-                           log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views};
+                           log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views,
+                           changes_.get()};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
   http::RegisterViewRoutes(router_.get(), ctx);
+  http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
   http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
   HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));

@@ -12,6 +12,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/config.h"
+#include "hub/feed/change_feed.h"
 #include "hub/http/router.h"
 #include "hub/http/server.h"
 #include "storage/event_log.h"
@@ -52,6 +53,9 @@ class Hub {
   std::string host_;
   std::unique_ptr<storage::EventLog> log_;
   std::unique_ptr<storage::VersionedState> state_;
+  // After the state (it reads it), before the materialiser and the server
+  // (they call it): destroyed in between.
+  std::unique_ptr<feed::ChangeFeed> changes_;
   storage::StructureRegistry registry_;
   std::unique_ptr<storage::Materialiser> materialiser_;
   connectors::ProviderDirectory providers_;

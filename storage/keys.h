@@ -7,6 +7,7 @@
 //   ledger      submission_id                                      -> LedgerRecord
 //   structures  be64(seq)                                          -> StructureEvent
 //   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64
+//   changes     be64(seq)                                          -> ChangeRecord
 //
 // flow = "AGENCY:ID(VERSION)"; series_key = dimension values joined by '.'
 // (SDMX ids cannot contain '.' or '\0'). Revisions are versioned by a key

@@ -97,7 +97,8 @@ class Materialiser {
   // Puts the revisions into `batch`, writing it out (and starting afresh)
   // whenever it grows past max_batch_bytes.
   Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
-                               rocksdb::WriteBatch* batch);
+                               rocksdb::WriteBatch* batch,
+                               sdmxhub::state::v1::ChangeRecord* summary);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
   // Removes what a crashed multi-batch apply of another submission left at `seq`.
   Status DropInflight(uint64_t seq, const std::string& sid);

@@ -288,8 +288,12 @@ Status Materialiser::DropInflight(uint64_t seq, const std::string& sid) {
 }
 
 Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq, const std::string& sid,
-                                           rocksdb::WriteBatch* batch) {
+                                           rocksdb::WriteBatch* batch, st::ChangeRecord* summary) {
   int64_t revisions = 0;
+  std::map<std::pair<std::string, std::string>, st::ChangeRecord::SeriesChange> changed;  // (flow, series key)
+  auto change_of = [&](std::string_view flow, std::string_view series) -> st::ChangeRecord::SeriesChange& {
+    return changed[{std::string(flow), std::string(series)}];
+  };
   std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
   std::string key;
   std::string value;
@@ -302,13 +306,25 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     rev->AppendToString(&value);
     batch->Put(state_->cf(Family::kObs), key, value);
     ++revisions;
+    ObsKeyParts parts;
+    if (ParseObsKey(key, &parts)) {
+      st::ChangeRecord::SeriesChange& ch = change_of(parts.flow, parts.series_key);
+      ch.set_revised(ch.revised() + 1);
+      if (rev->deleted()) ch.set_deleted(ch.deleted() + 1);
+    }
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
   }
   for (const auto& [id, rev] : c.series) {
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
     if (SameSeries(prev, rev)) continue;
     batch->Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
+    change_of(id.first, id.second).set_attributes(true);
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
+  }
+  for (auto& [id, ch] : changed) {
+    ch.set_dataflow(id.first);
+    ch.set_series_key(id.second);
+    *summary->add_series() = std::move(ch);
   }
   return revisions;
 }
@@ -349,7 +365,9 @@ Status Materialiser::Apply(Attempt& a) {
         CollectSnapshotDeletes(marker, FromProto(marker.dataflow()).ToString(), sent, kept, before, &changes));
   }
   HUB_RETURN_IF_ERROR(DropInflight(seq, sid));
-  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch));
+  st::ChangeRecord summary;
+  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch, &summary));
+  if (summary.series_size() > 0) batch.Put(state_->cf(Family::kChanges), SeqKey(seq), summary.SerializeAsString());
 
   st::CommitRecord commit;
   commit.set_seq(seq);

@@ -15,7 +15,7 @@ namespace {
 namespace st = sdmxhub::state::v1;
 
 const std::vector<std::string>& FamilyNames() {
-  static const std::vector<std::string> k = {"obs", "series", "commits", "ledger", "structures", "meta"};
+  static const std::vector<std::string> k = {"obs", "series", "commits", "ledger", "structures", "meta", "changes"};
   return k;
 }
 
@@ -230,6 +230,16 @@ Result<std::vector<ObsHistoryEntry>> VersionedState::History(const std::string& 
     return a.period != b.period ? a.period < b.period : a.seq < b.seq;
   });
   return out;
+}
+
+Result<st::ChangeRecord> VersionedState::ChangesOf(uint64_t seq) const {
+  std::string v;
+  st::ChangeRecord c;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kChanges), SeqKey(seq), &v);
+  if (s.IsNotFound()) return c;
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read changes"));
+  HUB_RETURN_IF_ERROR(ParseValue(v, &c, "changes"));
+  return c;
 }
 
 Result<std::optional<st::CommitRecord>> VersionedState::Commit(uint64_t seq) const {

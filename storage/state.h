@@ -40,7 +40,7 @@ struct StateOptions {
                                 // re-applied after a crash; default false.
 };
 
-enum class Family { kObs = 0, kSeries, kCommits, kLedger, kStructures, kMeta };
+enum class Family { kObs = 0, kSeries, kCommits, kLedger, kStructures, kMeta, kChanges };
 
 // One revision of one observation, with its provenance.
 struct ObsHistoryEntry {
@@ -90,6 +90,8 @@ class VersionedState {
   Result<std::vector<ObsHistoryEntry>> History(const std::string& flow, const std::string& series_key) const;
 
   Result<std::optional<sdmxhub::state::v1::CommitRecord>> Commit(uint64_t seq) const;
+  // What commit `seq` changed (empty for a structure submission).
+  Result<sdmxhub::state::v1::ChangeRecord> ChangesOf(uint64_t seq) const;
   // asOf: the watermark of the data as loaded at `time_ms` (load times come
   // from the log). Concurrent ingests can commit slightly out of load-time
   // order, so this is the longest prefix of commits all loaded at or before
@@ -112,7 +114,13 @@ class VersionedState {
   // Writes `batch` (which must set the watermark key if it advances it).
   Status Write(rocksdb::WriteBatch* batch);
   // Makes `w` visible to readers. Call after the batch holding seq w is written.
-  void Publish(Watermark w) { watermark_.store(w.value, std::memory_order_release); }
+  void Publish(Watermark w) {
+    watermark_.store(w.value, std::memory_order_release);
+    if (on_publish_) on_publish_(w);
+  }
+  // Called (on the materialiser's thread) after each Publish: must not block.
+  // Set once, before the materialiser starts.
+  void SetPublishListener(std::function<void(Watermark)> fn) { on_publish_ = std::move(fn); }
   // Latest revision <= at of one observation; nullopt if none.
   Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(const std::string& flow,
                                                                    const std::string& series_key,
@@ -137,6 +145,7 @@ class VersionedState {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
   std::atomic<uint64_t> watermark_{0};
+  std::function<void(Watermark)> on_publish_;
 };
 
 }  // namespace hub::storage

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,21 @@ struct HttpRequest {
   std::string Param(const std::string& name) const;
 };
 
+// A long-lived response body (Server-Sent Events) that produces pieces as
+// they come, without holding an io thread while it waits. The server calls
+// Start once with `wake` (callable from any thread: "Poll may have more"),
+// then Poll after each wake, after each piece is written, and every
+// HttpOptions.push_idle_poll when idle (so that the body can send
+// keep-alives). The connection closes when the body ends or the client goes.
+class PushBody {
+ public:
+  virtual ~PushBody() = default;
+  virtual void Start(std::function<void()> wake) = 0;
+  // Appends what is ready to `out` without blocking. False: the body ends
+  // after `out`.
+  virtual bool Poll(std::string* out) = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -40,6 +56,8 @@ struct HttpResponse {
   // cut the response short (the client sees no final chunk).
   using Write = std::function<bool(std::string_view)>;
   std::function<Status(const Write& write)> stream;
+  // When set, a long-lived body (see PushBody); `body` and `stream` unused.
+  std::shared_ptr<PushBody> push;
 
   void SetHeader(const std::string& name, std::string value);
   const std::string* FindHeader(std::string_view name) const;  // case-insensitive

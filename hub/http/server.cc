@@ -69,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Reply(HttpResponse out, unsigned version, bool keep_alive) {
+    if (out.push && !head_) return ReplyPush(std::move(out), version);
     if (out.stream) return ReplyStreaming(std::move(out), version, keep_alive);
     res_ = {};
     res_.result(static_cast<bhttp::status>(out.status));
@@ -165,6 +166,82 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
+  // A PushBody: the head, then whatever each Poll gives, one write at a
+  // time, on this io thread's executor without blocking it. The body ends
+  // the response (and the connection: the body is delimited by the close).
+  void ReplyPush(HttpResponse out, unsigned version) {
+    push_ = std::move(out.push);
+    bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(out.status), version};
+    res.keep_alive(false);
+    res.set(bhttp::field::server, "sdmx-hub");
+    res.set(bhttp::field::cache_control, "no-cache");
+    for (auto& [k, v] : out.headers) res.set(k, v);
+    std::ostringstream head;
+    head << res.base();
+    pending_ = head.str();
+    auto& socket = stream_.socket();
+    idle_timer_.emplace(socket.get_executor());
+    write_timer_.emplace(socket.get_executor());
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto ex = socket.get_executor();
+    push_->Start([weak, ex] {
+      net::post(ex, [weak] {
+        if (auto self = weak.lock()) self->PushWake();
+      });
+    });
+    // The client sends nothing more: a completed read means it has gone.
+    socket.async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code, std::size_t) {
+      self->PushEnd();
+    });
+    PushWrite();
+  }
+
+  void PushWake() {
+    if (push_done_ || writing_) return;  // a write in flight polls when it completes
+    idle_timer_->cancel();
+    PushPoll();
+  }
+
+  void PushPoll() {
+    if (push_done_) return;
+    if (!push_->Poll(&pending_)) push_ended_ = true;
+    if (!pending_.empty()) return PushWrite();
+    if (push_ended_) return PushEnd();
+    idle_timer_->expires_after(options_->push_idle_poll);
+    idle_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->PushPoll();
+    });
+  }
+
+  void PushWrite() {
+    writing_ = true;
+    write_timer_->expires_after(options_->push_write_timeout);
+    write_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      spdlog::warn("push response abandoned: the client stopped reading for {} ms",
+                   self->options_->push_write_timeout.count());
+      self->PushEnd();
+    });
+    net::async_write(stream_.socket(), net::buffer(pending_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       self->write_timer_->cancel();
+                       self->pending_.clear();
+                       if (ec || self->push_ended_) return self->PushEnd();
+                       self->PushPoll();
+                     });
+  }
+
+  void PushEnd() {
+    if (push_done_) return;
+    push_done_ = true;
+    if (idle_timer_) idle_timer_->cancel();
+    if (write_timer_) write_timer_->cancel();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
   static HttpResponse ErrorResponse(const Status& s) {
     return HttpResponse::Error(500, "response failed: " + s.ToString());
   }
@@ -185,6 +262,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
+  // PushBody responses (ReplyPush).
+  std::shared_ptr<PushBody> push_;
+  std::string pending_;
+  std::optional<net::steady_timer> idle_timer_, write_timer_;
+  char probe_[64];
+  bool writing_ = false, push_ended_ = false, push_done_ = false;
   const Router* router_;
   const HttpOptions* options_;
 };

@@ -24,6 +24,11 @@ struct HttpOptions {
   // A streamed body that ends within this many bytes goes out whole, with a
   // Content-Length, in one write; longer ones switch to chunks. Default 256 KiB.
   size_t stream_hold_bytes = 256 * 1024;
+  // Long-lived (PushBody) responses: polled at least this often when idle
+  // (keep-alives), and cut when a write waits longer than push_write_timeout
+  // for a client that stopped reading. Defaults 15 s and 30 s.
+  std::chrono::milliseconds push_idle_poll{15'000};
+  std::chrono::milliseconds push_write_timeout{30'000};
   // Whole SDMX responses kept until the next commit ([http]
   // response_cache_bytes; 0 disables). Applied by the Router.
   ResponseCacheOptions cache;

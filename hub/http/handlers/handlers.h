@@ -9,6 +9,7 @@
 
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
+#include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
 #include "hub/http/router.h"
 #include "storage/materialiser.h"
@@ -28,6 +29,7 @@ struct HandlerContext {
   // up to this many observations, else 413. [http] max_sorted_observations.
   size_t max_sorted_observations = 2'000'000;
   const views::ViewOptions* views = nullptr;  // [views]; never null once wired
+  feed::ChangeFeed* changes = nullptr;
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
@@ -37,6 +39,7 @@ void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
+void RegisterChangeRoutes(Router* router, const HandlerContext& ctx);
 
 // --- shared by the handlers (common.cc) ---
 

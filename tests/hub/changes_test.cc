@@ -1,0 +1,223 @@
+// The change feed over real HTTP: an SSE client on a raw loopback socket
+// follows /api/v1/changes through 1,000 submissions, disconnecting in the
+// middle and resuming with Last-Event-ID; filters; and the lag bound of the
+// feed itself on a running hub's state.
+#include "hub/feed/change_feed.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hub/http/client.h"
+#include "sdmx/data_writer.h"
+#include "testing/test_hub.h"
+
+namespace hub {
+namespace {
+
+namespace json = boost::json;
+
+// A minimal SSE reader: GET over a raw socket, then events as they arrive.
+class SseClient {
+ public:
+  SseClient(uint16_t port, const std::string& target, const std::string& last_event_id = "") {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    timeval tv{30, 0};  // a stuck feed fails the test instead of hanging it
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
+    req += "\r\n";
+    ok_ = ok_ && ::send(fd_, req.data(), req.size(), 0) == static_cast<ssize_t>(req.size());
+  }
+  ~SseClient() { Close(); }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  bool ok() const { return ok_; }
+  const std::string& head() const { return head_; }
+
+  struct Event {
+    std::string id, type, data;
+  };
+  // The next event; nullopt when the stream ends or times out.
+  std::optional<Event> Next() {
+    for (;;) {
+      if (head_.empty()) {
+        const size_t end = buf_.find("\r\n\r\n");
+        if (end != std::string::npos) {
+          head_ = buf_.substr(0, end);
+          buf_.erase(0, end + 4);
+          continue;
+        }
+      } else if (const size_t end = buf_.find("\n\n"); end != std::string::npos) {
+        Event e;
+        std::string block = buf_.substr(0, end);
+        buf_.erase(0, end + 2);
+        size_t start = 0;
+        while (start <= block.size()) {
+          size_t nl = block.find('\n', start);
+          std::string line = block.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+          if (line.rfind("id: ", 0) == 0) e.id = line.substr(4);
+          if (line.rfind("event: ", 0) == 0) e.type = line.substr(7);
+          if (line.rfind("data: ", 0) == 0) e.data = line.substr(6);
+          if (nl == std::string::npos) break;
+          start = nl + 1;
+        }
+        if (e.type.empty() && e.data.empty()) continue;  // retry:, keep-alive comments
+        return e;
+      }
+      char chunk[16384];
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) return std::nullopt;
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  std::string head_, buf_;
+};
+
+// One observation of Kenya's (or `area`'s) maternal mortality, value `v`.
+std::string OneObservation(const std::string& area, int v) {
+  const sdmx::StructureSet set = testing::DemoStructures();
+  const sdmx::Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
+  sdmx::WriteContext wc;
+  wc.dsd = set.FindDataStructure(flow->structure);
+  wc.dataflow = flow->ref;
+  std::string body;
+  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
+  sdmx::Series s;
+  s.key = sdmx::SplitKey("A.G.SH_STA_MORT." + area + "._T._T._T");
+  s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
+  s.observations.push_back({"2020", std::to_string(v), {{"OBS_STATUS", "A"}}, 0});
+  w->WriteSeries(s);
+  w->Finish();
+  return body;
+}
+
+// POSTs without waiting for the commit (the 202 means appended to the log).
+void Post(Hub& hub, const std::string& body, const std::string& id) {
+  auto r = http::Fetch("POST", hub.url() + "/api/v1/submissions?name=" + id, body,
+                       {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", id}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->status, 202) << r->body;
+}
+
+TEST(ChangeFeedTest, FollowsAThousandSubmissionsAcrossADisconnectOnceEach) {
+  constexpr int kSubmissions = 1000;
+  testing::TempDir dir;
+  auto hub = testing::StartTestHub(dir);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  const uint64_t start = (*hub)->state()->watermark().value;
+  auto client = std::make_unique<SseClient>((*hub)->port(), "/api/v1/changes?after=" + std::to_string(start));
+  ASSERT_TRUE(client->ok());
+  std::thread producer([&] {
+    for (int k = 1; k <= kSubmissions; ++k) Post(**hub, OneObservation(k % 2 ? "404" : "646", 1000 + k), "s" + std::to_string(k));
+  });
+  std::map<uint64_t, int> seen;  // watermark -> times received
+  std::string last_id;
+  uint64_t reconnected_at = 0;
+  while (seen.size() < kSubmissions) {
+    auto e = client->Next();
+    ASSERT_TRUE(e.has_value()) << "the stream ended after " << seen.size() << " events";
+    ASSERT_EQ(e->type, "commit") << e->data;
+    const json::object o = json::parse(e->data).as_object();
+    const uint64_t w = o.at("watermark").to_number<uint64_t>();
+    EXPECT_EQ(e->id, std::to_string(w));
+    EXPECT_EQ(o.at("provider").as_string(), "UNSD");
+    EXPECT_EQ(o.at("series").as_array().size(), 1u);
+    EXPECT_EQ(o.at("revisions").to_number<int64_t>(), 1);
+    ++seen[w];
+    last_id = e->id;
+    if (seen.size() == kSubmissions / 2 && !reconnected_at) {
+      // Drop the connection mid-stream, then resume from the last id.
+      client->Close();
+      reconnected_at = w;
+      client = std::make_unique<SseClient>((*hub)->port(), "/api/v1/changes", last_id);
+      ASSERT_TRUE(client->ok());
+    }
+  }
+  producer.join();
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kSubmissions));
+  EXPECT_EQ(seen.begin()->first, start + 1);
+  EXPECT_EQ(seen.rbegin()->first, start + kSubmissions);  // contiguous: no gap
+  for (const auto& [w, n] : seen) EXPECT_EQ(n, 1) << "watermark " << w << " received " << n << " times";
+  EXPECT_GT(reconnected_at, start);
+}
+
+TEST(ChangeFeedTest, FiltersByDataflowAndKey) {
+  testing::TempDir dir;
+  auto hub = testing::StartTestHub(dir);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  SseClient kenya((*hub)->port(), "/api/v1/changes?after=0&dataflow=SDMXHUB:DF_DEMO_SDG&key=A.G.SH_STA_MORT.404...");
+  SseClient structures((*hub)->port(), "/api/v1/changes?after=0&dataflow=NO_SUCH_FLOW");
+  for (int k = 1; k <= 4; ++k) {
+    ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation(k % 2 ? "404" : "646", k), "f" + std::to_string(k),
+                                       "demo-unsd-token").ok());
+  }
+  // Kenya's submissions only (1 and 3); the config structures (watermark 1) are not data of the flow.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    auto e = kenya.Next();
+    ASSERT_TRUE(e.has_value());
+    ids.push_back(e->id);
+    const json::value o = json::parse(e->data);
+    EXPECT_EQ(o.at("series").at(0).at("key").as_string(), "A.G.SH_STA_MORT.404._T._T._T");
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"2", "4"}));
+  EXPECT_EQ(kenya.head().rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_NE(kenya.head().find("text/event-stream"), std::string::npos);
+  auto bad = http::Fetch("GET", (*hub)->url() + "/api/v1/changes?after=x");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400);
+}
+
+TEST(ChangeFeedTest, ALiveSubscriberThatFallsBehindIsToldToResume) {
+  testing::TempDir dir;
+  auto hub = testing::StartTestHub(dir);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  feed::ChangeFeedOptions o;
+  o.max_lag = 3;
+  o.max_events_per_poll = 2;
+  o.max_subscribers = 1;
+  feed::ChangeFeed changes((*hub)->state(), o);
+  auto sub = changes.Subscribe(0, {});
+  ASSERT_TRUE(sub.ok());
+  EXPECT_FALSE(changes.Subscribe(0, {}).ok()) << "max_subscribers";
+  auto first = (*sub)->Next();  // catching up: the config structures
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->events.size(), 1u);
+  EXPECT_TRUE((*sub)->Next()->events.empty());  // caught up
+  for (int k = 1; k <= 4; ++k) {
+    ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation("404", k), "l" + std::to_string(k), "demo-unsd-token").ok());
+  }
+  auto behind = (*sub)->Next();
+  ASSERT_TRUE(behind.ok());
+  EXPECT_TRUE(behind->resume);
+  EXPECT_EQ((*sub)->cursor(), 1u);  // where to resume from
+  // A new subscription from there catches up, max_events_per_poll at a time.
+  sub->reset();
+  auto again = changes.Subscribe(1, {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->Next()->events.size(), 2u);
+  EXPECT_EQ((*again)->Next()->events.size(), 2u);
+  EXPECT_EQ((*again)->cursor(), 5u);
+}
+
+}  // namespace
+}  // namespace hub
