@@ -24,6 +24,7 @@ done
 "$BIN" demo-feed --out "$DATA/demo"
 "$BIN" submit --to "$URL" --token demo-unsd-token --id-prefix demo- --wait "$DATA/demo/01_unsd_initial.xml"
 "$BIN" submit --to "$URL" --token demo-who-token --id-prefix demo- --wait "$DATA/demo/02_who_revision.xml"
+"$BIN" submit --to "$URL" --token demo-unsd-token --id-prefix demo- --wait "$DATA/demo/03_national.xml"
 
 cat <<EOT
 
@@ -33,6 +34,9 @@ SDMX Hub is serving on $URL (data in $DATA/hub). Try:
   curl '$URL/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T?format=csv&at=2'  # as before WHO's revision
   curl '$URL/api/v1/history/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T'              # every revision, who and when
   curl '$URL/api/v1/submissions/demo-02_who_revision'
+  curl '$URL/api/v1/views/global/SH_STA_MORT'                                      # areas + regional aggregates
+  curl '$URL/api/v1/views/country/404?format=csv'                                  # national vs global, Kenya
+  curl -N '$URL/api/v1/changes?after=0'                                            # change feed (SSE)
   curl '$URL/healthz'
 Ctrl-C stops the hub.
 EOT

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "hub/http/client.h"
-#include "sdmx/data_writer.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -94,20 +93,11 @@ class SseClient {
 
 // One observation of Kenya's (or `area`'s) maternal mortality, value `v`.
 std::string OneObservation(const std::string& area, int v) {
-  const sdmx::StructureSet set = testing::DemoStructures();
-  const sdmx::Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
-  sdmx::WriteContext wc;
-  wc.dsd = set.FindDataStructure(flow->structure);
-  wc.dataflow = flow->ref;
-  std::string body;
-  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
   sdmx::Series s;
   s.key = sdmx::SplitKey("A.G.SH_STA_MORT." + area + "._T._T._T");
   s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
   s.observations.push_back({"2020", std::to_string(v), {{"OBS_STATUS", "A"}}, 0});
-  w->WriteSeries(s);
-  w->Finish();
-  return body;
+  return testing::DemoMessage({s});
 }
 
 // POSTs without waiting for the commit (the 202 means appended to the log).

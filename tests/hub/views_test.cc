@@ -18,7 +18,6 @@
 
 #include "hub/http/client.h"
 #include "hub/views/regions.h"
-#include "sdmx/data_writer.h"
 #include "sdmx/m49.h"
 #include "testing/test_hub.h"
 
@@ -363,22 +362,15 @@ TEST_F(ViewsTest, ReadsAtAPastWatermarkAndAnswersErrors) {
 
 // One revision of SH_STA_MORT 2022 for every country, all to `value`.
 std::string RevisionOfEveryCountry(const std::string& value) {
-  const sdmx::StructureSet set = testing::DemoStructures();
-  const sdmx::Dataflow* flow = set.FindDataflowById("DF_DEMO_SDG");
-  sdmx::WriteContext wc;
-  wc.dsd = set.FindDataStructure(flow->structure);
-  wc.dataflow = flow->ref;
-  std::string body;
-  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
+  std::vector<sdmx::Series> all;
   for (const std::string& area : CountriesUnder("1")) {
     sdmx::Series s;
     s.key = sdmx::SplitKey(WithArea("A.G.SH_STA_MORT.X._T._T._T", area));
     s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
     s.observations.push_back({"2022", value, {{"OBS_STATUS", "A"}, {"NATURE", "E"}}, 0});
-    w->WriteSeries(s);
+    all.push_back(std::move(s));
   }
-  w->Finish();
-  return body;
+  return testing::DemoMessage(all);
 }
 
 // Readers fetch the global view and, at its watermark, a country view while

@@ -102,6 +102,19 @@ std::string DemoInitial() { return Demo(sdmx::DemoDataOptions::File::kInitial); 
 std::string DemoRevision() { return Demo(sdmx::DemoDataOptions::File::kRevision); }
 std::string DemoNational() { return Demo(sdmx::DemoDataOptions::File::kNational); }
 
+std::string DemoMessage(const std::vector<sdmx::Series>& series) {
+  const sdmx::StructureSet set = DemoStructures();
+  const sdmx::Dataflow* flow = set.FindDataflowById(sdmx::kDemoDataflowId);
+  sdmx::WriteContext wc;
+  wc.dsd = set.FindDataStructure(flow->structure);
+  wc.dataflow = flow->ref;
+  std::string body;
+  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
+  for (const sdmx::Series& s : series) w->WriteSeries(s);
+  w->Finish();
+  return body;
+}
+
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures) {
   std::map<std::string, std::string> out;
   sdmx::Diagnostics diags;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sdmx/model.h"
 
@@ -49,6 +50,8 @@ sdmx::StructureSet DemoStructures();
 std::string DemoInitial();
 std::string DemoRevision();
 std::string DemoNational();
+// A structure-specific 2.1 data message of the demo dataflow holding `series`.
+std::string DemoMessage(const std::vector<sdmx::Series>& series);
 
 // "series_key|period" -> OBS_VALUE of every observation of a data message.
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures);
