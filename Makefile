@@ -65,6 +65,7 @@ bench: build
 	$(BUILD_DIR)/bin/sdmx_read_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/materialise_bench --benchmark_counters_tabular=true
 	$(BUILD_DIR)/bin/freshness_bench
+	$(BUILD_DIR)/bin/change_feed_bench
 	tests/bench/peak_rss.sh $(BUILD_DIR)
 	tests/bench/http_bench.sh $(BUILD_DIR)
 

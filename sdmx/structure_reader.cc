@@ -396,7 +396,8 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags) {
   for (const auto& [k, df] : set.dataflows()) {
     if (!set.FindDataStructure(df.structure)) missing(k, "data structure " + df.structure.ToString());
   }
-  for (const auto& [k, hcl] : set.hierarchical_codelists()) {
+  for (const auto& [key, hcl] : set.hierarchical_codelists()) {
+    const std::string& k = key;  // a lambda below names it (clang: no capture of a structured binding)
     std::vector<const Codelist*> included;
     for (const ArtefactRef& r : hcl.codelists) {
       if (const Codelist* cl = set.FindCodelist(r)) {

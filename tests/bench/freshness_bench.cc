@@ -17,35 +17,12 @@
 #include "hub/hub.h"
 #include "sdmx/demo_feed.h"
 #include "storage/kafka_mock_cluster.h"
+#include "bench_feed.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-// A small SDMX-ML message: 20 series x 1 observation, values varying with `n`.
-std::string Feed(int n) {
-  std::string s =
-      "<?xml version=\"1.0\"?><m:StructureSpecificData xmlns:m=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\" "
-      "xmlns:c=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common\"><m:Header><m:ID>F</m:ID><m:Test>false</m:Test>"
-      "<m:Prepared>2026-01-01T00:00:00Z</m:Prepared><m:Sender id=\"UNSD\"/><m:Structure structureID=\"S\" "
-      "dimensionAtObservation=\"TIME_PERIOD\"><c:StructureUsage><Ref agencyID=\"SDMXHUB\" id=\"DF_DEMO_SDG\" version=\"1.0\"/>"
-      "</c:StructureUsage></m:Structure></m:Header><m:DataSet structureRef=\"S\" action=\"Replace\">";
-  const char* areas[] = {"404", "646", "231", "800", "834", "454", "508", "894", "716", "120",
-                         "180", "710", "426", "288", "566", "686", "466", "504", "818", "417"};
-  for (const char* a : areas) {
-    s += std::string("<Series FREQ=\"A\" REPORTING_TYPE=\"G\" SERIES=\"SH_STA_MORT\" REF_AREA=\"") + a +
-         "\" SEX=\"_T\" AGE=\"_T\" URBANISATION=\"_T\" UNIT_MEASURE=\"PER_100000_LIVE_BIRTHS\"><Obs TIME_PERIOD=\"2023\" "
-         "OBS_VALUE=\"" + std::to_string(100 + n) + "\" OBS_STATUS=\"A\"/></Series>";
-  }
-  return s + "</m:DataSet></m:StructureSpecificData>";
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
 
 void Run(const char* name, const std::string& kafka, int count, int interval_ms) {
   std::string dir = std::filesystem::temp_directory_path().string() + "/sdmx-hub-fresh-" + name;
@@ -70,7 +47,7 @@ void Run(const char* name, const std::string& kafka, int count, int interval_ms)
     (void)hub::http::Fetch("GET", url + "/healthz");
     baseline.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     const std::string id = std::string(name) + "-" + std::to_string(i);
-    const std::string body = Feed(i);
+    const std::string body = bench::Feed(i);
     auto sent = Clock::now();
     auto r = hub::http::Fetch("POST", url + "/api/v1/submissions", body,
                               {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", id}});
@@ -84,9 +61,9 @@ void Run(const char* name, const std::string& kafka, int count, int interval_ms)
   // "after 202": accepted -> visible; "sent": request sent -> visible (includes validation and the log append).
   std::printf("%-9s %4zu subs  after 202 p50 %6.2f p99 %6.2f ms  | sent->visible p50 %6.2f p99 %6.2f ms"
               "  | GET /healthz p50 %5.2f ms (sent->visible p50 = %.1fx)\n",
-              name, fresh.size(), Percentile(fresh, 0.5), Percentile(fresh, 0.99), Percentile(end_to_end, 0.5),
-              Percentile(end_to_end, 0.99), Percentile(baseline, 0.5),
-              Percentile(end_to_end, 0.5) / std::max(1e-9, Percentile(baseline, 0.5)));
+              name, fresh.size(), bench::Percentile(fresh, 0.5), bench::Percentile(fresh, 0.99), bench::Percentile(end_to_end, 0.5),
+              bench::Percentile(end_to_end, 0.99), bench::Percentile(baseline, 0.5),
+              bench::Percentile(end_to_end, 0.5) / std::max(1e-9, bench::Percentile(baseline, 0.5)));
   (*hub)->Stop();
   hub->reset();
   std::filesystem::remove_all(dir);

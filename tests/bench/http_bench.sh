@@ -4,6 +4,7 @@
 # size in the same run (the baseline; figures are ratios to it).
 #  1. a small data query (one series, SDMX-CSV): req/s and p50/p99;
 #  2. one series x all areas x all years (249 M49 countries x 2000-2024, SDMX-CSV): req/s, p50/p99;
+#     and the global view of one indicator (JSON) at 1 and 8 connections;
 #  3. peak RSS of a freshly started hub while it streams a response of
 #     STREAM_OBS observations (default 10M; loaded first as SDMX-CSV pieces).
 #   tests/bench/http_bench.sh [BUILD_DIR]        (needs wrk and nginx-light: make bench installs them)
@@ -65,7 +66,7 @@ EOF
 
 # wrk_run URL CONNECTIONS: prints "REQ_PER_S P50_MS P99_MS".
 wrk_run() {
-  wrk -t2 -c"$2" -d"$duration" --latency "$1" > "$tmp/wrk.out"
+  wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"$duration" --latency "$1" > "$tmp/wrk.out"
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
@@ -93,6 +94,11 @@ start_hub "$tmp/demo"
 start_nginx
 compare small "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T?format=csv" 32
 compare areas "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.._T._T._T?format=csv" 8
+# The global view of one indicator: 249 areas, aggregates for every M49
+# region (World > regions > sub-regions > intermediate) and SDG grouping,
+# population-weighted; computed on every request (views are not cached).
+compare view-c1 "/api/v1/views/global/SH_STA_MORT" 1
+compare view-c8 "/api/v1/views/global/SH_STA_MORT" 8
 kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
 # The same with the response cache off: every request scans and writes.
 cp "$tmp/hub.toml" "$tmp/hub-cached.toml"
