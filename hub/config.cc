@@ -32,6 +32,16 @@ Status Positive(int64_t v, const std::string& name) {
   return Status::Ok();
 }
 
+// An integer setting that must be > 0, read into `out` (which holds the default).
+template <typename T>
+Status ReadPositive(const toml::table& t, const char* key, const std::string& section, T* out) {
+  int64_t v = static_cast<int64_t>(*out);
+  HUB_RETURN_IF_ERROR(Read(t, key, section, &v));
+  HUB_RETURN_IF_ERROR(Positive(v, section + "." + key));
+  *out = static_cast<T>(v);
+  return Status::Ok();
+}
+
 Status ReadRule(const toml::table& t, const std::string& section, views::IndicatorRule* out) {
   std::string rule = views::RuleName(out->rule);
   HUB_RETURN_IF_ERROR(Read(t, "rule", section, &rule));
@@ -93,76 +103,40 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   if (const toml::table* t = root["http"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
                                               "max_sorted_observations", "response_cache_bytes"}));
-    int64_t threads = cfg.http.threads, body = static_cast<int64_t>(cfg.http.max_body_bytes);
-    int64_t header = cfg.http.max_header_bytes, timeout = cfg.http.read_timeout.count();
-    HUB_RETURN_IF_ERROR(Read(*t, "threads", "http", &threads));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_body_bytes", "http", &body));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_header_bytes", "http", &header));
-    HUB_RETURN_IF_ERROR(Read(*t, "read_timeout_seconds", "http", &timeout));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_sorted_observations", "http", &cfg.max_sorted_observations));
-    HUB_RETURN_IF_ERROR(Positive(cfg.max_sorted_observations, "http.max_sorted_observations"));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "threads", "http", &cfg.http.threads));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_body_bytes", "http", &cfg.http.max_body_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_header_bytes", "http", &cfg.http.max_header_bytes));
+    int64_t timeout = cfg.http.read_timeout.count();
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "read_timeout_seconds", "http", &timeout));
+    cfg.http.read_timeout = std::chrono::seconds(timeout);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_sorted_observations", "http", &cfg.max_sorted_observations));
     int64_t cache = static_cast<int64_t>(cfg.http.cache.max_bytes);
     HUB_RETURN_IF_ERROR(Read(*t, "response_cache_bytes", "http", &cache));
     if (cache < 0) return Status::InvalidArgument("http.response_cache_bytes must be >= 0 (0 disables the cache)");
     cfg.http.cache.max_bytes = static_cast<size_t>(cache);
-    HUB_RETURN_IF_ERROR(Positive(threads, "http.threads"));
-    HUB_RETURN_IF_ERROR(Positive(body, "http.max_body_bytes"));
-    HUB_RETURN_IF_ERROR(Positive(header, "http.max_header_bytes"));
-    HUB_RETURN_IF_ERROR(Positive(timeout, "http.read_timeout_seconds"));
-    cfg.http.threads = static_cast<int>(threads);
-    cfg.http.max_body_bytes = static_cast<uint64_t>(body);
-    cfg.http.max_header_bytes = static_cast<uint32_t>(header);
-    cfg.http.read_timeout = std::chrono::seconds(timeout);
   }
   if (const toml::table* t = root["log"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "log", {"topic_prefix", "data_partitions"}));
-    int64_t parts = cfg.data_partitions;
     HUB_RETURN_IF_ERROR(Read(*t, "topic_prefix", "log", &cfg.topic_prefix));
-    HUB_RETURN_IF_ERROR(Read(*t, "data_partitions", "log", &parts));
-    HUB_RETURN_IF_ERROR(Positive(parts, "log.data_partitions"));
-    cfg.data_partitions = static_cast<int32_t>(parts);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "data_partitions", "log", &cfg.data_partitions));
   }
   if (const toml::table* t = root["ingest"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_series", "max_observations", "max_xml_depth"}));
-    int64_t diags = static_cast<int64_t>(cfg.ingest.max_diagnostics);
-    int64_t series = static_cast<int64_t>(cfg.ingest.reader.max_series);
-    int64_t obs = static_cast<int64_t>(cfg.ingest.reader.max_observations);
-    int64_t depth = static_cast<int64_t>(cfg.ingest.reader.xml.max_depth);
-    HUB_RETURN_IF_ERROR(Read(*t, "max_diagnostics", "ingest", &diags));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_series", "ingest", &series));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_observations", "ingest", &obs));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_xml_depth", "ingest", &depth));
-    HUB_RETURN_IF_ERROR(Positive(diags, "ingest.max_diagnostics"));
-    HUB_RETURN_IF_ERROR(Positive(series, "ingest.max_series"));
-    HUB_RETURN_IF_ERROR(Positive(obs, "ingest.max_observations"));
-    HUB_RETURN_IF_ERROR(Positive(depth, "ingest.max_xml_depth"));
-    cfg.ingest.max_diagnostics = static_cast<size_t>(diags);
-    cfg.ingest.reader.max_series = static_cast<size_t>(series);
-    cfg.ingest.reader.max_observations = static_cast<size_t>(obs);
-    cfg.ingest.reader.xml.max_depth = static_cast<size_t>(depth);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_diagnostics", "ingest", &cfg.ingest.max_diagnostics));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_series", "ingest", &cfg.ingest.reader.max_series));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_observations", "ingest", &cfg.ingest.reader.max_observations));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_xml_depth", "ingest", &cfg.ingest.reader.xml.max_depth));
   }
   if (const toml::table* t = root["materialiser"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "materialiser", {"max_batch_bytes"}));
-    int64_t batch = static_cast<int64_t>(cfg.materialiser.max_batch_bytes);
-    HUB_RETURN_IF_ERROR(Read(*t, "max_batch_bytes", "materialiser", &batch));
-    HUB_RETURN_IF_ERROR(Positive(batch, "materialiser.max_batch_bytes"));
-    cfg.materialiser.max_batch_bytes = static_cast<size_t>(batch);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_batch_bytes", "materialiser", &cfg.materialiser.max_batch_bytes));
   }
   if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
   if (const toml::table* t = root["changes"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "changes", {"max_subscribers", "max_events_per_poll", "max_lag"}));
-    int64_t subs = static_cast<int64_t>(cfg.changes.max_subscribers);
-    int64_t per_poll = static_cast<int64_t>(cfg.changes.max_events_per_poll);
-    int64_t lag = static_cast<int64_t>(cfg.changes.max_lag);
-    HUB_RETURN_IF_ERROR(Read(*t, "max_subscribers", "changes", &subs));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_events_per_poll", "changes", &per_poll));
-    HUB_RETURN_IF_ERROR(Read(*t, "max_lag", "changes", &lag));
-    HUB_RETURN_IF_ERROR(Positive(subs, "changes.max_subscribers"));
-    HUB_RETURN_IF_ERROR(Positive(per_poll, "changes.max_events_per_poll"));
-    HUB_RETURN_IF_ERROR(Positive(lag, "changes.max_lag"));
-    cfg.changes.max_subscribers = static_cast<size_t>(subs);
-    cfg.changes.max_events_per_poll = static_cast<size_t>(per_poll);
-    cfg.changes.max_lag = static_cast<uint64_t>(lag);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_subscribers", "changes", &cfg.changes.max_subscribers));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_events_per_poll", "changes", &cfg.changes.max_events_per_poll));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_lag", "changes", &cfg.changes.max_lag));
   }
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {
