@@ -309,13 +309,16 @@ Result<CountryView> BuildCountryView(const ViewContext& ctx, const std::string& 
   return v;
 }
 
-std::string CodeName(const ViewContext& ctx, const std::string& dim, const std::string& code) {
+CodeNames::CodeNames(const ViewContext& ctx, const std::string& dim) {
   auto l = LayoutOf(ctx);
-  if (!l.ok()) return "";
+  if (!l.ok()) return;
   const int i = l->dsd->DimensionIndex(dim);
-  if (i < 0 || !l->dsd->dimensions[static_cast<size_t>(i)].codelist) return "";
-  const sdmx::Codelist* cl = ctx.structures->FindCodelist(*l->dsd->dimensions[static_cast<size_t>(i)].codelist);
-  const sdmx::Code* c = cl ? cl->Find(code) : nullptr;
+  if (i < 0 || !l->dsd->dimensions[static_cast<size_t>(i)].codelist) return;
+  codelist_ = ctx.structures->FindCodelist(*l->dsd->dimensions[static_cast<size_t>(i)].codelist);
+}
+
+std::string CodeNames::operator()(const std::string& code) const {
+  const sdmx::Code* c = codelist_ ? codelist_->Find(code) : nullptr;
   return c ? c->name : "";
 }
 

@@ -100,8 +100,16 @@ struct CountryView {
 // NotFound when views are not configured or `area` is not a code of the area dimension.
 Result<CountryView> BuildCountryView(const ViewContext& ctx, const std::string& area);
 
-// The name of `code` in the codelist of dimension `dim` of the views'
-// dataflow ("" when unknown).
-std::string CodeName(const ViewContext& ctx, const std::string& dim, const std::string& code);
+// Names of the codes of one dimension of the views' dataflow, its codelist
+// resolved once (a view names hundreds of areas).
+class CodeNames {
+ public:
+  CodeNames(const ViewContext& ctx, const std::string& dim);
+  // The name of `code` ("" when unknown).
+  std::string operator()(const std::string& code) const;
+
+ private:
+  const sdmx::Codelist* codelist_ = nullptr;
+};
 
 }  // namespace hub::views

@@ -77,11 +77,11 @@ std::string GlobalCsv(const views::ViewContext& ctx, const views::GlobalView& v)
   for (const std::string& d : v.breakdown_dims) CsvCell(&out, d);
   out += ",TIME_PERIOD_FIRST,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,NATURE,SOURCE_DETAIL,WEIGHT,WEIGHT_PERIOD,METHOD,"
          "AREAS_COUNTED,AREAS_TOTAL,WEIGHT_SHARE,REPORTED_VALUE\r\n";
-  const std::string& area_dim = ctx.options->area_dimension;
+  const views::CodeNames area_name(ctx, ctx.options->area_dimension);
   for (const views::AreaRow& r : v.rows) {
     CsvCell(&out, "area", true);
     CsvCell(&out, r.area);
-    CsvCell(&out, views::CodeName(ctx, area_dim, r.area));
+    CsvCell(&out, area_name(r.area));
     for (const std::string& b : r.breakdown) CsvCell(&out, b);
     CsvCell(&out, r.latest.period);
     CsvCell(&out, r.latest.period);
@@ -96,7 +96,7 @@ std::string GlobalCsv(const views::ViewContext& ctx, const views::GlobalView& v)
   for (const views::RegionRow& a : v.aggregates) {
     CsvCell(&out, "aggregate", true);
     CsvCell(&out, a.region);
-    CsvCell(&out, views::CodeName(ctx, area_dim, a.region));
+    CsvCell(&out, area_name(a.region));
     for (const std::string& b : a.breakdown) CsvCell(&out, b);
     CsvCell(&out, a.result.first_period);
     CsvCell(&out, a.result.last_period);
@@ -113,11 +113,11 @@ std::string GlobalCsv(const views::ViewContext& ctx, const views::GlobalView& v)
 }
 
 json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& v) {
-  const std::string& area_dim = ctx.options->area_dimension;
+  const views::CodeNames area_name(ctx, ctx.options->area_dimension);
   json::array rows, aggregates;
   for (const views::AreaRow& r : v.rows) {
     json::object o{{"area", r.area},
-                   {"name", views::CodeName(ctx, area_dim, r.area)},
+                   {"name", area_name(r.area)},
                    {"series", r.series_key},
                    {"breakdown", Breakdown(v.breakdown_dims, r.breakdown)},
                    {"unit", r.unit},
@@ -130,7 +130,7 @@ json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& 
   }
   for (const views::RegionRow& a : v.aggregates) {
     json::object o{{"region", a.region},
-                   {"name", views::CodeName(ctx, area_dim, a.region)},
+                   {"name", area_name(a.region)},
                    {"breakdown", Breakdown(v.breakdown_dims, a.breakdown)},
                    {"value", OptNum(a.result.value)},
                    {"periods", json::object{{"first", a.result.first_period}, {"last", a.result.last_period}}},
@@ -145,7 +145,7 @@ json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& 
   return json::object{{"watermark", ctx.at.value},
                       {"dataflow", v.dataflow},
                       {"indicator", v.indicator},
-                      {"name", views::CodeName(ctx, ctx.options->indicator_dimension, v.indicator)},
+                      {"name", views::CodeNames(ctx, ctx.options->indicator_dimension)(v.indicator)},
                       {"reportingType", v.reporting_type},
                       {"hierarchy", v.hierarchy},
                       {"method", std::move(method)},
@@ -157,6 +157,7 @@ json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& 
 
 std::string CountryCsv(const views::ViewContext& ctx, const views::CountryView& v) {
   const std::string n = ctx.options->national_code, g = ctx.options->global_code;
+  const views::CodeNames indicator_name(ctx, ctx.options->indicator_dimension);
   std::string out = "INDICATOR,INDICATOR_NAME";
   for (const std::string& d : v.breakdown_dims) CsvCell(&out, d);
   out += ",TIME_PERIOD,NATIONAL_VALUE,GLOBAL_VALUE,DIFFERENCE,UNIT_MEASURE,NATIONAL_NATURE,GLOBAL_NATURE,"
@@ -173,7 +174,7 @@ std::string CountryCsv(const views::ViewContext& ctx, const views::CountryView& 
     for (const auto& [period, pair] : periods) {
       const auto& [np, gp] = pair;
       CsvCell(&out, s.indicator, true);
-      CsvCell(&out, views::CodeName(ctx, ctx.options->indicator_dimension, s.indicator));
+      CsvCell(&out, indicator_name(s.indicator));
       for (const std::string& b : s.breakdown) CsvCell(&out, b);
       CsvCell(&out, period);
       CsvCell(&out, np ? np->value_text : "");
@@ -205,10 +206,11 @@ json::object SideJson(const views::SeriesSide& side) {
 
 json::object CountryJson(const views::ViewContext& ctx, const views::CountryView& v) {
   const std::string n = ctx.options->national_code, g = ctx.options->global_code;
+  const views::CodeNames indicator_name(ctx, ctx.options->indicator_dimension);
   json::array series;
   for (const views::CountrySeries& s : v.series) {
     json::object o{{"indicator", s.indicator},
-                   {"name", views::CodeName(ctx, ctx.options->indicator_dimension, s.indicator)},
+                   {"name", indicator_name(s.indicator)},
                    {"breakdown", Breakdown(v.breakdown_dims, s.breakdown)}};
     json::object others;
     for (const auto& [type, side] : s.sides) {
@@ -235,7 +237,7 @@ json::object CountryJson(const views::ViewContext& ctx, const views::CountryView
   return json::object{{"watermark", ctx.at.value},
                       {"dataflow", v.dataflow},
                       {"area", v.area},
-                      {"name", views::CodeName(ctx, ctx.options->area_dimension, v.area)},
+                      {"name", views::CodeNames(ctx, ctx.options->area_dimension)(v.area)},
                       {"series", std::move(series)}};
 }
 
