@@ -102,8 +102,7 @@ std::string OneObservation(const std::string& area, int v) {
 
 // POSTs without waiting for the commit (the 202 means appended to the log).
 void Post(Hub& hub, const std::string& body, const std::string& id) {
-  auto r = http::Fetch("POST", hub.url() + "/api/v1/submissions?name=" + id, body,
-                       {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", id}});
+  auto r = testing::Submit(hub, body, id, "demo-unsd-token");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->status, 202) << r->body;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "hub/http/message.h"
 #include "hub/hub.h"
 #include "testing/test_util.h"
 
@@ -14,6 +15,12 @@ namespace hub::testing {
 // A hub with its data in `dir`/data, configured by `config_path` (default
 // configs/hub.toml; see DemoConfig for variants).
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "");
+
+// POSTs `body` to /api/v1/submissions as the holder of `token`, with
+// submission id `id` and `params` added to the query: the answer (202 once
+// appended to the log), without waiting for the commit.
+Result<http::HttpResponse> Submit(Hub& hub, const std::string& body, const std::string& id, const std::string& token,
+                                  const std::string& params = "");
 
 // POSTs `body` to /api/v1/submissions as the holder of `token`, with
 // submission id `id` and `params` ("&action=Replace...") added to the query;
