@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <boost/json.hpp>
 #include <cmath>
 #include <mutex>
@@ -427,13 +428,23 @@ TEST_F(ViewsTest, EveryReadIsOneConsistentSnapshotWhileRevisionsCommit) {
       }
     }
   };
+  auto wait_for_reads = [&](int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (reads.load() < n && !::testing::Test::HasFailure() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  };
   std::vector<std::thread> readers;
   for (int k = 1; k <= kRevisions; ++k) {
     auto rec = testing::SubmitAndWait(*hub_, RevisionOfEveryCountry(std::to_string(100 + k) + ".5"),
                                       "rev-" + std::to_string(k), "demo-who-token");
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
     if (k == 1) readers.emplace_back(reader), readers.emplace_back(reader);  // from the first full revision on
+    // Pace the writer so that reads fall between every pair of revisions
+    // even on a loaded machine (the readers keep reading while it commits).
+    wait_for_reads(k);
   }
+  wait_for_reads(kRevisions + 1);
   done = true;
   for (std::thread& t : readers) t.join();
   EXPECT_GT(reads.load(), kRevisions);
