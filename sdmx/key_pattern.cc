@@ -1,6 +1,7 @@
 #include "sdmx/key_pattern.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace sdmx {
 
@@ -69,6 +70,56 @@ std::string KeyPattern::LiteralPrefix(bool* complete) const {
   }
   if (*complete && !out.empty()) out.pop_back();
   return out;
+}
+
+bool KeyPattern::SkipTarget(std::string_view series_key, std::string* target) const {
+  size_t start = 0;
+  for (size_t i = 0; i < codes_.size(); ++i) {
+    const bool last = i + 1 == codes_.size();
+    size_t dot = series_key.find('.', start);
+    if ((dot == std::string_view::npos) != last) {
+      // Not a key of this structure: step past it and let Matches decide.
+      target->assign(series_key);
+      target->push_back('\x01');
+      return true;
+    }
+    std::string_view part = series_key.substr(start, last ? series_key.npos : dot - start);
+    const auto& allowed = codes_[i];
+    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), part) != allowed.end()) {
+      start = dot + 1;
+      continue;
+    }
+    // Dimension i is the first that does not match. Keys sharing the prefix
+    // P (dimensions before i) and an allowed code `a` at i form one range
+    // starting at P + a + separator; seek to the first such range after this
+    // key. A code never holds a separator, so the plain bytewise comparison
+    // of a + sep with the rest of this key (never a prefix of it) decides.
+    const char sep = last ? '\0' : '.';
+    std::string rest(series_key.substr(start));
+    rest.push_back('\0');
+    std::optional<std::string> best;
+    std::string candidate;
+    for (const auto& a : allowed) {
+      candidate.assign(a);
+      candidate.push_back(sep);
+      if (candidate > rest && (!best || candidate < *best)) best = candidate;
+    }
+    if (best) {
+      target->assign(series_key.substr(0, start));
+      target->append(*best);
+      return true;
+    }
+    // No allowed code at i lies ahead under P: move past every key under P
+    // (P ends in '.', and '/' is the byte after it).
+    if (start == 0) return false;
+    target->assign(series_key.substr(0, start - 1));
+    target->push_back('/');
+    return true;
+  }
+  // It matches: the next key may too.
+  target->assign(series_key);
+  target->push_back('\x01');
+  return true;
 }
 
 bool KeyPattern::MatchesAll() const {

@@ -33,6 +33,13 @@ class KeyPattern {
   // dimension is fixed (`*complete` then true). Lets a scan seek straight
   // to them instead of visiting every series.
   std::string LiteralPrefix(bool* complete) const;
+  // Skip-scan for a store that keeps series keys in bytewise order, each
+  // followed by '\0' (storage/keys.h). Given a key that does not match, sets
+  // `*target` to a string that every later matching key (with its '\0') is
+  // >= to, so a scan can seek there instead of visiting what lies between;
+  // false when no later key can match. Works per dimension, because a joined
+  // key does not sort like its tuple of codes ('-' sorts before '.').
+  bool SkipTarget(std::string_view series_key, std::string* target) const;
 
  private:
   std::vector<std::vector<std::string>> codes_;

@@ -98,7 +98,7 @@ Status VersionedState::ScanChanges(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
   sdmx::Series changed, deleted;
   st::ObsRevision rev;  // reused: parsing into it keeps its buffers
-  std::string current_key, last_period;
+  std::string current_key, last_period, skip;
   bool have_series = false;
   auto emit = [&]() -> Result<bool> {
     if (!have_series || (changed.observations.empty() && deleted.observations.empty())) return true;
@@ -115,10 +115,9 @@ Status VersionedState::ScanChanges(
       if (!more) return Status::Ok();
       have_series = false;
       if (!pattern.Matches(parts.series_key)) {
-        std::string next = prefix;
-        next += parts.series_key;
-        next += '\x01';
-        it->Seek(next);
+        // Skip-scan: seek to the next key that can match, not the next key.
+        if (!pattern.SkipTarget(parts.series_key, &skip)) break;
+        it->Seek(prefix + skip);
         continue;
       }
       changed.key = sdmx::SplitKey(parts.series_key);
@@ -168,12 +167,11 @@ Status VersionedState::ScanRevisions(
     std::string_view key(it->key().data(), it->key().size());
     if (!ParseObsKey(key, &parts)) return Status::Corruption("malformed observation key");
     if (!pattern.Matches(parts.series_key)) {
-      std::string next = prefix;
-      next += parts.series_key;
-      next += '\x01';
-      it->Seek(next);
+      std::string skip;
+      if (!pattern.SkipTarget(parts.series_key, &skip)) break;
+      it->Seek(prefix + skip);
       if (!it->Valid()) break;
-      it->Prev();  // the loop's Next() lands on `next`
+      it->Prev();  // the loop's Next() lands back on the seek target
       continue;
     }
     if (parts.seq > at.value) continue;
