@@ -1,5 +1,8 @@
 #include "hub/http/message.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -20,6 +23,33 @@ std::string HttpRequest::Query(const std::string& name) const {
 std::string HttpRequest::Param(const std::string& name) const {
   auto it = params.find(name);
   return it == params.end() ? "" : it->second;
+}
+
+namespace {
+// Whether a comma-separated header value holds `token`, case-insensitively.
+bool HasToken(const std::string& value, std::string_view token) {
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    std::string_view item(value.data() + start, (comma == std::string::npos ? value.size() : comma) - start);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.size() == token.size() &&
+        std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return true;
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return false;
+}
+}  // namespace
+
+bool IsWebSocketUpgrade(const HttpRequest& req) {
+  return req.method == "GET" && HasToken(req.Header("connection"), "upgrade") &&
+         HasToken(req.Header("upgrade"), "websocket");
 }
 
 void HttpResponse::SetHeader(const std::string& name, std::string value) {

@@ -29,6 +29,9 @@ struct HttpRequest {
   std::string Param(const std::string& name) const;
 };
 
+// A GET asking to switch to WebSocket (Connection: upgrade, Upgrade: websocket).
+bool IsWebSocketUpgrade(const HttpRequest& req);
+
 // A long-lived response body (Server-Sent Events) that produces pieces as
 // they come, without holding an io thread while it waits. The server calls
 // Start once with `wake` (callable from any thread: "Poll may have more"),
@@ -42,6 +45,18 @@ class PushBody {
   // Appends what is ready to `out` without blocking. False: the body ends
   // after `out`.
   virtual bool Poll(std::string* out) = 0;
+};
+
+// The WebSocket form of a long-lived stream: the same contract as PushBody,
+// but Poll appends whole messages (one WebSocket text message each). The
+// server answers the upgrade, then sends what Poll gives; pings keep idle
+// connections alive and find dead ones.
+class MessageBody {
+ public:
+  virtual ~MessageBody() = default;
+  virtual void Start(std::function<void()> wake) = 0;
+  // False: the stream ends (a normal close) after `messages`.
+  virtual bool Poll(std::vector<std::string>* messages) = 0;
 };
 
 struct HttpResponse {
@@ -58,6 +73,10 @@ struct HttpResponse {
   std::function<Status(const Write& write)> stream;
   // When set, a long-lived body (see PushBody); `body` and `stream` unused.
   std::shared_ptr<PushBody> push;
+  // When set, the answer to a WebSocket upgrade (IsWebSocketUpgrade): the
+  // server completes the handshake and sends the messages; status, headers
+  // and every other body are unused.
+  std::shared_ptr<MessageBody> websocket;
 
   void SetHeader(const std::string& name, std::string value);
   const std::string* FindHeader(std::string_view name) const;  // case-insensitive

@@ -7,6 +7,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <poll.h>
 
 #include <sstream>
@@ -15,6 +16,8 @@
 #include <optional>
 #include <thread>
 #include <vector>
+
+#include "hub/http/websocket_session.h"
 
 namespace hub::http {
 namespace {
@@ -65,6 +68,13 @@ class Session : public std::enable_shared_from_this<Session> {
     r.body = std::move(req.body());
     head_ = req.method() == bhttp::verb::head;
     HttpResponse out = router_->Handle(r);
+    if (out.websocket) {
+      if (!beast::websocket::is_upgrade(req)) {
+        return Reply(HttpResponse::Error(400, "this route answers WebSocket upgrades only"), req.version(), false);
+      }
+      // The connection leaves this session for a WebSocket one.
+      return RunWebSocketSession(stream_.release_socket(), std::move(req), std::move(out.websocket), options_);
+    }
     Reply(std::move(out), req.version(), req.keep_alive());
   }
 

@@ -1,9 +1,12 @@
-// GET /api/v1/changes: the change feed as Server-Sent Events. One event per
+// GET /api/v1/changes: the change feed as Server-Sent Events, or as
+// WebSocket messages when the GET asks for an upgrade. One event per
 // applied submission, `id:` its watermark; a client resumes with
 // Last-Event-ID (or ?after=W) and gets every later watermark once, in order.
 // Filters: dataflow= (ID, AGENCY:ID or AGENCY:ID(VERSION)) and key= (v1 key
 // syntax). Event types: `commit` (data: JSON below), `resume` (the
-// subscriber fell behind: reconnect from the id it has), `error`.
+// subscriber fell behind: reconnect from the id it has), `error`. Over
+// WebSocket each event is one text message {"id":W,"event":...,"data":...};
+// a WebSocket client resumes with ?after= (browsers cannot set headers).
 //   {"watermark":7,"submission":"...","provider":"WHO","kind":"data",
 //    "dataflow":"SDMXHUB:DF_DEMO_SDG(1.0)","loadedAt":"2026-...Z",
 //    "revisionsWritten":40,"revisions":12,"deletions":2,"seriesChanged":3,
@@ -48,7 +51,30 @@ std::string EventJson(const feed::ChangeEvent& e) {
       {"series", std::move(series)}});
 }
 
-// The SSE body of one subscriber: what Next() gives, as events.
+// One subscriber's events, framed by SseBody or WsBody.
+struct FeedItem {
+  uint64_t id = 0;   // 0: none (resume, error)
+  std::string type;  // commit | resume | error
+  std::string data;  // JSON
+};
+
+// What the subscription has next; false: the stream ends after `out`.
+bool NextItems(feed::Subscription& sub, std::vector<FeedItem>* out) {
+  auto batch = sub.Next();
+  if (!batch.ok()) {
+    out->push_back({0, "error", json::serialize(json::string(batch.status().ToString()))});
+    return false;
+  }
+  if (batch->resume) {
+    out->push_back({0, "resume", "{\"lastEventId\":" + std::to_string(sub.cursor()) +
+                                     ",\"reason\":\"the subscriber fell behind: reconnect with Last-Event-ID\"}"});
+    return false;
+  }
+  for (const feed::ChangeEvent& e : batch->events) out->push_back({e.commit.seq(), "commit", EventJson(e)});
+  return true;
+}
+
+// Server-Sent Events: `id:` the watermark, `event:` the type, `data:` the JSON.
 class SseBody final : public PushBody {
  public:
   explicit SseBody(std::shared_ptr<feed::Subscription> sub) : sub_(std::move(sub)) {}
@@ -61,28 +87,48 @@ class SseBody final : public PushBody {
       started_ = true;
       *out += "retry: 1000\n\n";  // reconnect after 1 s
     }
-    auto batch = sub_->Next();
-    if (!batch.ok()) {
-      *out += "event: error\ndata: " + json::serialize(json::string(batch.status().ToString())) + "\n\n";
-      return false;
-    }
-    if (batch->resume) {
-      *out += "event: resume\ndata: {\"lastEventId\":" + std::to_string(sub_->cursor()) +
-              ",\"reason\":\"the subscriber fell behind: reconnect with Last-Event-ID\"}\n\n";
-      return false;
-    }
-    for (const feed::ChangeEvent& e : batch->events) {
-      *out += "id: " + std::to_string(e.commit.seq()) + "\nevent: commit\ndata: " + EventJson(e) + "\n\n";
+    items_.clear();
+    const bool more = NextItems(*sub_, &items_);
+    for (const FeedItem& item : items_) {
+      if (item.id) *out += "id: " + std::to_string(item.id) + "\n";
+      *out += "event: " + item.type + "\ndata: " + item.data + "\n\n";
     }
     if (out->empty() && now - last_out_ >= std::chrono::seconds(10)) *out += ": keep-alive\n\n";
     if (!out->empty()) last_out_ = now;
-    return true;
+    return more;
   }
 
  private:
   std::shared_ptr<feed::Subscription> sub_;
+  std::vector<FeedItem> items_;
   bool started_ = false;
   std::chrono::steady_clock::time_point last_out_ = std::chrono::steady_clock::now();
+};
+
+// The same events over WebSocket, one text message each:
+//   {"id":7,"event":"commit","data":{...as in SSE...}}
+// (resume and error carry no id). Keep-alives are WebSocket pings.
+class WsBody final : public MessageBody {
+ public:
+  explicit WsBody(std::shared_ptr<feed::Subscription> sub) : sub_(std::move(sub)) {}
+
+  void Start(std::function<void()> wake) override { sub_->SetWake(std::move(wake)); }
+
+  bool Poll(std::vector<std::string>* messages) override {
+    items_.clear();
+    const bool more = NextItems(*sub_, &items_);
+    for (const FeedItem& item : items_) {
+      std::string m = "{";
+      if (item.id) m += "\"id\":" + std::to_string(item.id) + ",";
+      m += "\"event\":\"" + item.type + "\",\"data\":" + item.data + "}";
+      messages->push_back(std::move(m));
+    }
+    return more;
+  }
+
+ private:
+  std::shared_ptr<feed::Subscription> sub_;
+  std::vector<FeedItem> items_;
 };
 
 HttpResponse Changes(const HandlerContext& ctx, const HttpRequest& req) {
@@ -106,7 +152,11 @@ HttpResponse Changes(const HandlerContext& ctx, const HttpRequest& req) {
   resp.status = 200;
   resp.SetHeader("Content-Type", "text/event-stream");
   resp.SetHeader("X-Hub-Watermark", std::to_string(ctx.state->watermark().value));
-  resp.push = std::make_shared<SseBody>(std::move(*sub));
+  if (IsWebSocketUpgrade(req)) {
+    resp.websocket = std::make_shared<WsBody>(std::move(*sub));
+  } else {
+    resp.push = std::make_shared<SseBody>(std::move(*sub));
+  }
   return resp;
 }
 
