@@ -51,6 +51,13 @@ Status Hub::Init(const HubOptions& options) {
   mo.topics = topics;
   materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
   HUB_RETURN_IF_ERROR(materialiser_->Start());
+  if (!options.kafka_bootstrap.empty()) {
+    // Kafka consumers get the feed as a topic; on one machine SSE and
+    // WebSocket serve it, and the embedded log has no outside readers.
+    feed::ChangePublisherOptions po;
+    po.topic = topics.changes;
+    HUB_ASSIGN_OR_RETURN(publisher_, feed::ChangePublisher::Start(log_.get(), changes_.get(), po));
+  }
 
   for (const ProviderConfig& p : config_.providers) HUB_RETURN_IF_ERROR(providers_.Add(p.provider, p.token_sha256));
   providers_.SetAdminToken(options.admin_token);
@@ -130,6 +137,7 @@ std::string Hub::url() const {
 
 void Hub::Stop() {
   if (server_) server_->Stop();
+  publisher_.reset();
   if (materialiser_) materialiser_->Stop();
 }
 

@@ -13,6 +13,7 @@
 #include "connectors/providers.h"
 #include "hub/config.h"
 #include "hub/feed/change_feed.h"
+#include "hub/feed/change_publisher.h"
 #include "hub/http/router.h"
 #include "hub/http/server.h"
 #include "storage/event_log.h"
@@ -43,6 +44,8 @@ class Hub {
   storage::Materialiser* materialiser() const { return materialiser_.get(); }
   storage::EventLog* log() const { return log_.get(); }
   const http::Router* router() const { return router_.get(); }
+  // Null on the embedded log.
+  const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }
 
  private:
   Hub() = default;
@@ -56,6 +59,8 @@ class Hub {
   // After the state (it reads it), before the materialiser and the server
   // (they call it): destroyed in between.
   std::unique_ptr<feed::ChangeFeed> changes_;
+  // On Kafka only: the feed on the sdmx.changes topic (uses log_ and changes_).
+  std::unique_ptr<feed::ChangePublisher> publisher_;
   storage::StructureRegistry registry_;
   std::unique_ptr<storage::Materialiser> materialiser_;
   connectors::ProviderDirectory providers_;

@@ -43,11 +43,17 @@ struct LogTopics {
   std::string data = "sdmx.data";
   std::string structures = "sdmx.structures";
   std::string submissions = "sdmx.submissions";
+  // Output only: the change feed's events, for Kafka consumers (one
+  // partition, key = watermark). The hub never reads it back as input.
+  std::string changes = "sdmx.changes";
 
   static LogTopics WithPrefix(const std::string& prefix) {
-    return {prefix + "sdmx.data", prefix + "sdmx.structures", prefix + "sdmx.submissions"};
+    return {prefix + "sdmx.data", prefix + "sdmx.structures", prefix + "sdmx.submissions", prefix + "sdmx.changes"};
   }
+  // The topics the materialiser reads (its input).
   std::vector<std::string> All() const { return {data, structures, submissions}; }
+  // Every topic a Kafka deployment needs: the input and `changes`.
+  std::vector<std::string> Created() const { return {data, structures, submissions, changes}; }
 };
 
 // Appends records; Flush makes them durable and visible. One per submission.

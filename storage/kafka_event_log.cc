@@ -205,7 +205,7 @@ Status KafkaEventLog::Init() {
 Status KafkaEventLog::EnsureTopics() {
   const int timeout_ms = static_cast<int>(options_.timeout.count());
   std::vector<std::string> missing;
-  for (const std::string& topic : options_.topics.All()) {
+  for (const std::string& topic : options_.topics.Created()) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_, topic.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 0, rkt, &md, timeout_ms);

@@ -21,7 +21,7 @@ Result<std::unique_ptr<KafkaMockCluster>> KafkaMockCluster::Start(const KafkaMoc
   }
   c->cluster_ = rd_kafka_mock_cluster_new(c->rk_, options.brokers);
   if (!c->cluster_) return Status::Internal("rd_kafka_mock_cluster_new failed");
-  for (const std::string& t : options.topics.All()) {
+  for (const std::string& t : options.topics.Created()) {
     int parts = t == options.topics.data ? options.data_partitions : 1;
     rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(c->cluster_, t.c_str(), parts, 1);
     if (e) return Status::Internal("mock topic " + t + ": " + rd_kafka_err2str(e));

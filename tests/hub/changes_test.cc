@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "hub/http/client.h"
+#include "storage/kafka_event_log.h"
+#include "storage/kafka_mock_cluster.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -210,6 +212,64 @@ TEST(ChangeFeedTest, TheSameEventsOverWebSocketResumableWithAfter) {
     EXPECT_EQ(m->at("id").to_number<uint64_t>(), w);
     EXPECT_EQ(m->at("data").at("series").at(0).at("key").as_string(),
               std::string("A.G.SH_STA_MORT.") + (w % 2 == (start + 1) % 2 ? "404" : "646") + "._T._T._T");
+  }
+}
+
+// On Kafka the same events go to sdmx.changes: every watermark once, in
+// order, across a restart of the hub (which resumes after the topic's last
+// record). Real librdkafka producer and consumer against the mock cluster.
+TEST(ChangeFeedTest, OnKafkaEveryEventIsPublishedToTheTopicOnceAcrossARestart) {
+  using namespace std::chrono_literals;
+  auto cluster = storage::KafkaMockCluster::Start({});
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  testing::TempDir dir;
+  HubOptions o;
+  o.data_dir = dir.Sub("data");
+  o.listen = "127.0.0.1:0";
+  o.config_path = testing::SourcePath("configs/hub.toml");
+  o.kafka_bootstrap = (*cluster)->bootstrap();
+  std::map<uint64_t, std::string> submitted;  // watermark -> submission id
+  auto run = [&](int first, int last) {
+    auto hub = Hub::Start(o);
+    ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+    ASSERT_NE((*hub)->change_publisher(), nullptr);
+    for (int k = first; k <= last; ++k) {
+      const std::string id = "k" + std::to_string(k);
+      ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation("404", k), id, "demo-unsd-token").ok());
+      submitted[(*hub)->state()->watermark().value] = id;
+    }
+    const uint64_t w = (*hub)->state()->watermark().value;
+    for (int i = 0; i < 300 && (*hub)->change_publisher()->published() < w; ++i) std::this_thread::sleep_for(100ms);
+    ASSERT_EQ((*hub)->change_publisher()->published(), w);
+  };
+  run(1, 3);
+  run(4, 5);  // a second hub process on the same state and topic
+
+  storage::KafkaEventLogOptions ko;
+  ko.bootstrap = (*cluster)->bootstrap();
+  auto log = storage::KafkaEventLog::Open(ko);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  const storage::TopicPartition tp{"sdmx.changes", 0};
+  auto end = (*log)->EndOffset(tp);
+  ASSERT_TRUE(end.ok());
+  auto reader = (*log)->NewReader({{tp, 0}});
+  ASSERT_TRUE(reader.ok());
+  std::vector<storage::LogRecord> records;
+  for (int i = 0; i < 100 && static_cast<int64_t>(records.size()) < *end; ++i) {
+    ASSERT_TRUE((*reader)->Poll(100ms, 1000, &records).ok());
+  }
+  ASSERT_EQ(static_cast<int64_t>(records.size()), *end);
+  // Watermarks 1 (the config structures) .. the last, each once, in order.
+  ASSERT_EQ(records.size(), submitted.rbegin()->first);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const uint64_t w = i + 1;
+    EXPECT_EQ(records[i].key, std::to_string(w));
+    const json::value v = json::parse(records[i].value);
+    EXPECT_EQ(v.at("watermark").to_number<uint64_t>(), w);
+    if (submitted.count(w)) {
+      EXPECT_EQ(v.at("submission").as_string(), submitted[w]);
+      EXPECT_EQ(v.at("series").at(0).at("key").as_string(), "A.G.SH_STA_MORT.404._T._T._T");
+    }
   }
 }
 

@@ -72,7 +72,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
 
   for (const std::string& path : {std::string("/sdmx/v1/data/DF_DEMO_SDG/all?format=structurespecificdata&updatedAfter="),
                                   std::string("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/*?updatedAfter=")}) {
-    auto r = http::Fetch("GET", (*hub)->url() + path + http::IsoTimeMs(t1));
+    auto r = http::Fetch("GET", (*hub)->url() + path + IsoTimeMs(t1));
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->status, 200) << r->body.substr(0, 300);
     sdmx::Diagnostics d;
@@ -105,7 +105,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   EXPECT_GT(datasets[0].second, 1u);
   EXPECT_EQ(datasets[1], (std::pair<sdmx::Action, size_t>{sdmx::Action::kDelete, 1u}));
   // SDMX-CSV 1.0 cannot say "deleted".
-  auto csv = http::Fetch("GET", (*hub)->url() + "/sdmx/v1/data/DF_DEMO_SDG/all?format=csv&updatedAfter=" + http::IsoTimeMs(t1));
+  auto csv = http::Fetch("GET", (*hub)->url() + "/sdmx/v1/data/DF_DEMO_SDG/all?format=csv&updatedAfter=" + IsoTimeMs(t1));
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(csv->status, 400);
   (*hub)->Stop();

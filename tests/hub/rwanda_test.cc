@@ -193,10 +193,10 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
     return r.ok() ? *r : http::HttpResponse{};
   };
   for (const Loaded& l : loads) {
-    http::HttpResponse r = get("/sdmx/v2/data/dataflow/NISR-SDGs/DF_SDG_RW/1.0/*?asOf=" + http::IsoTimeMs(l.time_ms));
+    http::HttpResponse r = get("/sdmx/v2/data/dataflow/NISR-SDGs/DF_SDG_RW/1.0/*?asOf=" + IsoTimeMs(l.time_ms));
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(*r.FindHeader("X-Hub-Watermark"), std::to_string(l.watermark));
-    EXPECT_EQ(testing::ObservationValues(r.body, structures), l.values) << "asOf " << http::IsoTimeMs(l.time_ms);
+    EXPECT_EQ(testing::ObservationValues(r.body, structures), l.values) << "asOf " << IsoTimeMs(l.time_ms);
   }
 
   // includeHistory on the series with the most revisions: one dataset per
@@ -251,7 +251,7 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   }
   ASSERT_FALSE(changed.empty());
   http::HttpResponse upd = get("/sdmx/v1/data/DF_SDG_RW/all?format=structurespecificdata&updatedAfter=" +
-                               http::IsoTimeMs(loads[2].time_ms));
+                               IsoTimeMs(loads[2].time_ms));
   ASSERT_EQ(upd.status, 200);
   std::map<std::string, std::string> got_changed;
   std::set<std::string> got_deleted;

@@ -7,49 +7,19 @@
 // subscriber fell behind: reconnect from the id it has), `error`. Over
 // WebSocket each event is one text message {"id":W,"event":...,"data":...};
 // a WebSocket client resumes with ?after= (browsers cannot set headers).
-//   {"watermark":7,"submission":"...","provider":"WHO","kind":"data",
-//    "dataflow":"SDMXHUB:DF_DEMO_SDG(1.0)","loadedAt":"2026-...Z",
-//    "revisionsWritten":40,"revisions":12,"deletions":2,"seriesChanged":3,
-//    "series":[{"key":"A.G...","revised":4,"deleted":0,"attributes":false},...]}
-// (revisions, deletions and series count what the filter selects.)
+// The commit JSON is in hub/feed/change_json.h.
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
 
 #include "hub/feed/change_feed.h"
+#include "hub/feed/change_json.h"
 #include "hub/http/handlers/handlers.h"
-#include "storage/codec.h"
 
 namespace hub::http {
 namespace {
 
 namespace json = boost::json;
-
-std::string EventJson(const feed::ChangeEvent& e) {
-  json::array series;
-  int64_t revisions = 0, deletions = 0;
-  for (const auto& c : e.series) {
-    revisions += c.revised();
-    deletions += c.deleted();
-    series.push_back(json::object{{"key", c.series_key()},
-                                  {"revised", c.revised()},
-                                  {"deleted", c.deleted()},
-                                  {"attributes", c.attributes()}});
-  }
-  const auto& c = e.commit;
-  return json::serialize(json::object{
-      {"watermark", c.seq()},
-      {"submission", c.submission_id()},
-      {"provider", c.provider()},
-      {"kind", c.kind()},
-      {"dataflow", c.dataflow().id().empty() ? std::string() : storage::FromProto(c.dataflow()).ToString()},
-      {"loadedAt", IsoTimeMs(c.accepted_time_ms())},
-      {"revisionsWritten", c.revisions_written()},  // by the whole commit, whatever the filter
-      {"revisions", revisions},
-      {"deletions", deletions},
-      {"seriesChanged", series.size()},
-      {"series", std::move(series)}});
-}
 
 // One subscriber's events, framed by SseBody or WsBody.
 struct FeedItem {
@@ -70,7 +40,7 @@ bool NextItems(feed::Subscription& sub, std::vector<FeedItem>* out) {
                                      ",\"reason\":\"the subscriber fell behind: reconnect with Last-Event-ID\"}"});
     return false;
   }
-  for (const feed::ChangeEvent& e : batch->events) out->push_back({e.commit.seq(), "commit", EventJson(e)});
+  for (const feed::ChangeEvent& e : batch->events) out->push_back({e.commit.seq(), "commit", feed::ChangeEventJson(e)});
   return true;
 }
 

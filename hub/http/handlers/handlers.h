@@ -8,6 +8,7 @@
 #include <string>
 
 #include "connectors/ingest.h"
+#include "hub/base/iso_time.h"
 #include "connectors/providers.h"
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
@@ -49,8 +50,6 @@ Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const 
 // The watermark a read uses: ?at=W (<= the current one), ?asOf=ISO-8601 time
 // (the data as loaded then), else the current one.
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
-// "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
-std::optional<int64_t> ParseIsoTimeMs(const std::string& s);
 // A structure message holding `set`, in the representation Accept asks for
 // (SDMX-ML 2.1 by default for v1, 3.0 for v2; SDMX-JSON 1.0/2.0), or 406.
 // `prepared` goes in the header.
@@ -70,9 +69,4 @@ Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& sup
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 
-}  // namespace hub::http
-
-namespace hub::http {
-// 2026-11-23T01:02:03.456Z
-std::string IsoTimeMs(int64_t ms);
 }  // namespace hub::http
