@@ -18,15 +18,31 @@ Status ProviderDirectory::Add(Provider provider, const std::string& token_sha256
   if (token_sha256.size() != 64) {
     return Status::InvalidArgument("provider " + provider.id + ": token_sha256 must be 64 hex characters");
   }
+  if (hash_by_id_.count(provider.id)) return Status::AlreadyExists("two providers with id " + provider.id);
+  const std::string id = provider.id;
   if (!by_hash_.emplace(token_sha256, std::move(provider)).second) {
     return Status::AlreadyExists("two providers share one token");
   }
+  hash_by_id_[id] = token_sha256;
   return Status::Ok();
 }
 
 void ProviderDirectory::SetAdminToken(const std::string& token) {
   if (token.empty()) return;
-  by_hash_[Sha256Hex(token)] = Provider{"admin", {"*"}, true};
+  const std::string hash = Sha256Hex(token);
+  by_hash_[hash] = Provider{"admin", {"*"}, true};
+  hash_by_id_["admin"] = hash;
+}
+
+const Provider* ProviderDirectory::FindById(const std::string& id) const {
+  auto it = hash_by_id_.find(id);
+  return it == hash_by_id_.end() ? nullptr : &by_hash_.at(it->second);
+}
+
+std::vector<Provider> ProviderDirectory::List() const {
+  std::vector<Provider> out;
+  for (const auto& [id, hash] : hash_by_id_) out.push_back(by_hash_.at(hash));
+  return out;
 }
 
 Result<Provider> ProviderDirectory::Authenticate(const std::string& token) const {

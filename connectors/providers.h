@@ -19,6 +19,10 @@ struct Provider {
   // Provision agreements: dataflows as "AGENCY:ID" (any version) or "*".
   std::vector<std::string> dataflows;
   bool admin = false;
+  // How often the provider is expected to report each of its dataflows; a
+  // dataflow with no submission for longer is overdue
+  // (GET /api/v1/providers/{id}/reporting). 0 = no expectation.
+  int64_t report_every_days = 0;
 
   bool MayReport(const sdmx::ArtefactRef& dataflow) const;
 };
@@ -32,10 +36,15 @@ class ProviderDirectory {
 
   // The provider owning `token`, or Unauthenticated.
   Result<Provider> Authenticate(const std::string& token) const;
+  // The provider with this id (the admin included), or nullptr.
+  const Provider* FindById(const std::string& id) const;
+  // Every provider, by id.
+  std::vector<Provider> List() const;
   size_t size() const { return by_hash_.size(); }
 
  private:
   std::map<std::string, Provider> by_hash_;
+  std::map<std::string, std::string> hash_by_id_;
 };
 
 }  // namespace hub::connectors

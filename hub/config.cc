@@ -142,10 +142,13 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     for (const toml::node& n : *arr) {
       const toml::table* t = n.as_table();
       if (!t) return Status::InvalidArgument("providers entries must be tables ([[providers]])");
-      HUB_RETURN_IF_ERROR(CheckKeys(*t, "providers", {"id", "token_sha256", "dataflows"}));
+      HUB_RETURN_IF_ERROR(CheckKeys(*t, "providers", {"id", "token_sha256", "dataflows", "report_every_days"}));
       ProviderConfig p;
       HUB_RETURN_IF_ERROR(Read(*t, "id", "providers", &p.provider.id));
       HUB_RETURN_IF_ERROR(Read(*t, "token_sha256", "providers", &p.token_sha256));
+      if (t->contains("report_every_days")) {  // absent = no expectation (0)
+        HUB_RETURN_IF_ERROR(ReadPositive(*t, "report_every_days", "providers", &p.provider.report_every_days));
+      }
       if (const toml::array* flows = (*t)["dataflows"].as_array()) {
         for (const toml::node& f : *flows) {
           auto s = f.value<std::string>();

@@ -115,4 +115,10 @@ std::string OffsetKey(const std::string& topic, int32_t partition) {
   return k;
 }
 
+std::string AppliedTimeKey(std::string_view submission_id) {
+  std::string k = "applied/";
+  k += submission_id;
+  return k;
+}
+
 }  // namespace hub::storage

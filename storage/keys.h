@@ -6,7 +6,8 @@
 //   commits     be64(seq)                                          -> CommitRecord
 //   ledger      submission_id                                      -> LedgerRecord
 //   structures  be64(seq)                                          -> StructureEvent
-//   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64
+//   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64;
+//               "applied/" submission_id -> be64(wall ms this hub applied it)
 //   changes     be64(seq)                                          -> ChangeRecord
 //
 // flow = "AGENCY:ID(VERSION)"; series_key = dimension values joined by '.'
@@ -55,6 +56,9 @@ std::string SeqKey(uint64_t seq);
 uint64_t ParseSeqKey(std::string_view key);
 
 std::string OffsetKey(const std::string& topic, int32_t partition);
+// When this hub wrote a submission's ledger record (wall clock). In meta, so
+// outside the digest: a replay applies the same history at another time.
+std::string AppliedTimeKey(std::string_view submission_id);
 inline constexpr char kWatermarkKey[] = "watermark";
 // A submission applied in several batches: SeqKey(seq) + submission id,
 // written with the first batch, removed with the last (see Materialiser).

@@ -187,6 +187,7 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
   rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
   unapplied_cache_.clear();
   batch.Put(state_->cf(Family::kLedger), m.submission_id(), rec.SerializeAsString());
+  state_->PutAppliedTime(m.submission_id(), &batch);
   PutOffsets(&batch);
   CrashPoint("materialiser.before_rejected_write");
   HUB_RETURN_IF_ERROR(state_->Write(&batch));

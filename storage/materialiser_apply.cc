@@ -385,6 +385,7 @@ Status Materialiser::Apply(Attempt& a) {
   ledger.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
   ledger.set_seq(seq);
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
+  state_->PutAppliedTime(sid, &batch);
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
   batch.Delete(state_->cf(Family::kMeta), kInflightKey);
 

@@ -1,5 +1,7 @@
 #include "storage/state.h"
 
+#include <chrono>
+
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -271,6 +273,32 @@ Result<std::optional<st::LedgerRecord>> VersionedState::Ledger(const std::string
   st::LedgerRecord r;
   HUB_RETURN_IF_ERROR(ParseValue(v, &r, "ledger"));
   return std::optional<st::LedgerRecord>(std::move(r));
+}
+
+Status VersionedState::ScanLedger(const std::function<bool(const st::LedgerRecord&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kLedger)));
+  st::LedgerRecord r;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &r, "ledger"));
+    if (!fn(r)) break;
+  }
+  return FromRocks(it->status(), "scan ledger");
+}
+
+Result<std::optional<int64_t>> VersionedState::AppliedTime(const std::string& submission_id) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kMeta), AppliedTimeKey(submission_id), &v);
+  if (s.IsNotFound() || (s.ok() && v.size() != 8)) return std::optional<int64_t>();
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read applied time"));
+  return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(v.data())));
+}
+
+void VersionedState::PutAppliedTime(const std::string& submission_id, rocksdb::WriteBatch* batch) const {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string v;
+  PutFixed64BE(&v, static_cast<uint64_t>(now));
+  batch->Put(cf(Family::kMeta), AppliedTimeKey(submission_id), v);
 }
 
 Result<std::map<TopicPartition, int64_t>> VersionedState::Offsets(const LogTopics& topics) const {

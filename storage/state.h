@@ -98,6 +98,12 @@ class VersionedState {
   // `time_ms`: never a state that mixes in something loaded later.
   Result<Watermark> WatermarkAt(int64_t time_ms, Watermark limit) const;
   Result<std::optional<sdmxhub::state::v1::LedgerRecord>> Ledger(const std::string& submission_id) const;
+  // Every ledger record (submission id order) until `fn` returns false.
+  Status ScanLedger(const std::function<bool(const sdmxhub::state::v1::LedgerRecord&)>& fn) const;
+  // When this hub recorded the submission in its ledger (ms since the epoch).
+  Result<std::optional<int64_t>> AppliedTime(const std::string& submission_id) const;
+  // Puts the applied time of `submission_id` (now) into `batch`.
+  void PutAppliedTime(const std::string& submission_id, rocksdb::WriteBatch* batch) const;
   // Stored consumer positions (next offset to read) per partition.
   Result<std::map<TopicPartition, int64_t>> Offsets(const LogTopics& topics) const;
   // Structure messages applied so far, in commit order.

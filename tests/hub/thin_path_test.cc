@@ -235,6 +235,8 @@ TEST_P(ThinPathTest, BadInputIsRejectedWithLocationAndAppendsNoData) {
 
 TEST_P(ThinPathTest, TokensAndProvisionAgreementsAreEnforced) {
   const std::string initial = testing::DemoInitial();
+  auto digest = hub_->state()->Digest();
+  ASSERT_TRUE(digest.ok());
   EXPECT_EQ(http::Fetch("POST", hub_->url() + "/api/v1/submissions", initial)->status, 401);
   EXPECT_EQ(Post(initial, "not-a-token").status, 401);
   // KNBS has no provision agreement for the demo dataflow.
@@ -243,6 +245,9 @@ TEST_P(ThinPathTest, TokensAndProvisionAgreementsAreEnforced) {
   // Structures need the admin token.
   EXPECT_EQ(Post(sdmx::DemoStructureMessage(), "demo-unsd-token").status, 403);
   EXPECT_EQ(DataRecords(), 0u);
+  // Nothing reached the state either (403s and 401s append nothing, not
+  // even a rejected marker: the sender is not allowed to write here).
+  EXPECT_EQ(*hub_->state()->Digest(), *digest);
 }
 
 TEST_P(ThinPathTest, RestartContinuesOnTheSameDataDir) {

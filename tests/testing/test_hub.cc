@@ -4,8 +4,10 @@
 
 namespace hub::testing {
 
-Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path) {
+Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path,
+                                          const std::string& admin_token) {
   HubOptions o;
+  o.admin_token = admin_token;
   o.data_dir = dir.Sub("data");
   o.listen = "127.0.0.1:0";
   o.config_path = config_path.empty() ? SourcePath("configs/hub.toml") : config_path;

@@ -13,8 +13,9 @@
 namespace hub::testing {
 
 // A hub with its data in `dir`/data, configured by `config_path` (default
-// configs/hub.toml; see DemoConfig for variants).
-Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "");
+// configs/hub.toml; see DemoConfig for variants), with `admin_token` if set.
+Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "",
+                                          const std::string& admin_token = "");
 
 // POSTs `body` to /api/v1/submissions as the holder of `token`, with
 // submission id `id` and `params` added to the query: the answer (202 once

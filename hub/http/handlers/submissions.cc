@@ -1,6 +1,12 @@
-// POST /api/v1/submissions (a provider pushes an SDMX message) and
-// GET /api/v1/submissions/{id} (accepted | committed | rejected).
+// POST /api/v1/submissions (a provider pushes an SDMX message),
+// GET /api/v1/submissions/{id} (accepted | committed | rejected), the ledger
+// (GET /api/v1/submissions) and who reports what (GET /api/v1/providers,
+// admin; GET /api/v1/providers/{id}/reporting, public).
 #include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+#include <map>
+#include <tuple>
 
 #include "hub/http/handlers/handlers.h"
 #include "storage/codec.h"
@@ -30,6 +36,43 @@ HttpResponse JsonResponse(int status, const json::value& v) {
   return HttpResponse::Make(status, "application/json", json::serialize(v) + "\n");
 }
 
+// The provider behind `Authorization: Bearer TOKEN`.
+Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req) {
+  const std::string auth = req.Header("authorization");
+  const std::string bearer = "Bearer ";
+  if (auth.rfind(bearer, 0) != 0) return Status::Unauthenticated("Authorization: Bearer TOKEN required");
+  return ctx.providers->Authenticate(auth.substr(bearer.size()));
+}
+
+HttpResponse AuthError(const Status& s) {
+  HttpResponse r = HttpResponse::Error(401, s.message());
+  r.SetHeader("WWW-Authenticate", s.message().find("required") != std::string::npos ? "Bearer"
+                                                                                     : "Bearer error=\"invalid_token\"");
+  return r;
+}
+
+// One ledger record as the API shows it (GET /api/v1/submissions[/{id}]).
+json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::LedgerRecord& rec) {
+  const ev::SubmissionMarker& m = rec.marker();
+  json::object o{{"id", m.submission_id()},
+                 {"status", m.status() == ev::STATUS_REJECTED ? "rejected" : "committed"},
+                 {"provider", m.provider()},
+                 {"kind", m.kind()},
+                 {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
+                 {"series", m.series()},
+                 {"observations", m.observations()},
+                 {"body_sha256", m.body_sha256()}};
+  // When this hub wrote it to its ledger (absent for records older than this field).
+  if (auto t = ctx.state->AppliedTime(m.submission_id()); t.ok() && *t) o["committed_at"] = IsoTimeMs(**t);
+  if (m.has_dataflow()) o["dataflow"] = storage::FromProto(m.dataflow()).ToString();
+  if (rec.seq()) o["watermark"] = rec.seq();
+  o["mode"] = m.snapshot() ? "snapshot" : "update";
+  if (!m.action_override().empty()) o["action"] = m.action_override();
+  if (m.skipped_series()) o["skipped_series"] = m.skipped_series();
+  if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
+  return o;
+}
+
 HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
   auto rec = ctx.state->Ledger(id);
   if (!rec.ok()) return ErrorFromStatus(rec.status());
@@ -39,38 +82,131 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
     }
     return HttpResponse::Error(404, "no submission " + id);
   }
-  const ev::SubmissionMarker& m = (*rec)->marker();
-  json::object o{{"id", id},
-                 {"status", m.status() == ev::STATUS_REJECTED ? "rejected" : "committed"},
-                 {"provider", m.provider()},
-                 {"kind", m.kind()},
-                 {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
-                 {"series", m.series()},
-                 {"observations", m.observations()},
-                 {"body_sha256", m.body_sha256()}};
-  if (m.has_dataflow()) o["dataflow"] = storage::FromProto(m.dataflow()).ToString();
-  if ((*rec)->seq()) o["watermark"] = (*rec)->seq();
-  o["mode"] = m.snapshot() ? "snapshot" : "update";
-  if (!m.action_override().empty()) o["action"] = m.action_override();
-  if (m.skipped_series()) o["skipped_series"] = m.skipped_series();
-  if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
+  json::object o = LedgerJson(ctx, **rec);
+  o["id"] = id;
   return JsonResponse(200, o);
 }
 
+// GET /api/v1/submissions?provider=&dataflow=&status=&offset=&limit=: the
+// ledger, newest received first. dataflow= matches ID, AGENCY:ID or
+// AGENCY:ID(VERSION); status= committed | rejected.
+HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
+  if (Status st = CheckQueryParams(req, {"provider", "dataflow", "status", "offset", "limit"}); !st.ok()) {
+    return ErrorFromStatus(st);
+  }
+  const std::string provider = req.Query("provider"), dataflow = req.Query("dataflow"), status = req.Query("status");
+  if (!status.empty() && status != "committed" && status != "rejected") {
+    return HttpResponse::Error(400, "status=" + status + ": expected committed or rejected");
+  }
+  int64_t offset = 0, limit = 1000;
+  for (auto [name, out, max] : {std::tuple{"offset", &offset, INT64_MAX}, std::tuple{"limit", &limit, int64_t{10000}}}) {
+    if (!req.HasQuery(name)) continue;
+    const std::string v = req.Query(name);
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
+    if (ec != std::errc() || p != v.data() + v.size() || *out < 0 || *out > max) {
+      return HttpResponse::Error(400, std::string(name) + "=" + v + ": expected an integer from 0 to " + std::to_string(max));
+    }
+  }
+  std::vector<sdmxhub::state::v1::LedgerRecord> found;
+  Status s = ctx.state->ScanLedger([&](const sdmxhub::state::v1::LedgerRecord& r) {
+    const ev::SubmissionMarker& m = r.marker();
+    if (!provider.empty() && m.provider() != provider) return true;
+    if (!status.empty() && (m.status() == ev::STATUS_REJECTED) != (status == "rejected")) return true;
+    if (!dataflow.empty()) {
+      if (!m.has_dataflow()) return true;
+      const auto& f = m.dataflow();
+      const std::string agency_id = f.agency() + ":" + f.id();
+      if (dataflow != f.id() && dataflow != agency_id && dataflow != agency_id + "(" + f.version() + ")") return true;
+    }
+    found.push_back(r);
+    return true;
+  });
+  if (!s.ok()) return ErrorFromStatus(s);
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return a.marker().accepted_time_ms() > b.marker().accepted_time_ms();
+  });
+  json::array items;
+  for (size_t i = static_cast<size_t>(std::min<int64_t>(offset, static_cast<int64_t>(found.size())));
+       i < found.size() && static_cast<int64_t>(items.size()) < limit; ++i) {
+    items.push_back(LedgerJson(ctx, found[i]));
+  }
+  return JsonResponse(200, json::object{{"total", found.size()}, {"offset", offset}, {"submissions", std::move(items)}});
+}
+
+// GET /api/v1/providers/{id}/reporting: per dataflow of the provider's
+// agreements (and any other it reported), its last submission and whether
+// it is overdue (older than report_every_days, or never).
+HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_t now_ms) {
+  const std::string id = req.Param("id");
+  const connectors::Provider* p = ctx.providers->FindById(id);
+  if (!p) return HttpResponse::Error(404, "no provider " + id);
+  struct Flow {
+    bool agreement = false;
+    int64_t committed = 0, rejected = 0;
+    std::optional<sdmxhub::state::v1::LedgerRecord> last, last_committed;
+  };
+  std::map<std::string, Flow> flows;  // AGENCY:ID
+  for (const std::string& d : p->dataflows) {
+    if (d != "*") flows[d].agreement = true;
+  }
+  Status s = ctx.state->ScanLedger([&](const sdmxhub::state::v1::LedgerRecord& r) {
+    const ev::SubmissionMarker& m = r.marker();
+    if (m.provider() != id || !m.has_dataflow()) return true;
+    Flow& f = flows[m.dataflow().agency() + ":" + m.dataflow().id()];
+    const bool rejected = m.status() == ev::STATUS_REJECTED;
+    ++(rejected ? f.rejected : f.committed);
+    auto newer = [&](const std::optional<sdmxhub::state::v1::LedgerRecord>& cur) {
+      return !cur || cur->marker().accepted_time_ms() < m.accepted_time_ms();
+    };
+    if (newer(f.last)) f.last = r;
+    if (!rejected && newer(f.last_committed)) f.last_committed = r;
+    return true;
+  });
+  if (!s.ok()) return ErrorFromStatus(s);
+  constexpr int64_t kDayMs = 86'400'000;
+  json::array out;
+  size_t overdue_count = 0;
+  for (const auto& [flow, f] : flows) {
+    json::object o{{"dataflow", flow}, {"agreement", f.agreement}, {"committed", f.committed}, {"rejected", f.rejected}};
+    if (f.last) o["last_submission"] = LedgerJson(ctx, *f.last);
+    bool overdue = false;
+    if (f.last_committed) {
+      const int64_t at = f.last_committed->marker().accepted_time_ms();
+      o["last_committed_at"] = IsoTimeMs(at);
+      o["days_since_last"] = static_cast<double>(now_ms - at) / kDayMs;
+      overdue = p->report_every_days > 0 && now_ms - at > p->report_every_days * kDayMs;
+    } else {
+      o["last_committed_at"] = nullptr;
+      overdue = f.agreement && p->report_every_days > 0;  // agreed, expected, never delivered
+    }
+    o["overdue"] = overdue;
+    overdue_count += overdue;
+    out.push_back(std::move(o));
+  }
+  json::object body{{"provider", id}, {"dataflows", std::move(out)}, {"overdue", overdue_count}};
+  if (p->report_every_days > 0) body["report_every_days"] = p->report_every_days;
+  return JsonResponse(200, body);
+}
+
+// GET /api/v1/providers (admin): who may report what.
+HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
+  auto who = Authenticate(ctx, req);
+  if (!who.ok()) return AuthError(who.status());
+  if (!who->admin) return HttpResponse::Error(403, "listing providers needs the admin token");
+  json::array out;
+  for (const connectors::Provider& p : ctx.providers->List()) {
+    json::array flows;
+    for (const auto& d : p.dataflows) flows.push_back(json::string(d));
+    json::object o{{"id", p.id}, {"dataflows", std::move(flows)}, {"admin", p.admin}};
+    if (p.report_every_days > 0) o["report_every_days"] = p.report_every_days;
+    out.push_back(std::move(o));
+  }
+  return JsonResponse(200, json::object{{"providers", std::move(out)}});
+}
+
 HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
-  const std::string auth = req.Header("authorization");
-  const std::string bearer = "Bearer ";
-  if (auth.rfind(bearer, 0) != 0) {
-    HttpResponse r = HttpResponse::Error(401, "Authorization: Bearer TOKEN required");
-    r.SetHeader("WWW-Authenticate", "Bearer");
-    return r;
-  }
-  auto provider = ctx.providers->Authenticate(auth.substr(bearer.size()));
-  if (!provider.ok()) {
-    HttpResponse r = ErrorFromStatus(provider.status());
-    r.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    return r;
-  }
+  auto provider = Authenticate(ctx, req);
+  if (!provider.ok()) return AuthError(provider.status());
   connectors::Submission s;
   s.body = req.body;
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
@@ -126,7 +262,14 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
 
 void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
   router->Add("POST", "/api/v1/submissions", [ctx](HttpRequest& req) { return Submit(ctx, req); });
+  router->Add("GET", "/api/v1/submissions", [ctx](HttpRequest& req) { return List(ctx, req); });
   router->Add("GET", "/api/v1/submissions/{id}", [ctx](HttpRequest& req) { return StatusOf(ctx, req.Param("id")); });
+  router->Add("GET", "/api/v1/providers", [ctx](HttpRequest& req) { return Providers(ctx, req); });
+  router->Add("GET", "/api/v1/providers/{id}/reporting", [ctx](HttpRequest& req) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    return Reporting(ctx, req, now);
+  });
 }
 
 }  // namespace hub::http

@@ -1,0 +1,121 @@
+// The submissions ledger and provider reporting over real HTTP:
+// GET /api/v1/submissions (filters, order, counts, body hash),
+// GET /api/v1/providers/{id}/reporting (last submission, overdue) and the
+// admin-only GET /api/v1/providers.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "hub/base/sha256.h"
+#include "hub/http/client.h"
+#include "testing/test_hub.h"
+
+namespace hub {
+namespace {
+
+namespace json = boost::json;
+
+json::value GetJson(Hub& hub, const std::string& path, int want = 200,
+                    const std::map<std::string, std::string>& headers = {}) {
+  auto r = http::Fetch("GET", hub.url() + path, "", headers);
+  EXPECT_TRUE(r.ok());
+  if (!r.ok()) return nullptr;
+  EXPECT_EQ(r->status, want) << path << ": " << r->body;
+  return json::parse(r->body);
+}
+
+class SubmissionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto h = testing::StartTestHub(dir_, "", "test-admin");
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    hub_ = std::move(*h);
+    initial_ = testing::DemoInitial();
+    ASSERT_TRUE(testing::SubmitAndWait(*hub_, initial_, "unsd-1", "demo-unsd-token", "", &receipt_).ok());
+    ASSERT_TRUE(testing::SubmitAndWait(*hub_, testing::DemoRevision(), "who-1", "demo-who-token").ok());
+    // A rejected one: half a message.
+    auto bad = testing::Submit(*hub_, initial_.substr(0, initial_.size() / 2), "unsd-bad", "demo-unsd-token");
+    ASSERT_TRUE(bad.ok());
+    ASSERT_EQ(bad->status, 400);
+    ASSERT_TRUE(hub_->materialiser()->WaitForSubmission("unsd-bad", std::chrono::seconds(30)).ok());
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Hub> hub_;
+  std::string initial_, receipt_;
+};
+
+TEST_F(SubmissionsTest, TheLedgerListsEverySubmissionWithFilters) {
+  json::value all = GetJson(*hub_, "/api/v1/submissions");
+  // The config structures (provider "config") and the three above.
+  ASSERT_EQ(all.at("total").to_number<int64_t>(), 4);
+  const json::array& items = all.at("submissions").as_array();
+  ASSERT_EQ(items.size(), 4u);
+  for (size_t i = 1; i < items.size(); ++i) {  // newest received first
+    EXPECT_GE(items[i - 1].at("accepted_at").as_string(), items[i].at("accepted_at").as_string());
+  }
+  json::value unsd = GetJson(*hub_, "/api/v1/submissions?provider=UNSD");
+  ASSERT_EQ(unsd.at("total").to_number<int64_t>(), 2);
+  json::value rejected = GetJson(*hub_, "/api/v1/submissions?provider=UNSD&status=rejected");
+  ASSERT_EQ(rejected.at("total").to_number<int64_t>(), 1);
+  const json::value& bad = rejected.at("submissions").at(0);
+  EXPECT_EQ(bad.at("id").as_string(), "unsd-bad");
+  EXPECT_FALSE(bad.at("diagnostics").as_array().empty());
+  json::value committed = GetJson(*hub_, "/api/v1/submissions?provider=UNSD&status=committed&dataflow=SDMXHUB:DF_DEMO_SDG");
+  ASSERT_EQ(committed.at("total").to_number<int64_t>(), 1);
+  const json::value& ok = committed.at("submissions").at(0);
+  EXPECT_EQ(ok.at("id").as_string(), "unsd-1");
+  EXPECT_EQ(ok.at("body_sha256").as_string(), Sha256Hex(initial_));
+  const json::value receipt = json::parse(receipt_);
+  EXPECT_EQ(ok.at("series"), receipt.at("series"));
+  EXPECT_EQ(ok.at("observations"), receipt.at("observations"));
+  EXPECT_GT(ok.at("observations").to_number<int64_t>(), 100);
+  EXPECT_GE(ok.at("committed_at").as_string(), ok.at("accepted_at").as_string());
+  EXPECT_TRUE(ok.as_object().contains("watermark"));
+  // The two committed and the rejected one (its header named the dataflow).
+  EXPECT_EQ(GetJson(*hub_, "/api/v1/submissions?dataflow=DF_DEMO_SDG").at("total").to_number<int64_t>(), 3);
+  EXPECT_EQ(GetJson(*hub_, "/api/v1/submissions?dataflow=NOPE").at("total").to_number<int64_t>(), 0);
+  // Paging.
+  json::value page = GetJson(*hub_, "/api/v1/submissions?offset=1&limit=2");
+  ASSERT_EQ(page.at("submissions").as_array().size(), 2u);
+  EXPECT_EQ(page.at("submissions").at(0), items[1]);
+  GetJson(*hub_, "/api/v1/submissions?status=lost", 400);
+  GetJson(*hub_, "/api/v1/submissions?limit=-1", 400);
+}
+
+TEST_F(SubmissionsTest, ReportingShowsTheLastSubmissionPerDataflowAndWhoIsOverdue) {
+  json::value unsd = GetJson(*hub_, "/api/v1/providers/UNSD/reporting");
+  ASSERT_EQ(unsd.at("dataflows").as_array().size(), 1u);
+  const json::value& f = unsd.at("dataflows").at(0);
+  EXPECT_EQ(f.at("dataflow").as_string(), "SDMXHUB:DF_DEMO_SDG");
+  EXPECT_TRUE(f.at("agreement").as_bool());
+  EXPECT_EQ(f.at("committed").to_number<int64_t>(), 1);
+  EXPECT_EQ(f.at("rejected").to_number<int64_t>(), 1);
+  EXPECT_EQ(f.at("last_submission").at("id").as_string(), "unsd-bad");  // the newest, whatever its status
+  EXPECT_LT(f.at("days_since_last").to_number<double>(), 1.0);
+  EXPECT_FALSE(f.at("overdue").as_bool());  // reported today, expected yearly
+  // KNBS agreed to report its national dataflow yearly and never has.
+  json::value knbs = GetJson(*hub_, "/api/v1/providers/KNBS/reporting");
+  ASSERT_EQ(knbs.at("dataflows").as_array().size(), 1u);
+  EXPECT_EQ(knbs.at("dataflows").at(0).at("dataflow").as_string(), "KNBS:DF_SDG_KE");
+  EXPECT_TRUE(knbs.at("dataflows").at(0).at("last_committed_at").is_null());
+  EXPECT_TRUE(knbs.at("dataflows").at(0).at("overdue").as_bool());
+  EXPECT_EQ(knbs.at("overdue").to_number<int64_t>(), 1);
+  // WHO has no expectation: never overdue.
+  EXPECT_FALSE(GetJson(*hub_, "/api/v1/providers/WHO/reporting").at("dataflows").at(0).at("overdue").as_bool());
+  GetJson(*hub_, "/api/v1/providers/NOBODY/reporting", 404);
+}
+
+TEST_F(SubmissionsTest, TheProviderListNeedsTheAdminToken) {
+  GetJson(*hub_, "/api/v1/providers", 401);
+  GetJson(*hub_, "/api/v1/providers", 401, {{"Authorization", "Bearer wrong"}});
+  GetJson(*hub_, "/api/v1/providers", 403, {{"Authorization", "Bearer demo-unsd-token"}});
+  json::value list = GetJson(*hub_, "/api/v1/providers", 200, {{"Authorization", "Bearer test-admin"}});
+  std::vector<std::string> ids;
+  for (const auto& p : list.at("providers").as_array()) ids.push_back(std::string(p.at("id").as_string()));
+  EXPECT_EQ(ids, (std::vector<std::string>{"KNBS", "UNSD", "WHO", "admin"}));
+}
+
+}  // namespace
+}  // namespace hub
