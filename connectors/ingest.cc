@@ -67,7 +67,29 @@ bool Ingestor::Accepted(const std::string& id) const {
   return accepted_.count(id) > 0;
 }
 
+Ingestor::InFlight Ingestor::Unapplied() {
+  std::lock_guard lock(mu_);
+  InFlight out;
+  for (auto it = accepted_.begin(); it != accepted_.end();) {
+    auto rec = state_->Ledger(it->first);
+    if (rec.ok() && *rec) {
+      it = accepted_.erase(it);
+      continue;
+    }
+    ++out.count;
+    if (!out.oldest_ms || it->second < out.oldest_ms) out.oldest_ms = it->second;
+    ++it;
+  }
+  return out;
+}
+
 Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submission& s) {
+  Result<SubmissionReceipt> r = SubmitOnce(provider, s);
+  if (r.ok() && options_.on_receipt) options_.on_receipt(*r);
+  return r;
+}
+
+Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const Submission& s) {
   SubmissionReceipt r;
   r.diagnostics = sdmx::Diagnostics(options_.max_diagnostics);
   r.submission_id = s.submission_id.empty() ? NewSubmissionId() : s.submission_id;

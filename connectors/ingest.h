@@ -27,6 +27,8 @@
 
 namespace hub::connectors {
 
+struct SubmissionReceipt;
+
 struct IngestOptions {
   storage::LogTopics topics;
   sdmx::DataReaderOptions reader;
@@ -35,6 +37,8 @@ struct IngestOptions {
   // Load-time clock (ms since the epoch); default the system clock. Tests fix
   // it so that two runs of the same submissions have equal digests.
   std::function<int64_t()> now_ms;
+  // Called with every receipt Submit gives (metrics); must not block.
+  std::function<void(const SubmissionReceipt&)> on_receipt;
 };
 
 struct Submission {
@@ -88,8 +92,17 @@ class Ingestor {
 
   // Whether this process accepted `id` (the ledger knows the rest).
   bool Accepted(const std::string& id) const;
+  // Submissions this process appended that the ledger does not hold yet,
+  // and when the oldest was accepted (ms since the epoch; 0 when none):
+  // how far the materialiser is behind ingest.
+  struct InFlight {
+    size_t count = 0;
+    int64_t oldest_ms = 0;
+  };
+  InFlight Unapplied();
 
  private:
+  Result<SubmissionReceipt> SubmitOnce(const Provider& provider, const Submission& s);
   Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
   Result<SubmissionReceipt> SubmitStructure(const Provider& provider, const Submission& s, SubmissionReceipt r);
   // Appends `events` (topic, key, value) then the marker; both flushed.

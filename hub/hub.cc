@@ -46,7 +46,10 @@ Status Hub::Init(const HubOptions& options) {
   so.path = options.data_dir + "/state";
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
   changes_ = std::make_unique<feed::ChangeFeed>(state_.get(), config_.changes);
-  state_->SetPublishListener([feed = changes_.get()](Watermark) { feed->OnPublish(); });
+  state_->SetPublishListener([feed = changes_.get(), metrics = &metrics_, state = state_.get()](Watermark w) {
+    feed->OnPublish();
+    metrics->OnPublish(*state, w.value);
+  });
   storage::MaterialiserOptions mo = config_.materialiser;
   mo.topics = topics;
   materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
@@ -62,6 +65,7 @@ Status Hub::Init(const HubOptions& options) {
   for (const ProviderConfig& p : config_.providers) HUB_RETURN_IF_ERROR(providers_.Add(p.provider, p.token_sha256));
   providers_.SetAdminToken(options.admin_token);
   config_.ingest.topics = topics;
+  config_.ingest.on_receipt = [metrics = &metrics_](const connectors::SubmissionReceipt& r) { metrics->OnReceipt(r); };
   if (const char* fixed = std::getenv("HUB_TEST_CLOCK_MS")) {
     // Test hook: every submission loads at this time, so that two runs of
     // the same submissions produce equal digests (crash matrix).
@@ -76,6 +80,8 @@ Status Hub::Init(const HubOptions& options) {
   storage::VersionedState* state = state_.get();
   router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
   router_->EnableCache(config_.http.cache);
+  router_->SetObserver([metrics = &metrics_](const std::string& method, const std::string& route, int status,
+                                             double seconds) { metrics->OnRequest(method, route, status, seconds); });
   router_->SetLoadTime([state](uint64_t w) -> std::optional<int64_t> {
     auto c = state->Commit(w);
     if (!c.ok() || !*c) return std::nullopt;
@@ -83,7 +89,7 @@ Status Hub::Init(const HubOptions& options) {
   });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views,
-                           changes_.get()};
+                           changes_.get(), log_.get(), topics, &metrics_};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);

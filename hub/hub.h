@@ -14,6 +14,7 @@
 #include "hub/config.h"
 #include "hub/feed/change_feed.h"
 #include "hub/feed/change_publisher.h"
+#include "hub/http/metrics.h"
 #include "hub/http/router.h"
 #include "hub/http/server.h"
 #include "storage/event_log.h"
@@ -59,6 +60,7 @@ class Hub {
   // After the state (it reads it), before the materialiser and the server
   // (they call it): destroyed in between.
   std::unique_ptr<feed::ChangeFeed> changes_;
+  http::HubMetrics metrics_;
   // On Kafka only: the feed on the sdmx.changes topic (uses log_ and changes_).
   std::unique_ptr<feed::ChangePublisher> publisher_;
   storage::StructureRegistry registry_;

@@ -1,5 +1,7 @@
 #include "hub/http/router.h"
 
+#include <chrono>
+
 #include "hub/base/crash_point.h"
 #include "hub/http/gzip.h"
 
@@ -21,10 +23,21 @@ std::vector<std::string> Router::Split(const std::string& path) {
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler) {
-  routes_.push_back({method, Split(pattern), std::move(handler)});
+  routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
 }
 
 HttpResponse Router::Handle(HttpRequest& req) const {
+  if (!observer_) return Dispatch(req, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string* pattern = nullptr;
+  HttpResponse resp = Dispatch(req, &pattern);
+  static const std::string kUnmatched = "unmatched";
+  observer_(req.method, pattern ? *pattern : kUnmatched, resp.status,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return resp;
+}
+
+HttpResponse Router::Dispatch(HttpRequest& req, const std::string** pattern) const {
   HttpResponse resp;
   const bool parsed = ParseTarget(req.target, &req.path, &req.query);
   // SDMX reads are cacheable: the watermark is read before the handler runs,
@@ -37,6 +50,8 @@ HttpResponse Router::Handle(HttpRequest& req) const {
     cache_key = ResponseCache::KeyOf(req);
     cache_watermark = watermark_();
     if (std::optional<HttpResponse> hit = cache_->Get(cache_key, cache_watermark)) {
+      static const std::string kCacheHit = "/sdmx (response cache)";  // answered before routing
+      if (pattern) *pattern = &kCacheHit;
       Conditional(req, &*hit);
       return std::move(*hit);
     }
@@ -69,6 +84,7 @@ HttpResponse Router::Handle(HttpRequest& req) const {
       }
     }
     if (match) {
+      if (pattern) *pattern = &match->pattern;
       resp = match->handler(req);
       CrashPoint("http.after_handle");  // handled, response not yet sent
     } else if (path_known) {

@@ -37,15 +37,23 @@ class Router {
   // Keeps whole /sdmx/ responses until the watermark moves (max_bytes 0: off).
   void EnableCache(const ResponseCacheOptions& options) { cache_ = std::make_unique<ResponseCache>(options); }
   const ResponseCache* cache() const { return cache_.get(); }
+  // Called after each request with the route pattern that answered it
+  // ("unmatched" when none did), the status and the seconds to the response
+  // head (metrics). Set before serving.
+  using Observer = std::function<void(const std::string& method, const std::string& route, int status, double seconds)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
   // Routes a request whose method, target, headers and body are set.
   HttpResponse Handle(HttpRequest& request) const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };
+  // Handle without the observer; `*pattern` (if given) gets the route's.
+  HttpResponse Dispatch(HttpRequest& request, const std::string** pattern) const;
   static std::vector<std::string> Split(const std::string& path);
   // ETag / Last-Modified on a 200, or its 304.
   void Conditional(const HttpRequest& req, HttpResponse* resp) const;
@@ -54,6 +62,7 @@ class Router {
   std::function<uint64_t()> watermark_;
   std::function<std::optional<int64_t>(uint64_t)> load_time_;
   std::unique_ptr<ResponseCache> cache_;
+  Observer observer_;
 };
 
 // RFC 7231 dates: "Sun, 06 Nov 1994 08:49:37 GMT" <-> seconds since the epoch.

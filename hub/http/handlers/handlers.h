@@ -12,6 +12,7 @@
 #include "connectors/providers.h"
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
+#include "hub/http/metrics.h"
 #include "hub/http/router.h"
 #include "storage/materialiser.h"
 #include "storage/state.h"
@@ -31,6 +32,9 @@ struct HandlerContext {
   size_t max_sorted_observations = 2'000'000;
   const views::ViewOptions* views = nullptr;  // [views]; never null once wired
   feed::ChangeFeed* changes = nullptr;
+  storage::EventLog* log = nullptr;  // for /healthz and /metrics (lag)
+  storage::LogTopics topics;
+  HubMetrics* metrics = nullptr;
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);

@@ -1,32 +1,78 @@
-// GET /healthz (log and materialiser state) and GET /metrics (Prometheus text).
+// GET /healthz (log reachable, materialiser running and its lag) and
+// GET /metrics (Prometheus text: HubMetrics plus the same measurements).
 #include <boost/json.hpp>
+#include <chrono>
 
 #include "hub/http/handlers/handlers.h"
 
 namespace hub::http {
+namespace {
+
+// The materialiser's lag, measured now: log records past its stored
+// positions (asking the log for its end offsets also tells whether the log
+// is reachable), and the age of the oldest accepted, unapplied submission.
+HubMetrics::Now Measure(const HandlerContext& ctx, Status* log_status) {
+  HubMetrics::Now n;
+  n.watermark = ctx.state->watermark().value;
+  n.pending = ctx.materialiser->pending();
+  n.materialiser_up = ctx.materialiser->health().ok();
+  n.feed_subscribers = ctx.changes ? ctx.changes->subscribers() : 0;
+  *log_status = Status::Ok();
+  auto positions = ctx.state->Offsets(ctx.topics);
+  if (!positions.ok()) *log_status = positions.status();
+  for (const std::string& topic : ctx.topics.All()) {
+    if (!log_status->ok()) break;
+    auto parts = ctx.log->PartitionCount(topic);
+    if (!parts.ok()) {
+      *log_status = parts.status();
+      break;
+    }
+    for (int32_t p = 0; p < *parts && log_status->ok(); ++p) {
+      const storage::TopicPartition tp{topic, p};
+      auto end = ctx.log->EndOffset(tp);
+      if (!end.ok()) {
+        *log_status = end.status();
+        break;
+      }
+      auto it = positions->find(tp);
+      n.lag_events += std::max<int64_t>(0, *end - (it == positions->end() ? 0 : it->second));
+    }
+  }
+  n.log_reachable = log_status->ok();
+  const connectors::Ingestor::InFlight f = ctx.ingestor->Unapplied();
+  n.unapplied = f.count;
+  if (f.oldest_ms) {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    n.lag_seconds = static_cast<double>(std::max<int64_t>(0, now - f.oldest_ms)) / 1000.0;
+  }
+  return n;
+}
+
+}  // namespace
 
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx) {
   router->Add("GET", "/healthz", [ctx](HttpRequest&) {
+    Status log_status;
+    const HubMetrics::Now n = Measure(ctx, &log_status);
     Status h = ctx.materialiser->health();
-    boost::json::object o{{"status", h.ok() ? "ok" : "failing"},
-                          {"watermark", ctx.state->watermark().value},
+    const bool ok = h.ok() && log_status.ok();
+    boost::json::object o{{"status", ok ? "ok" : "failing"},
+                          {"watermark", n.watermark},
                           {"log", ctx.log_description},
-                          {"pending_submissions", ctx.materialiser->pending()}};
+                          {"log_reachable", n.log_reachable},
+                          {"materialiser_running", h.ok()},
+                          {"lag_events", n.lag_events},
+                          {"lag_seconds", n.lag_seconds},
+                          {"pending_submissions", n.pending},
+                          {"unapplied_submissions", n.unapplied}};
     if (!h.ok()) o["error"] = h.ToString();
-    return HttpResponse::Make(h.ok() ? 200 : 503, "application/json", boost::json::serialize(o) + "\n");
+    if (!log_status.ok()) o["log_error"] = log_status.ToString();
+    return HttpResponse::Make(ok ? 200 : 503, "application/json", boost::json::serialize(o) + "\n");
   });
   router->Add("GET", "/metrics", [ctx](HttpRequest&) {
-    std::string body;
-    body += "# HELP sdmxhub_watermark Commit sequence of the last applied submission.\n";
-    body += "# TYPE sdmxhub_watermark gauge\n";
-    body += "sdmxhub_watermark " + std::to_string(ctx.state->watermark().value) + "\n";
-    body += "# HELP sdmxhub_materialiser_pending_submissions Submissions read but not yet applied.\n";
-    body += "# TYPE sdmxhub_materialiser_pending_submissions gauge\n";
-    body += "sdmxhub_materialiser_pending_submissions " + std::to_string(ctx.materialiser->pending()) + "\n";
-    body += "# HELP sdmxhub_materialiser_up 1 while the materialiser runs.\n";
-    body += "# TYPE sdmxhub_materialiser_up gauge\n";
-    body += std::string("sdmxhub_materialiser_up ") + (ctx.materialiser->health().ok() ? "1" : "0") + "\n";
-    return HttpResponse::Make(200, "text/plain; version=0.0.4", body);
+    Status log_status;
+    return HttpResponse::Make(200, "text/plain; version=0.0.4", ctx.metrics->Render(Measure(ctx, &log_status)));
   });
 }
 
