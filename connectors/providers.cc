@@ -36,4 +36,12 @@ Result<Provider> ProviderDirectory::Authenticate(const std::string& token) const
   return it->second;
 }
 
+std::optional<Provider> ProviderDirectory::FindById(const std::string& id) const {
+  // A linear scan: providers are a handful, and keyed by token hash for the hot path.
+  for (const auto& [hash, p] : by_hash_) {
+    if (p.id == id) return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace hub::connectors
