@@ -34,9 +34,10 @@ void ProviderDirectory::SetAdminToken(const std::string& token) {
   hash_by_id_["admin"] = hash;
 }
 
-const Provider* ProviderDirectory::FindById(const std::string& id) const {
+std::optional<Provider> ProviderDirectory::FindById(const std::string& id) const {
   auto it = hash_by_id_.find(id);
-  return it == hash_by_id_.end() ? nullptr : &by_hash_.at(it->second);
+  if (it == hash_by_id_.end()) return std::nullopt;
+  return by_hash_.at(it->second);
 }
 
 std::vector<Provider> ProviderDirectory::List() const {

@@ -36,8 +36,9 @@ class ProviderDirectory {
 
   // The provider owning `token`, or Unauthenticated.
   Result<Provider> Authenticate(const std::string& token) const;
-  // The provider with this id (the admin included), or nullptr.
-  const Provider* FindById(const std::string& id) const;
+  // The provider named `id` (the admin is "admin"), or nullopt. Connectors
+  // that know who is submitting without a token (folder drop) use it.
+  std::optional<Provider> FindById(const std::string& id) const;
   // Every provider, by id.
   std::vector<Provider> List() const;
   size_t size() const { return by_hash_.size(); }

@@ -92,7 +92,8 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views", "changes"}));
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views",
+                                             "changes", "folder_drop"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -137,6 +138,21 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_subscribers", "changes", &cfg.changes.max_subscribers));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_events_per_poll", "changes", &cfg.changes.max_events_per_poll));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_lag", "changes", &cfg.changes.max_lag));
+  }
+  if (const toml::table* t = root["folder_drop"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "folder_drop", {"dir", "poll_ms", "settle_ms", "max_file_bytes"}));
+    connectors::FolderDropOptions& fd = cfg.folder_drop;
+    std::string dir;
+    HUB_RETURN_IF_ERROR(Read(*t, "dir", "folder_drop", &dir));
+    // The section turns the connector on: without a dir it could only be a mistake.
+    if (dir.empty()) return Status::InvalidArgument("folder_drop.dir is required when [folder_drop] is present");
+    fd.root = (base / dir).lexically_normal().string();
+    int64_t poll = fd.poll.count(), settle = fd.settle.count();
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "poll_ms", "folder_drop", &poll));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "settle_ms", "folder_drop", &settle));
+    fd.poll = std::chrono::milliseconds(poll);
+    fd.settle = std::chrono::milliseconds(settle);
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_file_bytes", "folder_drop", &fd.max_file_bytes));
   }
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {

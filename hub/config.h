@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/folder_drop.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/http/server.h"
@@ -35,6 +36,10 @@ struct HubConfig {
   std::vector<ProviderConfig> providers; // [[providers]]
   views::ViewOptions views;              // [views], [[views.rules]]
   feed::ChangeFeedOptions changes;       // [changes]
+  // [folder_drop] dir, poll_ms, settle_ms, max_file_bytes. Off (empty root)
+  // unless the section is present; a relative dir resolves against the
+  // config file's directory.
+  connectors::FolderDropOptions folder_drop;
 };
 
 // Reads `path` (TOML). An empty path gives the defaults.

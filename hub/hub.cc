@@ -76,6 +76,13 @@ Status Hub::Init(const HubOptions& options) {
   if (!config_.structures_dir.empty()) {
     HUB_RETURN_IF_ERROR(LoadConfigStructures(config_.structures_dir, options.startup_timeout));
   }
+  if (!config_.folder_drop.root.empty()) {
+    // After the config structures: a file dropped before the hub stopped is
+    // validated against the structures it was written for.
+    folder_drop_ = std::make_unique<connectors::FolderDrop>(ingestor_.get(), &providers_, state_.get(),
+                                                            config_.folder_drop);
+    HUB_RETURN_IF_ERROR(folder_drop_->Start());
+  }
 
   storage::VersionedState* state = state_.get();
   router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
@@ -142,6 +149,7 @@ std::string Hub::url() const {
 }
 
 void Hub::Stop() {
+  if (folder_drop_) folder_drop_->Stop();
   if (server_) server_->Stop();
   publisher_.reset();
   if (materialiser_) materialiser_->Stop();

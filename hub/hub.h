@@ -1,5 +1,6 @@
 // Hub: one running SDMX Hub, wired from its parts: event log (embedded or
-// Kafka), versioned state, structure registry, materialiser, ingest, HTTP.
+// Kafka), versioned state, structure registry, materialiser, ingest (HTTP
+// push and, when configured, folder drop), HTTP.
 // `sdmx-hub serve` runs one; the end-to-end tests run one in-process on
 // port 0. Start() returns once the config structures are applied and the
 // listener is bound. Stop() (or the destructor) shuts down in reverse order.
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "connectors/folder_drop.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/config.h"
@@ -47,6 +49,8 @@ class Hub {
   const http::Router* router() const { return router_.get(); }
   // Null on the embedded log.
   const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }
+  // Null unless the config has a [folder_drop] section.
+  const connectors::FolderDrop* folder_drop() const { return folder_drop_.get(); }
 
  private:
   Hub() = default;
@@ -67,6 +71,8 @@ class Hub {
   std::unique_ptr<storage::Materialiser> materialiser_;
   connectors::ProviderDirectory providers_;
   std::unique_ptr<connectors::Ingestor> ingestor_;
+  // Submits through the ingestor: stopped first, destroyed before it.
+  std::unique_ptr<connectors::FolderDrop> folder_drop_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpServer> server_;
 };

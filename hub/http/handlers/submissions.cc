@@ -138,7 +138,7 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
 // it is overdue (older than report_every_days, or never).
 HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_t now_ms) {
   const std::string id = req.Param("id");
-  const connectors::Provider* p = ctx.providers->FindById(id);
+  const std::optional<connectors::Provider> p = ctx.providers->FindById(id);
   if (!p) return HttpResponse::Error(404, "no provider " + id);
   struct Flow {
     bool agreement = false;
