@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <random>
 
 #include "hub/base/crash_point.h"
+#include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
 #include "sdmx/key_pattern.h"
 #include "sdmx/structure_reader.h"
@@ -19,12 +19,6 @@ namespace {
 namespace ev = sdmxhub::events::v1;
 
 constexpr size_t kAcceptedSweepSize = 1024;
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
@@ -59,7 +53,7 @@ std::string NewSubmissionId() {
 Ingestor::Ingestor(storage::EventLog* log, storage::StructureRegistry* registry,
                    const storage::VersionedState* state, IngestOptions options)
     : log_(log), registry_(registry), state_(state), options_(std::move(options)) {
-  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+  if (!options_.now_ms) options_.now_ms = NowMs;
 }
 
 bool Ingestor::Accepted(const std::string& id) const {

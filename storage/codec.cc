@@ -12,6 +12,14 @@ ev::ArtefactRef ToProto(const sdmx::ArtefactRef& ref) {
 
 sdmx::ArtefactRef FromProto(const ev::ArtefactRef& ref) { return {ref.agency(), ref.id(), ref.version()}; }
 
+bool FlowFilterMatches(const std::string& want, const ev::ArtefactRef& flow) {
+  if (want.empty()) return true;
+  if (flow.id().empty()) return false;
+  if (want == flow.id()) return true;
+  const std::string agency_id = flow.agency() + ":" + flow.id();
+  return want == agency_id || want == agency_id + "(" + flow.version() + ")";
+}
+
 ev::Action ToProto(sdmx::Action a) {
   switch (a) {
     case sdmx::Action::kInformation: return ev::ACTION_INFORMATION;

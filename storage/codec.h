@@ -18,6 +18,11 @@ sdmx::Action FromProto(ev::Action a);
 void ToProto(const sdmx::Fields& in, google::protobuf::RepeatedPtrField<ev::Field>* out);
 sdmx::Fields FromProto(const google::protobuf::RepeatedPtrField<ev::Field>& in);
 
+// Whether a dataflow filter as the APIs take it ("ID", "AGENCY:ID" or
+// "AGENCY:ID(VERSION)"; empty = any) selects `flow`. A ref with no id (a
+// structure submission) matches only the empty filter.
+bool FlowFilterMatches(const std::string& want, const ev::ArtefactRef& flow);
+
 // The record key of a data event: flow and series key, so that one series
 // always goes to one partition and keeps its order.
 std::string DataRecordKey(const std::string& flow, const std::string& series_key);

@@ -1,11 +1,10 @@
 #include "storage/state.h"
 
-#include <chrono>
-
 #include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
@@ -294,8 +293,7 @@ Result<std::optional<int64_t>> VersionedState::AppliedTime(const std::string& su
 }
 
 void VersionedState::PutAppliedTime(const std::string& submission_id, rocksdb::WriteBatch* batch) const {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = NowMs();
   std::string v;
   PutFixed64BE(&v, static_cast<uint64_t>(now));
   batch->Put(cf(Family::kMeta), AppliedTimeKey(submission_id), v);

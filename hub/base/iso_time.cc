@@ -1,10 +1,16 @@
 #include "hub/base/iso_time.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
 namespace hub {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
 std::optional<int64_t> ParseIsoTimeMs(const std::string& s) {

@@ -1,4 +1,5 @@
-// ISO 8601 times as the APIs read and write them (UTC, milliseconds).
+// Wall-clock times as the hub keeps them (ms since the epoch, UTC) and as
+// the APIs read and write them (ISO 8601).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,8 @@
 
 namespace hub {
 
+// Now, by the system clock.
+int64_t NowMs();
 // "2026-01-15", "2026-01-15T09:00:00Z", "...T09:00:00.123+02:00" -> ms since the epoch (UTC).
 std::optional<int64_t> ParseIsoTimeMs(const std::string& s);
 // 2026-11-23T01:02:03.456Z

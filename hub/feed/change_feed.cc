@@ -1,5 +1,7 @@
 #include "hub/feed/change_feed.h"
 
+#include "storage/codec.h"
+
 namespace hub::feed {
 
 namespace st = sdmxhub::state::v1;
@@ -16,15 +18,6 @@ Result<ChangeFilter> ParseChangeFilter(const std::string& dataflow, const std::s
 }
 
 namespace {
-
-// "ID", "AGENCY:ID" or "AGENCY:ID(VERSION)" against the commit's dataflow.
-bool FlowMatches(const std::string& want, const sdmxhub::events::v1::ArtefactRef& flow) {
-  if (want.empty()) return true;
-  if (flow.id().empty()) return false;  // a structure submission
-  if (want == flow.id()) return true;
-  const std::string agency_id = flow.agency() + ":" + flow.id();
-  return want == agency_id || want == agency_id + "(" + flow.version() + ")";
-}
 
 bool KeyMatches(const ChangeFilter& f, const std::string& series_key) {
   if (!f.key) return true;
@@ -64,7 +57,7 @@ Result<Subscription::Batch> Subscription::Next() {
   for (uint64_t seq = cursor_ + 1; seq <= last; ++seq) {
     HUB_ASSIGN_OR_RETURN(auto commit, feed_->state_->Commit(seq));
     cursor_ = seq;
-    if (!commit || !FlowMatches(filter_.dataflow, commit->dataflow())) continue;
+    if (!commit || !storage::FlowFilterMatches(filter_.dataflow, commit->dataflow())) continue;
     ChangeEvent e;
     e.commit = std::move(*commit);
     HUB_ASSIGN_OR_RETURN(st::ChangeRecord changes, feed_->state_->ChangesOf(seq));

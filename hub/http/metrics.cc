@@ -2,8 +2,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "hub/base/iso_time.h"
+
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 
 namespace hub::http {
@@ -60,8 +61,7 @@ void HubMetrics::OnReceipt(const connectors::SubmissionReceipt& r) {
 void HubMetrics::OnPublish(const storage::VersionedState& state, uint64_t w) {
   std::lock_guard l(publish_mu_);
   if (last_published_ == 0) last_published_ = w - 1;  // count from the first commit this process sees
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = NowMs();
   for (uint64_t seq = last_published_ + 1; seq <= w; ++seq) {
     auto c = state.Commit(seq);
     if (!c.ok() || !*c) continue;

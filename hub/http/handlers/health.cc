@@ -1,7 +1,6 @@
 // GET /healthz (log reachable, materialiser running and its lag) and
 // GET /metrics (Prometheus text: HubMetrics plus the same measurements).
 #include <boost/json.hpp>
-#include <chrono>
 
 #include "hub/http/handlers/handlers.h"
 
@@ -42,8 +41,7 @@ HubMetrics::Now Measure(const HandlerContext& ctx, Status* log_status) {
   const connectors::Ingestor::InFlight f = ctx.ingestor->Unapplied();
   n.unapplied = f.count;
   if (f.oldest_ms) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t now = NowMs();
     n.lag_seconds = static_cast<double>(std::max<int64_t>(0, now - f.oldest_ms)) / 1000.0;
   }
   return n;

@@ -4,7 +4,6 @@
 // admin; GET /api/v1/providers/{id}/reporting, public).
 #include <boost/json.hpp>
 #include <charconv>
-#include <chrono>
 #include <map>
 #include <tuple>
 
@@ -44,10 +43,11 @@ Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpR
   return ctx.providers->Authenticate(auth.substr(bearer.size()));
 }
 
-HttpResponse AuthError(const Status& s) {
+// 401; a token that was sent but is unknown is flagged invalid_token (RFC 6750).
+HttpResponse AuthError(const HttpRequest& req, const Status& s) {
   HttpResponse r = HttpResponse::Error(401, s.message());
-  r.SetHeader("WWW-Authenticate", s.message().find("required") != std::string::npos ? "Bearer"
-                                                                                     : "Bearer error=\"invalid_token\"");
+  const bool sent = req.Header("authorization").rfind("Bearer ", 0) == 0;
+  r.SetHeader("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
   return r;
 }
 
@@ -112,12 +112,7 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
     const ev::SubmissionMarker& m = r.marker();
     if (!provider.empty() && m.provider() != provider) return true;
     if (!status.empty() && (m.status() == ev::STATUS_REJECTED) != (status == "rejected")) return true;
-    if (!dataflow.empty()) {
-      if (!m.has_dataflow()) return true;
-      const auto& f = m.dataflow();
-      const std::string agency_id = f.agency() + ":" + f.id();
-      if (dataflow != f.id() && dataflow != agency_id && dataflow != agency_id + "(" + f.version() + ")") return true;
-    }
+    if (!storage::FlowFilterMatches(dataflow, m.dataflow())) return true;
     found.push_back(r);
     return true;
   });
@@ -191,7 +186,7 @@ HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_
 // GET /api/v1/providers (admin): who may report what.
 HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
   auto who = Authenticate(ctx, req);
-  if (!who.ok()) return AuthError(who.status());
+  if (!who.ok()) return AuthError(req, who.status());
   if (!who->admin) return HttpResponse::Error(403, "listing providers needs the admin token");
   json::array out;
   for (const connectors::Provider& p : ctx.providers->List()) {
@@ -206,7 +201,7 @@ HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
 
 HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
   auto provider = Authenticate(ctx, req);
-  if (!provider.ok()) return AuthError(provider.status());
+  if (!provider.ok()) return AuthError(req, provider.status());
   connectors::Submission s;
   s.body = req.body;
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
@@ -265,11 +260,8 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
   router->Add("GET", "/api/v1/submissions", [ctx](HttpRequest& req) { return List(ctx, req); });
   router->Add("GET", "/api/v1/submissions/{id}", [ctx](HttpRequest& req) { return StatusOf(ctx, req.Param("id")); });
   router->Add("GET", "/api/v1/providers", [ctx](HttpRequest& req) { return Providers(ctx, req); });
-  router->Add("GET", "/api/v1/providers/{id}/reporting", [ctx](HttpRequest& req) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-    return Reporting(ctx, req, now);
-  });
+  router->Add("GET", "/api/v1/providers/{id}/reporting",
+              [ctx](HttpRequest& req) { return Reporting(ctx, req, NowMs()); });
 }
 
 }  // namespace hub::http
