@@ -23,6 +23,11 @@ Status Hub::Init(const HubOptions& options) {
   if (options.data_dir.empty()) return Status::InvalidArgument("--data-dir is required");
   HUB_ASSIGN_OR_RETURN(config_, LoadConfig(options.config_path));
   HUB_RETURN_IF_ERROR(ParseListen(options.listen, &config_.http.host, &config_.http.port));
+  config_.http.tls_cert_file = options.tls_cert;
+  config_.http.tls_key_file = options.tls_key;
+  config_.http.insecure_http = options.insecure_http;
+  HUB_RETURN_IF_ERROR(config_.http.Validate());  // before anything is opened
+  if (!options.folder_drop.empty()) config_.folder_drop.root = options.folder_drop;
   host_ = config_.http.host;
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
@@ -145,7 +150,7 @@ Status Hub::LoadConfigStructures(const std::string& dir, std::chrono::millisecon
 
 std::string Hub::url() const {
   const bool v6 = host_.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port());
+  return (config_.http.tls_cert_file.empty() ? "http://" : "https://") + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port());
 }
 
 void Hub::Stop() {

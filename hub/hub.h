@@ -32,6 +32,9 @@ struct HubOptions {
   std::string config_path;               // configs/hub.toml; empty = defaults
   std::string kafka_bootstrap;           // empty = embedded event log
   std::string admin_token;               // may submit structures and any data; empty = none
+  std::string tls_cert, tls_key;         // PEM files: serve HTTPS; empty = plain HTTP
+  bool insecure_http = false;            // allow plain HTTP on a non-loopback address
+  std::string folder_drop;               // the folder-drop root; overrides [folder_drop] dir
   std::chrono::milliseconds startup_timeout{120'000};  // config structures applied within; default 120 s
 };
 
@@ -42,7 +45,7 @@ class Hub {
   void Stop();
 
   uint16_t port() const { return server_->port(); }
-  std::string url() const;  // "http://host:port"
+  std::string url() const;  // "http://host:port" or "https://host:port"
   storage::VersionedState* state() const { return state_.get(); }
   storage::Materialiser* materialiser() const { return materialiser_.get(); }
   storage::EventLog* log() const { return log_.get(); }

@@ -19,6 +19,14 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--config", serve.config_path, "configs/hub.toml");
   serve_cmd->add_option("--kafka", serve.kafka_bootstrap, "Kafka bootstrap servers; absent = embedded log");
   serve_cmd->add_option("--admin-token", serve.admin_token, "Admin token (or env HUB_ADMIN_TOKEN)")->envname("HUB_ADMIN_TOKEN");
+  auto* tls_cert = serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS");
+  auto* tls_key = serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key of --tls-cert");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  serve_cmd->add_option("--folder-drop", serve.folder_drop,
+                        "Folder-drop root: files in DIR/<PROVIDER>/ are submitted (overrides [folder_drop] dir)");
+  serve_cmd->add_flag("--insecure-http", serve.insecure_http,
+                      "Allow plain HTTP on a non-loopback address (bearer tokens then cross the network in clear)");
 
   int brokers = 1, partitions = 4;
   std::string prefix;
@@ -78,6 +86,8 @@ int main(int argc, char** argv) {
   submit_cmd->add_flag("--snapshot", submit.snapshot,
                        "Each file is the provider's complete dataset of its dataflow: what it sent before and the "
                        "file leaves out is deleted");
+  submit_cmd->add_option("--ca-cert", submit.ca_file,
+                         "https: PEM file of the CA certificates to trust (e.g. the hub's self-signed certificate)");
   submit_cmd->add_option("files", submit_files, "Files to submit")->required();
 
   CLI11_PARSE(app, argc, argv);

@@ -32,6 +32,7 @@ struct SubmitOptions {
   std::string action;          // ?action= override ("" = the message's own)
   bool skip_invalid_series = false;  // ?invalid=skip
   bool snapshot = false;             // ?mode=snapshot
+  std::string ca_file;               // https: trust these CAs (PEM) instead of the system's
 };
 int Submit(const SubmitOptions& options, const std::vector<std::string>& files);
 

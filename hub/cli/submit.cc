@@ -37,6 +37,8 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
   if (!o.action.empty()) params += "&action=" + o.action;
   if (o.skip_invalid_series) params += "&invalid=skip";
   if (o.snapshot) params += "&mode=snapshot";
+  http::FetchOptions fetch;
+  fetch.ca_file = o.ca_file;
   int failures = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& f = files[i];
@@ -52,7 +54,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token},
                                                   {"Content-Type", "application/xml"}};
     if (!id_prefix.empty()) headers["X-Submission-Id"] = id_prefix + std::filesystem::path(f).stem().string();
-    auto resp = http::Fetch("POST", endpoint + "?name=" + name + params, *body, headers);
+    auto resp = http::Fetch("POST", endpoint + "?name=" + name + params, *body, headers, fetch);
     if (!resp.ok()) {
       std::cout << resp.status().ToString() << "\n";
       ++failures;
@@ -74,7 +76,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
     }
     while (wait && status == "accepted") {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto st = http::Fetch("GET", endpoint + "/" + id);
+      auto st = http::Fetch("GET", endpoint + "/" + id, "", {}, fetch);
       if (!st.ok()) break;
       boost::json::value sv = boost::json::parse(st->body, ec);
       status = Field(sv, "status");

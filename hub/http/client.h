@@ -1,7 +1,12 @@
-// A small synchronous HTTP/1.1 client (Beast) for `sdmx-hub submit` and the
-// tests. http:// only; one request per connection.
+// A small synchronous HTTP/1.1 client (Beast) for `sdmx-hub submit`, the
+// REST pull connector and the tests. http:// and https:// (TLS 1.2+, the
+// server's certificate verified against the system's CAs or `ca_file`, and
+// its name against the URL's host); one request per connection.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -10,8 +15,19 @@
 
 namespace hub::http {
 
-// `url` like "http://127.0.0.1:8080/api/v1/submissions".
+struct FetchOptions {
+  // PEM file of the CA certificates to trust for https:// instead of the
+  // system's (e.g. a hub's self-signed certificate). Empty = system CAs.
+  std::string ca_file;
+  // Called as the request body goes out (bytes sent, body size), every
+  // `progress_step` bytes and at the end; for progress bars.
+  std::function<void(uint64_t sent, uint64_t total)> on_upload;
+  uint64_t progress_step = 1 << 20;
+};
+
+// `url` like "http://127.0.0.1:8080/api/v1/submissions" or "https://...".
 Result<HttpResponse> Fetch(const std::string& method, const std::string& url, const std::string& body = "",
-                           const std::map<std::string, std::string>& headers = {});
+                           const std::map<std::string, std::string>& headers = {},
+                           const FetchOptions& options = {});
 
 }  // namespace hub::http

@@ -8,15 +8,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <poll.h>
-
-#include <sstream>
-
 #include <cctype>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "hub/http/streams.h"
 #include "hub/http/websocket_session.h"
 
 namespace hub::http {
@@ -27,21 +26,42 @@ namespace bhttp = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, on one io thread. `Stream` is PacedStream (plain HTTP)
+// or TlsStream (HTTPS); the two differ only in the handshake, the close and
+// the WebSocket handover (the `kTls` branches).
+template <typename Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket socket, const Router* router, const HttpOptions* options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
+  Session(Stream stream, const Router* router, const HttpOptions* options)
+      : stream_(std::move(stream)), router_(router), options_(options) {}
 
   void Run() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->lowest().expires_after(self->options_->read_timeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          // A client that is not speaking TLS, or does not trust us: nothing to answer in HTTP.
+          if (ec) return spdlog::debug("tls handshake: {}", ec.message());
+          self->Read();
+        });
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& socket() { return lowest().socket(); }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_->max_body_bytes);
     parser_->header_limit(options_->max_header_bytes);
-    stream_.expires_after(options_->read_timeout);
+    lowest().expires_after(options_->read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
@@ -73,7 +93,11 @@ class Session : public std::enable_shared_from_this<Session> {
         return Reply(HttpResponse::Error(400, "this route answers WebSocket upgrades only"), req.version(), false);
       }
       // The connection leaves this session for a WebSocket one.
-      return RunWebSocketSession(stream_.release_socket(), std::move(req), std::move(out.websocket), options_);
+      if constexpr (kTls) {
+        return RunWebSocketSession(std::move(stream_), std::move(req), std::move(out.websocket), options_);
+      } else {
+        return RunWebSocketSession(lowest().release_socket(), std::move(req), std::move(out.websocket), options_);
+      }
     }
     Reply(std::move(out), req.version(), req.keep_alive());
   }
@@ -94,28 +118,16 @@ class Session : public std::enable_shared_from_this<Session> {
       res_.body().clear();
       res_.content_length(len);
     }
-    stream_.expires_after(options_->read_timeout);
+    lowest().expires_after(options_->read_timeout);
     bhttp::async_write(stream_, res_,
                        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
   }
 
-  // Writes all of `buffers` to the socket, waiting at most read_timeout
-  // for the client to make room each time: asio's own synchronous write
-  // would wait forever on a client that stopped reading.
+  // Writes all of `buffers`; the stream waits at most read_timeout for the
+  // client to make room each time (PacedStream).
   template <typename Buffers>
   void WriteAll(const Buffers& buffers, beast::error_code& ec) {
-    auto& socket = stream_.socket();
-    beast::buffers_suffix<Buffers> rest(buffers);
-    while (!ec && beast::buffer_bytes(rest) > 0) {
-      const std::size_t n = socket.write_some(rest, ec);
-      rest.consume(n);
-      if (ec == net::error::would_block || ec == net::error::try_again) {
-        ec = {};
-        pollfd p{socket.native_handle(), POLLOUT, 0};
-        const int ready = ::poll(&p, 1, static_cast<int>(options_->read_timeout.count() * 1000));
-        if (ready <= 0) ec = net::error::timed_out;
-      }
-    }
+    if (!ec) net::write(stream_, buffers, ec);
   }
 
   // Runs the producer on this io thread, synchronously, at the client's
@@ -125,9 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // A client that stops reading for read_timeout ends the response and
   // frees the thread (WriteAll).
   void ReplyStreaming(HttpResponse out, unsigned version, bool keep_alive) {
-    auto& socket = stream_.socket();
     beast::error_code ec;
-    socket.non_blocking(true, ec);
     std::string held;
     bool chunked = false;
     auto send_chunk = [&](std::string_view piece) {
@@ -154,8 +164,6 @@ class Session : public std::enable_shared_from_this<Session> {
       held.clear();
       return !ec;
     });
-    beast::error_code ignored;
-    socket.non_blocking(false, ignored);
     if (!chunked) {
       if (!s.ok()) return Reply(ErrorResponse(s), version, keep_alive);
       out.body = std::move(held);
@@ -189,18 +197,18 @@ class Session : public std::enable_shared_from_this<Session> {
     std::ostringstream head;
     head << res.base();
     pending_ = head.str();
-    auto& socket = stream_.socket();
-    idle_timer_.emplace(socket.get_executor());
-    write_timer_.emplace(socket.get_executor());
+    lowest().expires_never();  // the push timers below take over
+    idle_timer_.emplace(stream_.get_executor());
+    write_timer_.emplace(stream_.get_executor());
     std::weak_ptr<Session> weak = shared_from_this();
-    auto ex = socket.get_executor();
+    auto ex = stream_.get_executor();
     push_->Start([weak, ex] {
       net::post(ex, [weak] {
         if (auto self = weak.lock()) self->PushWake();
       });
     });
     // The client sends nothing more: a completed read means it has gone.
-    socket.async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code, std::size_t) {
+    stream_.async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code, std::size_t) {
       self->PushEnd();
     });
     PushWrite();
@@ -232,7 +240,7 @@ class Session : public std::enable_shared_from_this<Session> {
                    self->options_->push_write_timeout.count());
       self->PushEnd();
     });
-    net::async_write(stream_.socket(), net::buffer(pending_),
+    net::async_write(stream_, net::buffer(pending_),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->writing_ = false;
                        self->write_timer_->cancel();
@@ -248,8 +256,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (idle_timer_) idle_timer_->cancel();
     if (write_timer_) write_timer_->cancel();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
   }
 
   static HttpResponse ErrorResponse(const Status& s) {
@@ -262,12 +270,22 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
+  // The end of a connection we close: TLS says close_notify first, so that
+  // the client can tell a complete close-delimited body from a cut one.
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kTls) {
+      lowest().expires_after(options_->read_timeout);
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::error_code ec;
+        self->socket().close(ec);
+      });
+    } else {
+      beast::error_code ec;
+      socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
@@ -296,10 +314,28 @@ struct HttpServer::Impl {
   };
   HttpOptions options;
   const Router* router;
+  std::optional<net::ssl::context> tls;  // set = HTTPS
   std::vector<std::unique_ptr<Loop>> loops;
   bool running = false;
 
   Impl(HttpOptions o, const Router* r) : options(std::move(o)), router(r) {}
+
+  // TLS 1.2 and later only; the certificate chain and key from PEM files.
+  Status LoadTls() {
+    tls.emplace(net::ssl::context::tls_server);
+    beast::error_code ec;
+    tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1,
+                     ec);
+    if (!ec) tls->use_certificate_chain_file(options.tls_cert_file, ec);
+    if (ec) return Status::InvalidArgument("TLS certificate " + options.tls_cert_file + ": " + ec.message());
+    tls->use_private_key_file(options.tls_key_file, net::ssl::context::pem, ec);
+    if (ec || SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+      return Status::InvalidArgument("TLS key " + options.tls_key_file + ": not the key of the certificate " +
+                                     options.tls_cert_file + (ec ? " (" + ec.message() + ")" : ""));
+    }
+    return Status::Ok();
+  }
 
   void Accept(Loop* loop) {
     loop->acceptor.async_accept(loop->ioc, [this, loop](beast::error_code ec, tcp::socket socket) {
@@ -311,7 +347,13 @@ struct HttpServer::Impl {
         // TCP_NODELAY, Nagle holds the last one for a delayed ACK (~40 ms).
         beast::error_code nd;
         socket.set_option(tcp::no_delay(true), nd);
-        std::make_shared<Session>(std::move(socket), router, &options)->Run();
+        const std::chrono::milliseconds sync_timeout = options.read_timeout;
+        PacedStream stream(std::move(socket), sync_timeout);
+        if (tls) {
+          std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream), *tls), router, &options)->Run();
+        } else {
+          std::make_shared<Session<PacedStream>>(std::move(stream), router, &options)->Run();
+        }
       }
       Accept(loop);
     });
@@ -331,13 +373,30 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+Status HttpOptions::Validate() const {
+  if (threads < 1) return Status::InvalidArgument("HttpOptions.threads must be >= 1");
+  if (max_body_bytes == 0) return Status::InvalidArgument("HttpOptions.max_body_bytes must be > 0");
+  beast::error_code ec;
+  const net::ip::address addr = net::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("listen address '" + host + "': " + ec.message());
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return Status::InvalidArgument("HTTPS needs both a certificate and a key (--tls-cert and --tls-key)");
+  }
+  if (tls_cert_file.empty() && !addr.is_loopback() && !insecure_http) {
+    // Bearer tokens must not cross a network in clear.
+    return Status::InvalidArgument("refusing plain HTTP on " + host +
+                                   ", which is not a loopback address: bearer tokens would cross the network in "
+                                   "clear; serve HTTPS (--tls-cert FILE --tls-key FILE) or pass --insecure-http");
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options, const Router* router) {
-  if (options.threads < 1) return Status::InvalidArgument("HttpOptions.threads must be >= 1");
-  if (options.max_body_bytes == 0) return Status::InvalidArgument("HttpOptions.max_body_bytes must be > 0");
+  HUB_RETURN_IF_ERROR(options.Validate());
   auto impl = std::make_unique<Impl>(options, router);
   beast::error_code ec;
-  net::ip::address addr = net::ip::make_address(options.host, ec);
-  if (ec) return Status::InvalidArgument("listen address '" + options.host + "': " + ec.message());
+  const net::ip::address addr = net::ip::make_address(options.host, ec);
+  if (!options.tls_cert_file.empty()) HUB_RETURN_IF_ERROR(impl->LoadTls());
   tcp::endpoint ep(addr, options.port);
   for (int i = 0; i < options.threads; ++i) {
     auto loop = std::make_unique<Impl::Loop>();

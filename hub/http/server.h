@@ -1,7 +1,8 @@
 // HttpServer: the Boost.Beast HTTP/1.1 listener. Sessions read a request
 // (header timeout, body limit), hand it to the Router on an io thread, write
 // the response and keep the connection alive. Binding port 0 picks a free
-// port (tests); port() tells which. Thread-safe Start/Stop.
+// port (tests); port() tells which. HTTPS when given a certificate and key.
+// Thread-safe Start/Stop.
 #pragma once
 
 #include <chrono>
@@ -29,9 +30,19 @@ struct HttpOptions {
   // for a client that stopped reading. Defaults 15 s and 30 s.
   std::chrono::milliseconds push_idle_poll{15'000};
   std::chrono::milliseconds push_write_timeout{30'000};
+  // HTTPS (TLS 1.2+): PEM certificate chain and private key files; both
+  // empty (the default) = plain HTTP.
+  std::string tls_cert_file, tls_key_file;
+  // Plain HTTP on an address other than loopback is refused unless this is
+  // set: bearer tokens would cross the network in clear. Default false.
+  bool insecure_http = false;
   // Whole SDMX responses kept until the next commit ([http]
   // response_cache_bytes; 0 disables). Applied by the Router.
   ResponseCacheOptions cache;
+
+  // InvalidArgument naming the first bad field; includes the plain-HTTP
+  // refusal above.
+  Status Validate() const;
 };
 
 class HttpServer {

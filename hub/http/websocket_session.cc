@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 #include <optional>
 
@@ -18,11 +19,15 @@ namespace net = boost::asio;
 // One subscriber over WebSocket, entirely on its socket's executor: one
 // write at a time from a queue that holds at most one Poll's messages, so a
 // slow client holds back only its own body (which, like PushBody, is read
-// at the client's pace).
-class WsSession : public std::enable_shared_from_this<WsSession> {
+// at the client's pace). `NextLayer`: beast::tcp_stream or TlsStream.
+template <typename NextLayer>
+class WsSession : public std::enable_shared_from_this<WsSession<NextLayer>> {
+  using std::enable_shared_from_this<WsSession<NextLayer>>::shared_from_this;
+
  public:
-  WsSession(net::ip::tcp::socket socket, std::shared_ptr<MessageBody> body, const HttpOptions* options)
-      : ws_(std::move(socket)), body_(std::move(body)), options_(options) {}
+  template <typename Stream>
+  WsSession(Stream stream, std::shared_ptr<MessageBody> body, const HttpOptions* options)
+      : ws_(std::move(stream)), body_(std::move(body)), options_(options) {}
 
   void Accept(beast::http::request<beast::http::string_body> request) {
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts below take over
@@ -112,7 +117,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     beast::get_lowest_layer(ws_).socket().close(ec);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<NextLayer> ws_;
   std::shared_ptr<MessageBody> body_;
   const HttpOptions* options_;
   beast::flat_buffer in_;
@@ -126,7 +131,13 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
 void RunWebSocketSession(net::ip::tcp::socket socket, beast::http::request<beast::http::string_body> request,
                          std::shared_ptr<MessageBody> body, const HttpOptions* options) {
-  std::make_shared<WsSession>(std::move(socket), std::move(body), options)->Accept(std::move(request));
+  std::make_shared<WsSession<beast::tcp_stream>>(std::move(socket), std::move(body), options)
+      ->Accept(std::move(request));
+}
+
+void RunWebSocketSession(TlsStream stream, beast::http::request<beast::http::string_body> request,
+                         std::shared_ptr<MessageBody> body, const HttpOptions* options) {
+  std::make_shared<WsSession<TlsStream>>(std::move(stream), std::move(body), options)->Accept(std::move(request));
 }
 
 }  // namespace hub::http

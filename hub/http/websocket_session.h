@@ -10,6 +10,7 @@
 
 #include "hub/http/message.h"
 #include "hub/http/server.h"
+#include "hub/http/streams.h"
 
 namespace hub::http {
 
@@ -18,6 +19,9 @@ namespace hub::http {
 // pings for HttpOptions.push_write_timeout.
 void RunWebSocketSession(boost::asio::ip::tcp::socket socket,
                          boost::beast::http::request<boost::beast::http::string_body> request,
+                         std::shared_ptr<MessageBody> body, const HttpOptions* options);
+// The same over HTTPS (wss://): the TLS session is already established.
+void RunWebSocketSession(TlsStream stream, boost::beast::http::request<boost::beast::http::string_body> request,
                          std::shared_ptr<MessageBody> body, const HttpOptions* options);
 
 }  // namespace hub::http

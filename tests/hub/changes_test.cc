@@ -97,15 +97,6 @@ class SseClient {
   std::string head_, buf_;
 };
 
-// One observation of Kenya's (or `area`'s) maternal mortality, value `v`.
-std::string OneObservation(const std::string& area, int v) {
-  sdmx::Series s;
-  s.key = sdmx::SplitKey("A.G.SH_STA_MORT." + area + "._T._T._T");
-  s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
-  s.observations.push_back({"2020", std::to_string(v), {{"OBS_STATUS", "A"}}, 0});
-  return testing::DemoMessage({s});
-}
-
 // POSTs without waiting for the commit (the 202 means appended to the log).
 void Post(Hub& hub, const std::string& body, const std::string& id) {
   auto r = testing::Submit(hub, body, id, "demo-unsd-token");
@@ -122,7 +113,7 @@ TEST(ChangeFeedTest, FollowsAThousandSubmissionsAcrossADisconnectOnceEach) {
   auto client = std::make_unique<SseClient>((*hub)->port(), "/api/v1/changes?after=" + std::to_string(start));
   ASSERT_TRUE(client->ok());
   std::thread producer([&] {
-    for (int k = 1; k <= kSubmissions; ++k) Post(**hub, OneObservation(k % 2 ? "404" : "646", 1000 + k), "s" + std::to_string(k));
+    for (int k = 1; k <= kSubmissions; ++k) Post(**hub, testing::OneObservation(k % 2 ? "404" : "646", 1000 + k), "s" + std::to_string(k));
   });
   std::map<uint64_t, int> seen;  // watermark -> times received
   std::string last_id;
@@ -190,7 +181,7 @@ TEST(ChangeFeedTest, TheSameEventsOverWebSocketResumableWithAfter) {
   const uint64_t start = (*hub)->state()->watermark().value;
   const std::string after = "/api/v1/changes?after=" + std::to_string(start);
   auto ws = std::make_unique<WsClient>((*hub)->port(), after + "&key=A.G.SH_STA_MORT....");
-  for (int k = 1; k <= 4; ++k) Post(**hub, OneObservation(k % 2 ? "404" : "646", 10 + k), "w" + std::to_string(k));
+  for (int k = 1; k <= 4; ++k) Post(**hub, testing::OneObservation(k % 2 ? "404" : "646", 10 + k), "w" + std::to_string(k));
   SseClient sse((*hub)->port(), after);
   for (uint64_t w = start + 1; w <= start + 2; ++w) {
     auto m = ws->Next();
@@ -235,7 +226,7 @@ TEST(ChangeFeedTest, OnKafkaEveryEventIsPublishedToTheTopicOnceAcrossARestart) {
     ASSERT_NE((*hub)->change_publisher(), nullptr);
     for (int k = first; k <= last; ++k) {
       const std::string id = "k" + std::to_string(k);
-      ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation("404", k), id, "demo-unsd-token").ok());
+      ASSERT_TRUE(testing::SubmitAndWait(**hub, testing::OneObservation("404", k), id, "demo-unsd-token").ok());
       submitted[(*hub)->state()->watermark().value] = id;
     }
     const uint64_t w = (*hub)->state()->watermark().value;
@@ -280,7 +271,7 @@ TEST(ChangeFeedTest, FiltersByDataflowAndKey) {
   SseClient kenya((*hub)->port(), "/api/v1/changes?after=0&dataflow=SDMXHUB:DF_DEMO_SDG&key=A.G.SH_STA_MORT.404...");
   SseClient structures((*hub)->port(), "/api/v1/changes?after=0&dataflow=NO_SUCH_FLOW");
   for (int k = 1; k <= 4; ++k) {
-    ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation(k % 2 ? "404" : "646", k), "f" + std::to_string(k),
+    ASSERT_TRUE(testing::SubmitAndWait(**hub, testing::OneObservation(k % 2 ? "404" : "646", k), "f" + std::to_string(k),
                                        "demo-unsd-token").ok());
   }
   // Kenya's submissions only (1 and 3); the config structures (watermark 1) are not data of the flow.
@@ -317,7 +308,7 @@ TEST(ChangeFeedTest, ALiveSubscriberThatFallsBehindIsToldToResume) {
   ASSERT_EQ(first->events.size(), 1u);
   EXPECT_TRUE((*sub)->Next()->events.empty());  // caught up
   for (int k = 1; k <= 4; ++k) {
-    ASSERT_TRUE(testing::SubmitAndWait(**hub, OneObservation("404", k), "l" + std::to_string(k), "demo-unsd-token").ok());
+    ASSERT_TRUE(testing::SubmitAndWait(**hub, testing::OneObservation("404", k), "l" + std::to_string(k), "demo-unsd-token").ok());
   }
   auto behind = (*sub)->Next();
   ASSERT_TRUE(behind.ok());

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "sdmx/data_reader.h"
+#include "sdmx/key_pattern.h"
 #include "sdmx/demo_feed.h"
 #include "sdmx/file.h"
 #include "sdmx/structure_reader.h"
@@ -113,6 +114,14 @@ std::string DemoMessage(const std::vector<sdmx::Series>& series) {
   for (const sdmx::Series& s : series) w->WriteSeries(s);
   w->Finish();
   return body;
+}
+
+std::string OneObservation(const std::string& area, int value) {
+  sdmx::Series s;
+  s.key = sdmx::SplitKey("A.G.SH_STA_MORT." + area + "._T._T._T");
+  s.attributes = {{"UNIT_MEASURE", "PER_100000_LIVE_BIRTHS"}};
+  s.observations.push_back({"2020", std::to_string(value), {{"OBS_STATUS", "A"}}, 0});
+  return DemoMessage({s});
 }
 
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures) {

@@ -52,6 +52,8 @@ std::string DemoRevision();
 std::string DemoNational();
 // A structure-specific 2.1 data message of the demo dataflow holding `series`.
 std::string DemoMessage(const std::vector<sdmx::Series>& series);
+// A DemoMessage with one observation: maternal mortality of `area`, 2020, `value`.
+std::string OneObservation(const std::string& area, int value);
 
 // "series_key|period" -> OBS_VALUE of every observation of a data message.
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures);
