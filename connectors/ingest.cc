@@ -19,6 +19,9 @@ namespace {
 namespace ev = sdmxhub::events::v1;
 
 constexpr size_t kAcceptedSweepSize = 1024;
+// How often (in series) a submission's progress is published: rare enough
+// to cost nothing next to parsing, often enough for a progress bar.
+constexpr int64_t kProgressEverySeries = 256;
 
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
@@ -95,6 +98,13 @@ Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const S
     r.outcome = SubmissionOutcome::kDuplicate;
     return r;
   }
+  // Visible to GET /api/v1/submissions/{id} until the receipt is out.
+  struct ProgressGuard {
+    SubmissionProgress* progress;
+    std::string id;  // a copy: `r` moves on
+    ~ProgressGuard() { progress->Erase(id); }
+  } guard{&progress_, r.submission_id};
+  progress_.Update(r.submission_id, {"validating", provider.id, s.body.size(), 0, 0, 0, 0});
   if (sdmx::RootElementName(s.body) == "Structure") {
     r.kind = "structure";
     return SubmitStructure(provider, s, std::move(r));
@@ -118,7 +128,12 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   std::optional<sdmx::ArtefactRef> flow_ref;
   bool fatal = false;  // a problem with the message, not with one series
   const std::string attempt = NewSubmissionId();
+  int64_t seen = 0;  // series read, valid or not
   for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+    if (++seen % kProgressEverySeries == 0) {
+      progress_.Update(r.submission_id, {"validating", provider.id, s.body.size(), rd->consumed(), seen,
+                                         r.observations, 0});
+    }
     const sdmx::DataSetInfo& ds = rd->dataset();
     const sdmx::DataStructure& dsd = rd->structure();
     // The dataflow: named by the message, or the only one using this DSD.
@@ -220,6 +235,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
   m.set_body_sha256(Sha256Hex(s.body));
+  progress_.Update(r.submission_id, {"appending", provider.id, s.body.size(), s.body.size(), seen, r.observations, 0});
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
   spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,
                r.observations, flow_ref->ToString(), provider.id);

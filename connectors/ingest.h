@@ -18,6 +18,7 @@
 #include <string>
 
 #include "connectors/providers.h"
+#include "connectors/submission_progress.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/diagnostic.h"
 #include "storage/event_log.h"
@@ -101,6 +102,10 @@ class Ingestor {
   };
   InFlight Unapplied();
 
+  // Submissions being received (HTTP writes here), validated or appended
+  // (Submit writes here): GET /api/v1/submissions/{id} reads it.
+  SubmissionProgress* progress() { return &progress_; }
+
  private:
   Result<SubmissionReceipt> SubmitOnce(const Provider& provider, const Submission& s);
   Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
@@ -116,6 +121,7 @@ class Ingestor {
   IngestOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, int64_t> accepted_;  // id -> accepted time (ms), until in the ledger
+  SubmissionProgress progress_;
 };
 
 // A fresh random id ("sub-" + 16 hex digits).

@@ -49,6 +49,7 @@ class Hub {
   storage::VersionedState* state() const { return state_.get(); }
   storage::Materialiser* materialiser() const { return materialiser_.get(); }
   storage::EventLog* log() const { return log_.get(); }
+  connectors::Ingestor* ingestor() const { return ingestor_.get(); }
   const http::Router* router() const { return router_.get(); }
   // Null on the embedded log.
   const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }

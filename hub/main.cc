@@ -88,6 +88,11 @@ int main(int argc, char** argv) {
                        "file leaves out is deleted");
   submit_cmd->add_option("--ca-cert", submit.ca_file,
                          "https: PEM file of the CA certificates to trust (e.g. the hub's self-signed certificate)");
+  submit_cmd->add_option("--progress", submit.progress,
+                         "Progress bar while a file is sent and validated: auto (when stdout is a terminal), "
+                         "always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   submit_cmd->add_option("files", submit_files, "Files to submit")->required();
 
   CLI11_PARSE(app, argc, argv);

@@ -33,6 +33,7 @@ struct SubmitOptions {
   bool skip_invalid_series = false;  // ?invalid=skip
   bool snapshot = false;             // ?mode=snapshot
   std::string ca_file;               // https: trust these CAs (PEM) instead of the system's
+  std::string progress = "auto";     // progress bar: auto (when stdout is a terminal) | always | never
 };
 int Submit(const SubmitOptions& options, const std::vector<std::string>& files);
 

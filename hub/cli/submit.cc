@@ -1,11 +1,17 @@
 // `sdmx-hub submit --to URL --token TOKEN FILE...`: push files as a provider.
 #include <boost/json.hpp>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <thread>
 
+#include "connectors/ingest.h"
 #include "hub/cli/commands.h"
+#include "hub/cli/progress_bar.h"
 #include "hub/http/client.h"
 #include "sdmx/file.h"
 
@@ -26,6 +32,37 @@ std::string Field(const boost::json::value& v, const char* key) {
   return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
 }
 
+// POSTs `body` while drawing a progress bar: the upload as it goes out,
+// then the hub's own progress on it (GET /api/v1/submissions/{id}: still
+// receiving, validating, appending) until the answer comes.
+Result<http::HttpResponse> PostWithProgress(const std::string& url, const std::string& status_url,
+                                            const std::string& body, const std::map<std::string, std::string>& headers,
+                                            const http::FetchOptions& fetch) {
+  ProgressBar bar(&std::cout);
+  std::atomic<bool> sent{false};
+  http::FetchOptions post = fetch;
+  post.on_upload = [&](uint64_t done, uint64_t total) {
+    bar.Draw("sending", done, total);
+    if (done == total) sent = true;
+  };
+  auto answer = std::async(std::launch::async, [&] { return http::Fetch("POST", url, body, headers, post); });
+  while (answer.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
+    if (!sent) continue;
+    auto st = http::Fetch("GET", status_url, "", {}, fetch);
+    if (!st.ok() || st->status != 200) continue;
+    boost::json::error_code ec;
+    boost::json::value v = boost::json::parse(st->body, ec);
+    const auto* p = v.is_object() ? v.as_object().if_contains("progress") : nullptr;
+    if (!p || !p->is_object()) continue;
+    const auto& o = p->as_object();
+    auto num = [&](const char* k) { return o.contains(k) ? o.at(k).to_number<uint64_t>() : uint64_t{0}; };
+    bar.Draw(Field(v, "status"), num("bytes_done"), num("bytes_total"),
+             std::to_string(num("series")) + " series, " + std::to_string(num("observations")) + " observations");
+  }
+  bar.Finish();
+  return answer.get();
+}
+
 }  // namespace
 
 int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
@@ -39,6 +76,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
   if (o.snapshot) params += "&mode=snapshot";
   http::FetchOptions fetch;
   fetch.ca_file = o.ca_file;
+  const bool show = o.progress == "always" || (o.progress == "auto" && isatty(STDOUT_FILENO));
   int failures = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string& f = files[i];
@@ -50,11 +88,17 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
       ++failures;
       continue;
     }
-    std::cout << body->size() << " bytes ... " << std::flush;
+    std::cout << body->size() << " bytes " << (show ? "\n" : "... ") << std::flush;
+    // The id is always ours, so that the hub can be asked how far it got.
+    const std::string sid =
+        id_prefix.empty() ? connectors::NewSubmissionId() : id_prefix + std::filesystem::path(f).stem().string();
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + token},
-                                                  {"Content-Type", "application/xml"}};
-    if (!id_prefix.empty()) headers["X-Submission-Id"] = id_prefix + std::filesystem::path(f).stem().string();
-    auto resp = http::Fetch("POST", endpoint + "?name=" + name + params, *body, headers, fetch);
+                                                  {"Content-Type", "application/xml"},
+                                                  {"X-Submission-Id", sid}};
+    const std::string url = endpoint + "?name=" + name + params;
+    auto resp = show ? PostWithProgress(url, endpoint + "/" + sid, *body, headers, fetch)
+                     : http::Fetch("POST", url, *body, headers, fetch);
+    if (show) std::cout << "  ";
     if (!resp.ok()) {
       std::cout << resp.status().ToString() << "\n";
       ++failures;

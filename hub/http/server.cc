@@ -62,10 +62,55 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_->body_limit(options_->max_body_bytes);
     parser_->header_limit(options_->max_header_bytes);
     lowest().expires_after(options_->read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // A large body is read piece by piece and reported (on_body_progress);
+  // any other goes on in one read.
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    const auto length = parser_->content_length();
+    if (options_->on_body_progress && length && *length >= options_->body_progress_bytes) {
+      progress_head_.emplace();
+      CopyHead(parser_->get(), &*progress_head_);
+      return ReadBodySome();
+    }
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
+  void ReadBodySome() {
+    // A body that keeps arriving is not idle: read_timeout bounds each piece.
+    lowest().expires_after(options_->read_timeout);
+    bhttp::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->OnRead(ec, 0);
+      const uint64_t total = *self->parser_->content_length();
+      self->options_->on_body_progress(*self->progress_head_, total - self->parser_->content_length_remaining().value_or(0),
+                                       total, false);
+      if (self->parser_->is_done()) return self->OnRead({}, 0);
+      self->ReadBodySome();
+    });
+  }
+
+  // Tells on_body_progress that the request reported so far is over.
+  void EndProgress() {
+    if (!progress_head_) return;
+    options_->on_body_progress(*progress_head_, 0, 0, true);
+    progress_head_.reset();
+  }
+
+  static void CopyHead(const bhttp::request<bhttp::string_body>& req, HttpRequest* r) {
+    r->method = std::string(req.method_string());
+    r->target = std::string(req.target());
+    for (const auto& f : req) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r->headers[name] = std::string(f.value());
+    }
+  }
+
   void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) EndProgress();
     if (ec == bhttp::error::end_of_stream) return Close();
     if (ec == bhttp::error::body_limit) {
       return Reply(HttpResponse::Error(413, "request body larger than " + std::to_string(options_->max_body_bytes) +
@@ -78,16 +123,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec) return;  // timeout or reset: nothing to answer
     bhttp::request<bhttp::string_body> req = parser_->release();
     HttpRequest r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    for (const auto& f : req) {
-      std::string name(f.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers[name] = std::string(f.value());
-    }
+    CopyHead(req, &r);
     r.body = std::move(req.body());
     head_ = req.method() == bhttp::verb::head;
     HttpResponse out = router_->Handle(r);
+    EndProgress();
     if (out.websocket) {
       if (!beast::websocket::is_upgrade(req)) {
         return Reply(HttpResponse::Error(400, "this route answers WebSocket upgrades only"), req.version(), false);
@@ -290,6 +330,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
+  std::optional<HttpRequest> progress_head_;  // set while a body is reported (OnHeader)
   // PushBody responses (ReplyPush).
   std::shared_ptr<PushBody> push_;
   std::string pending_;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,14 @@ struct HttpOptions {
   // for a client that stopped reading. Defaults 15 s and 30 s.
   std::chrono::milliseconds push_idle_poll{15'000};
   std::chrono::milliseconds push_write_timeout{30'000};
+  // Request bodies of at least body_progress_bytes (default 1 MiB) are read
+  // piece by piece and reported here as they arrive: the request's method,
+  // target and headers (no body), bytes so far, Content-Length; then once
+  // more with finished = true after the request was handled or its read
+  // failed. Each piece may take read_timeout (instead of the whole body).
+  // Called on an io thread: must not block. Default none.
+  std::function<void(const HttpRequest& head, uint64_t received, uint64_t total, bool finished)> on_body_progress;
+  uint64_t body_progress_bytes = 1 << 20;
   // HTTPS (TLS 1.2+): PEM certificate chain and private key files; both
   // empty (the default) = plain HTTP.
   std::string tls_cert_file, tls_key_file;

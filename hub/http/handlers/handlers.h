@@ -46,6 +46,11 @@ void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
 void RegisterChangeRoutes(Router* router, const HandlerContext& ctx);
 
+// HttpOptions.on_body_progress: a POST /api/v1/submissions body with an
+// X-Submission-Id shows as "receiving" in GET /api/v1/submissions/{id}.
+using BodyProgressFn = std::function<void(const HttpRequest&, uint64_t, uint64_t, bool)>;
+BodyProgressFn SubmissionBodyProgress(connectors::Ingestor* ingestor);
+
 // --- shared by the handlers (common.cc) ---
 
 // Resolves an SDMX REST 1.x flowRef ("ID", "AGENCY,ID", "AGENCY,ID,VERSION";

@@ -77,6 +77,16 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
   auto rec = ctx.state->Ledger(id);
   if (!rec.ok()) return ErrorFromStatus(rec.status());
   if (!*rec) {
+    if (auto p = ctx.ingestor->progress()->Get(id)) {
+      // Still on its way in: how far it has got.
+      json::object progress{{"bytes_total", p->bytes_total}, {"bytes_done", p->bytes_done},
+                            {"series", p->series}, {"observations", p->observations},
+                            {"updated_at", IsoTimeMs(p->updated_ms)}};
+      if (p->bytes_total) progress["percent"] = 100 * p->bytes_done / p->bytes_total;
+      json::object o{{"id", id}, {"status", p->phase}, {"progress", std::move(progress)}};
+      if (!p->provider.empty()) o["provider"] = p->provider;
+      return JsonResponse(200, o);
+    }
     if (ctx.ingestor->Accepted(id)) {
       return JsonResponse(200, json::object{{"id", id}, {"status", "accepted"}});
     }
@@ -199,11 +209,11 @@ HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
   return JsonResponse(200, json::object{{"providers", std::move(out)}});
 }
 
-HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
+HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
   auto provider = Authenticate(ctx, req);
   if (!provider.ok()) return AuthError(req, provider.status());
   connectors::Submission s;
-  s.body = req.body;
+  s.body = std::move(req.body);  // up to max_body_bytes: not copied
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
   s.submission_id = req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
   if (req.HasQuery("action")) {
@@ -262,6 +272,19 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
   router->Add("GET", "/api/v1/providers", [ctx](HttpRequest& req) { return Providers(ctx, req); });
   router->Add("GET", "/api/v1/providers/{id}/reporting",
               [ctx](HttpRequest& req) { return Reporting(ctx, req, NowMs()); });
+}
+
+BodyProgressFn SubmissionBodyProgress(connectors::Ingestor* ingestor) {
+  return [ingestor](const HttpRequest& head, uint64_t received, uint64_t total, bool finished) {
+    if (head.method != "POST") return;
+    std::string_view path(head.target);
+    path = path.substr(0, path.find('?'));
+    if (path.ends_with('/')) path.remove_suffix(1);
+    auto id = head.headers.find("x-submission-id");
+    if (path != "/api/v1/submissions" || id == head.headers.end()) return;
+    if (finished) return ingestor->progress()->EraseIfIn(id->second, "receiving");
+    ingestor->progress()->Update(id->second, {"receiving", "", total, received, 0, 0, 0});
+  };
 }
 
 }  // namespace hub::http

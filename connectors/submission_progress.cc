@@ -1,0 +1,41 @@
+#include "connectors/submission_progress.h"
+
+#include "hub/base/iso_time.h"
+
+namespace hub::connectors {
+
+void SubmissionProgress::Update(const std::string& id, ProgressSnapshot snapshot) {
+  snapshot.updated_ms = NowMs();
+  Listener listener;
+  {
+    std::lock_guard lock(mu_);
+    live_[id] = snapshot;
+    listener = listener_;
+  }
+  if (listener) listener(id, snapshot);
+}
+
+void SubmissionProgress::Erase(const std::string& id) {
+  std::lock_guard lock(mu_);
+  live_.erase(id);
+}
+
+void SubmissionProgress::EraseIfIn(const std::string& id, const std::string& phase) {
+  std::lock_guard lock(mu_);
+  auto it = live_.find(id);
+  if (it != live_.end() && it->second.phase == phase) live_.erase(it);
+}
+
+std::optional<ProgressSnapshot> SubmissionProgress::Get(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = live_.find(id);
+  if (it == live_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SubmissionProgress::SetListener(Listener listener) {
+  std::lock_guard lock(mu_);
+  listener_ = std::move(listener);
+}
+
+}  // namespace hub::connectors

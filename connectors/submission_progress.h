@@ -1,0 +1,47 @@
+// SubmissionProgress: how far each submission still in the works has got,
+// so that GET /api/v1/submissions/{id} can answer for a large body before
+// it is accepted: "receiving" (the HTTP layer reading the body), then
+// "validating" (Ingestor parsing and checking it), then "appending" (its
+// events going to the log). Entries live only while that work runs; the
+// ledger answers afterwards. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace hub::connectors {
+
+struct ProgressSnapshot {
+  std::string phase;         // "receiving" | "validating" | "appending"
+  std::string provider;      // empty while receiving (not yet authenticated)
+  uint64_t bytes_total = 0;  // the body's size; 0 = unknown
+  uint64_t bytes_done = 0;   // received, or read by the parser
+  int64_t series = 0;        // read so far (valid or not)
+  int64_t observations = 0;
+  int64_t updated_ms = 0;    // when this snapshot was taken (ms since the epoch)
+};
+
+class SubmissionProgress {
+ public:
+  // Called (outside the lock) with every update; tests and metrics.
+  using Listener = std::function<void(const std::string& id, const ProgressSnapshot&)>;
+
+  void Update(const std::string& id, ProgressSnapshot snapshot);
+  void Erase(const std::string& id);
+  // Erases only if `id` is still in `phase` (an HTTP read that failed must
+  // not erase what Submit has moved on to).
+  void EraseIfIn(const std::string& id, const std::string& phase);
+  std::optional<ProgressSnapshot> Get(const std::string& id) const;
+  void SetListener(Listener listener);
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, ProgressSnapshot> live_;
+  Listener listener_;
+};
+
+}  // namespace hub::connectors
