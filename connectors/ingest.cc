@@ -166,7 +166,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       break;
     }
     if (!flow_ref) {
-      if (!provider.MayReport(*flow)) {
+      if (!WithAgreements(provider, *structures).MayReport(*flow)) {
         return Status::PermissionDenied("provider " + provider.id + " has no provision agreement for " +
                                         flow->ToString());
       }

@@ -13,6 +13,17 @@ bool Provider::MayReport(const sdmx::ArtefactRef& flow) const {
                      [&](const std::string& d) { return d == "*" || d == id; });
 }
 
+Provider WithAgreements(Provider provider, const sdmx::StructureSet& structures) {
+  for (const auto& [urn, pa] : structures.provision_agreements()) {
+    if (pa.provider != provider.id || pa.dataflow.id.empty()) continue;
+    const std::string flow = pa.dataflow.agency + ":" + pa.dataflow.id;
+    if (std::find(provider.dataflows.begin(), provider.dataflows.end(), flow) == provider.dataflows.end()) {
+      provider.dataflows.push_back(flow);
+    }
+  }
+  return provider;
+}
+
 Status ProviderDirectory::Add(Provider provider, const std::string& token_sha256) {
   if (provider.id.empty()) return Status::InvalidArgument("provider without id");
   if (token_sha256.size() != 64) {

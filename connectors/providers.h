@@ -27,6 +27,13 @@ struct Provider {
   bool MayReport(const sdmx::ArtefactRef& dataflow) const;
 };
 
+// `provider` with the dataflows of the ProvisionAgreements in `structures`
+// whose DataProvider is `provider.id` added to its own (from configs/): an
+// admin grants an agreement by submitting it as a structure, so it travels
+// the log and survives a replay like every structure. An agreement admits
+// its dataflow's agency and id (any version), as configs/ entries do.
+Provider WithAgreements(Provider provider, const sdmx::StructureSet& structures);
+
 class ProviderDirectory {
  public:
   // `token_sha256` is the hex SHA-256 of the provider's token.

@@ -396,6 +396,14 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags) {
   for (const auto& [k, df] : set.dataflows()) {
     if (!set.FindDataStructure(df.structure)) missing(k, "data structure " + df.structure.ToString());
   }
+  for (const auto& [k, pa] : set.provision_agreements()) {
+    if (pa.provider.empty()) missing(k, "data provider (no DataProvider reference)");
+    if (pa.dataflow.id.empty()) {
+      missing(k, "dataflow (no StructureUsage reference)");
+    } else if (!set.FindDataflow(pa.dataflow)) {
+      missing(k, "dataflow " + pa.dataflow.ToString());
+    }
+  }
   for (const auto& [key, hcl] : set.hierarchical_codelists()) {
     const std::string& k = key;  // a lambda below names it (clang: no capture of a structured binding)
     std::vector<const Codelist*> included;

@@ -117,5 +117,58 @@ TEST_F(SubmissionsTest, TheProviderListNeedsTheAdminToken) {
   EXPECT_EQ(ids, (std::vector<std::string>{"KNBS", "UNSD", "WHO", "admin"}));
 }
 
+// A structure message granting `provider` the dataflow `flow` of SDMXHUB.
+std::string Agreement(const std::string& provider, const std::string& flow) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+    xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
+    xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">
+  <mes:Header><mes:ID>PA</mes:ID><mes:Test>false</mes:Test><mes:Prepared>2026-11-23T00:00:00Z</mes:Prepared>
+    <mes:Sender id="SDMXHUB"/></mes:Header>
+  <mes:Structures><str:ProvisionAgreements>
+    <str:ProvisionAgreement id="PA_)" + provider + R"(" agencyID="SDMXHUB" version="1.0">
+      <com:Name xml:lang="en">)" + provider + R"( reports )" + flow + R"(</com:Name>
+      <str:StructureUsage><Ref id=")" + flow + R"(" agencyID="SDMXHUB" version="1.0" class="Dataflow"/></str:StructureUsage>
+      <str:DataProvider><Ref id=")" + provider + R"(" agencyID="SDMXHUB" maintainableParentID="DATA_PROVIDERS"
+        maintainableParentVersion="1.0" class="DataProvider"/></str:DataProvider>
+    </str:ProvisionAgreement>
+  </str:ProvisionAgreements></mes:Structures>
+</mes:Structure>)";
+}
+
+TEST_F(SubmissionsTest, AnAdminGrantsAProvisionAgreementByStructureSubmission) {
+  const std::string kenya = testing::OneObservation("404", 321);
+  // KNBS reports only its national dataflow (configs/hub.toml).
+  auto refused = testing::Submit(*hub_, kenya, "knbs-1", "demo-knbs-token");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  // It cannot grant itself one.
+  auto self = testing::Submit(*hub_, Agreement("KNBS", "DF_DEMO_SDG"), "pa-self", "demo-knbs-token");
+  ASSERT_TRUE(self.ok());
+  EXPECT_EQ(self->status, 403) << self->body;
+  // An agreement for a dataflow the hub does not know is rejected, named.
+  auto unknown = testing::Submit(*hub_, Agreement("KNBS", "DF_NOPE"), "pa-bad", "test-admin");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 400) << unknown->body;
+  EXPECT_NE(unknown->body.find("refers to missing dataflow SDMXHUB:DF_NOPE(1.0)"), std::string::npos) << unknown->body;
+
+  // The admin grants it, as a structure: it goes through the log.
+  ASSERT_TRUE(testing::SubmitAndWait(*hub_, Agreement("KNBS", "DF_DEMO_SDG"), "pa-1", "test-admin").ok());
+  auto granted = testing::SubmitAndWait(*hub_, kenya, "knbs-2", "demo-knbs-token");
+  ASSERT_TRUE(granted.ok()) << granted.status().ToString();
+  json::value knbs = GetJson(*hub_, "/api/v1/providers/KNBS/reporting");
+  std::map<std::string, bool> agreed;
+  for (const auto& f : knbs.at("dataflows").as_array()) agreed[std::string(f.at("dataflow").as_string())] = f.at("agreement").as_bool();
+  EXPECT_EQ(agreed, (std::map<std::string, bool>{{"KNBS:DF_SDG_KE", true}, {"SDMXHUB:DF_DEMO_SDG", true}}));
+
+  // It holds across a restart (the registry is rebuilt from state).
+  hub_->Stop();
+  hub_.reset();
+  auto h = testing::StartTestHub(dir_, "", "test-admin");
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  hub_ = std::move(*h);
+  EXPECT_TRUE(testing::SubmitAndWait(*hub_, testing::OneObservation("404", 322), "knbs-3", "demo-knbs-token").ok());
+}
+
 }  // namespace
 }  // namespace hub

@@ -143,8 +143,9 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
 // it is overdue (older than report_every_days, or never).
 HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_t now_ms) {
   const std::string id = req.Param("id");
-  const std::optional<connectors::Provider> p = ctx.providers->FindById(id);
+  std::optional<connectors::Provider> p = ctx.providers->FindById(id);
   if (!p) return HttpResponse::Error(404, "no provider " + id);
+  p = connectors::WithAgreements(std::move(*p), *ctx.registry->Snapshot());
   struct Flow {
     bool agreement = false;
     int64_t committed = 0, rejected = 0;
@@ -199,7 +200,9 @@ HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
   if (!who.ok()) return AuthError(req, who.status());
   if (!who->admin) return HttpResponse::Error(403, "listing providers needs the admin token");
   json::array out;
-  for (const connectors::Provider& p : ctx.providers->List()) {
+  const auto structures = ctx.registry->Snapshot();
+  for (const connectors::Provider& listed : ctx.providers->List()) {
+    const connectors::Provider p = connectors::WithAgreements(listed, *structures);
     json::array flows;
     for (const auto& d : p.dataflows) flows.push_back(json::string(d));
     json::object o{{"id", p.id}, {"dataflows", std::move(flows)}, {"admin", p.admin}};
