@@ -31,6 +31,15 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
+}  // namespace
+
+std::string LoggableId(const std::string& id) {
+  if (id.empty()) return "(no id)";
+  return ValidId(id) ? id : "(invalid id)";
+}
+
+namespace {
+
 void AddDiagnostics(const sdmx::Diagnostics& diags, ev::SubmissionMarker* m) {
   for (const sdmx::Diagnostic& d : diags.items()) {
     ev::Diagnostic* p = m->add_diagnostics();
@@ -82,6 +91,12 @@ Ingestor::InFlight Ingestor::Unapplied() {
 
 Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submission& s) {
   Result<SubmissionReceipt> r = SubmitOnce(provider, s);
+  if (!r.ok()) {
+    // Refused (nothing appended): still a line naming the submission.
+    spdlog::warn("submission {}: refused for {}: {}", LoggableId(s.submission_id), provider.id, r.status().ToString());
+  } else if (r->outcome == SubmissionOutcome::kDuplicate) {
+    spdlog::info("submission {}: already known, nothing appended", r->submission_id);
+  }
   if (r.ok() && options_.on_receipt) options_.on_receipt(*r);
   return r;
 }

@@ -124,6 +124,10 @@ class Ingestor {
   SubmissionProgress progress_;
 };
 
+// `id` when it is a valid submission id, else "(no id)" or "(invalid id)":
+// what a log line may print of a client-supplied id.
+std::string LoggableId(const std::string& id);
+
 // A fresh random id ("sub-" + 16 hex digits).
 std::string NewSubmissionId();
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "hub/cli/commands.h"
+#include "hub/log_format.h"
 
 int main(int argc, char** argv) {
   hub::cli::BlockShutdownSignals();
@@ -13,12 +14,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   hub::HubOptions serve;
+  std::string log_format = "text";
   auto* serve_cmd = app.add_subcommand("serve", "Run the hub (embedded event log unless --kafka is given)");
   serve_cmd->add_option("--data-dir", serve.data_dir, "State (and embedded log) directory")->required();
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (port 0 = any)")->capture_default_str();
   serve_cmd->add_option("--config", serve.config_path, "configs/hub.toml");
   serve_cmd->add_option("--kafka", serve.kafka_bootstrap, "Kafka bootstrap servers; absent = embedded log");
   serve_cmd->add_option("--admin-token", serve.admin_token, "Admin token (or env HUB_ADMIN_TOKEN)")->envname("HUB_ADMIN_TOKEN");
+  serve_cmd->add_option("--log-format", log_format, "text, or json (one object per line, with a submission field)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key of --tls-cert");
   tls_cert->needs(tls_key);
@@ -98,7 +103,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   // Logs go to stderr: stdout carries results (bootstrap string, digest, check output).
   spdlog::set_default_logger(spdlog::stderr_color_mt("sdmx-hub"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (auto s = hub::SetLogFormat(log_format); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 2;
+  }
   if (*serve_cmd) return hub::cli::Serve(serve);
   if (*kafka_cmd) return hub::cli::KafkaDev(brokers, partitions, prefix);
   if (*check_cmd) return hub::cli::Check(structures, files, max_diags, any_version);

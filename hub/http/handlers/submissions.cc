@@ -2,6 +2,8 @@
 // GET /api/v1/submissions/{id} (accepted | committed | rejected), the ledger
 // (GET /api/v1/submissions) and who reports what (GET /api/v1/providers,
 // admin; GET /api/v1/providers/{id}/reporting, public).
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 #include <charconv>
 #include <map>
@@ -214,7 +216,11 @@ HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
 
 HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
   auto provider = Authenticate(ctx, req);
-  if (!provider.ok()) return AuthError(req, provider.status());
+  if (!provider.ok()) {
+    const std::string id = req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+    spdlog::warn("submission {}: refused: {}", connectors::LoggableId(id), provider.status().ToString());
+    return AuthError(req, provider.status());
+  }
   connectors::Submission s;
   s.body = std::move(req.body);  // up to max_body_bytes: not copied
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";

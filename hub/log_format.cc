@@ -1,0 +1,60 @@
+#include "hub/log_format.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "hub/base/iso_time.h"
+
+namespace hub {
+namespace {
+
+bool IdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.';
+}
+
+}  // namespace
+
+std::string_view SubmissionIdIn(std::string_view message) {
+  constexpr std::string_view kWord = "submission ";
+  const size_t at = message.find(kWord);
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = message.substr(at + kWord.size());
+  size_t n = 0;
+  while (n < rest.size() && IdChar(rest[n])) ++n;
+  // A sentence ending ("... the submission.") is not an id.
+  while (n > 0 && rest[n - 1] == '.') --n;
+  return rest.substr(0, n);
+}
+
+void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
+  const std::string_view text(msg.payload.data(), msg.payload.size());
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
+  const auto level = spdlog::level::to_string_view(msg.level);
+  boost::json::object o{{"time", IsoTimeMs(ms)},
+                        {"level", std::string_view(level.data(), level.size())},
+                        {"thread", msg.thread_id},
+                        {"msg", text}};
+  if (std::string_view id = SubmissionIdIn(text); !id.empty()) o["submission"] = id;
+  const std::string line = boost::json::serialize(o);
+  dest.append(line.data(), line.data() + line.size());
+  dest.push_back('\n');
+}
+
+std::unique_ptr<spdlog::formatter> JsonLogFormatter::clone() const { return std::make_unique<JsonLogFormatter>(); }
+
+Status SetLogFormat(const std::string& format) {
+  if (format == "text") {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  } else if (format == "json") {
+    spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
+  } else {
+    return Status::InvalidArgument("--log-format " + format + ": expected text or json");
+  }
+  return Status::Ok();
+}
+
+}  // namespace hub
