@@ -139,7 +139,16 @@ class JsonStructureWriter {
       for (const ComponentValues& cv : r.components) {
         json::array values;
         for (const std::string& v : cv.values) values.push_back(json::string(v));
-        (cv.attribute ? components : keys).push_back(json::object{{"id", cv.id}, {"values", std::move(values)}});
+        json::object kv{{"id", cv.id}};
+        if (cv.start_period.empty() && cv.end_period.empty()) {
+          kv["values"] = std::move(values);
+        } else {
+          json::object range;
+          if (!cv.start_period.empty()) range["startPeriod"] = {{"period", cv.start_period}, {"isInclusive", true}};
+          if (!cv.end_period.empty()) range["endPeriod"] = {{"period", cv.end_period}, {"isInclusive", true}};
+          kv["timeRange"] = std::move(range);
+        }
+        (cv.attribute ? components : keys).push_back(std::move(kv));
       }
       json::object region{{include, r.include}, {"keyValues", std::move(keys)}};
       if (!components.empty()) region[v1_ ? "attributes" : "components"] = std::move(components);

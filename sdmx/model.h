@@ -136,6 +136,9 @@ struct ComponentValues {
   std::string id;
   bool attribute = false;
   std::vector<std::string> values;
+  // A TimeRange instead of values (the time dimension): periods, both
+  // inclusive; empty = open on that side. Both empty = no time range.
+  std::string start_period, end_period;
   bool operator==(const ComponentValues&) const = default;
 };
 

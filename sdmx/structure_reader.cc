@@ -165,6 +165,10 @@ std::vector<ComponentValues> ReadComponentValues(const pugi::xml_node& holder) {
     for (pugi::xml_node v = kv.first_child(); v; v = v.next_sibling()) {
       if (LocalName(v) == "Value") cv.values.push_back(v.text().get());
     }
+    if (pugi::xml_node range = ChildByLocalName(kv, "TimeRange")) {
+      cv.start_period = ChildText(range, "StartPeriod");
+      cv.end_period = ChildText(range, "EndPeriod");
+    }
     out.push_back(std::move(cv));
   }
   return out;

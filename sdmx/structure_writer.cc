@@ -333,6 +333,16 @@ class MlStructureWriter {
       o_ += std::string("</") + prefix + "Value>";
       if (single_value) break;
     }
+    if (!cv.start_period.empty() || !cv.end_period.empty()) {
+      o_ += std::string("<") + prefix + "TimeRange>";
+      for (const auto& [tag, period] : {std::pair{"StartPeriod", &cv.start_period}, {"EndPeriod", &cv.end_period}}) {
+        if (period->empty()) continue;
+        o_ += std::string("<") + prefix + tag + " isInclusive=\"true\">";
+        AppendEscaped(&o_, *period);
+        o_ += std::string("</") + prefix + tag + ">";
+      }
+      o_ += std::string("</") + prefix + "TimeRange>";
+    }
     o_ += std::string("</") + prefix + element + ">";
   }
 

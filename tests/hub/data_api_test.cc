@@ -392,6 +392,45 @@ TEST_F(DataApiTest, GzipWhenAccepted) {
   EXPECT_EQ(refused->FindHeader("Content-Encoding"), nullptr);
 }
 
+// Availability's TimeRange: the first and last period with data in the
+// selection (the demo file holds 2015-2021), as SDMX-ML and SDMX-JSON.
+TEST_F(DataApiTest, AvailabilityGivesTheTimeRangeOfTheSelection) {
+  auto range = [&](const std::string& path) {
+    http::HttpResponse r = Get(path);
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body.substr(0, 300);
+    sdmx::StructureSet set;
+    sdmx::Diagnostics d;
+    EXPECT_TRUE(sdmx::ReadStructureMessage(r.body, "availability", {}, &set, &d).ok()) << d.ToString();
+    std::vector<std::string> out;
+    for (const auto& [k, c] : set.constraints()) {
+      for (const auto& region : c.cube_regions) {
+        for (const auto& cv : region.components) {
+          if (cv.id == "TIME_PERIOD") out = {cv.start_period, cv.end_period};
+        }
+      }
+    }
+    return out;
+  };
+  const std::string v1 = "/sdmx/v1/availableconstraint/DF_DEMO_SDG/" + std::string(kKey);
+  EXPECT_EQ(range(v1), (std::vector<std::string>{"2015", "2021"}));
+  EXPECT_EQ(range(v1 + "?startPeriod=2018&endPeriod=2019"), (std::vector<std::string>{"2018", "2019"}));
+  const std::string v2 = "/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" + std::string(kKey);
+  EXPECT_EQ(range(v2 + "/TIME_PERIOD?c[TIME_PERIOD]=ge:2017"), (std::vector<std::string>{"2017", "2021"}));
+  // Asked for one dimension, no TimeRange; asked for the time alone, nothing else.
+  EXPECT_TRUE(range(v2 + "/REF_AREA").empty());
+  auto json = http::Fetch("GET", hub_->url() + v2 + "/TIME_PERIOD", "",
+                          {{"Accept", "application/vnd.sdmx.structure+json;version=2.0.0"}});
+  ASSERT_TRUE(json.ok());
+  ASSERT_EQ(json->status, 200) << json->body.substr(0, 300);
+  const boost::json::value v = boost::json::parse(json->body);
+  const auto& kv = v.at("data").at("dataConstraints").at(0).at("cubeRegions").at(0).at("keyValues");
+  ASSERT_EQ(kv.as_array().size(), 1u) << json->body;
+  EXPECT_EQ(kv.at(0).at("id").as_string(), "TIME_PERIOD");
+  EXPECT_EQ(kv.at(0).at("timeRange").at("startPeriod").at("period").as_string(), "2015");
+  EXPECT_EQ(kv.at(0).at("timeRange").at("endPeriod").at("period").as_string(), "2021");
+  EXPECT_TRUE(kv.at(0).at("timeRange").at("endPeriod").at("isInclusive").as_bool());
+}
+
 // Availability: an Actual constraint listing the codes that have data.
 TEST_F(DataApiTest, AvailabilityListsTheCodesWithData) {
   auto constraint = [&](const std::string& path) {

@@ -130,18 +130,35 @@ TEST(StructureReaderTest, ReadsUnicefProvisionAgreementAndKeySet) {
 }
 
 // The demo structures plus an Allowed constraint on the demo dataflow:
-// Kenya and Rwanda only, and OBS_STATUS A only.
+// Kenya and Rwanda only, OBS_STATUS A only, 2015 to 2021.
 StructureSet DemoWithConstraint(bool through_writer) {
   StructureSet set = hub::testing::DemoStructures();
   ContentConstraint c;
   c.ref = {"SDMXHUB", "CC_DEMO_AREAS", "1.0"};
   c.attachments.push_back({"Dataflow", {"SDMXHUB", "DF_DEMO_SDG", "1.0"}});
-  c.cube_regions.push_back({true, false, {{"REF_AREA", false, {"404", "646"}}, {"OBS_STATUS", true, {"A"}}}});
+  c.cube_regions.push_back({true,
+                            false,
+                            {{"REF_AREA", false, {"404", "646"}, "", ""},
+                             {"OBS_STATUS", true, {"A"}, "", ""},
+                             {"TIME_PERIOD", false, {}, "2015", "2021"}}});
   set.Add(c);
   if (!through_writer) return set;
   StructureWriteOptions o;
   o.version = StructureMlVersion::k30;
   return ReadOrDie(WriteStructureMl(set, o), "demo+constraint");
+}
+
+// Cube regions, TimeRange included, survive SDMX-ML 2.1 and 3.0.
+TEST(ConstraintTest, RegionsAndTimeRangeRoundTrip) {
+  const StructureSet set = DemoWithConstraint(false);
+  const ContentConstraint& want = set.constraints().begin()->second;
+  for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
+    StructureWriteOptions o;
+    o.version = v;
+    const StructureSet back = ReadOrDie(WriteStructureMl(set, o), "constraint");
+    ASSERT_EQ(back.constraints().size(), 1u);
+    EXPECT_EQ(back.constraints().begin()->second.cube_regions, want.cube_regions);
+  }
 }
 
 TEST(ConstraintTest, ValidatorRefusesKeysAndValuesOutsideAllowedRegions) {

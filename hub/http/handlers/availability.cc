@@ -11,6 +11,7 @@
 #include <set>
 
 #include "hub/http/handlers/data_query.h"
+#include "sdmx/time_period.h"
 
 namespace hub::http {
 namespace {
@@ -54,7 +55,8 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   const std::string component = req.Param("component");
   const bool one = !component.empty() && component != "all" && component != "*";
-  if (one && dsd->DimensionIndex(component) < 0) {
+  const bool time_only = one && component == dsd->time_dimension;  // just the TimeRange
+  if (one && !time_only && dsd->DimensionIndex(component) < 0) {
     return HttpResponse::Error(400, component + " is not a dimension of " + dsd->ref.ToString());
   }
   auto at = ReadWatermark(req, *ctx.state);
@@ -62,6 +64,11 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
 
   std::vector<std::set<std::string>> values(n);
   size_t series = 0;
+  // The TimeRange: the periods whose first / last day is the earliest /
+  // latest of the selection (periods of mixed frequencies compare by day).
+  struct Bound {
+    std::string day, period;
+  } first, last;
   auto collect = [&](const sdmx::KeyPattern& p, std::optional<size_t> only) -> Status {
     return ctx.state->ScanSeries(flow->ref.ToString(), p, *at, [&](const sdmx::Series& found) {
       sdmx::Series s = found;
@@ -70,11 +77,19 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       for (size_t i = 0; i < n && i < s.key.size(); ++i) {
         if (!only || *only == i) values[i].insert(s.key[i]);
       }
+      std::string from, to;
+      for (const sdmx::Observation& o : s.observations) {
+        if (!sdmx::PeriodBounds(o.period, &from, &to)) continue;
+        if (first.day.empty() || from < first.day) first = {from, o.period};
+        if (last.day.empty() || to > last.day) last = {to, o.period};
+      }
       return true;
     }, ProviderFilterOf(ctx, q));
   };
-  if (mode == "exact") {
-    if (Status s = collect(*pattern, std::nullopt); !s.ok()) return ErrorFromStatus(s);
+  if (mode == "exact" || time_only) {
+    if (Status s = collect(*pattern, time_only ? std::optional<size_t>(n) : std::nullopt); !s.ok()) {
+      return ErrorFromStatus(s);
+    }
   } else {
     // Each dimension free in turn, the others as the key says.
     std::vector<std::vector<std::string>> codes = pattern->codes();
@@ -98,7 +113,10 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     sdmx::CubeRegion region;
     for (size_t i = 0; i < n; ++i) {
       if (one && dsd->dimensions[i].id != component) continue;
-      region.components.push_back({dsd->dimensions[i].id, false, {values[i].begin(), values[i].end()}});
+      region.components.push_back({dsd->dimensions[i].id, false, {values[i].begin(), values[i].end()}, "", ""});
+    }
+    if ((!one || component == dsd->time_dimension) && !first.day.empty()) {
+      region.components.push_back({dsd->time_dimension, false, {}, first.period, last.period});
     }
     c.cube_regions.push_back(std::move(region));
     sdmx::StructureSet out;
