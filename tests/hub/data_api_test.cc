@@ -503,12 +503,7 @@ TEST(StalledClientTest, DoesNotPinTheServer) {
   auto hub = testing::StartTestHub(dir, testing::DemoConfig(dir, {{"read_timeout_seconds = 60", "read_timeout_seconds = 1"}}));
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
   // ~30 MB of SDMX-CSV: more than the socket buffers hold.
-  sdmx::DemoDataOptions large;
-  large.file = sdmx::DemoDataOptions::File::kLarge;
-  large.observations = 300'000;
-  large.large_format = sdmx::DataFormat::kCsv10;
-  std::string body;
-  ASSERT_TRUE(sdmx::WriteDemoData(large, [&](std::string_view c) { body.append(c); }).ok());
+  const std::string body = testing::LargeDemoMessage(300'000, sdmx::DataFormat::kCsv10);
   auto r = http::Fetch("POST", (*hub)->url() + "/api/v1/submissions", body,
                        {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "large"}});
   ASSERT_TRUE(r.ok() && r->status == 202) << (r.ok() ? r->body.substr(0, 300) : r.status().ToString());

@@ -23,19 +23,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A large demo message (structure-specific 2.1), about `observations` big.
-std::string LargeMessage(uint64_t observations) {
-  sdmx::DemoDataOptions o;
-  o.file = sdmx::DemoDataOptions::File::kLarge;
-  o.observations = observations;
-  std::string out;
-  EXPECT_TRUE(sdmx::WriteDemoData(o, [&](std::string_view piece) {
-                out.append(piece);
-                return true;
-              }).ok());
-  return out;
-}
-
 // A raw HTTP/1.1 connection, to send a body in parts.
 class RawConnection {
  public:
@@ -115,7 +102,7 @@ class ProgressTest : public ::testing::Test {
 };
 
 TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
-  const std::string body = LargeMessage(200'000);
+  const std::string body = testing::LargeDemoMessage(200'000);
   ASSERT_GT(body.size(), 4u << 20);  // well past HttpOptions.body_progress_bytes
   std::mutex mu;
   std::vector<connectors::ProgressSnapshot> seen;  // of "big-1", in order
@@ -174,7 +161,7 @@ TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
 }
 
 TEST_F(ProgressTest, AnUploadCutOffLeavesNoTrace) {
-  const std::string body = LargeMessage(50'000);
+  const std::string body = testing::LargeDemoMessage(50'000);
   {
     RawConnection c(hub_->port());
     c.Send(PostHead("cut-1", body.size()));
@@ -194,7 +181,7 @@ TEST_F(ProgressTest, SubmitDrawsAProgressBar) {
   const std::string path = dir_.Sub("large.xml");
   {
     std::FILE* f = std::fopen(path.c_str(), "w");
-    const std::string body = LargeMessage(100'000);
+    const std::string body = testing::LargeDemoMessage(100'000);
     std::fwrite(body.data(), 1, body.size(), f);
     std::fclose(f);
   }

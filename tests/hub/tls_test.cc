@@ -16,6 +16,7 @@
 
 #include "hub/http/client.h"
 #include "hub/hub.h"
+#include "sdmx/demo_feed.h"
 #include "sdmx/model.h"
 #include "testing/test_hub.h"
 #include "testing/tls_cert.h"
@@ -161,6 +162,46 @@ TEST_F(TlsTest, ChangeFeedOverSecureWebSocket) {
   EXPECT_EQ(m.at("id").to_number<uint64_t>(), start + 1);
   EXPECT_EQ(m.at("data").at("submission").as_string(), "wss-1");
   ws.close(beast::websocket::close_code::normal);
+}
+
+// A TLS client that stops reading a streamed answer holds an io thread for
+// at most read_timeout (PacedStream under the TLS engine): with both threads
+// stalled, the hub still answers. (With read_timeout 30 s this test fails:
+// the health check waits for a thread.)
+TEST_F(TlsTest, StalledClientsDoNotPinTheServer) {
+  using namespace std::chrono_literals;
+  HubOptions o = Options("127.0.0.1:0");
+  o.config_path = testing::DemoConfig(dir_, {{"read_timeout_seconds = 60", "read_timeout_seconds = 1"}});
+  o.tls_cert = tls_.cert;
+  o.tls_key = tls_.key;
+  auto hub = Hub::Start(o);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  // ~30 MB of SDMX-CSV: more than the socket buffers hold.
+  const std::string body = testing::LargeDemoMessage(300'000, sdmx::DataFormat::kCsv10);
+  PostAndWait(**hub, body, "large");
+
+  net::io_context ioc;
+  net::ssl::context ctx(net::ssl::context::tls_client);
+  ctx.load_verify_file(tls_.cert);
+  ctx.set_verify_mode(net::ssl::verify_peer);
+  std::vector<std::unique_ptr<net::ssl::stream<net::ip::tcp::socket>>> stalled;
+  for (int i = 0; i < 2; ++i) {  // one per io thread (configs/hub.toml: threads = 2)
+    auto s = std::make_unique<net::ssl::stream<net::ip::tcp::socket>>(ioc, ctx);
+    s->next_layer().open(net::ip::tcp::v4());
+    s->next_layer().set_option(net::socket_base::receive_buffer_size(4096));
+    s->next_layer().connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), (*hub)->port()));
+    s->handshake(net::ssl::stream_base::client);
+    const std::string req = "GET /sdmx/v1/data/DF_DEMO_SDG/all?format=csv HTTP/1.1\r\nHost: x\r\n\r\n";
+    net::write(*s, net::buffer(req));
+    stalled.push_back(std::move(s));  // and never read
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto start = std::chrono::steady_clock::now();
+  auto health = http::Fetch("GET", (*hub)->url() + "/healthz", "", {}, fetch_);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(waited, 20s);
 }
 
 TEST_F(TlsTest, PlainHttpOffLoopbackIsRefusedUnlessInsecureHttp) {

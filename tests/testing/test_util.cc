@@ -89,9 +89,7 @@ sdmx::StructureSet DemoStructures() {
 }
 
 namespace {
-std::string Demo(sdmx::DemoDataOptions::File f) {
-  sdmx::DemoDataOptions o;
-  o.file = f;
+std::string Demo(const sdmx::DemoDataOptions& o) {
   std::string out;
   Status s = sdmx::WriteDemoData(o, [&](std::string_view c) { out.append(c); });
   if (!s.ok()) ADD_FAILURE() << s.ToString();
@@ -99,9 +97,9 @@ std::string Demo(sdmx::DemoDataOptions::File f) {
 }
 }  // namespace
 
-std::string DemoInitial() { return Demo(sdmx::DemoDataOptions::File::kInitial); }
-std::string DemoRevision() { return Demo(sdmx::DemoDataOptions::File::kRevision); }
-std::string DemoNational() { return Demo(sdmx::DemoDataOptions::File::kNational); }
+std::string DemoInitial() { return Demo({sdmx::DemoDataOptions::File::kInitial}); }
+std::string DemoRevision() { return Demo({sdmx::DemoDataOptions::File::kRevision}); }
+std::string DemoNational() { return Demo({sdmx::DemoDataOptions::File::kNational}); }
 
 std::string DemoMessage(const std::vector<sdmx::Series>& series) {
   const sdmx::StructureSet set = DemoStructures();
@@ -114,6 +112,14 @@ std::string DemoMessage(const std::vector<sdmx::Series>& series) {
   for (const sdmx::Series& s : series) w->WriteSeries(s);
   w->Finish();
   return body;
+}
+
+std::string LargeDemoMessage(uint64_t observations, sdmx::DataFormat format) {
+  sdmx::DemoDataOptions o;
+  o.file = sdmx::DemoDataOptions::File::kLarge;
+  o.observations = observations;
+  o.large_format = format;
+  return Demo(o);
 }
 
 std::string OneObservation(const std::string& area, int value) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sdmx/formats.h"
 #include "sdmx/model.h"
 
 namespace hub::testing {
@@ -52,6 +53,9 @@ std::string DemoRevision();
 std::string DemoNational();
 // A structure-specific 2.1 data message of the demo dataflow holding `series`.
 std::string DemoMessage(const std::vector<sdmx::Series>& series);
+// The demo feed's kLarge file: about `observations` observations in `format`.
+std::string LargeDemoMessage(uint64_t observations,
+                             sdmx::DataFormat format = sdmx::DataFormat::kStructureSpecific21);
 // A DemoMessage with one observation: maternal mortality of `area`, 2020, `value`.
 std::string OneObservation(const std::string& area, int value);
 
