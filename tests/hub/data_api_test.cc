@@ -542,7 +542,6 @@ TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   EXPECT_EQ(Get(base + "?detail=everything").status, 400);
   EXPECT_EQ(Get(base + "?dimensionAtObservation=NOT_A_DIMENSION").status, 400);
   EXPECT_EQ(Get(base + "?includeHistory=maybe").status, 400);
-  EXPECT_EQ(Get(base + "?includeHistory=true&updatedAfter=2026-01-01").status, 501);
   EXPECT_EQ(Get(base + "?format=application/pdf").status, 406);
 }
 

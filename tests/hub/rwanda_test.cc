@@ -276,6 +276,34 @@ TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
   std::cout << "updatedAfter the third publication: " << changed.size() << " changed and " << deleted.size()
             << " deleted observations; includeHistory of " << busiest << ": " << datasets << " datasets\n";
 
+  // includeHistory with updatedAfter: the same disseminations as the full
+  // history, from the fourth publication on.
+  auto rows = [&](const std::string& body) {
+    std::vector<std::string> out;  // validFrom validTo action key|period=value
+    sdmx::Diagnostics d;
+    auto reader = sdmx::DataReader::Open(body, "history", structures, {}, &d);
+    EXPECT_TRUE(reader.ok()) << d.ToString();
+    if (!reader.ok()) return out;
+    for (auto& r = *reader; r->Valid(); r->Next()) {
+      for (const auto& o : r->series().observations) {
+        out.push_back(r->dataset().valid_from + " " + r->dataset().valid_to + " " +
+                      sdmx::ActionName(r->dataset().action) + " " + r->series().KeyString() + "|" + o.period + "=" +
+                      o.value);
+      }
+    }
+    return out;
+  };
+  const std::string since = IsoTimeMs(loads[2].time_ms);
+  std::vector<std::string> tail;
+  for (const std::string& row : rows(hist.body)) {
+    if (row.substr(0, row.find(' ')) > since) tail.push_back(row);
+  }
+  ASSERT_FALSE(tail.empty());
+  http::HttpResponse hist_since = get("/sdmx/v1/data/DF_SDG_RW/" + busiest +
+                                      "?includeHistory=true&format=structurespecificdata&updatedAfter=" + since);
+  ASSERT_EQ(hist_since.status, 200) << hist_since.body.substr(0, 300);
+  EXPECT_EQ(rows(hist_since.body), tail);
+
   auto live = (*hub)->state()->Digest();
   ASSERT_TRUE(live.ok());
   const std::string args = "replay --data-dir " + o.data_dir + " --into " + dir.Sub("replayed") + " --config " +

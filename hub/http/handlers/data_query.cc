@@ -157,9 +157,6 @@ Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, Data
     if (v != "true" && v != "false") return Status::InvalidArgument("includeHistory=" + v + ": expected true or false");
     q->include_history = v == "true";
   }
-  if (q->include_history && q->updated_after) {
-    return Status::NotImplemented("includeHistory together with updatedAfter is not implemented yet");
-  }
   if ((q->include_history || q->updated_after) && q->format == sdmx::DataFormat::kCsv10) {
     // Deletions need the ACTION column of SDMX-CSV 2.0.
     return Status::InvalidArgument("SDMX-CSV 1.0 cannot carry deletions or datasets: ask for SDMX-CSV 2.0");
@@ -385,7 +382,7 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
   };
   std::vector<Out> datasets;
   Status s;
-  if (q.updated_after) {
+  if (q.updated_after && !q.include_history) {
     Out changed{{sdmx::Action::kReplace, "", ""}, {}}, deleted{{sdmx::Action::kDelete, "", ""}, {}};
     s = ctx.state->ScanChanges(q.flow->ref.ToString(), q.pattern, *q.updated_after, q.at,
                                [&](sdmx::Series& c, sdmx::Series& d) {
@@ -401,6 +398,8 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
         [&, by_provider = ProviderFilter(ctx, q)](uint64_t seq, const std::vector<sdmx::Series>& revised,
                                                  const std::vector<sdmx::Series>& deleted) {
           if (by_provider && !by_provider(seq)) return true;  // another provider's dissemination
+          // With updatedAfter: the disseminations since then only.
+          if (q.updated_after && seq <= q.updated_after->value) return true;
           const std::string from = CommitTime(ctx, seq);
           Out r{{sdmx::Action::kReplace, from, ""}, {}}, d{{sdmx::Action::kDelete, from, ""}, {}};
           for (sdmx::Series x : revised) {

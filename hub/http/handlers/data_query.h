@@ -57,7 +57,8 @@ struct DataQuery {
   // updatedAfter: only what changed after this watermark, deletions in a
   // second (Delete) dataset.
   std::optional<Watermark> updated_after;
-  // includeHistory: one dataset per commit that touched the selection.
+  // includeHistory: one dataset per commit that touched the selection
+  // (with updated_after: per commit after it).
   bool include_history = false;
   // v1 providerRef: only observations whose latest revision one of these
   // providers sent (empty = any provider).
