@@ -293,7 +293,15 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_EQ(Get(flow + kKey + "?limit=0").status, 400);
   EXPECT_EQ(Get(flow + kKey + "?updatedAfter=2026-02-01T00:00:00Z&asOf=2026-01-01T00:00:00Z").status, 422);
   EXPECT_EQ(Get(flow + kKey + "?c[NOT_A_COMPONENT]=1").status, 400);
-  EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/*").status, 501);
+  // The datastructure context: the data of the one dataflow using it.
+  http::HttpResponse by_dsd = Get(std::string("/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/") + kKey);
+  ASSERT_EQ(by_dsd.status, 200) << by_dsd.body.substr(0, 300);
+  EXPECT_EQ(Values(by_dsd), Values(Get(flow + kKey)));
+  EXPECT_EQ(Get(std::string("/sdmx/v2/data/*/SDMXHUB/DEMO_SDG/~/") + kKey).status, 200);
+  EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/NO_SUCH_DSD/1.0/*").status, 404);
+  EXPECT_EQ(Get("/sdmx/v2/data/provisionagreement/SDMXHUB/NO_SUCH_PA/1.0/*").status, 404);
+  EXPECT_EQ(Get("/sdmx/v2/data/everything/SDMXHUB/DF_DEMO_SDG/1.0/*").status, 400);
+  EXPECT_EQ(Get("/sdmx/v2/data/dataflow/SDMXHUB/*/1.0/*").status, 501);
 }
 
 // updatedAfter answers changes and deletions (a Delete dataset), v1 and v2;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <map>
 
 #include "hub/base/sha256.h"
@@ -160,6 +161,18 @@ TEST_F(SubmissionsTest, AnAdminGrantsAProvisionAgreementByStructureSubmission) {
   std::map<std::string, bool> agreed;
   for (const auto& f : knbs.at("dataflows").as_array()) agreed[std::string(f.at("dataflow").as_string())] = f.at("agreement").as_bool();
   EXPECT_EQ(agreed, (std::map<std::string, bool>{{"KNBS:DF_SDG_KE", true}, {"SDMXHUB:DF_DEMO_SDG", true}}));
+  // SDMX REST 2.x provisionagreement context: the dataflow as KNBS reported it.
+  auto pa = http::Fetch("GET", hub_->url() + "/sdmx/v2/data/provisionagreement/SDMXHUB/PA_KNBS/1.0/*", "",
+                        {{"Accept", "application/vnd.sdmx.data+csv;version=2.0.0"}});
+  ASSERT_TRUE(pa.ok());
+  ASSERT_EQ(pa->status, 200) << pa->body.substr(0, 300);
+  EXPECT_EQ(std::count(pa->body.begin(), pa->body.end(), '\n'), 2) << pa->body;  // header + KNBS's one observation
+  EXPECT_NE(pa->body.find("321"), std::string::npos) << pa->body;
+  auto pa_avail = http::Fetch("GET", hub_->url() + "/sdmx/v2/availability/provisionagreement/SDMXHUB/PA_KNBS/1.0/*");
+  ASSERT_TRUE(pa_avail.ok());
+  EXPECT_EQ(pa_avail->status, 200);
+  EXPECT_NE(pa_avail->body.find(">404<"), std::string::npos) << pa_avail->body.substr(0, 2000);
+  EXPECT_EQ(pa_avail->body.find(">646<"), std::string::npos) << "UNSD's areas are not KNBS's";
 
   // It holds across a restart (the registry is rebuilt from state).
   hub_->Stop();

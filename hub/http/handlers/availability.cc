@@ -25,11 +25,10 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
   auto structures = ctx.registry->Snapshot();
   DataQuery q;  // what selects the observations that count as "data"
   if (v2) {
-    if (req.Param("context") != "dataflow") return HttpResponse::Error(501, "only the dataflow context is implemented");
-    std::string version = req.Param("version");
-    if (version == "~" || version == "*" || version == "+") version.clear();
-    q.flow = structures->FindDataflow({req.Param("agency"), req.Param("id"), version});
-    if (!q.flow) return HttpResponse::Error(404, "no dataflow " + req.Param("agency") + ":" + req.Param("id"));
+    auto target = ResolveV2Target(req, *structures);
+    if (!target.ok()) return ErrorFromStatus(target.status());
+    q.flow = target->flow;
+    q.providers = std::move(target->providers);
   } else {
     auto providers = ParseProviderRef(req.Param("provider"));
     if (!providers.ok()) return ErrorFromStatus(providers.status());

@@ -8,6 +8,56 @@
 
 namespace hub::http {
 
+Result<V2Target> ResolveV2Target(const HttpRequest& req, const sdmx::StructureSet& structures) {
+  const std::string context = req.Param("context"), agency = req.Param("agency"), id = req.Param("id");
+  std::string version = req.Param("version");
+  if (agency == "*" || id == "*" || agency.find(',') != std::string::npos || id.find(',') != std::string::npos) {
+    return Status::NotImplemented("data queries over several dataflows are not implemented yet");
+  }
+  if (version == "~" || version == "*" || version == "+") version.clear();  // the latest
+  if (context != "dataflow" && context != "datastructure" && context != "provisionagreement" && context != "*") {
+    return Status::InvalidArgument("context '" + context + "': expected dataflow, datastructure, provisionagreement or *");
+  }
+  const sdmx::ArtefactRef ref{agency, id, version};
+  const std::string named = agency + ":" + id + "(" + req.Param("version") + ")";
+  V2Target t;
+  if (context == "dataflow" || context == "*") {
+    t.flow = structures.FindDataflow(ref);
+    if (t.flow || context == "dataflow") {
+      if (!t.flow) return Status::NotFound("no dataflow " + named);
+      return t;
+    }
+  }
+  if (context == "datastructure" || context == "*") {
+    if (const sdmx::DataStructure* dsd = structures.FindDataStructure(ref)) {
+      // The data of a structure is that of the dataflows using it.
+      std::vector<const sdmx::Dataflow*> using_it;
+      for (const auto& [k, df] : structures.dataflows()) {
+        if (df.structure.agency == dsd->ref.agency && df.structure.id == dsd->ref.id &&
+            (df.structure.version.empty() || df.structure.version == dsd->ref.version)) {
+          using_it.push_back(&df);
+        }
+      }
+      if (using_it.size() > 1) {
+        return Status::NotImplemented("data structure " + dsd->ref.ToString() + " is used by " +
+                                      std::to_string(using_it.size()) +
+                                      " dataflows: data queries over several dataflows are not implemented yet");
+      }
+      if (using_it.empty()) return Status::NotFound("no dataflow uses data structure " + dsd->ref.ToString());
+      t.flow = using_it[0];
+      return t;
+    }
+    if (context == "datastructure") return Status::NotFound("no data structure " + named);
+  }
+  // A provision agreement: its dataflow, as reported by its provider.
+  const sdmx::ProvisionAgreement* pa = structures.FindProvisionAgreement(ref);
+  if (!pa) return Status::NotFound("no " + (context == "*" ? std::string("structure") : context) + " " + named);
+  t.flow = structures.FindDataflow(pa->dataflow);
+  if (!t.flow) return Status::NotFound("provision agreement " + pa->ref.ToString() + ": no dataflow " + pa->dataflow.ToString());
+  t.providers = {pa->provider};
+  return t;
+}
+
 Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures) {
   std::vector<std::string> parts;
   size_t start = 0;

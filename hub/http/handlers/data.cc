@@ -94,23 +94,14 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
                                                    "dimensionAtObservation", "attributes", "measures",
                                                    "updatedAfter", "includeHistory", "offset", "limit", "sort"};
   if (Status st = CheckQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
-  if (req.Param("context") != "dataflow") {
-    return HttpResponse::Error(501, "context '" + req.Param("context") +
-                                        "' is not implemented yet (dataflow is; datastructure and "
-                                        "provisionagreement contexts are not)");
-  }
-  const std::string agency = req.Param("agency"), id = req.Param("id");
-  std::string version = req.Param("version");
-  if (agency == "*" || id == "*" || agency.find(',') != std::string::npos || id.find(',') != std::string::npos) {
-    return HttpResponse::Error(501, "data queries over several dataflows are not implemented yet");
-  }
-  if (version == "~" || version == "*" || version == "+" || version.empty()) version.clear();
   auto structures = ctx.registry->Snapshot();
+  auto target = ResolveV2Target(req, *structures);
+  if (!target.ok()) return ErrorFromStatus(target.status());
   DataQuery q;
   q.structures = structures;
   q.no_results_status = 204;
-  q.flow = structures->FindDataflow({agency, id, version});
-  if (!q.flow) return HttpResponse::Error(404, "no dataflow " + agency + ":" + id + "(" + req.Param("version") + ")");
+  q.flow = target->flow;
+  q.providers = std::move(target->providers);
   q.dsd = structures->FindDataStructure(q.flow->structure);
   if (!q.dsd) return HttpResponse::Error(500, "dataflow " + q.flow->ref.ToString() + " has no known structure");
   auto pattern = ParseKeyV2(req.Param("key"), q.dsd->dimensions.size());

@@ -56,6 +56,15 @@ BodyProgressFn SubmissionBodyProgress(connectors::Ingestor* ingestor);
 // Resolves an SDMX REST 1.x flowRef ("ID", "AGENCY,ID", "AGENCY,ID,VERSION";
 // version "latest" or "~" = highest) against `structures`.
 Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures);
+// What a v2 data or availability path ({context}/{agency}/{id}/{version})
+// names: a dataflow; a data structure (the one dataflow using it; several
+// are NotImplemented); or a provision agreement (its dataflow, with only its
+// provider's data: `providers`). Context * tries them in that order.
+struct V2Target {
+  const sdmx::Dataflow* flow = nullptr;
+  std::vector<std::string> providers;  // empty = any provider
+};
+Result<V2Target> ResolveV2Target(const HttpRequest& req, const sdmx::StructureSet& structures);
 // The watermark a read uses: ?at=W (<= the current one), ?asOf=ISO-8601 time
 // (the data as loaded then), else the current one.
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
