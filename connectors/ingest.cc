@@ -264,7 +264,7 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   sdmx::StructureSet found;
   if (sdmx::ReadStructureMessage(s.body, s.name, {}, &found, &r.diagnostics).ok()) {
     merged.Merge(found);
-    (void)sdmx::CheckReferences(merged, &r.diagnostics);
+    (void)sdmx::CheckReferences(merged, &r.diagnostics, &found);
   }
   if (!r.diagnostics.empty()) {
     r.outcome = SubmissionOutcome::kRejected;

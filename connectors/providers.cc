@@ -14,9 +14,16 @@ bool Provider::MayReport(const sdmx::ArtefactRef& flow) const {
 }
 
 Provider WithAgreements(Provider provider, const sdmx::StructureSet& structures) {
+  // The latest version of each agreement speaks for it: a new version that
+  // names another dataflow (or another provider) withdraws the old grant.
+  std::map<std::string, const sdmx::ProvisionAgreement*> latest;  // AGENCY:ID
   for (const auto& [urn, pa] : structures.provision_agreements()) {
-    if (pa.provider != provider.id || pa.dataflow.id.empty()) continue;
-    const std::string flow = pa.dataflow.agency + ":" + pa.dataflow.id;
+    const sdmx::ProvisionAgreement*& best = latest[pa.ref.agency + ":" + pa.ref.id];
+    if (!best || sdmx::CompareVersions(best->ref.version, pa.ref.version) < 0) best = &pa;
+  }
+  for (const auto& [key, pa] : latest) {
+    if (pa->provider != provider.id || pa->dataflow.id.empty()) continue;
+    const std::string flow = pa->dataflow.agency + ":" + pa->dataflow.id;
     if (std::find(provider.dataflows.begin(), provider.dataflows.end(), flow) == provider.dataflows.end()) {
       provider.dataflows.push_back(flow);
     }

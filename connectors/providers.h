@@ -31,7 +31,9 @@ struct Provider {
 // whose DataProvider is `provider.id` added to its own (from configs/): an
 // admin grants an agreement by submitting it as a structure, so it travels
 // the log and survives a replay like every structure. An agreement admits
-// its dataflow's agency and id (any version), as configs/ entries do.
+// its dataflow's agency and id (any version), as configs/ entries do; only
+// the latest version of an agreement counts. Providers are matched by id
+// (configs/ ids are not qualified by a DataProviderScheme agency).
 Provider WithAgreements(Provider provider, const sdmx::StructureSet& structures);
 
 class ProviderDirectory {

@@ -110,7 +110,8 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
   http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
-  config_.http.on_body_progress = http::SubmissionBodyProgress(ingestor_.get());
+  config_.http.admit_body = http::AdmitSubmission(ctx);
+  config_.http.on_body_progress = http::SubmissionBodyProgress(ctx);
   HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));
   spdlog::info("sdmx-hub serving on {} ({}; state {}; watermark {})", url(), log_->Describe(), so.path,
                state_->watermark().value);

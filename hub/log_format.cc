@@ -15,12 +15,40 @@ bool IdChar(char c) {
          c == '.';
 }
 
+// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD:
+// messages quote input (file names, diagnostics) and a JSON line must stay
+// JSON.
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= text.size() && !(n == 2 && c < 0xC2);
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view SubmissionIdIn(std::string_view message) {
+  // "submission ID" opens the message or a clause ("folder drop: submission
+  // ID: ..."): elsewhere (inside a quoted path) it is not ours.
   constexpr std::string_view kWord = "submission ";
-  const size_t at = message.find(kWord);
-  if (at == std::string_view::npos) return {};
+  size_t at = 0;
+  for (;; ++at) {
+    at = message.find(kWord, at);
+    if (at == std::string_view::npos) return {};
+    if (at == 0 || (at >= 2 && message.substr(at - 2, 2) == ": ")) break;
+  }
   std::string_view rest = message.substr(at + kWord.size());
   size_t n = 0;
   while (n < rest.size() && IdChar(rest[n])) ++n;
@@ -30,7 +58,7 @@ std::string_view SubmissionIdIn(std::string_view message) {
 }
 
 void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-  const std::string_view text(msg.payload.data(), msg.payload.size());
+  const std::string text = ValidUtf8(std::string_view(msg.payload.data(), msg.payload.size()));
   const int64_t ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
   const auto level = spdlog::level::to_string_view(msg.level);

@@ -384,7 +384,7 @@ hub::Status LoadStructures(const std::string& path, const StructureReaderOptions
   return hub::Status::Ok();
 }
 
-hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags) {
+hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags, const StructureSet* agreements_of) {
   size_t before = diags->count();
   auto missing = [&](const std::string& owner, const std::string& what) {
     diags->Add({owner, 0, "Structure", "reference-resolves", "refers to missing " + what});
@@ -400,7 +400,7 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags) {
   for (const auto& [k, df] : set.dataflows()) {
     if (!set.FindDataStructure(df.structure)) missing(k, "data structure " + df.structure.ToString());
   }
-  for (const auto& [k, pa] : set.provision_agreements()) {
+  for (const auto& [k, pa] : (agreements_of ? agreements_of : &set)->provision_agreements()) {
     if (pa.provider.empty()) missing(k, "data provider (no DataProvider reference)");
     if (pa.dataflow.id.empty()) {
       missing(k, "dataflow (no StructureUsage reference)");

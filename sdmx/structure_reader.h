@@ -27,7 +27,11 @@ hub::Status ReadStructureMessage(std::string_view buffer, const std::string& fil
 hub::Status LoadStructures(const std::string& path, const StructureReaderOptions& options,
                            StructureSet* out, Diagnostics* diags);
 
-// Checks that every DSD's codelists and every dataflow's DSD are present.
-hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags);
+// Checks that every DSD's codelists, every dataflow's DSD, every
+// hierarchical codelist's codes and every provision agreement's dataflow
+// (and provider) are present in `set`. `agreements_of`, when given, limits
+// the agreement check to its agreements (those just submitted: one stored
+// before this check existed must not block every later submission).
+hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags, const StructureSet* agreements_of = nullptr);
 
 }  // namespace sdmx

@@ -55,7 +55,11 @@ Result<http::HttpResponse> PostWithProgress(const std::string& url, const std::s
     const auto* p = v.is_object() ? v.as_object().if_contains("progress") : nullptr;
     if (!p || !p->is_object()) continue;
     const auto& o = p->as_object();
-    auto num = [&](const char* k) { return o.contains(k) ? o.at(k).to_number<uint64_t>() : uint64_t{0}; };
+    auto num = [&](const char* k) {
+      boost::json::error_code nec;
+      const uint64_t n = o.contains(k) ? o.at(k).to_number<uint64_t>(nec) : 0;
+      return nec ? uint64_t{0} : n;
+    };
     bar.Draw(Field(v, "status"), num("bytes_done"), num("bytes_total"),
              std::to_string(num("series")) + " series, " + std::to_string(num("observations")) + " observations");
   }

@@ -35,9 +35,13 @@ Result<Url> ParseUrl(const std::string& url) {
   const size_t slash = rest.find('/');
   u.hostport = rest.substr(0, slash);
   u.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  // "[::1]:8443": the brackets are the URL's, not the address's.
+  const size_t close = u.hostport.rfind(']');
   const size_t colon = u.hostport.rfind(':');
-  u.host = u.hostport.substr(0, colon);
-  u.port = colon == std::string::npos ? (u.tls ? "443" : "80") : u.hostport.substr(colon + 1);
+  const bool has_port = colon != std::string::npos && (close == std::string::npos || colon > close);
+  u.host = u.hostport.substr(0, has_port ? colon : std::string::npos);
+  if (u.host.size() > 2 && u.host.front() == '[' && u.host.back() == ']') u.host = u.host.substr(1, u.host.size() - 2);
+  u.port = has_port ? u.hostport.substr(colon + 1) : (u.tls ? "443" : "80");
   if (u.host.empty()) return Status::InvalidArgument("no host in URL " + url);
   return u;
 }

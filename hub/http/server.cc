@@ -58,6 +58,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   tcp::socket& socket() { return lowest().socket(); }
 
   void Read() {
+    head_ = false;
     parser_.emplace();
     parser_->body_limit(options_->max_body_bytes);
     parser_->header_limit(options_->max_header_bytes);
@@ -71,6 +72,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnRead(ec, 0);
     const auto length = parser_->content_length();
+    if (options_->admit_body && (parser_->chunked() || length.value_or(0) > 0)) {
+      HttpRequest head;
+      CopyHead(parser_->get(), &head);
+      if (std::optional<HttpResponse> refused = options_->admit_body(head)) {
+        return Reply(std::move(*refused), parser_->get().version(), false);
+      }
+    }
     if (options_->on_body_progress && length && *length >= options_->body_progress_bytes) {
       progress_head_.emplace();
       CopyHead(parser_->get(), &*progress_head_);
@@ -264,7 +272,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (push_done_) return;
     if (!push_->Poll(&pending_)) push_ended_ = true;
     if (!pending_.empty()) return PushWrite();
-    if (push_ended_) return PushEnd();
+    if (push_ended_) return PushEnd(true);
     idle_timer_->expires_after(options_->push_idle_poll);
     idle_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->PushPoll();
@@ -285,16 +293,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                        self->writing_ = false;
                        self->write_timer_->cancel();
                        self->pending_.clear();
-                       if (ec || self->push_ended_) return self->PushEnd();
+                       if (ec || self->push_ended_) return self->PushEnd(!ec);
                        self->PushPoll();
                      });
   }
 
-  void PushEnd() {
+  // `complete`: the body ended (not the client gone or stuck). Over TLS its
+  // end is then said with close_notify: the body is delimited by the close.
+  void PushEnd(bool complete = false) {
     if (push_done_) return;
     push_done_ = true;
     if (idle_timer_) idle_timer_->cancel();
     if (write_timer_) write_timer_->cancel();
+    if constexpr (kTls) {
+      if (complete) return Close();
+    }
     beast::error_code ec;
     socket().shutdown(tcp::socket::shutdown_both, ec);
     socket().close(ec);
@@ -322,7 +335,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     } else {
       beast::error_code ec;
       socket().shutdown(tcp::socket::shutdown_send, ec);
+      Linger();
     }
+  }
+
+  // After our half-close, reads (and drops) what the client still sends
+  // until it closes too, for at most kLinger: closing with unread bytes
+  // would send a reset, which can destroy the answer (a 413) before the
+  // client has read it.
+  void Linger() {
+    static constexpr std::chrono::seconds kLinger{2};
+    if (!lingering_) lowest().expires_after(kLinger);
+    lingering_ = true;
+    stream_.async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) self->Linger();
+    });
   }
 
   Stream stream_;
@@ -336,7 +363,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string pending_;
   std::optional<net::steady_timer> idle_timer_, write_timer_;
   char probe_[64];
-  bool writing_ = false, push_ended_ = false, push_done_ = false;
+  bool writing_ = false, push_ended_ = false, push_done_ = false, lingering_ = false;
   const Router* router_;
   const HttpOptions* options_;
 };

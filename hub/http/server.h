@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hub/base/status.h"
@@ -31,6 +32,11 @@ struct HttpOptions {
   // for a client that stopped reading. Defaults 15 s and 30 s.
   std::chrono::milliseconds push_idle_poll{15'000};
   std::chrono::milliseconds push_write_timeout{30'000};
+  // Called once a request's head is read, before its body (requests that
+  // announce one): a response refuses the body unread, and the connection
+  // closes after it. Lets a route turn away an unauthenticated upload before
+  // the body's memory is committed. Called on an io thread; must not block.
+  std::function<std::optional<HttpResponse>(const HttpRequest& head)> admit_body;
   // Request bodies of at least body_progress_bytes (default 1 MiB) are read
   // piece by piece and reported here as they arrive: the request's method,
   // target and headers (no body), bytes so far, Content-Length; then once

@@ -14,7 +14,7 @@ class HttpLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto h = testing::StartTestHub(
-        dir_, testing::DemoConfig(dir_, {{"max_body_bytes = 268435456", "max_body_bytes = 1048576"},
+        dir_, testing::DemoConfig(dir_, {{"max_body_bytes = 268435456", "max_body_bytes = 65536"},
                                          {"max_header_bytes = 16384", "max_header_bytes = 4096"}}));
     ASSERT_TRUE(h.ok()) << h.status().ToString();
     hub_ = std::move(*h);
@@ -36,14 +36,14 @@ class HttpLimitsTest : public ::testing::Test {
 };
 
 TEST_F(HttpLimitsTest, ABodyOverTheLimitGets413AndAppendsNothing) {
-  const std::string body(1048576 + 1, 'x');
+  const std::string body(65536 + 1, 'x');
   auto r = http::Fetch("POST", hub_->url() + "/api/v1/submissions", body,
                        {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "too-big"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->status, 413) << r->body;
   EXPECT_NE(r->body.find("max_body_bytes"), std::string::npos) << r->body;
   // Exactly at the limit is read (and rejected as SDMX, not as too big).
-  auto at = http::Fetch("POST", hub_->url() + "/api/v1/submissions", std::string(1048576, ' '),
+  auto at = http::Fetch("POST", hub_->url() + "/api/v1/submissions", std::string(65536, ' '),
                         {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "at-limit"}});
   ASSERT_TRUE(at.ok());
   EXPECT_EQ(at->status, 400) << at->body.substr(0, 300);

@@ -25,6 +25,7 @@ TEST(LogFormatTest, SubmissionIdIsTheWordAfterSubmission) {
   EXPECT_EQ(SubmissionIdIn("submission (no id): refused"), "");
   EXPECT_EQ(SubmissionIdIn("nothing was left of the submission."), "");
   EXPECT_EQ(SubmissionIdIn("materialiser: watermark 3"), "");
+  EXPECT_EQ(SubmissionIdIn("folder drop: ignoring /drop/submission x: not a provider"), "");
 }
 
 TEST(LogFormatTest, JsonLinesParseWhateverTheMessageHolds) {
@@ -32,12 +33,13 @@ TEST(LogFormatTest, JsonLinesParseWhateverTheMessageHolds) {
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
   sink->set_formatter(std::make_unique<JsonLogFormatter>());
   spdlog::logger logger("t", sink);
-  logger.warn("submission q-1: diagnostic \"quoted\"\nsecond line\t\\ {}", "é");
+  logger.warn("submission q-1: diagnostic \"quoted\"\nsecond line\t\\ {}{}", "é", "\xff\xc3");
   const std::string text = out.str();
   const json::value v = json::parse(text);
   EXPECT_EQ(v.at("level").as_string(), "warning");
   EXPECT_EQ(v.at("submission").as_string(), "q-1");
-  EXPECT_EQ(v.at("msg").as_string(), "submission q-1: diagnostic \"quoted\"\nsecond line\t\\ é");
+  // Bytes that are not UTF-8 (a file name in Latin-1, a cut sequence) become U+FFFD.
+  EXPECT_EQ(v.at("msg").as_string(), "submission q-1: diagnostic \"quoted\"\nsecond line\t\\ é\uFFFD\uFFFD");
   EXPECT_EQ(v.at("time").as_string().size(), 24u);  // 2026-11-23T10:00:00.000Z
   EXPECT_EQ(text.back(), '\n');
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);

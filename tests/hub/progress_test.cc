@@ -71,9 +71,9 @@ class RawConnection {
   int fd_ = -1;
 };
 
-std::string PostHead(const std::string& id, size_t length) {
+std::string PostHead(const std::string& id, size_t length, const std::string& token = "demo-unsd-token") {
   return "POST /api/v1/submissions?name=large.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-         "Authorization: Bearer demo-unsd-token\r\nX-Submission-Id: " + id +
+         "Authorization: Bearer " + token + "\r\nX-Submission-Id: " + id +
          "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
 }
 
@@ -124,7 +124,7 @@ TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
   EXPECT_EQ(r.at("progress").at("bytes_total").to_number<uint64_t>(), body.size());
   EXPECT_EQ(r.at("progress").at("bytes_done").to_number<uint64_t>(), half);
   EXPECT_EQ(r.at("progress").at("percent").to_number<uint64_t>(), 100 * half / body.size());
-  EXPECT_FALSE(r.as_object().contains("provider")) << "not authenticated yet";
+  EXPECT_EQ(r.at("provider").as_string(), "UNSD");  // the token was checked before the body
 
   c.Send(std::string_view(body).substr(half));
   const std::string answer = c.ReadResponse();
@@ -139,6 +139,7 @@ TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
 
   // What the ingest path reported on the way: validating with the parser's
   // position moving forward, then appending with every series.
+  hub_->ingestor()->progress()->SetListener(nullptr);  // it captures locals
   std::lock_guard lock(mu);
   ASSERT_GE(seen.size(), 3u);
   size_t validating = 0;
@@ -175,6 +176,18 @@ TEST_F(ProgressTest, AnUploadCutOffLeavesNoTrace) {
   // The same id can then be submitted whole.
   auto ok = testing::SubmitAndWait(*hub_, body, "cut-1", "demo-unsd-token");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+}
+
+// Without a valid token the body is refused unread: no memory committed to
+// it, no progress entry (which could shadow someone else's submission).
+TEST_F(ProgressTest, AnUnauthenticatedUploadIsRefusedBeforeItsBody) {
+  RawConnection c(hub_->port());
+  c.Send(PostHead("anon-1", 200u << 20, "not-a-token"));  // announces 200 MiB, sends none
+  const std::string answer = c.ReadResponse();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 401", 0), 0u) << answer.substr(0, 300);
+  auto r = http::Fetch("GET", hub_->url() + "/api/v1/submissions/anon-1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 404);
 }
 
 TEST_F(ProgressTest, SubmitDrawsAProgressBar) {

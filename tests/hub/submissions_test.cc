@@ -119,7 +119,8 @@ TEST_F(SubmissionsTest, TheProviderListNeedsTheAdminToken) {
 }
 
 // A structure message granting `provider` the dataflow `flow` of SDMXHUB.
-std::string Agreement(const std::string& provider, const std::string& flow) {
+std::string Agreement(const std::string& provider, const std::string& flow, const std::string& id = "",
+                      const std::string& version = "1.0") {
   return R"(<?xml version="1.0" encoding="UTF-8"?>
 <mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
     xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure"
@@ -127,7 +128,8 @@ std::string Agreement(const std::string& provider, const std::string& flow) {
   <mes:Header><mes:ID>PA</mes:ID><mes:Test>false</mes:Test><mes:Prepared>2026-11-23T00:00:00Z</mes:Prepared>
     <mes:Sender id="SDMXHUB"/></mes:Header>
   <mes:Structures><str:ProvisionAgreements>
-    <str:ProvisionAgreement id="PA_)" + provider + R"(" agencyID="SDMXHUB" version="1.0">
+    <str:ProvisionAgreement id=")" + (id.empty() ? "PA_" + provider : id) + R"(" agencyID="SDMXHUB" version=")" +
+         version + R"(">
       <com:Name xml:lang="en">)" + provider + R"( reports )" + flow + R"(</com:Name>
       <str:StructureUsage><Ref id=")" + flow + R"(" agencyID="SDMXHUB" version="1.0" class="Dataflow"/></str:StructureUsage>
       <str:DataProvider><Ref id=")" + provider + R"(" agencyID="SDMXHUB" maintainableParentID="DATA_PROVIDERS"
@@ -181,6 +183,12 @@ TEST_F(SubmissionsTest, AnAdminGrantsAProvisionAgreementByStructureSubmission) {
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   hub_ = std::move(*h);
   EXPECT_TRUE(testing::SubmitAndWait(*hub_, testing::OneObservation("404", 322), "knbs-3", "demo-knbs-token").ok());
+  // A later version of the agreement naming another provider withdraws it.
+  ASSERT_TRUE(
+      testing::SubmitAndWait(*hub_, Agreement("WHO", "DF_DEMO_SDG", "PA_KNBS", "1.1"), "pa-2", "test-admin").ok());
+  auto withdrawn = testing::Submit(*hub_, testing::OneObservation("404", 324), "knbs-5", "demo-knbs-token");
+  ASSERT_TRUE(withdrawn.ok());
+  EXPECT_EQ(withdrawn->status, 403) << withdrawn->body;
 }
 
 }  // namespace

@@ -68,7 +68,10 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
   struct Bound {
     std::string day, period;
   } first, last;
-  auto collect = [&](const sdmx::KeyPattern& p, std::optional<size_t> only) -> Status {
+  // `only`: the dimension whose codes are gathered (nullopt: all; n: none);
+  // `time`: whether the TimeRange comes from this scan (the exact key only:
+  // the time span is constrained by every dimension).
+  auto collect = [&](const sdmx::KeyPattern& p, std::optional<size_t> only, bool time) -> Status {
     return ctx.state->ScanSeries(flow->ref.ToString(), p, *at, [&](const sdmx::Series& found) {
       sdmx::Series s = found;
       if (!SelectObservations(q, &s)) return true;  // no observation in the window / filters
@@ -78,7 +81,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       }
       std::string from, to;
       for (const sdmx::Observation& o : s.observations) {
-        if (!sdmx::PeriodBounds(o.period, &from, &to)) continue;
+        if (!time || !sdmx::PeriodBounds(o.period, &from, &to)) continue;
         if (first.day.empty() || from < first.day) first = {from, o.period};
         if (last.day.empty() || to > last.day) last = {to, o.period};
       }
@@ -86,7 +89,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     }, ProviderFilterOf(ctx, q));
   };
   if (mode == "exact" || time_only) {
-    if (Status s = collect(*pattern, time_only ? std::optional<size_t>(n) : std::nullopt); !s.ok()) {
+    if (Status s = collect(*pattern, time_only ? std::optional<size_t>(n) : std::nullopt, true); !s.ok()) {
       return ErrorFromStatus(s);
     }
   } else {
@@ -97,7 +100,10 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       if (one && dsd->dimensions[i].id != component) continue;
       auto free = codes;
       free[i].clear();
-      if (Status s = collect(sdmx::KeyPattern(free), i); !s.ok()) return ErrorFromStatus(s);
+      if (Status s = collect(sdmx::KeyPattern(free), i, false); !s.ok()) return ErrorFromStatus(s);
+    }
+    if (!one) {  // the TimeRange of the key as given
+      if (Status s = collect(*pattern, n, true); !s.ok()) return ErrorFromStatus(s);
     }
   }
   HttpResponse resp;

@@ -46,10 +46,15 @@ void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
 void RegisterChangeRoutes(Router* router, const HandlerContext& ctx);
 
-// HttpOptions.on_body_progress: a POST /api/v1/submissions body with an
-// X-Submission-Id shows as "receiving" in GET /api/v1/submissions/{id}.
+// HttpOptions.admit_body: a POST /api/v1/submissions without a valid token
+// is answered 401 before its body is read.
+using AdmitFn = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+AdmitFn AdmitSubmission(const HandlerContext& ctx);
+// HttpOptions.on_body_progress: a POST /api/v1/submissions body with a
+// submission id (?id= or X-Submission-Id) shows as "receiving", with its
+// provider, in GET /api/v1/submissions/{id}.
 using BodyProgressFn = std::function<void(const HttpRequest&, uint64_t, uint64_t, bool)>;
-BodyProgressFn SubmissionBodyProgress(connectors::Ingestor* ingestor);
+BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx);
 
 // --- shared by the handlers (common.cc) ---
 

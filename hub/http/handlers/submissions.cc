@@ -283,16 +283,58 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
               [ctx](HttpRequest& req) { return Reporting(ctx, req, NowMs()); });
 }
 
-BodyProgressFn SubmissionBodyProgress(connectors::Ingestor* ingestor) {
-  return [ingestor](const HttpRequest& head, uint64_t received, uint64_t total, bool finished) {
-    if (head.method != "POST") return;
-    std::string_view path(head.target);
-    path = path.substr(0, path.find('?'));
-    if (path.ends_with('/')) path.remove_suffix(1);
-    auto id = head.headers.find("x-submission-id");
-    if (path != "/api/v1/submissions" || id == head.headers.end()) return;
-    if (finished) return ingestor->progress()->EraseIfIn(id->second, "receiving");
-    ingestor->progress()->Update(id->second, {"receiving", "", total, received, 0, 0, 0});
+namespace {
+
+// A POST /api/v1/submissions head, parsed (path and query); nullopt otherwise.
+std::optional<HttpRequest> SubmissionPost(const HttpRequest& head) {
+  if (head.method != "POST") return std::nullopt;
+  HttpRequest r = head;
+  if (!ParseTarget(r.target, &r.path, &r.query) || r.path != "/api/v1/submissions") return std::nullopt;
+  return r;
+}
+
+// The id Submit will use: ?id= first, then X-Submission-Id.
+std::string SubmissionIdOf(const HttpRequest& req) {
+  return req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+}
+
+}  // namespace
+
+AdmitFn AdmitSubmission(const HandlerContext& ctx) {
+  return [ctx](const HttpRequest& head) -> std::optional<HttpResponse> {
+    std::optional<HttpRequest> req = SubmissionPost(head);
+    if (!req) return std::nullopt;
+    auto who = Authenticate(ctx, *req);
+    if (who.ok()) return std::nullopt;
+    spdlog::warn("submission {}: refused before its body: {}", connectors::LoggableId(SubmissionIdOf(*req)),
+                 who.status().ToString());
+    return AuthError(*req, who.status());
+  };
+}
+
+BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx) {
+  return [ctx](const HttpRequest& head, uint64_t received, uint64_t total, bool finished) {
+    std::optional<HttpRequest> req = SubmissionPost(head);
+    if (!req) return;
+    const std::string id = SubmissionIdOf(*req);
+    if (connectors::LoggableId(id) != id) return;  // no id, or not a valid one
+    connectors::SubmissionProgress* progress = ctx.ingestor->progress();
+    if (finished) return progress->EraseIfIn(id, "receiving");
+    // The first piece names the owner (the token was checked by
+    // AdmitSubmission); an entry of another provider, or one already past
+    // receiving, is never overwritten.
+    std::optional<connectors::ProgressSnapshot> now = progress->Get(id);
+    std::string provider;
+    if (now) {
+      if (now->phase != "receiving") return;
+      provider = now->provider;
+    } else {
+      auto who = Authenticate(ctx, *req);
+      if (!who.ok()) return;
+      provider = who->id;
+    }
+    if (now && now->provider != provider) return;
+    progress->Update(id, {"receiving", provider, total, received, 0, 0, 0});
   };
 }
 
