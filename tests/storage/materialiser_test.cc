@@ -2,6 +2,7 @@
 #include "storage/materialiser.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/iterator.h>
 
 #include <atomic>
 #include <set>
@@ -10,6 +11,7 @@
 #include "sdmx/demo_feed.h"
 #include "storage/codec.h"
 #include "storage/embedded_event_log.h"
+#include "storage/keys.h"
 #include "testing/test_util.h"
 
 namespace hub::storage {
@@ -427,6 +429,43 @@ TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
   Close();
   Open();
   EXPECT_NE(registry_->Snapshot()->FindDataflowById("DF_DEMO_SDG"), nullptr);
+}
+
+TEST_F(MaterialiserTest, DataDigestFollowsTheDataNotItsHistory) {
+  auto data_digest = [&] {
+    auto d = state_->DataDigest(kFlow.ToString());
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    return d.ok() ? *d : "";
+  };
+  const std::string empty = data_digest();
+  Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  const std::string d1 = data_digest(), full1 = *state_->Digest();
+  EXPECT_NE(d1, empty);
+  Submit("s2", {{"2016", "12"}}, true, ev::ACTION_REPLACE, 2000);
+  WaitCommitted("s2");
+  EXPECT_NE(data_digest(), d1);
+  // Back to the same values by another route: same data digest, another history.
+  Submit("s3", {{"2016", "11"}}, true, ev::ACTION_REPLACE, 3000);
+  WaitCommitted("s3");
+  EXPECT_EQ(data_digest(), d1);
+  EXPECT_NE(*state_->Digest(), full1);
+  // A deleted observation is not data; one put back is.
+  Submit("s4", {{"2016", ""}}, true, ev::ACTION_DELETE, 4000);
+  WaitCommitted("s4");
+  EXPECT_NE(data_digest(), d1);
+  Submit("s5", {{"2016", "11"}}, true, ev::ACTION_REPLACE, 5000);
+  WaitCommitted("s5");
+  EXPECT_EQ(data_digest(), d1);
+
+  // LatestObs names the commit that wrote the revision it returns.
+  uint64_t seq = 0;
+  auto it = state_->NewObsIterator();
+  auto rev = state_->LatestObs(it.get(), ObsKeyPrefix(kFlow.ToString(), sdmx::JoinKey(kKey), "2016"),
+                               state_->watermark(), &seq);
+  ASSERT_TRUE(rev.ok() && *rev);
+  EXPECT_EQ((*rev)->value(), "11");
+  EXPECT_EQ(seq, state_->watermark().value);
 }
 
 }  // namespace
