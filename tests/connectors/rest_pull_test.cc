@@ -211,14 +211,14 @@ class RestPullTest : public ::testing::Test {
   // The documented [[pull]] example of configs/hub.toml, uncommented, pulling
   // from `url` as `provider`; the sink starts and its first pull is done.
   void StartSink(const std::string& url, const std::string& provider = "UNSD", int64_t overlap_ms = 200,
-                 int64_t timeout_ms = 300000) {
+                 int64_t timeout_ms = 300000, int64_t interval_ms = 3600000) {
     const std::string config =
         testing::DemoConfig(sink_dir_, {{"# [[pull]]", "[[pull]]"},
                                         {"# name = \"who\"", "name = \"src\""},
                                         {"# provider = \"WHO\"", "provider = \"" + provider + "\""},
                                         {"# url = \"https://sdmx.example.org/sdmx/v1\"", "url = \"" + url + "\""},
                                         {"# dataflows = [", "dataflows = ["},
-                                        {"# interval_ms = 600000", "interval_ms = 3600000"},
+                                        {"# interval_ms = 600000", "interval_ms = " + std::to_string(interval_ms)},
                                         {"# overlap_ms = 600000", "overlap_ms = " + std::to_string(overlap_ms)},
                                         {"# timeout_ms = 300000", "timeout_ms = " + std::to_string(timeout_ms)}});
     auto h = testing::StartTestHub(sink_dir_, config);
@@ -457,6 +457,18 @@ TEST_F(RestPullTest, DataflowOutsideTheProvidersAgreementsIsRefused) {
   }).ok());
   EXPECT_FALSE(sink_->rest_pull()->PullOnce().ok());
   EXPECT_EQ(Pulled().failures, 2u);
+}
+
+TEST_F(RestPullTest, TheThreadPullsEveryInterval) {
+  ToSource(testing::DemoInitial(), kUnsdToken);
+  StartSink(source_->url() + "/sdmx/v1", "UNSD", /*overlap_ms=*/200, /*timeout_ms=*/300000, /*interval_ms=*/50);
+  const std::string synced = DataDigest(*source_);
+  ASSERT_TRUE(WaitFor([&] { return DataDigest(*sink_) == synced; }));
+  ChangeSource();
+  // No PullOnce: the schedule alone brings the changes.
+  EXPECT_TRUE(WaitFor([&] { return DataDigest(*sink_) == DataDigest(*source_); }));
+  EXPECT_TRUE(WaitFor([&] { return Pulled().successes >= 3; }));
+  EXPECT_EQ(Pulled().failures, 0u);
 }
 
 TEST_F(RestPullTest, HealthzReportsEachSource) {
