@@ -7,7 +7,6 @@
 #include <algorithm>
 
 #include "sdmx/data_reader.h"
-#include "sdmx/data_writer.h"
 #include "sdmx/demo_feed.h"
 #include "testing/test_hub.h"
 
@@ -34,20 +33,6 @@ class PullChangesTest : public ::testing::Test {
   void Commit(const std::string& body, const std::string& params = "") {
     auto rec = testing::SubmitAndWait(*hub_, body, "s" + std::to_string(++n_), kUnsdToken, params);
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
-  }
-
-  // A message of the demo dataflow holding `series` in one dataset of `action`.
-  std::string Message(const std::vector<sdmx::Series>& series, sdmx::Action action) {
-    sdmx::WriteContext wc;
-    const sdmx::Dataflow* flow = structures_.FindDataflow(kFlowRef);
-    wc.dsd = structures_.FindDataStructure(flow->structure);
-    wc.dataflow = flow->ref;
-    wc.action = action;
-    std::string body;
-    auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
-    for (const sdmx::Series& s : series) w->WriteSeries(s);
-    w->Finish();
-    return body;
   }
 
   connectors::PulledChanges Diff(const std::string& body, const sdmx::ArtefactRef& want = kFlowRef) {
@@ -81,14 +66,14 @@ TEST_F(PullChangesTest, WhatTheHubHoldsIsDroppedAttributeOrderAside) {
   for (sdmx::Series& s : reordered) {
     for (sdmx::Observation& o : s.observations) std::reverse(o.attributes.begin(), o.attributes.end());
   }
-  EXPECT_TRUE(Diff(Message(reordered, sdmx::Action::kReplace)).empty());
+  EXPECT_TRUE(Diff(testing::DemoMessage(reordered, sdmx::Action::kReplace)).empty());
 
   // One changed value and one changed observation attribute: exactly those two travel.
   std::vector<sdmx::Series> edited = {initial_[0], initial_[1]};
   edited[0].observations[0].value = "123456";
   sdmx::Observation& o = edited[1].observations.back();
   o.attributes = {{"OBS_STATUS", "E"}};
-  const connectors::PulledChanges c = Diff(Message(edited, sdmx::Action::kReplace));
+  const connectors::PulledChanges c = Diff(testing::DemoMessage(edited, sdmx::Action::kReplace));
   EXPECT_EQ(c.upserts, 2);
   ASSERT_EQ(c.datasets.size(), 1u);
   ASSERT_EQ(c.datasets[0].series.size(), 2u);
@@ -107,7 +92,7 @@ TEST_F(PullChangesTest, DeletionsOfWhatIsAbsentAreDropped) {
   absent.attributes.clear();
   absent.observations = {present.observations[0]};
   absent.observations[0].period = "1990";  // never reported
-  const connectors::PulledChanges c = Diff(Message({present, absent}, sdmx::Action::kDelete));
+  const connectors::PulledChanges c = Diff(testing::DemoMessage({present, absent}, sdmx::Action::kDelete));
   EXPECT_EQ(c.deletions, 1);
   ASSERT_EQ(c.datasets.size(), 1u);
   EXPECT_EQ(c.datasets[0].action, sdmx::Action::kDelete);
@@ -116,18 +101,18 @@ TEST_F(PullChangesTest, DeletionsOfWhatIsAbsentAreDropped) {
 
   // Once deleted here, the same deletion is nothing; so is a whole series
   // that holds nothing live.
-  Commit(Message({present}, sdmx::Action::kDelete));
-  EXPECT_TRUE(Diff(Message({present}, sdmx::Action::kDelete)).empty());
+  Commit(testing::DemoMessage({present}, sdmx::Action::kDelete));
+  EXPECT_TRUE(Diff(testing::DemoMessage({present}, sdmx::Action::kDelete)).empty());
   sdmx::Series whole = initial_[1];
   whole.attributes.clear();
   whole.observations.clear();
-  EXPECT_EQ(Diff(Message({whole}, sdmx::Action::kDelete)).deletions, 1);
-  Commit(Message({whole}, sdmx::Action::kDelete));
-  EXPECT_TRUE(Diff(Message({whole}, sdmx::Action::kDelete)).empty());
+  EXPECT_EQ(Diff(testing::DemoMessage({whole}, sdmx::Action::kDelete)).deletions, 1);
+  Commit(testing::DemoMessage({whole}, sdmx::Action::kDelete));
+  EXPECT_TRUE(Diff(testing::DemoMessage({whole}, sdmx::Action::kDelete)).empty());
 }
 
 TEST_F(PullChangesTest, TheContentHashNamesTheChangeNotOnlyTheValues) {
-  const std::string to_a = Message({WithValue("111")}, sdmx::Action::kReplace);
+  const std::string to_a = testing::DemoMessage({WithValue("111")}, sdmx::Action::kReplace);
   const connectors::PulledChanges first = Diff(to_a);
   ASSERT_FALSE(first.empty());
   // A retry on the same state: the same name (the submission is a no-op).
@@ -135,7 +120,7 @@ TEST_F(PullChangesTest, TheContentHashNamesTheChangeNotOnlyTheValues) {
   Commit(to_a);
   EXPECT_TRUE(Diff(to_a).empty());
   // A -> B -> A: the third is a change again, and must not share the first's name.
-  Commit(Message({WithValue("222")}, sdmx::Action::kReplace));
+  Commit(testing::DemoMessage({WithValue("222")}, sdmx::Action::kReplace));
   const connectors::PulledChanges again = Diff(to_a);
   ASSERT_FALSE(again.empty());
   EXPECT_NE(again.content_sha256, first.content_sha256);

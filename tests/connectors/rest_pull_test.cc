@@ -254,7 +254,7 @@ class RestPullTest : public ::testing::Test {
     one_obs.observations[0].attributes.clear();
     whole.attributes.clear();
     whole.observations.clear();  // a series key alone deletes the whole series
-    ToSource(testing::DemoMessage({one_obs, whole}), kUnsdToken, "&action=Delete");
+    ToSource(testing::DemoMessage({one_obs, whole}, sdmx::Action::kDelete), kUnsdToken);  // action="Delete"
     return ToSource(testing::DemoNational(), kUnsdToken).marker().accepted_time_ms();
   }
 
