@@ -206,7 +206,7 @@ Status RestPull::PullFlow(const Flow& flow, PullStatus* st) {
   auto cursor = LoadPullCursor(*state_, src.name, dataflow, flow.request);
   if (!cursor.ok()) return fail(cursor.status());
   if (auto after = UpdatedAfter(*cursor, src.overlap)) st->url = flow.request + "?updatedAfter=" + *after;
-  auto outcome = Fetch(flow, *provider, st->url);
+  auto outcome = FetchAndSubmit(flow, *provider, st->url);
   if (!outcome.ok()) return fail(outcome.status());
   Status stored = StorePullCursor(state_, src.name, dataflow, flow.request, started, options_.now_ms());
   if (!stored.ok()) return fail(stored);  // the data is in; the next pull merely repeats some of it
@@ -223,7 +223,7 @@ Status RestPull::PullFlow(const Flow& flow, PullStatus* st) {
   return Status::Ok();
 }
 
-Result<RestPull::Outcome> RestPull::Fetch(const Flow& flow, const Provider& provider, const std::string& url) {
+Result<RestPull::Outcome> RestPull::FetchAndSubmit(const Flow& flow, const Provider& provider, const std::string& url) {
   const PullSource& src = options_.sources[flow.source];
   Outcome out;
   HUB_ASSIGN_OR_RETURN(

@@ -152,7 +152,8 @@ class RestPull {
   void Loop();
   Status PullSourceNow(size_t source);
   Status PullFlow(const Flow& flow, PullStatus* status);
-  Result<Outcome> Fetch(const Flow& flow, const Provider& provider, const std::string& url);
+  // One request, and the submission of what it changes here (committed).
+  Result<Outcome> FetchAndSubmit(const Flow& flow, const Provider& provider, const std::string& url);
   // Waits until `id` is in the ledger (committed, or rejected: an error).
   Status WaitCommitted(const std::string& id);
   bool stopping();

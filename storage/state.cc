@@ -120,11 +120,16 @@ Status VersionedState::ScanChanges(
   bool complete = false;
   std::string scan = prefix + pattern.LiteralPrefix(&complete);
   if (complete) scan += '\0';  // exactly one series key: up to its separator
+  // Every series is new after watermark 0 (ScanSeries): nothing to restate.
+  std::set<std::string> restated;
+  if (after.value > 0) {
+    HUB_ASSIGN_OR_RETURN(restated, AttributeChanges(flow, after, at, from));
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
   sdmx::Series changed, deleted;
   st::ObsRevision rev;  // reused: parsing into it keeps its buffers
   std::string current_key, last_period, skip;
-  bool have_series = false;
+  bool have_series = false, restate = false;
   auto emit = [&]() -> Result<bool> {
     if (!have_series || (changed.observations.empty() && deleted.observations.empty())) return true;
     HUB_ASSIGN_OR_RETURN(auto srev, LatestSeries(flow, current_key, at));
@@ -153,16 +158,18 @@ Status VersionedState::ScanChanges(
       current_key = std::string(parts.series_key);
       last_period.clear();
       have_series = true;
+      restate = restated.count(current_key) > 0;
     }
     // Revisions of one observation come newest first: the first <= at decides.
     if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
       last_period = std::string(parts.period);
-      if (parts.seq > after.value && (!from || from(parts.seq))) {
+      const bool newer = parts.seq > after.value;
+      if ((newer || restate) && (!from || from(parts.seq))) {
         HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
         sdmx::Observation o;
         o.period = last_period;
         if (rev.deleted()) {
-          deleted.observations.push_back(std::move(o));
+          if (newer) deleted.observations.push_back(std::move(o));
         } else {
           o.value = rev.value();
           o.attributes = FromProto(rev.attributes());
@@ -176,6 +183,24 @@ Status VersionedState::ScanChanges(
   HUB_ASSIGN_OR_RETURN(bool ignored, emit());
   (void)ignored;
   return Status::Ok();
+}
+
+Result<std::set<std::string>> VersionedState::AttributeChanges(const std::string& flow, Watermark after,
+                                                               Watermark at, const CommitFilter& from) const {
+  std::set<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kChanges)));
+  st::ChangeRecord c;
+  for (it->Seek(SeqKey(after.value + 1)); it->Valid(); it->Next()) {
+    const uint64_t seq = ParseSeqKey(std::string_view(it->key().data(), it->key().size()));
+    if (seq > at.value) break;
+    if (from && !from(seq)) continue;
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &c, "changes"));
+    for (const auto& s : c.series()) {
+      if (s.attributes() && s.dataflow() == flow) out.insert(s.series_key());
+    }
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read changes"));
+  return out;
 }
 
 Status VersionedState::ScanRevisions(

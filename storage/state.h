@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,7 +84,10 @@ class VersionedState {
   // series matching `pattern` with an observation whose latest revision <=
   // `at` came after `after`, `fn(changed, deleted)` gets the changed
   // observations with their values at `at` (and the series' attributes)
-  // and, apart, the periods deleted since. Either may be empty.
+  // and, apart, the periods deleted since. Either may be empty. A series
+  // whose attributes changed after `after` comes whole (every live
+  // observation at `at`): series attributes travel only with a series, and
+  // a reader of the changes must be able to apply them.
   Status ScanChanges(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
                      const std::function<bool(sdmx::Series& changed, sdmx::Series& deleted)>& fn,
                      const CommitFilter& from = {}) const;
@@ -175,6 +179,10 @@ class VersionedState {
  private:
   VersionedState();
   Status Init(const StateOptions& options);
+  // Keys of the series of `flow` whose attributes a commit in (after, at]
+  // (one `from` accepts) changed, from the change records.
+  Result<std::set<std::string>> AttributeChanges(const std::string& flow, Watermark after, Watermark at,
+                                                 const CommitFilter& from) const;
 
   StateOptions options_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -239,14 +240,28 @@ class RestPullTest : public ::testing::Test {
     ASSERT_TRUE(WaitFor([&] { return NowMs() > ms; }));
   }
 
-  // Revisions (WHO's revised and added values), deletions (one observation
-  // of one series, every observation of another) and new series (national
-  // figures) on the source. When the last was accepted (ms).
+  // Revisions (WHO's revised and added values; another unit for one series,
+  // its values unchanged), deletions (one observation of one series, a whole
+  // series) and new series (national figures) on the source. When the last
+  // was accepted (ms).
   int64_t ChangeSource() {
+    const std::vector<sdmx::Series> revision = ReadSeries(testing::DemoRevision());
     ToSource(testing::DemoRevision(), kWhoToken);
     const std::vector<sdmx::Series> initial = ReadSeries(testing::DemoInitial());
-    EXPECT_GE(initial.size(), 3u);
-    if (initial.size() < 3) return 0;
+    EXPECT_GE(initial.size(), 4u);
+    if (initial.size() < 4) return 0;
+    auto revised = [&](const sdmx::Series& s) {
+      return std::any_of(revision.begin(), revision.end(), [&](const sdmx::Series& r) { return r.key == s.key; });
+    };
+    auto unit = std::find_if(initial.begin() + 3, initial.end(), [&](const sdmx::Series& s) { return !revised(s); });
+    EXPECT_NE(unit, initial.end());
+    if (unit == initial.end()) return 0;
+    sdmx::Series relabelled = *unit;
+    for (sdmx::Field& f : relabelled.attributes) {
+      if (f.id == "UNIT_MEASURE") f.value = f.value == "NUMBER" ? "TH" : "NUMBER";
+    }
+    ToSource(testing::DemoMessage({relabelled}), kUnsdToken);
+    relabelled_observations_ = static_cast<int64_t>(relabelled.observations.size());
     sdmx::Series one_obs = initial[1], whole = initial[2];
     one_obs.attributes.clear();
     one_obs.observations.resize(1);
@@ -261,6 +276,7 @@ class RestPullTest : public ::testing::Test {
   testing::TempDir source_dir_, sink_dir_;
   std::unique_ptr<Hub> source_, sink_;
   int submissions_ = 0;
+  int64_t relabelled_observations_ = 0;  // of the series ChangeSource gave another unit
 };
 
 TEST_F(RestPullTest, TwoHubsConvergeAfterRevisionsDeletionsAndNewSeries) {
@@ -298,11 +314,13 @@ TEST_F(RestPullTest, TwoHubsConvergeAfterRevisionsDeletionsAndNewSeries) {
   const PullStatus second = Pulled();
   EXPECT_EQ(second.successes, 2u);
   EXPECT_NE(second.url.find("updatedAfter=" + IsoTimeMs(*first.cursor_ms - 200)), std::string::npos) << second.url;
-  // Only the changes travelled, and every one of them changed the sink.
+  // Only the changes travelled, and each changed the sink; the relabelled
+  // series came whole (its unit travels with it), its values unchanged.
   EXPECT_EQ(second.received_observations, changes);
   EXPECT_LT(second.received_observations, total);
   EXPECT_GT(second.submitted_deletions, 0);
-  EXPECT_EQ(second.submitted_observations + second.submitted_deletions, changes);
+  ASSERT_GT(relabelled_observations_, 0);
+  EXPECT_EQ(second.submitted_observations + second.submitted_deletions + relabelled_observations_, changes);
   rec = sink_->state()->Ledger(second.last_submission_id);
   ASSERT_TRUE(rec.ok() && *rec);
   EXPECT_EQ((*rec)->marker().observations(), changes);

@@ -56,7 +56,8 @@ class MaterialiserTest : public ::testing::Test {
   }
 
   std::string DataEvent(const std::string& sid, const std::string& attempt, ev::Action action,
-                        const std::vector<Obs>& obs, const std::vector<std::string>& key = kKey) {
+                        const std::vector<Obs>& obs, const std::vector<std::string>& key = kKey,
+                        const std::string& unit_measure = "PER_100000_LIVE_BIRTHS") {
     ev::Envelope env;
     ev::DataEvent* d = env.mutable_data();
     d->set_submission_id(sid);
@@ -66,7 +67,7 @@ class MaterialiserTest : public ::testing::Test {
     for (const auto& k : key) d->add_key(k);
     ev::Field* unit = d->add_attributes();
     unit->set_id("UNIT_MEASURE");
-    unit->set_value("PER_100000_LIVE_BIRTHS");
+    unit->set_value(unit_measure);
     for (const Obs& o : obs) {
       ev::Observation* po = d->add_observations();
       po->set_period(o.period);
@@ -429,6 +430,32 @@ TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
   Close();
   Open();
   EXPECT_NE(registry_->Snapshot()->FindDataflowById("DF_DEMO_SDG"), nullptr);
+}
+
+TEST_F(MaterialiserTest, ChangesRestateASeriesWhoseAttributesChanged) {
+  Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  // The same values under another unit: a series revision, no observation revision.
+  SubmitEvent("s2", DataEvent("s2", "s2-a", ev::ACTION_REPLACE, {{"2015", "10"}, {"2016", "11"}}, kKey, "NUMBER"));
+  WaitCommitted("s2");
+  std::vector<std::string> seen;
+  ASSERT_TRUE(state_->ScanChanges(kFlow.ToString(), sdmx::KeyPattern(), Watermark{1}, state_->watermark(),
+                                  [&](sdmx::Series& changed, sdmx::Series& deleted) {
+                                    for (const auto& o : changed.observations) seen.push_back(o.period + "=" + o.value);
+                                    EXPECT_TRUE(deleted.observations.empty());
+                                    const std::string* unit = sdmx::FindField(changed.attributes, "UNIT_MEASURE");
+                                    EXPECT_TRUE(unit && *unit == "NUMBER");
+                                    return true;
+                                  }).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"2015=10", "2016=11"}));
+  // Nothing changed after s2.
+  seen.clear();
+  ASSERT_TRUE(state_->ScanChanges(kFlow.ToString(), sdmx::KeyPattern(), Watermark{2}, state_->watermark(),
+                                  [&](sdmx::Series& changed, sdmx::Series&) {
+                                    for (const auto& o : changed.observations) seen.push_back(o.period);
+                                    return true;
+                                  }).ok());
+  EXPECT_TRUE(seen.empty());
 }
 
 TEST_F(MaterialiserTest, DataDigestFollowsTheDataNotItsHistory) {
