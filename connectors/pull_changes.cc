@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "hub/base/sha256.h"
 #include "sdmx/data_writer.h"
@@ -74,7 +75,7 @@ class Differ {
     if (attributes_change) basis_.push_back(series_seq);
     for (const sdmx::Observation& o : s.observations) {
       uint64_t seq = 0;
-      HUB_ASSIGN_OR_RETURN(auto local, state_.LatestObs(it_.get(), storage::ObsKeyPrefix(flow_, sk, o.period), at_, &seq));
+      HUB_ASSIGN_OR_RETURN(auto local, LocalObs(sk, o.period, &seq));
       bool changed = !local || local->deleted();
       if (!changed && merge) {
         changed = (!o.value.empty() && o.value != local->value()) || !Covers(AsMap(local->attributes()), o.attributes);
@@ -118,7 +119,7 @@ class Differ {
     }
     for (const sdmx::Observation& o : s.observations) {
       uint64_t seq = 0;
-      HUB_ASSIGN_OR_RETURN(auto local, state_.LatestObs(it_.get(), storage::ObsKeyPrefix(flow_, sk, o.period), at_, &seq));
+      HUB_ASSIGN_OR_RETURN(auto local, LocalObs(sk, o.period, &seq));
       if (!local || local->deleted()) continue;
       // A value (or nothing at all) deletes the observation; attributes alone delete those attributes.
       const bool whole = !o.value.empty() || o.attributes.empty();
@@ -135,6 +136,11 @@ class Differ {
   const std::vector<uint64_t>& basis() const { return basis_; }
 
  private:
+  Result<std::optional<sdmxhub::state::v1::ObsRevision>> LocalObs(const std::string& series_key,
+                                                                   const std::string& period, uint64_t* seq) {
+    return state_.LatestObs(it_.get(), storage::ObsKeyPrefix(flow_, series_key, period), at_, seq);
+  }
+
   const storage::VersionedState& state_;
   const std::string flow_;
   const Watermark at_;
@@ -191,8 +197,8 @@ Result<PulledChanges> DiffPulled(std::string_view body, const std::string& name,
     // Whatever the remote sends is submitted as the dataflow asked for, so
     // it must be that one (the provision check is made on it).
     if (ds.dataflow ? !SameDataflow(*ds.dataflow, flow->ref) : !(rd->structure().ref == flow->structure)) {
-      return Status::InvalidArgument("the answer holds " + (ds.dataflow ? ds.dataflow->ToString() : rd->structure().ref.ToString()) +
-                                     ", not " + flow->ref.ToString());
+      const std::string got = ds.dataflow ? ds.dataflow->ToString() : rd->structure().ref.ToString();
+      return Status::InvalidArgument("the answer holds " + got + ", not " + flow->ref.ToString());
     }
     const sdmx::Series& s = rd->series();
     ++out.received_series;

@@ -101,7 +101,9 @@ Status RestPull::Start() {
   for (const PullSource& s : options_.sources) {
     std::optional<Provider> p = providers_->FindById(s.provider);
     // A remote must never gain the admin's right to write any dataflow.
-    if (!p || p->admin) return Status::InvalidArgument("pull." + s.name + ".provider " + s.provider + " is not a provider");
+    if (!p || p->admin) {
+      return Status::InvalidArgument("pull." + s.name + ".provider " + s.provider + " is not a provider");
+    }
     for (const sdmx::ArtefactRef& d : s.dataflows) {
       if (!p->MayReport(d)) {
         spdlog::warn("rest pull {}: provider {} has no provision agreement for {}: its pulls will be refused", s.name,
@@ -279,7 +281,9 @@ Status RestPull::WaitCommitted(const std::string& id) {
     if (rec) {
       if (rec->seq() > 0) return Status::Ok();
       std::string why;
-      for (const auto& d : rec->marker().diagnostics()) why += "\n" + d.file() + ":" + std::to_string(d.line()) + ": " + d.message();
+      for (const auto& d : rec->marker().diagnostics()) {
+        why += "\n" + d.file() + ":" + std::to_string(d.line()) + ": " + d.message();
+      }
       return Status::InvalidArgument("submission " + id + " was rejected:" + why);
     }
     std::unique_lock lock(mu_);

@@ -291,7 +291,8 @@ TEST_F(RestPullTest, TwoHubsConvergeAfterRevisionsDeletionsAndNewSeries) {
   EXPECT_EQ(first.last_error, "");
   EXPECT_EQ(first.successes, 1u);
   EXPECT_EQ(first.url.find("updatedAfter"), std::string::npos) << first.url;  // full
-  const int64_t total = static_cast<int64_t>(testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures()).size());
+  const int64_t total =
+      static_cast<int64_t>(testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures()).size());
   EXPECT_EQ(first.received_observations, total);
   EXPECT_EQ(first.submitted_observations, total);
   ASSERT_TRUE(first.cursor_ms.has_value());
