@@ -80,6 +80,54 @@ Status ReadViews(const toml::table& t, views::ViewOptions* v) {
   return v->Validate();
 }
 
+// "AGENCY,ID,VERSION" (as in REST flowRefs) -> a reference.
+Status ParseFlowTriple(const std::string& s, const std::string& section, sdmx::ArtefactRef* out) {
+  const size_t a = s.find(','), b = a == std::string::npos ? a : s.find(',', a + 1);
+  if (b == std::string::npos || s.find(',', b + 1) != std::string::npos) {
+    return Status::InvalidArgument(section + ".dataflows: '" + s + "' is not AGENCY,ID,VERSION");
+  }
+  *out = {s.substr(0, a), s.substr(a + 1, b - a - 1), s.substr(b + 1)};
+  return Status::Ok();
+}
+
+// A duration setting in ms that must be > 0, read into `out` (which holds the default).
+Status ReadPositiveMs(const toml::table& t, const char* key, const std::string& section,
+                      std::chrono::milliseconds* out) {
+  int64_t ms = out->count();
+  HUB_RETURN_IF_ERROR(ReadPositive(t, key, section, &ms));
+  *out = std::chrono::milliseconds(ms);
+  return Status::Ok();
+}
+
+Status ReadPull(const toml::node& n, connectors::RestPullOptions* out) {
+  const toml::table* t = n.as_table();
+  if (!t) return Status::InvalidArgument("pull entries must be tables ([[pull]])");
+  HUB_RETURN_IF_ERROR(CheckKeys(*t, "pull", {"name", "provider", "url", "dataflows", "interval_ms", "overlap_ms",
+                                             "timeout_ms", "max_response_bytes"}));
+  connectors::PullSource s;
+  HUB_RETURN_IF_ERROR(Read(*t, "name", "pull", &s.name));
+  const std::string section = "pull." + s.name;
+  HUB_RETURN_IF_ERROR(Read(*t, "provider", section, &s.provider));
+  HUB_RETURN_IF_ERROR(Read(*t, "url", section, &s.url));
+  if (t->contains("dataflows") && !(*t)["dataflows"].as_array()) {
+    return Status::InvalidArgument(section + ".dataflows must be a list of \"AGENCY,ID,VERSION\"");
+  }
+  if (const toml::array* flows = (*t)["dataflows"].as_array()) {
+    for (const toml::node& f : *flows) {
+      auto v = f.value<std::string>();
+      if (!v) return Status::InvalidArgument(section + ".dataflows must be strings");
+      HUB_RETURN_IF_ERROR(ParseFlowTriple(*v, section, &s.dataflows.emplace_back()));
+    }
+  }
+  // Every default below is > 0, so an absent key keeps it.
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(*t, "interval_ms", section, &s.interval));
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(*t, "overlap_ms", section, &s.overlap));
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(*t, "timeout_ms", section, &s.timeout));
+  HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_response_bytes", section, &s.max_response_bytes));
+  out->sources.push_back(std::move(s));
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<HubConfig> LoadConfig(const std::string& path) {
@@ -93,7 +141,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
                                    std::string(e.description()));
   }
   HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views",
-                                             "changes", "folder_drop"}));
+                                             "changes", "folder_drop", "pull"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -153,6 +201,12 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     fd.poll = std::chrono::milliseconds(poll);
     fd.settle = std::chrono::milliseconds(settle);
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_file_bytes", "folder_drop", &fd.max_file_bytes));
+  }
+  if (root.contains("pull")) {
+    const toml::array* arr = root["pull"].as_array();
+    if (!arr) return Status::InvalidArgument("pull entries must be tables ([[pull]])");
+    for (const toml::node& n : *arr) HUB_RETURN_IF_ERROR(ReadPull(n, &cfg.pull));
+    HUB_RETURN_IF_ERROR(cfg.pull.Validate());
   }
   if (const toml::array* arr = root["providers"].as_array()) {
     for (const toml::node& n : *arr) {

@@ -9,6 +9,7 @@
 #include "connectors/folder_drop.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
+#include "connectors/rest_pull.h"
 #include "hub/http/server.h"
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
@@ -40,6 +41,11 @@ struct HubConfig {
   // unless the section is present; a relative dir resolves against the
   // config file's directory.
   connectors::FolderDropOptions folder_drop;
+  // [[pull]] name, provider, url, dataflows, interval_ms, overlap_ms,
+  // timeout_ms, max_response_bytes: the REST pull sources (only `sources`
+  // is read here; the Hub supplies the client and the reader limits). Off
+  // unless some entry is present.
+  connectors::RestPullOptions pull;
 };
 
 // Reads `path` (TOML). An empty path gives the defaults.

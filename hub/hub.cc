@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "hub/base/sha256.h"
+#include "hub/http/client.h"
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/file.h"
 #include "storage/embedded_event_log.h"
@@ -88,6 +89,23 @@ Status Hub::Init(const HubOptions& options) {
                                                             config_.folder_drop);
     HUB_RETURN_IF_ERROR(folder_drop_->Start());
   }
+  if (!config_.pull.sources.empty()) {
+    // After the config structures too: pulled data is read against them.
+    connectors::RestPullOptions po = config_.pull;
+    po.reader = config_.ingest.reader;
+    po.get = [](const std::string& url,
+                const std::map<std::string, std::string>& headers) -> Result<connectors::HttpGetResponse> {
+      HUB_ASSIGN_OR_RETURN(http::HttpResponse r, http::Fetch("GET", url, "", headers));
+      connectors::HttpGetResponse out;
+      out.status = r.status;
+      out.headers = std::move(r.headers);
+      out.body = std::move(r.body);
+      return out;
+    };
+    rest_pull_ = std::make_unique<connectors::RestPull>(ingestor_.get(), &providers_, state_.get(), &registry_,
+                                                        std::move(po));
+    HUB_RETURN_IF_ERROR(rest_pull_->Start());
+  }
 
   storage::VersionedState* state = state_.get();
   router_ = std::make_unique<http::Router>([state] { return state->watermark().value; });
@@ -101,7 +119,7 @@ Status Hub::Init(const HubOptions& options) {
   });
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views,
-                           changes_.get(), log_.get(), topics, &metrics_};
+                           changes_.get(), log_.get(), topics, &metrics_, rest_pull_.get()};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
@@ -156,6 +174,7 @@ std::string Hub::url() const {
 }
 
 void Hub::Stop() {
+  if (rest_pull_) rest_pull_->Stop();
   if (folder_drop_) folder_drop_->Stop();
   if (server_) server_->Stop();
   publisher_.reset();

@@ -1,6 +1,6 @@
 // Hub: one running SDMX Hub, wired from its parts: event log (embedded or
 // Kafka), versioned state, structure registry, materialiser, ingest (HTTP
-// push and, when configured, folder drop), HTTP.
+// push and, when configured, folder drop and REST pull), HTTP.
 // `sdmx-hub serve` runs one; the end-to-end tests run one in-process on
 // port 0. Start() returns once the config structures are applied and the
 // listener is bound. Stop() (or the destructor) shuts down in reverse order.
@@ -13,6 +13,7 @@
 #include "connectors/folder_drop.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
+#include "connectors/rest_pull.h"
 #include "hub/config.h"
 #include "hub/feed/change_feed.h"
 #include "hub/feed/change_publisher.h"
@@ -55,6 +56,8 @@ class Hub {
   const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }
   // Null unless the config has a [folder_drop] section.
   const connectors::FolderDrop* folder_drop() const { return folder_drop_.get(); }
+  // Null unless the config has [[pull]] entries. Not const: PullOnce() pulls now.
+  connectors::RestPull* rest_pull() const { return rest_pull_.get(); }
 
  private:
   Hub() = default;
@@ -77,6 +80,7 @@ class Hub {
   std::unique_ptr<connectors::Ingestor> ingestor_;
   // Submits through the ingestor: stopped first, destroyed before it.
   std::unique_ptr<connectors::FolderDrop> folder_drop_;
+  std::unique_ptr<connectors::RestPull> rest_pull_;  // likewise
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpServer> server_;
 };

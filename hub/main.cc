@@ -65,9 +65,12 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--format", demo.format, "Format of --large output (generic21, ss21, csv10, json20)")->capture_default_str();
   demo_cmd->add_option("--years", demo.years, "Years of the initial file, FIRST-LAST")->capture_default_str();
 
-  std::string data_dir;
+  std::string data_dir, digest_flow;
   auto* digest_cmd = app.add_subcommand("digest", "Print the state digest of a data dir");
   digest_cmd->add_option("--data-dir", data_dir, "The hub's data directory")->required();
+  digest_cmd->add_option("--dataflow", digest_flow,
+                         "AGENCY,ID,VERSION: print instead the digest of that dataflow's data alone, without "
+                         "provenance (equal on two hubs holding the same data)");
 
   std::string replay_dir, replay_kafka, replay_into, replay_config;
   auto* replay_cmd = app.add_subcommand("replay", "Rebuild the state from the event log into a new dir; print its digest");
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) return hub::cli::Check(structures, files, max_diags, any_version);
   if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
   if (*demo_cmd) return hub::cli::DemoFeed(demo);
-  if (*digest_cmd) return hub::cli::Digest(data_dir);
+  if (*digest_cmd) return hub::cli::Digest(data_dir, digest_flow);
   if (*replay_cmd) return hub::cli::Replay(replay_dir, replay_kafka, replay_into, replay_config);
   if (*submit_cmd) return hub::cli::Submit(submit, submit_files);
   return 2;

@@ -121,4 +121,10 @@ std::string AppliedTimeKey(std::string_view submission_id) {
   return k;
 }
 
+std::string ConnectorMetaKey(std::string_view name) {
+  std::string k = "connector/";
+  k += name;
+  return k;
+}
+
 }  // namespace hub::storage

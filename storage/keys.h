@@ -7,7 +7,8 @@
 //   ledger      submission_id                                      -> LedgerRecord
 //   structures  be64(seq)                                          -> StructureEvent
 //   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64;
-//               "applied/" submission_id -> be64(wall ms this hub applied it)
+//               "applied/" submission_id -> be64(wall ms this hub applied it);
+//               "connector/" name -> what the connector keeps (PullCursor)
 //   changes     be64(seq)                                          -> ChangeRecord
 //
 // flow = "AGENCY:ID(VERSION)"; series_key = dimension values joined by '.'
@@ -59,6 +60,9 @@ std::string OffsetKey(const std::string& topic, int32_t partition);
 // When this hub wrote a submission's ledger record (wall clock). In meta, so
 // outside the digest: a replay applies the same history at another time.
 std::string AppliedTimeKey(std::string_view submission_id);
+// A connector's bookkeeping (VersionedState::PutConnectorMeta). In meta, so
+// outside the digest, like the applied times.
+std::string ConnectorMetaKey(std::string_view name);
 inline constexpr char kWatermarkKey[] = "watermark";
 // A submission applied in several batches: SeqKey(seq) + submission id,
 // written with the first batch, removed with the last (see Materialiser).

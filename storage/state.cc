@@ -1,8 +1,9 @@
 #include "storage/state.h"
 
-#include <openssl/evp.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+
+#include <algorithm>
 
 #include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
@@ -28,7 +29,30 @@ Status ParseValue(const rocksdb::Slice& v, Msg* out, const char* what) {
   return Status::Ok();
 }
 
+// Attributes by id: their order is how a message happened to list them.
+void AddSortedFields(const sdmx::Fields& fields, FramedSha256* h) {
+  std::vector<const sdmx::Field*> sorted;
+  for (const sdmx::Field& f : fields) sorted.push_back(&f);
+  std::sort(sorted.begin(), sorted.end(), [](const sdmx::Field* a, const sdmx::Field* b) { return a->id < b->id; });
+  h->Add(std::to_string(sorted.size()));
+  for (const sdmx::Field* f : sorted) {
+    h->Add(f->id);
+    h->Add(f->value);
+  }
+}
+
 }  // namespace
+
+void AddSeriesToDigest(const sdmx::Series& series, FramedSha256* h) {
+  h->Add(series.KeyString());
+  AddSortedFields(series.attributes, h);
+  h->Add(std::to_string(series.observations.size()));
+  for (const sdmx::Observation& o : series.observations) {
+    h->Add(o.period);
+    h->Add(o.value);
+    AddSortedFields(o.attributes, h);
+  }
+}
 
 Result<std::unique_ptr<VersionedState>> VersionedState::Open(const StateOptions& options) {
   if (options.path.empty()) return Status::InvalidArgument("StateOptions.path is empty");
@@ -96,11 +120,16 @@ Status VersionedState::ScanChanges(
   bool complete = false;
   std::string scan = prefix + pattern.LiteralPrefix(&complete);
   if (complete) scan += '\0';  // exactly one series key: up to its separator
+  // Every series is new after watermark 0 (ScanSeries): nothing to restate.
+  std::set<std::string> restated;
+  if (after.value > 0) {
+    HUB_ASSIGN_OR_RETURN(restated, AttributeChanges(flow, after, at, from));
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
   sdmx::Series changed, deleted;
   st::ObsRevision rev;  // reused: parsing into it keeps its buffers
   std::string current_key, last_period, skip;
-  bool have_series = false;
+  bool have_series = false, restate = false;
   auto emit = [&]() -> Result<bool> {
     if (!have_series || (changed.observations.empty() && deleted.observations.empty())) return true;
     HUB_ASSIGN_OR_RETURN(auto srev, LatestSeries(flow, current_key, at));
@@ -129,16 +158,18 @@ Status VersionedState::ScanChanges(
       current_key = std::string(parts.series_key);
       last_period.clear();
       have_series = true;
+      restate = restated.count(current_key) > 0;
     }
     // Revisions of one observation come newest first: the first <= at decides.
     if (parts.seq <= at.value && !(!last_period.empty() && parts.period == last_period)) {
       last_period = std::string(parts.period);
-      if (parts.seq > after.value && (!from || from(parts.seq))) {
+      const bool newer = parts.seq > after.value;
+      if ((newer || restate) && (!from || from(parts.seq))) {
         HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
         sdmx::Observation o;
         o.period = last_period;
         if (rev.deleted()) {
-          deleted.observations.push_back(std::move(o));
+          if (newer) deleted.observations.push_back(std::move(o));
         } else {
           o.value = rev.value();
           o.attributes = FromProto(rev.attributes());
@@ -152,6 +183,24 @@ Status VersionedState::ScanChanges(
   HUB_ASSIGN_OR_RETURN(bool ignored, emit());
   (void)ignored;
   return Status::Ok();
+}
+
+Result<std::set<std::string>> VersionedState::AttributeChanges(const std::string& flow, Watermark after,
+                                                               Watermark at, const CommitFilter& from) const {
+  std::set<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kChanges)));
+  st::ChangeRecord c;
+  for (it->Seek(SeqKey(after.value + 1)); it->Valid(); it->Next()) {
+    const uint64_t seq = ParseSeqKey(std::string_view(it->key().data(), it->key().size()));
+    if (seq > at.value) break;
+    if (from && !from(seq)) continue;
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &c, "changes"));
+    for (const auto& s : c.series()) {
+      if (s.attributes() && s.dataflow() == flow) out.insert(s.series_key());
+    }
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read changes"));
+  return out;
 }
 
 Status VersionedState::ScanRevisions(
@@ -335,14 +384,16 @@ Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(const std::stri
 }
 
 Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(rocksdb::Iterator* it, const std::string& prefix,
-                                                                 Watermark at) const {
+                                                                 Watermark at, uint64_t* seq) const {
   std::string target = prefix;
   PutFixed64BE(&target, ~at.value);
   it->Seek(target);
+  if (seq) *seq = 0;
   if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read observation"));
     return std::optional<st::ObsRevision>();
   }
+  if (seq) *seq = ~DecodeFixed64BE(it->key().data() + prefix.size());
   st::ObsRevision rev;
   HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "observation"));
   return std::optional<st::ObsRevision>(std::move(rev));
@@ -350,47 +401,63 @@ Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(rocksdb::Iterat
 
 Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(const std::string& flow,
                                                                        const std::string& series_key,
-                                                                       Watermark at) const {
+                                                                       Watermark at, uint64_t* seq) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kSeries)));
   const std::string prefix = SeriesPrefix(flow, series_key);
   it->Seek(SeriesKey(flow, series_key, at.value));
+  if (seq) *seq = 0;
   if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read series"));
     return std::optional<st::SeriesRevision>();
   }
+  if (seq) *seq = SeriesKeySeq(std::string_view(it->key().data(), it->key().size()));
   st::SeriesRevision rev;
   HUB_RETURN_IF_ERROR(ParseValue(it->value(), &rev, "series"));
   return std::optional<st::SeriesRevision>(std::move(rev));
 }
 
 Result<std::string> VersionedState::Digest() const {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  auto feed = [&](const rocksdb::Slice& s) {
-    std::string len;
-    PutFixed64BE(&len, s.size());
-    EVP_DigestUpdate(ctx.get(), len.data(), len.size());
-    EVP_DigestUpdate(ctx.get(), s.data(), s.size());
-  };
+  FramedSha256 h;
   // The state at the published watermark: revisions of a submission still
   // being written in several batches (seq above it) are not part of it yet.
   const uint64_t w = watermark().value;
   for (Family f : {Family::kObs, Family::kSeries, Family::kCommits, Family::kLedger, Family::kStructures}) {
-    feed(FamilyNames()[static_cast<int>(f)]);
+    h.Add(FamilyNames()[static_cast<int>(f)]);
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(f)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if ((f == Family::kObs || f == Family::kSeries) && SeriesKeySeq(std::string_view(it->key().data(), it->key().size())) > w) {
         continue;
       }
-      feed(it->key());
-      feed(it->value());
+      h.Add(std::string_view(it->key().data(), it->key().size()));
+      h.Add(std::string_view(it->value().data(), it->value().size()));
     }
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "digest"));
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &n);
-  return HexEncode(md, n);
+  return h.Hex();
+}
+
+Result<std::string> VersionedState::DataDigest(const std::string& flow) const {
+  FramedSha256 h;
+  h.Add(flow);
+  HUB_RETURN_IF_ERROR(ScanSeries(flow, sdmx::KeyPattern(), watermark(), [&](const sdmx::Series& s) {
+    AddSeriesToDigest(s, &h);
+    return true;
+  }));
+  return h.Hex();
+}
+
+Result<std::optional<std::string>> VersionedState::ConnectorMeta(const std::string& name) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kMeta), ConnectorMetaKey(name), &v);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read connector meta"));
+  return std::optional<std::string>(std::move(v));
+}
+
+Status VersionedState::PutConnectorMeta(const std::string& name, const std::string& value) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Put(wo, cf(Family::kMeta), ConnectorMetaKey(name), value), "write connector meta");
 }
 
 }  // namespace hub::storage

@@ -3,8 +3,9 @@
 // Every revision of every observation is kept (key layout in keys.h); a read
 // at watermark W sees exactly the submissions with seq <= W. The watermark
 // is published (watermark()) only after all of a submission's writes are in,
-// so no reader sees part of a submission. Written only by the Materialiser;
-// reads are thread-safe.
+// so no reader sees part of a submission. Written only by the Materialiser,
+// except connector bookkeeping (PutConnectorMeta), which lies outside the
+// state proper; reads are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,10 @@ class ColumnFamilyHandle;
 class Iterator;
 class WriteBatch;
 }  // namespace rocksdb
+
+namespace hub {
+class FramedSha256;
+}  // namespace hub
 
 namespace hub::storage {
 
@@ -49,6 +55,11 @@ struct ObsHistoryEntry {
   sdmxhub::state::v1::ObsRevision revision;
   sdmxhub::state::v1::CommitRecord commit;
 };
+
+// Adds `series` to `h` as VersionedState::DataDigest does: its key, its
+// attributes and each observation (period, value, attributes), attributes
+// sorted by id (their order is a message's, not the data's).
+void AddSeriesToDigest(const sdmx::Series& series, FramedSha256* h);
 
 class VersionedState {
  public:
@@ -73,7 +84,10 @@ class VersionedState {
   // series matching `pattern` with an observation whose latest revision <=
   // `at` came after `after`, `fn(changed, deleted)` gets the changed
   // observations with their values at `at` (and the series' attributes)
-  // and, apart, the periods deleted since. Either may be empty.
+  // and, apart, the periods deleted since. Either may be empty. A series
+  // whose attributes changed after `after` comes whole (every live
+  // observation at `at`): series attributes travel only with a series, and
+  // a reader of the changes must be able to apply them.
   Status ScanChanges(const std::string& flow, const sdmx::KeyPattern& pattern, Watermark after, Watermark at,
                      const std::function<bool(sdmx::Series& changed, sdmx::Series& deleted)>& fn,
                      const CommitFilter& from = {}) const;
@@ -114,6 +128,23 @@ class VersionedState {
   // backend or consumer offsets.
   Result<std::string> Digest() const;
 
+  // SHA-256 (hex) over the data of one dataflow ("AGENCY:ID(VERSION)") as
+  // readers see it at the published watermark: per series in key order, the
+  // key, the series attributes and each live observation (period, value,
+  // attributes), attributes sorted by id. Deleted observations, series
+  // without live observations and all provenance (commit numbers, load
+  // times, submission ids, providers) are left out, so two hubs that hold
+  // the same data agree however it reached them (pushed, pulled, split into
+  // other submissions), where Digest() differs.
+  Result<std::string> DataDigest(const std::string& flow) const;
+
+  // Bookkeeping a connector keeps beside the state (REST pull cursors), by
+  // `name`: in the meta family, outside Digest() and DataDigest(), never
+  // rebuilt by a replay (a connector must cope with its absence). A write
+  // is ordered after every state write before it (one RocksDB WAL).
+  Result<std::optional<std::string>> ConnectorMeta(const std::string& name) const;
+  Status PutConnectorMeta(const std::string& name, const std::string& value);
+
   // --- For the Materialiser -------------------------------------------------
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return cfs_[static_cast<int>(f)]; }
   rocksdb::DB* db() const { return db_.get(); }
@@ -134,17 +165,24 @@ class VersionedState {
   // Latest revision <= at of the observation whose key without the sequence
   // suffix is `obs_prefix` (keys.h ObsKeyPrefix), through a caller's iterator
   // on the obs family, so that a large submission opens one iterator.
+  // `seq`, when set, gets the commit that wrote it (0 when none).
   Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(rocksdb::Iterator* it,
-                                                                   const std::string& obs_prefix,
-                                                                   Watermark at) const;
+                                                                   const std::string& obs_prefix, Watermark at,
+                                                                   uint64_t* seq = nullptr) const;
   std::unique_ptr<rocksdb::Iterator> NewObsIterator() const;
+  // `seq`, when set, gets the commit that wrote it (0 when none).
   Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(const std::string& flow,
                                                                          const std::string& series_key,
-                                                                         Watermark at) const;
+                                                                         Watermark at,
+                                                                         uint64_t* seq = nullptr) const;
 
  private:
   VersionedState();
   Status Init(const StateOptions& options);
+  // Keys of the series of `flow` whose attributes a commit in (after, at]
+  // (one `from` accepts) changed, from the change records.
+  Result<std::set<std::string>> AttributeChanges(const std::string& flow, Watermark after, Watermark at,
+                                                 const CommitFilter& from) const;
 
   StateOptions options_;
   std::unique_ptr<rocksdb::DB> db_;

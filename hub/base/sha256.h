@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,23 @@ namespace hub {
 std::string Sha256Hex(std::string_view data);
 // Lowercase hex of raw bytes.
 std::string HexEncode(const unsigned char* data, size_t size);
+
+// SHA-256 over a sequence of byte strings, each framed by its length (8
+// bytes, big-endian), so that ("ab", "c") and ("a", "bc") differ. For
+// digests built piece by piece (the state digests, pulled content).
+class FramedSha256 {
+ public:
+  FramedSha256();
+  ~FramedSha256();
+  FramedSha256(const FramedSha256&) = delete;
+  FramedSha256& operator=(const FramedSha256&) = delete;
+  void Add(std::string_view piece);
+  // Lowercase hex; call once, after the last Add.
+  std::string Hex();
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> ctx_;
+};
 
 }  // namespace hub

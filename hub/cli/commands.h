@@ -22,7 +22,8 @@ struct DemoFeedOptions {
   std::string years = "2015-2021";   // --years FIRST-LAST of the initial file
 };
 int DemoFeed(const DemoFeedOptions& o);
-int Digest(const std::string& data_dir);
+// The state digest, or with `dataflow` (AGENCY,ID,VERSION) its DataDigest.
+int Digest(const std::string& data_dir, const std::string& dataflow = "");
 int Replay(const std::string& data_dir, const std::string& kafka, const std::string& into,
            const std::string& config_path);
 struct SubmitOptions {

@@ -202,7 +202,16 @@ int DemoFeed(const DemoFeedOptions& opts) {
   return 0;
 }
 
-int Digest(const std::string& data_dir) {
+int Digest(const std::string& data_dir, const std::string& dataflow) {
+  std::string flow;  // AGENCY:ID(VERSION), as the state keys it
+  if (!dataflow.empty()) {
+    const size_t a = dataflow.find(','), b = a == std::string::npos ? a : dataflow.find(',', a + 1);
+    if (b == std::string::npos || dataflow.find(',', b + 1) != std::string::npos) {
+      std::cerr << "--dataflow '" << dataflow << "' is not AGENCY,ID,VERSION\n";
+      return 2;
+    }
+    flow = sdmx::ArtefactRef{dataflow.substr(0, a), dataflow.substr(a + 1, b - a - 1), dataflow.substr(b + 1)}.ToString();
+  }
   storage::StateOptions o;
   o.path = data_dir + "/state";
   o.read_only = true;
@@ -211,7 +220,7 @@ int Digest(const std::string& data_dir) {
     std::cerr << state.status().ToString() << "\n";
     return 1;
   }
-  auto digest = (*state)->Digest();
+  auto digest = flow.empty() ? (*state)->Digest() : (*state)->DataDigest(flow);
   if (!digest.ok()) {
     std::cerr << digest.status().ToString() << "\n";
     return 1;

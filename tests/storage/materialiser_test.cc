@@ -2,6 +2,7 @@
 #include "storage/materialiser.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/iterator.h>
 
 #include <atomic>
 #include <set>
@@ -10,6 +11,7 @@
 #include "sdmx/demo_feed.h"
 #include "storage/codec.h"
 #include "storage/embedded_event_log.h"
+#include "storage/keys.h"
 #include "testing/test_util.h"
 
 namespace hub::storage {
@@ -54,7 +56,8 @@ class MaterialiserTest : public ::testing::Test {
   }
 
   std::string DataEvent(const std::string& sid, const std::string& attempt, ev::Action action,
-                        const std::vector<Obs>& obs, const std::vector<std::string>& key = kKey) {
+                        const std::vector<Obs>& obs, const std::vector<std::string>& key = kKey,
+                        const std::string& unit_measure = "PER_100000_LIVE_BIRTHS") {
     ev::Envelope env;
     ev::DataEvent* d = env.mutable_data();
     d->set_submission_id(sid);
@@ -64,7 +67,7 @@ class MaterialiserTest : public ::testing::Test {
     for (const auto& k : key) d->add_key(k);
     ev::Field* unit = d->add_attributes();
     unit->set_id("UNIT_MEASURE");
-    unit->set_value("PER_100000_LIVE_BIRTHS");
+    unit->set_value(unit_measure);
     for (const Obs& o : obs) {
       ev::Observation* po = d->add_observations();
       po->set_period(o.period);
@@ -427,6 +430,69 @@ TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
   Close();
   Open();
   EXPECT_NE(registry_->Snapshot()->FindDataflowById("DF_DEMO_SDG"), nullptr);
+}
+
+TEST_F(MaterialiserTest, ChangesRestateASeriesWhoseAttributesChanged) {
+  Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  // The same values under another unit: a series revision, no observation revision.
+  SubmitEvent("s2", DataEvent("s2", "s2-a", ev::ACTION_REPLACE, {{"2015", "10"}, {"2016", "11"}}, kKey, "NUMBER"));
+  WaitCommitted("s2");
+  std::vector<std::string> seen;
+  ASSERT_TRUE(state_->ScanChanges(kFlow.ToString(), sdmx::KeyPattern(), Watermark{1}, state_->watermark(),
+                                  [&](sdmx::Series& changed, sdmx::Series& deleted) {
+                                    for (const auto& o : changed.observations) seen.push_back(o.period + "=" + o.value);
+                                    EXPECT_TRUE(deleted.observations.empty());
+                                    const std::string* unit = sdmx::FindField(changed.attributes, "UNIT_MEASURE");
+                                    EXPECT_TRUE(unit && *unit == "NUMBER");
+                                    return true;
+                                  }).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"2015=10", "2016=11"}));
+  // Nothing changed after s2.
+  seen.clear();
+  ASSERT_TRUE(state_->ScanChanges(kFlow.ToString(), sdmx::KeyPattern(), Watermark{2}, state_->watermark(),
+                                  [&](sdmx::Series& changed, sdmx::Series&) {
+                                    for (const auto& o : changed.observations) seen.push_back(o.period);
+                                    return true;
+                                  }).ok());
+  EXPECT_TRUE(seen.empty());
+}
+
+TEST_F(MaterialiserTest, DataDigestFollowsTheDataNotItsHistory) {
+  auto data_digest = [&] {
+    auto d = state_->DataDigest(kFlow.ToString());
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    return d.ok() ? *d : "";
+  };
+  const std::string empty = data_digest();
+  Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  const std::string d1 = data_digest(), full1 = *state_->Digest();
+  EXPECT_NE(d1, empty);
+  Submit("s2", {{"2016", "12"}}, true, ev::ACTION_REPLACE, 2000);
+  WaitCommitted("s2");
+  EXPECT_NE(data_digest(), d1);
+  // Back to the same values by another route: same data digest, another history.
+  Submit("s3", {{"2016", "11"}}, true, ev::ACTION_REPLACE, 3000);
+  WaitCommitted("s3");
+  EXPECT_EQ(data_digest(), d1);
+  EXPECT_NE(*state_->Digest(), full1);
+  // A deleted observation is not data; one put back is.
+  Submit("s4", {{"2016", ""}}, true, ev::ACTION_DELETE, 4000);
+  WaitCommitted("s4");
+  EXPECT_NE(data_digest(), d1);
+  Submit("s5", {{"2016", "11"}}, true, ev::ACTION_REPLACE, 5000);
+  WaitCommitted("s5");
+  EXPECT_EQ(data_digest(), d1);
+
+  // LatestObs names the commit that wrote the revision it returns.
+  uint64_t seq = 0;
+  auto it = state_->NewObsIterator();
+  auto rev = state_->LatestObs(it.get(), ObsKeyPrefix(kFlow.ToString(), sdmx::JoinKey(kKey), "2016"),
+                               state_->watermark(), &seq);
+  ASSERT_TRUE(rev.ok() && *rev);
+  EXPECT_EQ((*rev)->value(), "11");
+  EXPECT_EQ(seq, state_->watermark().value);
 }
 
 }  // namespace

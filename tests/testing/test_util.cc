@@ -101,12 +101,13 @@ std::string DemoInitial() { return Demo({sdmx::DemoDataOptions::File::kInitial})
 std::string DemoRevision() { return Demo({sdmx::DemoDataOptions::File::kRevision}); }
 std::string DemoNational() { return Demo({sdmx::DemoDataOptions::File::kNational}); }
 
-std::string DemoMessage(const std::vector<sdmx::Series>& series) {
+std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action) {
   const sdmx::StructureSet set = DemoStructures();
   const sdmx::Dataflow* flow = set.FindDataflowById(sdmx::kDemoDataflowId);
   sdmx::WriteContext wc;
   wc.dsd = set.FindDataStructure(flow->structure);
   wc.dataflow = flow->ref;
+  wc.action = action;
   std::string body;
   auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
   for (const sdmx::Series& s : series) w->WriteSeries(s);

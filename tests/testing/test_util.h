@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,9 @@ sdmx::StructureSet DemoStructures();
 std::string DemoInitial();
 std::string DemoRevision();
 std::string DemoNational();
-// A structure-specific 2.1 data message of the demo dataflow holding `series`.
-std::string DemoMessage(const std::vector<sdmx::Series>& series);
+// A structure-specific 2.1 data message of the demo dataflow holding
+// `series`, in a DataSet of `action` (none given: no action attribute).
+std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action = std::nullopt);
 // The demo feed's kLarge file: about `observations` observations in `format`.
 std::string LargeDemoMessage(uint64_t observations,
                              sdmx::DataFormat format = sdmx::DataFormat::kStructureSpecific21);

@@ -10,6 +10,7 @@
 #include "connectors/ingest.h"
 #include "hub/base/iso_time.h"
 #include "connectors/providers.h"
+#include "connectors/rest_pull.h"
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
 #include "hub/http/metrics.h"
@@ -35,6 +36,7 @@ struct HandlerContext {
   storage::EventLog* log = nullptr;  // for /healthz and /metrics (lag)
   storage::LogTopics topics;
   HubMetrics* metrics = nullptr;
+  const connectors::RestPull* rest_pull = nullptr;  // for /healthz; null when no [[pull]]
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);

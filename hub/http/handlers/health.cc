@@ -1,5 +1,6 @@
-// GET /healthz (log reachable, materialiser running and its lag) and
-// GET /metrics (Prometheus text: HubMetrics plus the same measurements).
+// GET /healthz (log reachable, materialiser running and its lag; the REST
+// pull sources' last successes and errors) and GET /metrics (Prometheus
+// text: HubMetrics plus the same measurements).
 #include <boost/json.hpp>
 
 #include "hub/http/handlers/handlers.h"
@@ -47,6 +48,33 @@ HubMetrics::Now Measure(const HandlerContext& ctx, Status* log_status) {
   return n;
 }
 
+std::string TimeOrEmpty(int64_t ms) { return ms ? IsoTimeMs(ms) : ""; }
+
+// One entry per (source, dataflow). A failing remote is reported here but
+// does not make this hub unhealthy: its own data path works.
+boost::json::array PullJson(const connectors::RestPull& pull) {
+  boost::json::array out;
+  for (const connectors::PullStatus& p : pull.statuses()) {
+    boost::json::object o{{"source", p.source},
+                          {"dataflow", p.dataflow},
+                          {"url", p.url},
+                          {"last_attempt", TimeOrEmpty(p.last_attempt_ms)},
+                          {"last_success", TimeOrEmpty(p.last_success_ms)},
+                          {"last_error_at", TimeOrEmpty(p.last_error_ms)},
+                          {"last_error", p.last_error},
+                          {"successes", p.successes},
+                          {"failures", p.failures},
+                          {"cursor", p.cursor_ms ? IsoTimeMs(*p.cursor_ms) : ""},
+                          {"last_result", p.last_result},
+                          {"received_observations", p.received_observations},
+                          {"submitted_observations", p.submitted_observations},
+                          {"submitted_deletions", p.submitted_deletions},
+                          {"last_submission", p.last_submission_id}};
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace
 
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx) {
@@ -66,6 +94,7 @@ void RegisterHealthRoutes(Router* router, const HandlerContext& ctx) {
                           {"unapplied_submissions", n.unapplied}};
     if (!h.ok()) o["error"] = h.ToString();
     if (!log_status.ok()) o["log_error"] = log_status.ToString();
+    if (ctx.rest_pull) o["pull"] = PullJson(*ctx.rest_pull);
     return HttpResponse::Make(ok ? 200 : 503, "application/json", boost::json::serialize(o) + "\n");
   });
   router->Add("GET", "/metrics", [ctx](HttpRequest&) {
