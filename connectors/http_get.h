@@ -1,8 +1,8 @@
 // HttpGet: what the REST pull connector needs of an HTTP client. It is
 // injected (RestPullOptions::get) rather than called: the client lives in
 // hub/http, above this module, and tests wrap the real one to watch or fail
-// requests. The Hub passes hub::http::Fetch, URL untouched, so whatever
-// schemes it supports (https, once it has TLS) work here too.
+// requests. The Hub passes hub::http::Fetch (http and https; it enforces
+// the limits itself, so no request outlives its deadline).
 #pragma once
 
 #include <chrono>
@@ -26,17 +26,18 @@ struct HttpGetResponse {
   const std::string* Header(std::string_view name) const;
 };
 
-// GET `url` with `headers`. A non-OK Status for transport failures only (no
-// connection, reset); any HTTP answer, 5xx included, is a response.
-using HttpGet =
-    std::function<Result<HttpGetResponse>(const std::string& url, const std::map<std::string, std::string>& headers)>;
+// What one GET may cost: the whole exchange within `timeout`
+// (DeadlineExceeded, retryable), an answer body of at most `max_bytes`
+// (ResourceExhausted, refused before it is held).
+struct HttpGetLimits {
+  std::chrono::milliseconds timeout{300'000};
+  uint64_t max_bytes = uint64_t{256} << 20;
+};
 
-// `get` bounded by `timeout`: DeadlineExceeded (retryable) when no answer
-// came in time. The request runs on a thread of its own that holds only
-// copies (of `get`, the URL and the headers), so a caller that gives up may
-// go away; the abandoned request ends when its connection does. Needed
-// because a remote that accepts a connection and never answers would
-// otherwise hold the puller, and the hub's shutdown, forever.
-HttpGet WithDeadline(HttpGet get, std::chrono::milliseconds timeout);
+// GET `url` with `headers` within `limits`. A non-OK Status for transport
+// failures and exceeded limits only; any HTTP answer, 5xx included, is a
+// response.
+using HttpGet = std::function<Result<HttpGetResponse>(
+    const std::string& url, const std::map<std::string, std::string>& headers, const HttpGetLimits& limits)>;
 
 }  // namespace hub::connectors

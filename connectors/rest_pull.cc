@@ -81,7 +81,6 @@ RestPull::RestPull(Ingestor* ingestor, const ProviderDirectory* providers, stora
   if (!options_.now_ms) options_.now_ms = NowMs;
   for (size_t i = 0; i < options_.sources.size(); ++i) {
     const PullSource& s = options_.sources[i];
-    get_.push_back(options_.get ? WithDeadline(options_.get, s.timeout) : HttpGet());
     for (const sdmx::ArtefactRef& d : s.dataflows) {
       flows_.push_back({i, d, RequestUrl(s.url, d)});
       PullStatus st;
@@ -230,17 +229,14 @@ Result<RestPull::Outcome> RestPull::FetchAndSubmit(const Flow& flow, const Provi
   Outcome out;
   HUB_ASSIGN_OR_RETURN(
       HttpGetResponse r,
-      get_[flow.source](url, {{"Accept", sdmx::MediaType(sdmx::DataFormat::kStructureSpecific21)}}));
+      options_.get(url, {{"Accept", sdmx::MediaType(sdmx::DataFormat::kStructureSpecific21)}},
+                   {src.timeout, static_cast<uint64_t>(src.max_response_bytes)}));
   if (r.status == 404 || r.status == 204) {  // SDMX REST: NoResultsFound
     out.what = "no results (HTTP " + std::to_string(r.status) + ")";
     return out;
   }
   if (r.status != 200) {
     return Status::Unavailable("HTTP " + std::to_string(r.status) + ": " + Excerpt(r.body));
-  }
-  if (static_cast<int64_t>(r.body.size()) > src.max_response_bytes) {
-    return Status::ResourceExhausted("the answer holds " + std::to_string(r.body.size()) + " bytes, more than pull." +
-                                     src.name + ".max_response_bytes (" + std::to_string(src.max_response_bytes) + ")");
   }
   std::shared_ptr<const sdmx::StructureSet> structures = registry_->Snapshot();
   HUB_ASSIGN_OR_RETURN(PulledChanges changes,

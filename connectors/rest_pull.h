@@ -72,8 +72,8 @@ struct PullSource {
   std::chrono::milliseconds overlap{600'000};
   // Longest wait for one answer. Default 5 min.
   std::chrono::milliseconds timeout{300'000};
-  // Larger answers fail the pull (checked once received: the HTTP client
-  // holds the whole answer). Default 256 MiB, like [http] max_body_bytes.
+  // Larger answers fail the pull, refused by the HTTP client as soon as
+  // their size is known. Default 256 MiB, like [http] max_body_bytes.
   int64_t max_response_bytes = int64_t{256} << 20;
 };
 
@@ -163,7 +163,6 @@ class RestPull {
   storage::VersionedState* state_;
   const storage::StructureRegistry* registry_;
   RestPullOptions options_;
-  std::vector<HttpGet> get_;  // per source: options_.get bounded by its timeout
   std::vector<Flow> flows_;
 
   std::mutex pull_mu_;  // one pull at a time

@@ -93,9 +93,12 @@ Status Hub::Init(const HubOptions& options) {
     // After the config structures too: pulled data is read against them.
     connectors::RestPullOptions po = config_.pull;
     po.reader = config_.ingest.reader;
-    po.get = [](const std::string& url,
-                const std::map<std::string, std::string>& headers) -> Result<connectors::HttpGetResponse> {
-      HUB_ASSIGN_OR_RETURN(http::HttpResponse r, http::Fetch("GET", url, "", headers));
+    po.get = [](const std::string& url, const std::map<std::string, std::string>& headers,
+                const connectors::HttpGetLimits& limits) -> Result<connectors::HttpGetResponse> {
+      http::FetchOptions fo;
+      fo.timeout = limits.timeout;
+      fo.max_response_bytes = limits.max_bytes;
+      HUB_ASSIGN_OR_RETURN(http::HttpResponse r, http::Fetch("GET", url, "", headers, fo));
       connectors::HttpGetResponse out;
       out.status = r.status;
       out.headers = std::move(r.headers);

@@ -1,11 +1,16 @@
 #include "hub/http/client.h"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 namespace hub::http {
@@ -46,39 +51,116 @@ Result<Url> ParseUrl(const std::string& url) {
   return u;
 }
 
-// Sends `req` and reads the answer on any synchronous stream.
+// One request: what it needs, and what it gives.
+struct Call {
+  const Url& u;
+  bhttp::request<bhttp::string_body>& req;
+  const FetchOptions& options;
+  std::chrono::steady_clock::time_point deadline;  // options.timeout from the start
+  Result<HttpResponse> out = Status::Internal("the request did not run");
+};
+
+// Every operation may take what is left of the deadline (none: no limit).
+void Arm(beast::tcp_stream& s, const Call& c) {
+  if (c.options.timeout.count() > 0) {
+    s.expires_at(c.deadline);
+  } else {
+    s.expires_never();
+  }
+}
+
+Status Failed(const std::string& what, const Call& c, const beast::error_code& ec) {
+  if (ec == beast::error::timeout) {
+    return Status::DeadlineExceeded(what + " " + c.u.hostport + ": no answer within " +
+                                    std::to_string(c.options.timeout.count()) + " ms (FetchOptions.timeout)");
+  }
+  return Status::Unavailable(what + " " + c.u.hostport + ": " + ec.message());
+}
+
+// Sends the request and reads the answer on `stream` (plain or TLS).
 template <typename Stream>
-Result<HttpResponse> Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req, const Url& u,
-                              const FetchOptions& options) {
+net::awaitable<Status> Exchange(Stream& stream, Call& c) {
   beast::error_code ec;
-  bhttp::request_serializer<bhttp::string_body> sr(req);
-  if (options.on_upload) {
+  auto token = net::redirect_error(net::use_awaitable, ec);
+  Arm(beast::get_lowest_layer(stream), c);
+  bhttp::request_serializer<bhttp::string_body> sr(c.req);
+  if (c.options.on_upload) {
     // At most progress_step bytes per write, so that progress shows.
-    const uint64_t step = std::max<uint64_t>(options.progress_step, 4096), total = req.body().size();
+    const uint64_t step = std::max<uint64_t>(c.options.progress_step, 4096), total = c.req.body().size();
     sr.limit(static_cast<std::size_t>(step));
-    bhttp::write_header(stream, sr, ec);
+    co_await bhttp::async_write_header(stream, sr, token);
     uint64_t sent = 0;
     while (!ec && !sr.is_done()) {
-      sent += bhttp::write_some(stream, sr, ec);
-      if (!ec) options.on_upload(std::min(sent, total), total);
+      sent += co_await bhttp::async_write_some(stream, sr, token);
+      if (!ec) c.options.on_upload(std::min(sent, total), total);
     }
   } else {
-    bhttp::write(stream, sr, ec);
+    co_await bhttp::async_write(stream, sr, token);
   }
-  if (ec) return Status::Unavailable("send to " + u.hostport + ": " + ec.message());
+  if (ec) co_return Failed("send to", c, ec);
 
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  if (req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has no body, whatever its framing
-  bhttp::read(stream, buffer, parser, ec);
-  if (ec) return Status::Unavailable("read from " + u.hostport + ": " + ec.message());
+  parser.body_limit(c.options.max_response_bytes ? c.options.max_response_bytes
+                                                 : std::numeric_limits<std::uint64_t>::max());
+  if (c.req.method() == bhttp::verb::head) parser.skip(true);  // a HEAD answer has no body, whatever its framing
+  co_await bhttp::async_read(stream, buffer, parser, token);
+  if (ec == bhttp::error::body_limit) {
+    co_return Status::ResourceExhausted("the answer from " + c.u.hostport + " is larger than " +
+                                        std::to_string(c.options.max_response_bytes) +
+                                        " bytes (FetchOptions.max_response_bytes)");
+  }
+  if (ec) co_return Failed("read from", c, ec);
   auto res = parser.release();
   HttpResponse out;
   out.status = static_cast<int>(res.result_int());
   for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(res.body());
-  return out;
+  c.out = std::move(out);
+  co_return Status::Ok();
+}
+
+net::awaitable<void> RunPlain(Call* c, tcp::resolver::results_type endpoints) {
+  beast::error_code ec;
+  beast::tcp_stream stream(co_await net::this_coro::executor);
+  Arm(stream, *c);
+  co_await stream.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
+  if (ec) {
+    c->out = Failed("connect", *c, ec);
+    co_return;
+  }
+  if (Status s = co_await Exchange(stream, *c); !s.ok()) c->out = s;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+net::awaitable<void> RunTls(Call* c, tcp::resolver::results_type endpoints, net::ssl::context* ctx) {
+  beast::error_code ec;
+  auto token = net::redirect_error(net::use_awaitable, ec);
+  net::ssl::stream<beast::tcp_stream> stream(co_await net::this_coro::executor, *ctx);
+  // The name the certificate must carry (DNS name or IP address), and SNI.
+  stream.set_verify_callback(net::ssl::host_name_verification(c->u.host));
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), c->u.host.c_str())) {
+    c->out = Status::Internal("TLS: cannot set the server name " + c->u.host);
+    co_return;
+  }
+  Arm(beast::get_lowest_layer(stream), *c);
+  co_await beast::get_lowest_layer(stream).async_connect(endpoints, token);
+  if (ec) {
+    c->out = Failed("connect", *c, ec);
+    co_return;
+  }
+  co_await stream.async_handshake(net::ssl::stream_base::client, token);
+  if (ec) {
+    c->out = Failed("TLS handshake with", *c, ec);
+    co_return;
+  }
+  if (Status s = co_await Exchange(stream, *c); !s.ok()) {
+    c->out = s;
+    co_return;
+  }
+  // close_notify, briefly: a server that just closes is fine too.
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  co_await stream.async_shutdown(token);
 }
 
 }  // namespace
@@ -98,16 +180,13 @@ Result<HttpResponse> Fetch(const std::string& method, const std::string& url, co
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();
+  Call call{u, req, options, std::chrono::steady_clock::now() + options.timeout};
 
   if (!u.tls) {
-    beast::tcp_stream stream(ioc);
-    stream.connect(endpoints, ec);
-    if (ec) return Status::Unavailable("connect " + u.hostport + ": " + ec.message());
-    auto out = Exchange(stream, req, u, options);
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    return out;
+    net::co_spawn(ioc, RunPlain(&call, std::move(endpoints)), net::detached);
+    ioc.run();
+    return std::move(call.out);
   }
-
   net::ssl::context ctx(net::ssl::context::tls_client);
   ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 | net::ssl::context::no_sslv3 |
                   net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
@@ -118,19 +197,9 @@ Result<HttpResponse> Fetch(const std::string& method, const std::string& url, co
   }
   if (ec) return Status::InvalidArgument("CA certificates " + options.ca_file + ": " + ec.message());
   ctx.set_verify_mode(net::ssl::verify_peer);
-  net::ssl::stream<beast::tcp_stream> stream(ioc, ctx);
-  // The name the certificate must carry (DNS name or IP address), and SNI.
-  stream.set_verify_callback(net::ssl::host_name_verification(u.host));
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str())) {
-    return Status::Internal("TLS: cannot set the server name " + u.host);
-  }
-  beast::get_lowest_layer(stream).connect(endpoints, ec);
-  if (ec) return Status::Unavailable("connect " + u.hostport + ": " + ec.message());
-  stream.handshake(net::ssl::stream_base::client, ec);
-  if (ec) return Status::Unavailable("TLS handshake with " + u.hostport + ": " + ec.message());
-  auto out = Exchange(stream, req, u, options);
-  stream.shutdown(ec);  // close_notify; a server that just closes is fine too
-  return out;
+  net::co_spawn(ioc, RunTls(&call, std::move(endpoints), &ctx), net::detached);
+  ioc.run();
+  return std::move(call.out);
 }
 
 }  // namespace hub::http

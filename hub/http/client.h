@@ -23,6 +23,12 @@ struct FetchOptions {
   // `progress_step` bytes and at the end; for progress bars.
   std::function<void(uint64_t sent, uint64_t total)> on_upload;
   uint64_t progress_step = 1 << 20;
+  // The whole exchange (connect, TLS handshake, send, answer) within this,
+  // else DeadlineExceeded. 0 (the default) = no limit.
+  std::chrono::milliseconds timeout{0};
+  // A larger answer body fails with ResourceExhausted as soon as its size is
+  // known, before it is held. 0 (the default) = no limit.
+  uint64_t max_response_bytes = 0;
 };
 
 // `url` like "http://127.0.0.1:8080/api/v1/submissions" or "https://...".
