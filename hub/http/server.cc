@@ -347,7 +347,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     static constexpr std::chrono::seconds kLinger{2};
     if (!lingering_) lowest().expires_after(kLinger);
     lingering_ = true;
-    stream_.async_read_some(net::buffer(probe_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    // Into the read buffer's spare room, never committed: dropped as read.
+    stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (!ec) self->Linger();
     });
   }
