@@ -13,6 +13,8 @@
 #include "sdmx/mapped_file.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/xml.h"
+#include "storage/events.pb.h"
+#include "storage/structure_registry.h"
 
 namespace hub::cli {
 
@@ -204,13 +206,15 @@ int DemoFeed(const DemoFeedOptions& opts) {
 
 int Digest(const std::string& data_dir, const std::string& dataflow) {
   std::string flow;  // AGENCY:ID(VERSION), as the state keys it
+  sdmx::ArtefactRef ref;
   if (!dataflow.empty()) {
     const size_t a = dataflow.find(','), b = a == std::string::npos ? a : dataflow.find(',', a + 1);
     if (b == std::string::npos || dataflow.find(',', b + 1) != std::string::npos) {
       std::cerr << "--dataflow '" << dataflow << "' is not AGENCY,ID,VERSION\n";
       return 2;
     }
-    flow = sdmx::ArtefactRef{dataflow.substr(0, a), dataflow.substr(a + 1, b - a - 1), dataflow.substr(b + 1)}.ToString();
+    ref = {dataflow.substr(0, a), dataflow.substr(a + 1, b - a - 1), dataflow.substr(b + 1)};
+    flow = ref.ToString();
   }
   storage::StateOptions o;
   o.path = data_dir + "/state";
@@ -219,6 +223,19 @@ int Digest(const std::string& data_dir, const std::string& dataflow) {
   if (!state.ok()) {
     std::cerr << state.status().ToString() << "\n";
     return 1;
+  }
+  if (!flow.empty()) {
+    // A dataflow this hub does not know has no digest (not that of no data).
+    storage::StructureRegistry registry;
+    auto messages = (*state)->StructureMessages();
+    for (size_t i = 0; messages.ok() && i < messages->size(); ++i) {
+      sdmxhub::events::v1::StructureEvent se;
+      if (se.ParseFromString((*messages)[i])) (void)registry.Apply(se.message(), "stored structures");
+    }
+    if (!registry.Snapshot()->FindDataflow(ref)) {
+      std::cerr << "no dataflow " << flow << " in the structures of " << data_dir << "\n";
+      return 1;
+    }
   }
   auto digest = flow.empty() ? (*state)->Digest() : (*state)->DataDigest(flow);
   if (!digest.ok()) {

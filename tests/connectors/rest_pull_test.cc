@@ -343,6 +343,10 @@ TEST_F(RestPullTest, TwoHubsConvergeAfterRevisionsDeletionsAndNewSeries) {
   EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + sink_dir_.Sub("data") + flow_arg), DataDigest(*source_));
   EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + source_dir_.Sub("data") + flow_arg), DataDigest(*source_));
   EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + sink_dir_.Sub("data")), *sink_->state()->Digest());
+  // A dataflow the hub does not know is an error, not the digest of no data.
+  EXPECT_EQ(testing::RunHubBinary("digest --data-dir " + sink_dir_.Sub("data") + " --dataflow SDMXHUB,DF_NOPE,1.0")
+                .exit_code,
+            1);
 }
 
 TEST_F(RestPullTest, DataPulledAgainWithinTheOverlapAddsNoRevisions) {
