@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 namespace hub::http {
 namespace {
@@ -72,6 +73,24 @@ void HubMetrics::OnPublish(const storage::VersionedState& state, uint64_t w) {
   last_published_ = std::max(last_published_, w);
 }
 
+namespace {
+
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string LabelValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string HubMetrics::Render(const Now& now) {
   std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
   // Point-in-time gauges, written directly: they are measured per scrape.
@@ -94,6 +113,24 @@ std::string HubMetrics::Render(const Now& now) {
   gauge("sdmxhub_materialiser_up", "1 while the materialiser runs.", now.materialiser_up ? 1 : 0);
   gauge("sdmxhub_log_reachable", "1 when the event log answered this scrape.", now.log_reachable ? 1 : 0);
   gauge("sdmxhub_change_feed_subscribers", "Open change-feed subscriptions.", static_cast<double>(now.feed_subscribers));
+  // REST pull, per source and dataflow (the connector keeps the counts).
+  auto per_pull = [&](const char* name, const char* type, const char* help,
+                      const std::function<double(const connectors::PullStatus&)>& value) {
+    if (now.pulls.empty()) return;
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    for (const connectors::PullStatus& p : now.pulls) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", value(p));
+      out += std::string(name) + "{source=\"" + LabelValue(p.source) + "\",dataflow=\"" + LabelValue(p.dataflow) +
+             "\"} " + buf + "\n";
+    }
+  };
+  per_pull("sdmxhub_pull_successes_total", "counter", "Successful pulls (no results included).",
+           [](const connectors::PullStatus& p) { return static_cast<double>(p.successes); });
+  per_pull("sdmxhub_pull_failures_total", "counter", "Failed pulls (remote down, HTTP error, bad answer, refusal).",
+           [](const connectors::PullStatus& p) { return static_cast<double>(p.failures); });
+  per_pull("sdmxhub_pull_last_success_timestamp_seconds", "gauge", "When the last successful pull started (0: never).",
+           [](const connectors::PullStatus& p) { return static_cast<double>(p.last_success_ms) / 1000; });
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <prometheus/registry.h>
 
 #include "connectors/ingest.h"
+#include "connectors/rest_pull.h"
 #include "storage/state.h"
 
 namespace hub::http {
@@ -45,6 +46,7 @@ class HubMetrics {
     bool materialiser_up = false;
     bool log_reachable = false;
     size_t feed_subscribers = 0;
+    std::vector<connectors::PullStatus> pulls;  // per REST pull source and dataflow
   };
   std::string Render(const Now& now);
 

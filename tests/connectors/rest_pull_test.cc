@@ -505,6 +505,13 @@ TEST_F(RestPullTest, HealthzReportsEachSource) {
         std::string("\"last_error\":\"\""), std::string("\"last_submission\":\"pull-src-")}) {
     EXPECT_NE(r->body.find(field), std::string::npos) << field << " not in " << r->body;
   }
+  // And in Prometheus text, labelled by source and dataflow.
+  auto m = http::Fetch("GET", sink_->url() + "/metrics");
+  ASSERT_TRUE(m.ok());
+  const std::string labels = std::string("{source=\"src\",dataflow=\"") + kFlow + "\"}";
+  EXPECT_NE(m->body.find("sdmxhub_pull_successes_total" + labels + " 1\n"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("sdmxhub_pull_failures_total" + labels + " 0\n"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("sdmxhub_pull_last_success_timestamp_seconds" + labels), std::string::npos);
 }
 
 // [[pull]] entries are checked when the config is read, by field name.

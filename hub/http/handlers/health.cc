@@ -17,6 +17,7 @@ HubMetrics::Now Measure(const HandlerContext& ctx, Status* log_status) {
   n.pending = ctx.materialiser->pending();
   n.materialiser_up = ctx.materialiser->health().ok();
   n.feed_subscribers = ctx.changes ? ctx.changes->subscribers() : 0;
+  if (ctx.rest_pull) n.pulls = ctx.rest_pull->statuses();
   *log_status = Status::Ok();
   auto positions = ctx.state->Offsets(ctx.topics);
   if (!positions.ok()) *log_status = positions.status();
