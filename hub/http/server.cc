@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <sstream>
@@ -82,14 +83,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (options_->on_body_progress && length && *length >= options_->body_progress_bytes) {
       progress_head_.emplace();
       CopyHead(parser_->get(), &*progress_head_);
+      body_deadline_ = std::chrono::steady_clock::now() + options_->read_timeout +
+                       std::chrono::seconds(*length / std::max<uint64_t>(options_->min_body_bytes_per_second, 1));
       return ReadBodySome();
     }
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void ReadBodySome() {
-    // A body that keeps arriving is not idle: read_timeout bounds each piece.
-    lowest().expires_after(options_->read_timeout);
+    // A body that keeps arriving is not idle: read_timeout bounds each
+    // piece, body_deadline_ the whole.
+    lowest().expires_at(std::min(std::chrono::steady_clock::now() + options_->read_timeout, body_deadline_));
     bhttp::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->OnRead(ec, 0);
       const uint64_t total = *self->parser_->content_length();
@@ -359,6 +363,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
   std::optional<HttpRequest> progress_head_;  // set while a body is reported (OnHeader)
+  std::chrono::steady_clock::time_point body_deadline_;  // of a body read piecewise
   // PushBody responses (ReplyPush).
   std::shared_ptr<PushBody> push_;
   std::string pending_;

@@ -41,10 +41,15 @@ struct HttpOptions {
   // piece by piece and reported here as they arrive: the request's method,
   // target and headers (no body), bytes so far, Content-Length; then once
   // more with finished = true after the request was handled or its read
-  // failed. Each piece may take read_timeout (instead of the whole body).
+  // failed. Each piece may take read_timeout, and the whole body
+  // read_timeout + Content-Length / min_body_bytes_per_second: a slow link
+  // gets the time its size needs, a trickle does not hold memory forever.
   // Called on an io thread: must not block. Default none.
   std::function<void(const HttpRequest& head, uint64_t received, uint64_t total, bool finished)> on_body_progress;
   uint64_t body_progress_bytes = 1 << 20;
+  // The slowest upload rate a large body may average ([http]
+  // min_body_bytes_per_second). Default 64 KiB/s (256 MiB in about 68 min).
+  uint64_t min_body_bytes_per_second = 64 * 1024;
   // HTTPS (TLS 1.2+): PEM certificate chain and private key files; both
   // empty (the default) = plain HTTP.
   std::string tls_cert_file, tls_key_file;

@@ -2,7 +2,15 @@
 // max_body_bytes gets 413 naming the limit and leaves no trace; a request
 // line or header over max_header_bytes gets 431 (RFC 6585: the answer for
 // an oversized head; Beast cannot tell the line from the fields).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include "hub/http/client.h"
 #include "testing/test_hub.h"
@@ -65,6 +73,44 @@ TEST_F(HttpLimitsTest, ARequestLineOrHeaderOverTheLimitGets431) {
   auto fine = http::Fetch("GET", hub_->url() + "/healthz", "", {{"X-Padding", std::string(1000, 'p')}});
   ASSERT_TRUE(fine.ok());
   EXPECT_EQ(fine->status, 200);
+}
+
+// A large body that trickles in (each piece within read_timeout) is cut at
+// read_timeout + size / min_body_bytes_per_second: here 2 s + 4 s.
+TEST(SlowUploadTest, ATrickleIsCutAtTheBodyDeadline) {
+  using namespace std::chrono_literals;
+  testing::TempDir dir;
+  auto hub = testing::StartTestHub(
+      dir, testing::DemoConfig(dir, {{"read_timeout_seconds = 60", "read_timeout_seconds = 2"},
+                                     {"min_body_bytes_per_second = 65536", "min_body_bytes_per_second = 1048576"}}));
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((*hub)->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const size_t length = 4u << 20;
+  const std::string head = "POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-unsd-token\r\n"
+                           "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  const std::string first(1u << 20, ' ');
+  ASSERT_EQ(::send(fd, first.data(), first.size(), MSG_NOSIGNAL), static_cast<ssize_t>(first.size()));
+  // Then one byte every 500 ms, until the hub hangs up (or 30 s).
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - start < 30s) {
+    std::this_thread::sleep_for(500ms);
+    char c;
+    const ssize_t got = ::recv(fd, &c, 1, MSG_DONTWAIT);
+    closed = got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+             ::send(fd, " ", 1, MSG_NOSIGNAL) < 0;
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  ::close(fd);
+  EXPECT_TRUE(closed) << "the hub kept reading a trickle for 30 s";
+  EXPECT_GE(took, 5s);   // not before its deadline (6 s)...
+  EXPECT_LT(took, 15s);  // ...and soon after it
 }
 
 }  // namespace
