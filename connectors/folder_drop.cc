@@ -218,27 +218,15 @@ Status FolderDrop::Start() {
 }
 
 void FolderDrop::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
-bool FolderDrop::stopping() {
-  std::lock_guard lock(mu_);
-  return stop_;
-}
-
 void FolderDrop::Run() {
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    lock.unlock();
+  while (!stop_.stopped()) {
     ScanOnce();
     scans_.fetch_add(1, std::memory_order_release);
-    lock.lock();
-    wake_.wait_for(lock, options_.poll, [this] { return stop_; });
+    stop_.WaitFor(options_.poll);
   }
 }
 
@@ -257,7 +245,7 @@ void FolderDrop::ScanOnce() {
       continue;
     }
     ScanInbox(it->path().string(), *provider, &present);
-    if (stopping()) return;
+    if (stop_.stopped()) return;
   }
   if (ec && ec.message() != last_error_) {
     spdlog::warn("folder drop: cannot list {}: {}", options_.root, ec.message());
@@ -289,7 +277,7 @@ void FolderDrop::ScanInbox(const std::string& inbox, const Provider& provider, s
   // expects them applied in that order.
   std::sort(settled.begin(), settled.end());
   for (const auto& [mtime, path] : settled) {
-    if (stopping()) return;
+    if (stop_.stopped()) return;
     Process(path, provider, seen_.at(path));
   }
 }

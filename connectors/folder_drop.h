@@ -34,10 +34,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -47,6 +45,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/base/status.h"
+#include "hub/base/stop_signal.h"
 #include "sdmx/diagnostic.h"
 #include "storage/state.h"
 
@@ -110,7 +109,6 @@ class FolderDrop {
   };
 
   void Run();
-  bool stopping();
   void ScanOnce();
   void ScanInbox(const std::string& inbox, const Provider& provider, std::set<std::string>* present);
   // Submits one settled file and moves it; leaves it in place on retryable errors.
@@ -126,9 +124,7 @@ class FolderDrop {
   std::set<std::string> warned_folders_;  // unknown inboxes already logged; poll thread only
   std::string last_error_;                // of listing the root, logged once; poll thread only
   std::atomic<uint64_t> scans_{0};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
+  StopSignal stop_;
   std::thread thread_;
 };
 

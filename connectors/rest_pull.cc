@@ -124,36 +124,24 @@ Status RestPull::Start() {
 }
 
 void RestPull::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  wake_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
-}
-
-bool RestPull::stopping() {
-  std::lock_guard lock(mu_);
-  return stop_;
 }
 
 void RestPull::Loop() {
   using Clock = std::chrono::steady_clock;
   std::vector<Clock::time_point> due(options_.sources.size(), Clock::now());
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    for (size_t i = 0; i < due.size() && !stop_; ++i) {
+  while (!stop_.stopped()) {
+    for (size_t i = 0; i < due.size() && !stop_.stopped(); ++i) {
       if (Clock::now() < due[i]) continue;
       // The interval runs from the start of a pull: a slow remote does not
       // stretch the schedule.
       due[i] = Clock::now() + options_.sources[i].interval;
-      lock.unlock();
       (void)PullSourceNow(i);  // recorded in the statuses and logged
-      lock.lock();
     }
     rounds_.fetch_add(1, std::memory_order_release);
     const auto next = due.empty() ? Clock::time_point::max() : *std::min_element(due.begin(), due.end());
-    wake_.wait_until(lock, next, [this] { return stop_; });
+    stop_.WaitUntil(next);
   }
 }
 
@@ -171,7 +159,7 @@ Status RestPull::PullSourceNow(size_t source) {
   Status first;
   for (size_t i = 0; i < flows_.size(); ++i) {
     if (flows_[i].source != source) continue;
-    if (stopping()) return Status::Unavailable("rest pull stopping");
+    if (stop_.stopped()) return Status::Unavailable("rest pull stopping");
     PullStatus st;
     {
       std::lock_guard lock(status_mu_);
@@ -282,13 +270,12 @@ Status RestPull::WaitCommitted(const std::string& id) {
       }
       return Status::InvalidArgument("submission " + id + " was rejected:" + why);
     }
-    std::unique_lock lock(mu_);
-    if (stop_) return Status::Unavailable("stopping before submission " + id + " committed");
+    if (stop_.stopped()) return Status::Unavailable("stopping before submission " + id + " committed");
     if (std::chrono::steady_clock::now() >= deadline) {
       return Status::DeadlineExceeded("submission " + id + " not committed within " +
                                       std::to_string(options_.commit_timeout.count()) + " ms");
     }
-    wake_.wait_for(lock, kLedgerPoll, [this] { return stop_; });
+    stop_.WaitFor(kLedgerPoll);
   }
 }
 

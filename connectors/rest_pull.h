@@ -30,7 +30,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -44,6 +43,7 @@
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
 #include "hub/base/status.h"
+#include "hub/base/stop_signal.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/model.h"
 #include "storage/state.h"
@@ -156,7 +156,6 @@ class RestPull {
   Result<Outcome> FetchAndSubmit(const Flow& flow, const Provider& provider, const std::string& url);
   // Waits until `id` is in the ledger (committed, or rejected: an error).
   Status WaitCommitted(const std::string& id);
-  bool stopping();
 
   Ingestor* ingestor_;
   const ProviderDirectory* providers_;
@@ -169,9 +168,7 @@ class RestPull {
   mutable std::mutex status_mu_;
   std::vector<PullStatus> status_;  // parallel to flows_; guarded by status_mu_
   std::atomic<uint64_t> rounds_{0};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
+  StopSignal stop_;
   std::thread thread_;
 };
 
