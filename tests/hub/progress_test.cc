@@ -180,6 +180,28 @@ TEST_F(ProgressTest, AnUploadCutOffLeavesNoTrace) {
 
 // Without a valid token the body is refused unread: no memory committed to
 // it, no progress entry (which could shadow someone else's submission).
+// Another provider uploading under the same id cannot take the entry over.
+TEST_F(ProgressTest, AnotherProvidersUploadDoesNotOverwriteTheProgress) {
+  const std::string body = testing::LargeDemoMessage(50'000);
+  RawConnection unsd(hub_->port());
+  unsd.Send(PostHead("shared-1", body.size()));
+  const size_t half = body.size() / 2;
+  unsd.Send(std::string_view(body).substr(0, half));
+  json::value mine = PollStatus(*hub_, "shared-1", [&](const json::value& v) {
+    return v.is_object() && v.at("progress").at("bytes_done").to_number<uint64_t>() == half;
+  });
+  ASSERT_TRUE(mine.is_object());
+  RawConnection who(hub_->port());
+  who.Send(PostHead("shared-1", body.size(), "demo-who-token"));
+  who.Send(std::string_view(body).substr(0, 2u << 20));  // past body_progress_bytes: reported, but not WHO's to report
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto r = http::Fetch("GET", hub_->url() + "/api/v1/submissions/shared-1");
+  ASSERT_TRUE(r.ok());
+  const json::value v = json::parse(r->body);
+  EXPECT_EQ(v.at("provider").as_string(), "UNSD") << r->body;
+  EXPECT_EQ(v.at("progress").at("bytes_done").to_number<uint64_t>(), half) << r->body;
+}
+
 TEST_F(ProgressTest, AnUnauthenticatedUploadIsRefusedBeforeItsBody) {
   RawConnection c(hub_->port());
   c.Send(PostHead("anon-1", 200u << 20, "not-a-token"));  // announces 200 MiB, sends none

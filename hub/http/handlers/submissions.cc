@@ -37,6 +37,11 @@ HttpResponse JsonResponse(int status, const json::value& v) {
   return HttpResponse::Make(status, "application/json", json::serialize(v) + "\n");
 }
 
+// The id Submit uses: ?id= first, then X-Submission-Id (may be empty).
+std::string SubmissionIdOf(const HttpRequest& req) {
+  return req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+}
+
 // The provider behind `Authorization: Bearer TOKEN`.
 Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req) {
   const std::string auth = req.Header("authorization");
@@ -217,14 +222,14 @@ HttpResponse Providers(const HandlerContext& ctx, const HttpRequest& req) {
 HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
   auto provider = Authenticate(ctx, req);
   if (!provider.ok()) {
-    const std::string id = req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+    const std::string id = SubmissionIdOf(req);
     spdlog::warn("submission {}: refused: {}", connectors::LoggableId(id), provider.status().ToString());
     return AuthError(req, provider.status());
   }
   connectors::Submission s;
   s.body = std::move(req.body);  // up to max_body_bytes: not copied
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
-  s.submission_id = req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+  s.submission_id = SubmissionIdOf(req);
   if (req.HasQuery("action")) {
     s.action_override = sdmx::ParseAction(req.Query("action"));
     if (!s.action_override) {
@@ -285,56 +290,45 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
 
 namespace {
 
-// A POST /api/v1/submissions head, parsed (path and query); nullopt otherwise.
-std::optional<HttpRequest> SubmissionPost(const HttpRequest& head) {
+// For the head of a POST /api/v1/submissions (its target not parsed yet):
+// the submission id it names (may be empty). nullopt for other requests.
+std::optional<std::string> PostedSubmissionId(const HttpRequest& head) {
   if (head.method != "POST") return std::nullopt;
-  HttpRequest r = head;
-  if (!ParseTarget(r.target, &r.path, &r.query) || r.path != "/api/v1/submissions") return std::nullopt;
-  return r;
-}
-
-// The id Submit will use: ?id= first, then X-Submission-Id.
-std::string SubmissionIdOf(const HttpRequest& req) {
-  return req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
+  HttpRequest parsed;  // the target's path and query, and the one header the id rule reads
+  if (!ParseTarget(head.target, &parsed.path, &parsed.query) || parsed.path != "/api/v1/submissions") {
+    return std::nullopt;
+  }
+  parsed.headers["x-submission-id"] = head.Header("x-submission-id");
+  return SubmissionIdOf(parsed);
 }
 
 }  // namespace
 
 AdmitFn AdmitSubmission(const HandlerContext& ctx) {
   return [ctx](const HttpRequest& head) -> std::optional<HttpResponse> {
-    std::optional<HttpRequest> req = SubmissionPost(head);
-    if (!req) return std::nullopt;
-    auto who = Authenticate(ctx, *req);
+    std::optional<std::string> id = PostedSubmissionId(head);
+    if (!id) return std::nullopt;
+    auto who = Authenticate(ctx, head);
     if (who.ok()) return std::nullopt;
-    spdlog::warn("submission {}: refused before its body: {}", connectors::LoggableId(SubmissionIdOf(*req)),
-                 who.status().ToString());
-    return AuthError(*req, who.status());
+    spdlog::warn("submission {}: refused before its body: {}", connectors::LoggableId(*id), who.status().ToString());
+    return AuthError(head, who.status());
   };
 }
 
 BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx) {
   return [ctx](const HttpRequest& head, uint64_t received, uint64_t total, bool finished) {
-    std::optional<HttpRequest> req = SubmissionPost(head);
-    if (!req) return;
-    const std::string id = SubmissionIdOf(*req);
-    if (connectors::LoggableId(id) != id) return;  // no id, or not a valid one
+    std::optional<std::string> id = PostedSubmissionId(head);
+    if (!id || connectors::LoggableId(*id) != *id) return;  // not a submission, no id, or not a valid one
     connectors::SubmissionProgress* progress = ctx.ingestor->progress();
-    if (finished) return progress->EraseIfIn(id, "receiving");
-    // The first piece names the owner (the token was checked by
-    // AdmitSubmission); an entry of another provider, or one already past
-    // receiving, is never overwritten.
-    std::optional<connectors::ProgressSnapshot> now = progress->Get(id);
-    std::string provider;
-    if (now) {
-      if (now->phase != "receiving") return;
-      provider = now->provider;
-    } else {
-      auto who = Authenticate(ctx, *req);
-      if (!who.ok()) return;
-      provider = who->id;
-    }
-    if (now && now->provider != provider) return;
-    progress->Update(id, {"receiving", provider, total, received, 0, 0, 0});
+    if (finished) return progress->EraseIfIn(*id, "receiving");
+    // The token was checked by AdmitSubmission; it names the uploader. An
+    // entry of another provider, or one already past receiving, is never
+    // overwritten.
+    auto who = Authenticate(ctx, head);
+    if (!who.ok()) return;
+    std::optional<connectors::ProgressSnapshot> now = progress->Get(*id);
+    if (now && (now->phase != "receiving" || now->provider != who->id)) return;
+    progress->Update(*id, {"receiving", who->id, total, received, 0, 0, 0});
   };
 }
 
