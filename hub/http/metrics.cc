@@ -75,6 +75,13 @@ void HubMetrics::OnPublish(const storage::VersionedState& state, uint64_t w) {
 
 namespace {
 
+// A sample value as Prometheus text: 17 significant digits, exact for a double.
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 // A Prometheus label value: backslash, double quote and newline escaped.
 std::string LabelValue(const std::string& v) {
   std::string out;
@@ -95,11 +102,7 @@ std::string HubMetrics::Render(const Now& now) {
   std::string out = prometheus::TextSerializer().Serialize(registry_->Collect());
   // Point-in-time gauges, written directly: they are measured per scrape.
   auto gauge = [&](const char* name, const char* help, double v) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " ";
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out += buf;
-    out += "\n";
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + Number(v) + "\n";
   };
   gauge("sdmxhub_watermark", "Commit sequence of the last applied submission.", static_cast<double>(now.watermark));
   gauge("sdmxhub_materialiser_lag_events", "Log records not yet consumed by the materialiser.",
@@ -119,10 +122,8 @@ std::string HubMetrics::Render(const Now& now) {
     if (now.pulls.empty()) return;
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
     for (const connectors::PullStatus& p : now.pulls) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", value(p));
       out += std::string(name) + "{source=\"" + LabelValue(p.source) + "\",dataflow=\"" + LabelValue(p.dataflow) +
-             "\"} " + buf + "\n";
+             "\"} " + Number(value(p)) + "\n";
     }
   };
   per_pull("sdmxhub_pull_successes_total", "counter", "Successful pulls (no results included).",

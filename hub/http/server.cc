@@ -73,16 +73,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnRead(ec, 0);
     const auto length = parser_->content_length();
+    std::optional<HttpRequest> head;  // copied once for both hooks
     if (options_->admit_body && (parser_->chunked() || length.value_or(0) > 0)) {
-      HttpRequest head;
-      CopyHead(parser_->get(), &head);
-      if (std::optional<HttpResponse> refused = options_->admit_body(head)) {
+      CopyHead(parser_->get(), &head.emplace());
+      if (std::optional<HttpResponse> refused = options_->admit_body(*head)) {
         return Reply(std::move(*refused), parser_->get().version(), false);
       }
     }
     if (options_->on_body_progress && length && *length >= options_->body_progress_bytes) {
-      progress_head_.emplace();
-      CopyHead(parser_->get(), &*progress_head_);
+      if (!head) CopyHead(parser_->get(), &head.emplace());
+      progress_head_ = std::move(head);
       body_deadline_ = std::chrono::steady_clock::now() + options_->read_timeout +
                        std::chrono::seconds(*length / std::max<uint64_t>(options_->min_body_bytes_per_second, 1));
       return ReadBodySome();
