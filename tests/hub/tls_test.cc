@@ -56,13 +56,8 @@ class TlsTest : public ::testing::Test {
   }
   // POSTs over HTTPS as UNSD and waits for the commit.
   void PostAndWait(Hub& hub, const std::string& body, const std::string& id) {
-    auto posted = http::Fetch("POST", hub.url() + "/api/v1/submissions?name=" + id, body,
-                              {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", id}}, fetch_);
-    ASSERT_TRUE(posted.ok()) << posted.status().ToString();
-    ASSERT_EQ(posted->status, 202) << posted->body;
-    auto rec = hub.materialiser()->WaitForSubmission(id, std::chrono::seconds(60));
+    auto rec = testing::SubmitAndWait(hub, body, id, "demo-unsd-token", "", nullptr, std::chrono::seconds(60), fetch_);
     ASSERT_TRUE(rec.ok()) << rec.status().ToString();
-    ASSERT_GT(rec->seq(), 0u) << id << " was not committed";
   }
 
   testing::TempDir dir_;

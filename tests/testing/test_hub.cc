@@ -15,15 +15,16 @@ Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string&
 }
 
 Result<http::HttpResponse> Submit(Hub& hub, const std::string& body, const std::string& id, const std::string& token,
-                                  const std::string& params) {
+                                  const std::string& params, const http::FetchOptions& fetch) {
   return http::Fetch("POST", hub.url() + "/api/v1/submissions?name=" + id + params, body,
-                     {{"Authorization", "Bearer " + token}, {"X-Submission-Id", id}});
+                     {{"Authorization", "Bearer " + token}, {"X-Submission-Id", id}}, fetch);
 }
 
 Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::string& body, const std::string& id,
                                                        const std::string& token, const std::string& params,
-                                                       std::string* receipt, std::chrono::milliseconds timeout) {
-  HUB_ASSIGN_OR_RETURN(http::HttpResponse r, Submit(hub, body, id, token, params));
+                                                       std::string* receipt, std::chrono::milliseconds timeout,
+                                                       const http::FetchOptions& fetch) {
+  HUB_ASSIGN_OR_RETURN(http::HttpResponse r, Submit(hub, body, id, token, params, fetch));
   if (receipt) *receipt = r.body;
   if (r.status != 202) {
     return Status::Internal("submission " + id + ": " + std::to_string(r.status) + " " + r.body.substr(0, 2000));

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "hub/http/client.h"
 #include "hub/http/message.h"
 #include "hub/hub.h"
 #include "testing/test_util.h"
@@ -19,9 +20,10 @@ Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string&
 
 // POSTs `body` to /api/v1/submissions as the holder of `token`, with
 // submission id `id` and `params` added to the query: the answer (202 once
-// appended to the log), without waiting for the commit.
+// appended to the log), without waiting for the commit. `fetch`: e.g. the
+// CA file of an HTTPS hub.
 Result<http::HttpResponse> Submit(Hub& hub, const std::string& body, const std::string& id, const std::string& token,
-                                  const std::string& params = "");
+                                  const std::string& params = "", const http::FetchOptions& fetch = {});
 
 // POSTs `body` to /api/v1/submissions as the holder of `token`, with
 // submission id `id` and `params` ("&action=Replace...") added to the query;
@@ -30,6 +32,7 @@ Result<http::HttpResponse> Submit(Hub& hub, const std::string& body, const std::
 Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::string& body, const std::string& id,
                                                        const std::string& token, const std::string& params = "",
                                                        std::string* receipt = nullptr,
-                                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                                                       std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                                       const http::FetchOptions& fetch = {});
 
 }  // namespace hub::testing
