@@ -23,6 +23,8 @@ constexpr size_t kAcceptedSweepSize = 1024;
 // to cost nothing next to parsing, often enough for a progress bar.
 constexpr int64_t kProgressEverySeries = 256;
 
+uint64_t BodySize(const Submission& s) { return s.arriving ? s.arriving->size() : s.body.size(); }
+
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
@@ -119,8 +121,10 @@ Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const S
     std::string id;  // a copy: `r` moves on
     ~ProgressGuard() { progress->Erase(id); }
   } guard{&progress_, r.submission_id};
-  progress_.Update(r.submission_id, {"validating", provider.id, s.body.size(), 0, 0, 0, 0});
-  if (sdmx::RootElementName(s.body) == "Structure") {
+  const bool streamed = s.arriving != nullptr;
+  progress_.Update(r.submission_id, {streamed && !s.arriving->complete() ? "receiving" : "validating", provider.id,
+                                     BodySize(s), streamed ? s.arriving->available() : 0, 0, 0, 0});
+  if ((streamed ? sdmx::RootElementName(s.arriving.get()) : sdmx::RootElementName(s.body)) == "Structure") {
     r.kind = "structure";
     return SubmitStructure(provider, s, std::move(r));
   }
@@ -131,8 +135,10 @@ Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const S
 Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const Submission& s,
                                                SubmissionReceipt r) {
   std::shared_ptr<const sdmx::StructureSet> structures = registry_->Snapshot();
-  auto reader = sdmx::DataReader::Open(s.body, s.name, *structures, options_.reader, &r.diagnostics);
+  auto reader = s.arriving ? sdmx::DataReader::Open(s.arriving.get(), s.name, *structures, options_.reader, &r.diagnostics)
+                           : sdmx::DataReader::Open(s.body, s.name, *structures, options_.reader, &r.diagnostics);
   if (!reader.ok()) {
+    HUB_RETURN_IF_ERROR(WholeBody(s).status());  // a cut upload is not a bad message
     r.outcome = SubmissionOutcome::kRejected;
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
@@ -146,8 +152,11 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   int64_t seen = 0;  // series read, valid or not
   for (auto& rd = *reader; rd->Valid(); rd->Next()) {
     if (++seen % kProgressEverySeries == 0) {
-      progress_.Update(r.submission_id, {"validating", provider.id, s.body.size(), rd->consumed(), seen,
-                                         r.observations, 0});
+      // While the body arrives the parser keeps pace with it: show what it
+      // has read so far under "receiving".
+      const bool receiving = s.arriving && !s.arriving->complete();
+      progress_.Update(r.submission_id, {receiving ? "receiving" : "validating", provider.id, BodySize(s),
+                                         receiving ? s.arriving->available() : rd->consumed(), seen, r.observations, 0});
     }
     const sdmx::DataSetInfo& ds = rd->dataset();
     const sdmx::DataStructure& dsd = rd->structure();
@@ -223,6 +232,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   // Reading stopped early, or a problem the skip policy does not cover (one
   // outside any series, or every series invalid): reject it all.
   const bool only_series_problems = s.skip_invalid_series && !fatal && r.skipped_series > 0 && r.series > 0;
+  // Nothing is recorded before the last byte: the verdict and the ledger's
+  // hash are of the whole body.
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   if (!reader.value()->status().ok() || (!r.diagnostics.empty() && !only_series_problems)) {
     r.outcome = SubmissionOutcome::kRejected;
     if (flow_ref) r.dataflow = *flow_ref;
@@ -249,8 +261,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   m.set_snapshot(s.snapshot);
   for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
-  m.set_body_sha256(Sha256Hex(s.body));
-  progress_.Update(r.submission_id, {"appending", provider.id, s.body.size(), s.body.size(), seen, r.observations, 0});
+  m.set_body_sha256(Sha256Hex(body));
+  progress_.Update(r.submission_id, {"appending", provider.id, body.size(), body.size(), seen, r.observations, 0});
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
   spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,
                r.observations, flow_ref->ToString(), provider.id);
@@ -260,9 +272,10 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
 Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, const Submission& s,
                                                     SubmissionReceipt r) {
   if (!provider.admin) return Status::PermissionDenied("only the admin token may submit structures");
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   sdmx::StructureSet merged = *registry_->Snapshot();
   sdmx::StructureSet found;
-  if (sdmx::ReadStructureMessage(s.body, s.name, {}, &found, &r.diagnostics).ok()) {
+  if (sdmx::ReadStructureMessage(body, s.name, {}, &found, &r.diagnostics).ok()) {
     merged.Merge(found);
     (void)sdmx::CheckReferences(merged, &r.diagnostics, &found);
   }
@@ -277,13 +290,13 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   se->set_submission_id(r.submission_id);
   se->set_attempt_id(attempt);
   se->set_format("sdmx-ml");
-  se->set_message(s.body);
+  se->set_message(std::string(body));
   ev::SubmissionMarker m;
   m.set_submission_id(r.submission_id);
   m.set_attempt_id(attempt);
   m.set_provider(provider.id);
   m.set_kind("structure");
-  m.set_body_sha256(Sha256Hex(s.body));
+  m.set_body_sha256(Sha256Hex(body));
   HUB_RETURN_IF_ERROR(AppendWithMarker({{options_.topics.structures, r.submission_id, storage::Serialize(&env)}}, &m));
   spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows)", r.submission_id,
                found.codelists().size(), found.data_structures().size(), found.dataflows().size());
@@ -337,6 +350,17 @@ Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std:
   return Status::Ok();
 }
 
+Result<std::string_view> Ingestor::WholeBody(const Submission& s) {
+  if (!s.arriving) return std::string_view(s.body);
+  Status st = s.arriving->WaitAll();
+  if (!st.ok()) {
+    return Status::Unavailable("the upload stopped after " + std::to_string(s.arriving->available()) + " of " +
+                               std::to_string(s.arriving->size()) + " bytes (" + st.message() + "); nothing was " +
+                               "recorded: send it again with the same submission id");
+  }
+  return s.arriving->view();
+}
+
 Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r) {
   ev::Envelope env;
   ev::SubmissionMarker* m = env.mutable_marker();
@@ -347,7 +371,8 @@ Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, c
   if (!r.dataflow.id.empty()) *m->mutable_dataflow() = storage::ToProto(r.dataflow);
   m->set_accepted_time_ms(options_.now_ms());
   m->set_status(ev::STATUS_REJECTED);
-  m->set_body_sha256(Sha256Hex(s.body));
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
+  m->set_body_sha256(Sha256Hex(body));
   AddDiagnostics(r.diagnostics, m);
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, r.submission_id, storage::Serialize(&env)));

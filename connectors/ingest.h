@@ -13,11 +13,13 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "connectors/providers.h"
+#include "hub/base/arriving_bytes.h"
 #include "connectors/submission_progress.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/diagnostic.h"
@@ -44,6 +46,12 @@ struct IngestOptions {
 
 struct Submission {
   std::string body;
+  // When set, the body is still arriving (an HTTP upload) and `body` is
+  // unused: Submit parses it as it comes and, whatever it finds, waits for
+  // the last byte before it appends anything (the ledger records the hash
+  // of the whole body). An upload that stops short appends nothing and
+  // gives Unavailable: the sender retries with the same id.
+  std::shared_ptr<const ArrivingBytes> arriving;
   std::string name;           // file name or "POST /api/v1/submissions", for diagnostics
   std::string submission_id;  // empty = the hub assigns one; else idempotency key
   // Applies to every dataset instead of the message's `action`. National
@@ -114,6 +122,9 @@ class Ingestor {
   Status AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
                           sdmxhub::events::v1::SubmissionMarker* marker);
   Status AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r);
+  // The whole body; for one still arriving, once its last byte is in
+  // (Unavailable when the upload stopped short).
+  static Result<std::string_view> WholeBody(const Submission& s);
 
   storage::EventLog* log_;
   storage::StructureRegistry* registry_;

@@ -15,6 +15,25 @@ void SubmissionProgress::Update(const std::string& id, ProgressSnapshot snapshot
   if (listener) listener(id, snapshot);
 }
 
+void SubmissionProgress::Received(const std::string& id, const std::string& provider, uint64_t total,
+                                  uint64_t received) {
+  ProgressSnapshot snapshot;
+  Listener listener;
+  {
+    std::lock_guard lock(mu_);
+    auto [it, fresh] = live_.try_emplace(id);
+    if (!fresh && (it->second.phase != "receiving" || it->second.provider != provider)) return;
+    it->second.phase = "receiving";
+    it->second.provider = provider;
+    it->second.bytes_total = total;
+    it->second.bytes_done = received;
+    it->second.updated_ms = NowMs();
+    snapshot = it->second;
+    listener = listener_;
+  }
+  if (listener) listener(id, snapshot);
+}
+
 void SubmissionProgress::Erase(const std::string& id) {
   std::lock_guard lock(mu_);
   live_.erase(id);

@@ -1,7 +1,8 @@
 // SubmissionProgress: how far each submission still in the works has got,
 // so that GET /api/v1/submissions/{id} can answer for a large body before
 // it is accepted: "receiving" (the HTTP layer reading the body), then
-// "validating" (Ingestor parsing and checking it), then "appending" (its
+// "validating" (Ingestor parsing and checking it; a body parsed as it
+// arrives stays "receiving", with series counts, until its last byte), then "appending" (its
 // events going to the log). Entries live only while that work runs; the
 // ledger answers afterwards. Thread-safe.
 #pragma once
@@ -31,6 +32,12 @@ class SubmissionProgress {
   using Listener = std::function<void(const std::string& id, const ProgressSnapshot&)>;
 
   void Update(const std::string& id, ProgressSnapshot snapshot);
+  // What the HTTP layer sees of an upload: `received` of `total` bytes from
+  // `provider`. Creates a "receiving" entry, or moves the bytes of one of the
+  // same provider while it is receiving (keeping the series counts that a
+  // parser reading the upload as it arrives has set). Never touches another
+  // provider's entry, or one past receiving.
+  void Received(const std::string& id, const std::string& provider, uint64_t total, uint64_t received);
   void Erase(const std::string& id);
   // Erases only if `id` is still in `phase` (an HTTP read that failed must
   // not erase what Submit has moved on to).

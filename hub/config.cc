@@ -152,7 +152,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   if (const toml::table* t = root["http"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
                                               "max_sorted_observations", "response_cache_bytes",
-                                              "min_body_bytes_per_second"}));
+                                              "min_body_bytes_per_second", "stream_body_bytes", "upload_threads"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "threads", "http", &cfg.http.threads));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_body_bytes", "http", &cfg.http.max_body_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_header_bytes", "http", &cfg.http.max_header_bytes));
@@ -161,6 +161,8 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     cfg.http.read_timeout = std::chrono::seconds(timeout);
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_sorted_observations", "http", &cfg.max_sorted_observations));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "min_body_bytes_per_second", "http", &cfg.http.min_body_bytes_per_second));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "stream_body_bytes", "http", &cfg.http.stream_body_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "upload_threads", "http", &cfg.http.upload_threads));
     int64_t cache = static_cast<int64_t>(cfg.http.cache.max_bytes);
     HUB_RETURN_IF_ERROR(Read(*t, "response_cache_bytes", "http", &cache));
     if (cache < 0) return Status::InvalidArgument("http.response_cache_bytes must be >= 0 (0 disables the cache)");

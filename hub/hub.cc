@@ -133,6 +133,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
   config_.http.admit_body = http::AdmitSubmission(ctx);
   config_.http.on_body_progress = http::SubmissionBodyProgress(ctx);
+  config_.http.stream_body = http::IsSubmissionUpload;
   HUB_ASSIGN_OR_RETURN(server_, http::HttpServer::Start(config_.http, router_.get()));
   spdlog::info("sdmx-hub serving on {} ({}; state {}; watermark {})", url(), log_->Describe(), so.path,
                state_->watermark().value);

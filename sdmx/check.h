@@ -22,5 +22,9 @@ struct CheckCounts {
 hub::Status CheckMessage(std::string_view buffer, const std::string& file, const StructureSet& structures,
                          const DataReaderOptions& options, Diagnostics* diags, CheckCounts* counts = nullptr,
                          const std::function<void(const DataReader&)>& on_series = {});
+// The same over a message still arriving (DataReader::Open).
+hub::Status CheckMessage(const hub::ArrivingBytes* source, const std::string& file, const StructureSet& structures,
+                         const DataReaderOptions& options, Diagnostics* diags, CheckCounts* counts = nullptr,
+                         const std::function<void(const DataReader&)>& on_series = {});
 
 }  // namespace sdmx

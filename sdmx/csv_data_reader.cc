@@ -10,26 +10,33 @@
 namespace sdmx {
 namespace {
 
-// Splits RFC 4180 records; tracks the line each record starts on.
+// Splits RFC 4180 records; tracks the line each record starts on. Over
+// ArrivingBytes it waits at the edge of what has arrived and goes on where
+// it stopped.
 class CsvParser {
  public:
-  explicit CsvParser(std::string_view text) : text_(text) {
-    if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);  // UTF-8 BOM
+  explicit CsvParser(std::string_view text) : text_(text) { SkipBom(); }
+  explicit CsvParser(const hub::ArrivingBytes* source)
+      : text_(source->view().substr(0, source->available())), source_(source) {
+    SkipBom();
   }
   // False at the end, or on an unterminated quote (then `error` is set).
   bool Next(std::vector<std::string>* fields, int* line, bool* error) {
     fields->clear();
     *error = false;
-    while (pos_ < text_.size() && (text_[pos_] == '\r' || text_[pos_] == '\n')) {
-      if (text_[pos_] == '\n') ++line_;
-      ++pos_;
+    for (;;) {
+      while (pos_ < text_.size() && (text_[pos_] == '\r' || text_[pos_] == '\n')) {
+        if (text_[pos_] == '\n') ++line_;
+        ++pos_;
+      }
+      if (pos_ < text_.size() || !More()) break;
     }
     if (pos_ >= text_.size()) return false;
     *line = line_;
     std::string field;
     bool quoted = false;
     for (;;) {
-      if (pos_ >= text_.size()) {
+      if (pos_ >= text_.size() && !More()) {
         if (quoted) {
           *error = true;
           return false;
@@ -40,7 +47,7 @@ class CsvParser {
       char c = text_[pos_++];
       if (quoted) {
         if (c == '"') {
-          if (pos_ < text_.size() && text_[pos_] == '"') {
+          if (Peek() == '"') {
             field += '"';
             ++pos_;
           } else {
@@ -56,7 +63,7 @@ class CsvParser {
         fields->push_back(std::move(field));
         field.clear();
       } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+        if (c == '\r' && Peek() == '\n') ++pos_;
         ++line_;
         fields->push_back(std::move(field));
         return true;
@@ -68,7 +75,29 @@ class CsvParser {
   size_t position() const { return pos_; }
 
  private:
-  std::string_view text_;
+  void SkipBom() {
+    while (text_.size() < 3 && More()) {
+    }
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // UTF-8 BOM
+  }
+  // Waits for bytes beyond text_; false when none will come.
+  bool More() {
+    if (source_ == nullptr) return false;
+    const size_t n = source_->WaitBeyond(text_.size());
+    if (n <= text_.size()) return false;
+    text_ = source_->view().substr(0, n);
+    return true;
+  }
+  // The byte at pos_, waiting for it; '\0' at the end.
+  char Peek() {
+    while (pos_ >= text_.size()) {
+      if (!More()) return '\0';
+    }
+    return text_[pos_];
+  }
+
+  std::string_view text_;  // arrived so far
+  const hub::ArrivingBytes* source_ = nullptr;
   size_t pos_ = 0;
   int line_ = 1;
 };
@@ -84,9 +113,12 @@ std::optional<Action> CsvAction(const std::string& v) {
 
 class CsvDataReader final : public QueuedReader {
  public:
-  CsvDataReader(std::string_view buffer, std::string file, const StructureSet& structures,
-                const DataReaderOptions& options, Diagnostics* diags)
-      : QueuedReader(std::move(file), structures, options, diags), parser_(buffer) {}
+  // `Input`: the whole message (std::string_view) or one still arriving
+  // (const hub::ArrivingBytes*).
+  template <typename Input>
+  CsvDataReader(Input input, std::string file, const StructureSet& structures, const DataReaderOptions& options,
+                Diagnostics* diags)
+      : QueuedReader(std::move(file), structures, options, diags), parser_(input) {}
 
   hub::Status Init() {
     std::vector<std::string> header;
@@ -273,6 +305,12 @@ hub::Result<std::unique_ptr<DataReader>> OpenCsvDataReader(std::string_view buff
                                                            const StructureSet& structures,
                                                            const DataReaderOptions& options, Diagnostics* diags) {
   return OpenQueuedReader<CsvDataReader>(buffer, std::move(file), structures, options, diags);
+}
+
+hub::Result<std::unique_ptr<DataReader>> OpenCsvDataReader(const hub::ArrivingBytes* source, std::string file,
+                                                           const StructureSet& structures,
+                                                           const DataReaderOptions& options, Diagnostics* diags) {
+  return OpenQueuedReader<CsvDataReader>(source, std::move(file), structures, options, diags);
 }
 
 }  // namespace sdmx

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "hub/base/arriving_bytes.h"
 #include "hub/base/status.h"
 #include "sdmx/diagnostic.h"
 #include "sdmx/model.h"
@@ -53,6 +54,14 @@ class DataReader {
                                                        const StructureSet& structures,
                                                        const DataReaderOptions& options,
                                                        Diagnostics* diags);
+  // The same over a message still arriving (an upload): the reader parses
+  // what has come and waits for the rest as it needs it, so validation runs
+  // while the body is received. SDMX-JSON waits for the whole body. If the
+  // upload stops short, reading ends with a truncated-document error: the
+  // caller tells that from a bad message by source->WaitAll().
+  static hub::Result<std::unique_ptr<DataReader>> Open(const hub::ArrivingBytes* source, std::string file,
+                                                       const StructureSet& structures,
+                                                       const DataReaderOptions& options, Diagnostics* diags);
   virtual ~DataReader() = default;
 
   virtual const MessageHeader& header() const = 0;

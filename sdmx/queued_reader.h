@@ -53,11 +53,12 @@ class QueuedReader : public DataReader {
 
 // Constructs a reader of type R and runs its Init(): the shared body of the
 // Open*DataReader factories.
-template <typename R>
-hub::Result<std::unique_ptr<DataReader>> OpenQueuedReader(std::string_view buffer, std::string file,
+// `Input` is a std::string_view or a const hub::ArrivingBytes*.
+template <typename R, typename Input>
+hub::Result<std::unique_ptr<DataReader>> OpenQueuedReader(Input input, std::string file,
                                                           const StructureSet& structures,
                                                           const DataReaderOptions& options, Diagnostics* diags) {
-  auto reader = std::make_unique<R>(buffer, std::move(file), structures, options, diags);
+  auto reader = std::make_unique<R>(input, std::move(file), structures, options, diags);
   HUB_RETURN_IF_ERROR(reader->Init());
   return std::unique_ptr<DataReader>(std::move(reader));
 }

@@ -1,5 +1,7 @@
 #include "sdmx/xml.h"
 
+#include "sdmx/xml_scanner.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -136,6 +138,25 @@ std::string RootElementName(std::string_view body) {
     return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
   }
   return "";
+}
+
+std::string RootElementName(const hub::ArrivingBytes* source) {
+  for (size_t i = 0, have = source->available();; ++i) {
+    while (i >= have) {
+      const size_t more = source->WaitBeyond(have);
+      if (more == have) return "";
+      have = more;
+    }
+    const char c = source->view()[i];
+    if (c == '<') break;
+    const bool bom = i < 3 && static_cast<unsigned char>(c) >= 0xBB;  // EF BB BF
+    if (!bom && c != ' ' && c != '\t' && c != '\r' && c != '\n') return "";
+  }
+  XmlScanner scanner(source, /*max_depth=*/1);
+  if (scanner.Next() != XmlScanner::Token::kStart) return "";
+  std::string_view name = scanner.name();
+  size_t colon = name.find(':');
+  return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
 }
 
 void AppendEscaped(std::string* out, std::string_view s) {

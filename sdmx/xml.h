@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/base/arriving_bytes.h"
 #include "hub/base/status.h"
 #include "sdmx/diagnostic.h"
 
@@ -68,6 +69,9 @@ std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view na
 // Local name of the root element, found by scanning (no parse): "" if none.
 // Tells structure messages from data messages cheaply.
 std::string RootElementName(std::string_view buffer);
+// The same over a message still arriving: waits for its first tag; ""
+// at once when the first significant byte is not '<' (SDMX-CSV, JSON).
+std::string RootElementName(const hub::ArrivingBytes* source);
 
 // Appends `s` XML-escaped (for text and attribute values alike).
 void AppendEscaped(std::string* out, std::string_view s);

@@ -34,6 +34,11 @@ class XmlDataReader final : public QueuedReader {
                 const DataReaderOptions& options, Diagnostics* diags)
       : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer), lines_(buffer),
         scanner_(buffer, options.xml.max_depth) {}
+  // Reads bytes as they arrive: only what the scanner has passed is parsed.
+  XmlDataReader(const hub::ArrivingBytes* source, std::string file, const StructureSet& structures,
+                const DataReaderOptions& options, Diagnostics* diags)
+      : QueuedReader(std::move(file), structures, options, diags), buffer_(source->view()), lines_(buffer_),
+        scanner_(source, options.xml.max_depth), source_(source) {}
 
   hub::Status Init() {
     // Walk the root's children without building a tree: the Header (and any
@@ -51,7 +56,13 @@ class XmlDataReader final : public QueuedReader {
       prolog += "</" + root_name + ">";
       HUB_RETURN_IF_ERROR(ParseXml(prolog, file_, options_.xml, lines_, &doc_, diags_));
     } else {
-      HUB_RETURN_IF_ERROR(ParseXml(buffer_, file_, options_.xml, lines_, &doc_, diags_));
+      // No DataSet: a small message or an error, parsed whole.
+      std::string_view all = buffer_;
+      if (source_) {
+        (void)source_->WaitAll();  // a cut upload reads as a truncated document
+        all = all.substr(0, source_->available());
+      }
+      HUB_RETURN_IF_ERROR(ParseXml(all, file_, options_.xml, lines_, &doc_, diags_));
     }
     pugi::xml_node root = doc_.document_element();
     const std::string ns = NamespaceOf(root);
@@ -302,7 +313,8 @@ class XmlDataReader final : public QueuedReader {
       XmlScanner::Token t = scanner_.Next();
       if (t == XmlScanner::Token::kError || t == XmlScanner::Token::kEof) {
         if (t == XmlScanner::Token::kEof) {
-          (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(buffer_.size())), "document",
+          const size_t end = source_ ? source_->available() : buffer_.size();
+          (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(end)), "document",
                                    "well-formed-xml", "unexpected end of document");
         } else {
           (void)FailScan();
@@ -563,6 +575,7 @@ class XmlDataReader final : public QueuedReader {
   std::string_view buffer_;
   LineIndex lines_;
   XmlScanner scanner_;
+  const hub::ArrivingBytes* source_ = nullptr;  // set when reading an upload as it arrives
   size_t obs_attribute_count_ = 0;
   bool v20_ = false;  // SDMX-ML 2.0 GenericData  // of dsd_: what an observation usually carries
   pugi::xml_document doc_;          // root + Header (everything before the first DataSet)
@@ -591,6 +604,12 @@ hub::Result<std::unique_ptr<DataReader>> OpenXmlDataReader(std::string_view buff
                                                            const StructureSet& structures,
                                                            const DataReaderOptions& options, Diagnostics* diags) {
   return OpenQueuedReader<XmlDataReader>(buffer, std::move(file), structures, options, diags);
+}
+
+hub::Result<std::unique_ptr<DataReader>> OpenXmlDataReader(const hub::ArrivingBytes* source, std::string file,
+                                                           const StructureSet& structures,
+                                                           const DataReaderOptions& options, Diagnostics* diags) {
+  return OpenQueuedReader<XmlDataReader>(source, std::move(file), structures, options, diags);
 }
 
 }  // namespace sdmx

@@ -1,5 +1,6 @@
 #include "sdmx/xml_scanner.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sdmx {
@@ -11,10 +12,32 @@ XmlScanner::Token XmlScanner::Fail(size_t at, const char* rule, std::string msg)
   return Token::kError;
 }
 
+bool XmlScanner::Grow() {
+  if (source_ == nullptr) return false;
+  const size_t n = source_->WaitBeyond(buf_.size());
+  if (n <= buf_.size()) return false;
+  buf_ = source_->view().substr(0, n);  // the same storage, longer
+  return true;
+}
+
+size_t XmlScanner::Find(std::string_view needle, size_t from) {
+  for (;;) {
+    size_t at = buf_.find(needle, from);
+    if (at != std::string_view::npos) return at;
+    // Search only the new bytes next time (less a needle's overlap), so
+    // that a huge comment arriving piece by piece costs one pass.
+    const size_t seen = buf_.size();
+    if (!Grow()) return std::string_view::npos;
+    from = std::max(from, seen >= needle.size() ? seen - needle.size() + 1 : 0);
+  }
+}
+
 XmlScanner::Token XmlScanner::Next() {
   for (;;) {
     size_t lt = buf_.find('<', pos_);
     if (lt == std::string_view::npos) {
+      pos_ = buf_.size();  // text only so far: no need to search it again
+      if (Grow()) continue;
       if (!stack_.empty()) {
         return Fail(buf_.size(), "well-formed-xml",
                     "unexpected end of document inside <" + std::string(stack_.back()) + ">");
@@ -23,23 +46,25 @@ XmlScanner::Token XmlScanner::Next() {
     }
     // Markup other than tags starts with "<!" or "<?": test one byte first,
     // this runs once per element of a multi-gigabyte message.
+    while (lt + 9 >= buf_.size() && Grow()) {
+    }
     const char c1 = lt + 1 < buf_.size() ? buf_[lt + 1] : '\0';
     if (c1 == '!' || c1 == '?') {
       std::string_view rest = buf_.substr(lt);
       if (rest.substr(0, 4) == "<!--") {
-        size_t e = buf_.find("-->", lt + 4);
+        size_t e = Find("-->", lt + 4);
         if (e == std::string_view::npos) return Fail(lt, "well-formed-xml", "unterminated comment");
         pos_ = e + 3;
         continue;
       }
       if (rest.substr(0, 9) == "<![CDATA[") {
-        size_t e = buf_.find("]]>", lt + 9);
+        size_t e = Find("]]>", lt + 9);
         if (e == std::string_view::npos) return Fail(lt, "well-formed-xml", "unterminated CDATA section");
         pos_ = e + 3;
         continue;
       }
       if (c1 == '?') {
-        size_t e = buf_.find("?>", lt + 2);
+        size_t e = Find("?>", lt + 2);
         if (e == std::string_view::npos) return Fail(lt, "well-formed-xml", "unterminated processing instruction");
         pos_ = e + 2;
         continue;
@@ -49,26 +74,37 @@ XmlScanner::Token XmlScanner::Next() {
     const bool end_tag = c1 == '/';
     size_t n0 = lt + (end_tag ? 2 : 1);
     size_t n1 = n0;
-    while (n1 < buf_.size() && buf_[n1] != '>' && buf_[n1] != '/' && buf_[n1] != ' ' && buf_[n1] != '\t' &&
-           buf_[n1] != '\r' && buf_[n1] != '\n') {
-      ++n1;
+    for (;;) {
+      while (n1 < buf_.size() && buf_[n1] != '>' && buf_[n1] != '/' && buf_[n1] != ' ' && buf_[n1] != '\t' &&
+             buf_[n1] != '\r' && buf_[n1] != '\n') {
+        ++n1;
+      }
+      if (n1 < buf_.size() || !Grow()) break;
     }
     if (n1 == n0) return Fail(lt, "well-formed-xml", "element name expected after '<'");
     name_ = buf_.substr(n0, n1 - n0);
     // Find the closing '>' outside quoted attribute values: step over names
     // and spaces byte by byte, over each quoted value with one memchr.
     size_t p = n1;
-    const size_t n = buf_.size();
-    const char* b = buf_.data();
     for (;;) {
-      while (p < n && b[p] != '>' && b[p] != '"' && b[p] != '\'') ++p;
-      if (p >= n || b[p] == '>') break;
-      const void* close = std::memchr(b + p + 1, b[p], n - p - 1);
-      if (close == nullptr) {
-        p = n;
+      while (p < buf_.size() && buf_[p] != '>' && buf_[p] != '"' && buf_[p] != '\'') ++p;
+      if (p >= buf_.size()) {
+        if (Grow()) continue;
         break;
       }
-      p = static_cast<size_t>(static_cast<const char*>(close) - b) + 1;
+      if (buf_[p] == '>') break;
+      const char quote = buf_[p];
+      size_t from = p + 1;
+      const void* close;
+      while ((close = std::memchr(buf_.data() + from, quote, buf_.size() - from)) == nullptr) {
+        from = buf_.size();
+        if (!Grow()) break;
+      }
+      if (close == nullptr) {
+        p = buf_.size();
+        break;
+      }
+      p = static_cast<size_t>(static_cast<const char*>(close) - buf_.data()) + 1;
     }
     if (p >= buf_.size()) return Fail(lt, "well-formed-xml", "unterminated tag <" + std::string(name_));
     begin_ = lt;

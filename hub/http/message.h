@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "hub/base/arriving_bytes.h"
 #include "hub/base/status.h"
 
 namespace hub::http {
@@ -21,6 +22,9 @@ struct HttpRequest {
   std::multimap<std::string, std::string> query;  // decoded
   std::map<std::string, std::string> headers;     // names in lower case
   std::string body;
+  // Set instead of `body` for a body streamed to its handler while it
+  // arrives (HttpOptions.stream_body).
+  std::shared_ptr<const ArrivingBytes> arriving;
   std::map<std::string, std::string> params;     // route captures, e.g. {flow}
 
   std::string Header(const std::string& lower_name) const;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hub/http/streams.h"
+#include "hub/http/uploads.h"
 #include "hub/http/websocket_session.h"
 
 namespace hub::http {
@@ -36,8 +37,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
  public:
-  Session(Stream stream, const Router* router, const HttpOptions* options)
-      : stream_(std::move(stream)), router_(router), options_(options) {}
+  Session(Stream stream, const Router* router, const HttpOptions* options, Uploads* uploads)
+      : stream_(std::move(stream)), router_(router), options_(options), uploads_(uploads) {}
 
   void Run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
@@ -60,6 +61,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void Read() {
     head_ = false;
+    upload_.reset();
+    upload_parser_.reset();
     parser_.emplace();
     parser_->body_limit(options_->max_body_bytes);
     parser_->header_limit(options_->max_header_bytes);
@@ -80,13 +83,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         return Reply(std::move(*refused), parser_->get().version(), false);
       }
     }
-    if (options_->on_body_progress && length && *length >= options_->body_progress_bytes) {
-      if (!head) CopyHead(parser_->get(), &head.emplace());
-      progress_head_ = std::move(head);
+    const bool reported = options_->on_body_progress && length && *length >= options_->body_progress_bytes;
+    const bool streamed = options_->stream_body && length && *length >= options_->stream_body_bytes &&
+                          options_->stream_body(head ? *head : *CopyHead(parser_->get(), &head.emplace()));
+    if (reported || streamed) {
       body_deadline_ = std::chrono::steady_clock::now() + options_->read_timeout +
                        std::chrono::seconds(*length / std::max<uint64_t>(options_->min_body_bytes_per_second, 1));
-      return ReadBodySome();
     }
+    if (reported) {
+      if (!head) CopyHead(parser_->get(), &head.emplace());
+      progress_head_ = head;
+    }
+    if (streamed) return StartUpload(std::move(*head), *length);
+    if (reported) return ReadBodySome();
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
@@ -111,7 +120,60 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     progress_head_.reset();
   }
 
-  static void CopyHead(const bhttp::request<bhttp::string_body>& req, HttpRequest* r) {
+  // A body streamed to its handler (HttpOptions.stream_body): the handler
+  // starts at once on an upload worker with the body as ArrivingBytes,
+  // which the reads below fill in place (no copy). The answer goes out once
+  // both the handler has returned and the body has been read: a handler
+  // that decides early (403) does not leave unread bytes on the connection.
+  void StartUpload(HttpRequest head, uint64_t length) {
+    upload_ = std::make_shared<ArrivingBytes>(length);
+    uploads_->Add(upload_);
+    upload_parser_.emplace(std::move(*parser_));  // the head is read, the body not: change the body type
+    upload_version_ = upload_parser_->get().version();
+    upload_keep_alive_ = upload_parser_->get().keep_alive();
+    upload_answer_.reset();
+    upload_read_ = false;
+    head.arriving = upload_;
+    net::post(uploads_->workers(), [self = shared_from_this(), ex = stream_.get_executor(), r = std::move(head)]() mutable {
+      HttpResponse out = self->router_->Handle(r);
+      net::post(ex, [self, out = std::move(out)]() mutable {
+        self->upload_answer_ = std::move(out);
+        self->MaybeAnswerUpload();
+      });
+    });
+    ReadUploadSome();
+  }
+
+  void ReadUploadSome() {
+    lowest().expires_at(std::min(std::chrono::steady_clock::now() + options_->read_timeout, body_deadline_));
+    auto& body = upload_parser_->get().body();
+    body.data = upload_->tail();
+    body.size = upload_->room();
+    bhttp::async_read_some(stream_, buffer_, *upload_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->upload_->Arrived(self->upload_->room() - self->upload_parser_->get().body().size);
+      if (ec == bhttp::error::need_buffer) ec = {};  // the room given is full: the body is complete
+      if (ec) {
+        // Cut short, timed out or reset: nothing to answer on this connection.
+        self->upload_->Fail(Status::Unavailable("upload: " + ec.message()));
+        return self->EndProgress();
+      }
+      const uint64_t total = self->upload_->size();
+      if (self->progress_head_) self->options_->on_body_progress(*self->progress_head_, total - self->upload_->room(), total, false);
+      if (!self->upload_parser_->is_done()) return self->ReadUploadSome();
+      self->upload_read_ = true;
+      self->MaybeAnswerUpload();
+    });
+  }
+
+  void MaybeAnswerUpload() {
+    if (!upload_answer_ || !upload_read_) return;  // a failed read never sets upload_read_: no answer
+    EndProgress();
+    HttpResponse out = std::move(*upload_answer_);
+    upload_answer_.reset();
+    Reply(std::move(out), upload_version_, upload_keep_alive_);
+  }
+
+  static HttpRequest* CopyHead(const bhttp::request<bhttp::string_body>& req, HttpRequest* r) {
     r->method = std::string(req.method_string());
     r->target = std::string(req.target());
     for (const auto& f : req) {
@@ -119,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       r->headers[name] = std::string(f.value());
     }
+    return r;
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -360,6 +423,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // A body streamed to its handler (StartUpload).
+  std::shared_ptr<ArrivingBytes> upload_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> upload_parser_;
+  std::optional<HttpResponse> upload_answer_;
+  bool upload_read_ = false, upload_keep_alive_ = false;
+  unsigned upload_version_ = 11;
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
   std::optional<HttpRequest> progress_head_;  // set while a body is reported (OnHeader)
@@ -372,6 +441,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool writing_ = false, push_ended_ = false, push_done_ = false, lingering_ = false;
   const Router* router_;
   const HttpOptions* options_;
+  Uploads* uploads_;
 };
 
 }  // namespace
@@ -390,9 +460,10 @@ struct HttpServer::Impl {
   const Router* router;
   std::optional<net::ssl::context> tls;  // set = HTTPS
   std::vector<std::unique_ptr<Loop>> loops;
+  Uploads uploads;
   bool running = false;
 
-  Impl(HttpOptions o, const Router* r) : options(std::move(o)), router(r) {}
+  Impl(HttpOptions o, const Router* r) : options(std::move(o)), router(r), uploads(options.upload_threads) {}
 
   // TLS 1.2 and later only; the certificate chain and key from PEM files.
   Status LoadTls() {
@@ -424,9 +495,9 @@ struct HttpServer::Impl {
         const std::chrono::milliseconds sync_timeout = options.read_timeout;
         PacedStream stream(std::move(socket), sync_timeout);
         if (tls) {
-          std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream), *tls), router, &options)->Run();
+          std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream), *tls), router, &options, &uploads)->Run();
         } else {
-          std::make_shared<Session<PacedStream>>(std::move(stream), router, &options)->Run();
+          std::make_shared<Session<PacedStream>>(std::move(stream), router, &options, &uploads)->Run();
         }
       }
       Accept(loop);
@@ -450,6 +521,7 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Status HttpOptions::Validate() const {
   if (threads < 1) return Status::InvalidArgument("HttpOptions.threads must be >= 1");
   if (max_body_bytes == 0) return Status::InvalidArgument("HttpOptions.max_body_bytes must be > 0");
+  if (upload_threads < 1) return Status::InvalidArgument("HttpOptions.upload_threads must be >= 1");
   beast::error_code ec;
   const net::ip::address addr = net::ip::make_address(host, ec);
   if (ec) return Status::InvalidArgument("listen address '" + host + "': " + ec.message());
@@ -501,6 +573,10 @@ void HttpServer::Stop() {
     loop->ioc.stop();
   }
   for (auto& loop : impl_->loops) loop->thread.join();
+  // Handlers of bodies still arriving wait for bytes: fail those bodies and
+  // wait for the handlers, while the io_contexts they post their answers
+  // to still exist (stopped: the answers are dropped with them).
+  impl_->uploads.Stop();
   impl_->running = false;
 }
 

@@ -47,6 +47,18 @@ struct HttpOptions {
   // Called on an io thread: must not block. Default none.
   std::function<void(const HttpRequest& head, uint64_t received, uint64_t total, bool finished)> on_body_progress;
   uint64_t body_progress_bytes = 1 << 20;
+  // Requests for which this returns true (given the head, on an io thread;
+  // must not block), with a Content-Length of at least stream_body_bytes
+  // (default 1 MiB), reach their handler while the body arrives: the handler
+  // runs on one of upload_threads workers (default 4) with
+  // HttpRequest.arriving set and `body` empty, and the body is read straight
+  // into it. The answer goes out once the handler returned and the body was
+  // read; an upload cut short gets none (the handler sees the body fail).
+  // More concurrent streamed uploads than workers queue, their bodies still
+  // received. Default none.
+  std::function<bool(const HttpRequest& head)> stream_body;
+  uint64_t stream_body_bytes = 1 << 20;
+  int upload_threads = 4;
   // The slowest upload rate a large body may average ([http]
   // min_body_bytes_per_second). Default 64 KiB/s (256 MiB in about 68 min).
   uint64_t min_body_bytes_per_second = 64 * 1024;

@@ -3,11 +3,7 @@
 // so far; while the hub parses it, "validating" with series and bytes read;
 // then "appending"; and an upload cut off leaves nothing behind. Also
 // `sdmx-hub submit --progress always` drawing its bar against a live hub.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <mutex>
@@ -16,6 +12,7 @@
 
 #include "hub/http/client.h"
 #include "sdmx/demo_feed.h"
+#include "testing/raw_http.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -23,72 +20,9 @@ namespace {
 
 namespace json = boost::json;
 
-// A raw HTTP/1.1 connection, to send a body in parts.
-class RawConnection {
- public:
-  explicit RawConnection(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    timeval tv{60, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~RawConnection() { Close(); }
-  void Send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      ASSERT_GT(n, 0);
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-  }
-  // Everything until the server closes or the head + Content-Length is in.
-  std::string ReadResponse() {
-    std::string in;
-    char buf[8192];
-    for (;;) {
-      const size_t head_end = in.find("\r\n\r\n");
-      if (head_end != std::string::npos) {
-        const size_t cl = in.find("Content-Length: ");
-        if (cl != std::string::npos && cl < head_end &&
-            in.size() >= head_end + 4 + std::stoul(in.substr(cl + 16))) {
-          return in;
-        }
-      }
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return in;
-      in.append(buf, static_cast<size_t>(n));
-    }
-  }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-std::string PostHead(const std::string& id, size_t length, const std::string& token = "demo-unsd-token") {
-  return "POST /api/v1/submissions?name=large.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-         "Authorization: Bearer " + token + "\r\nX-Submission-Id: " + id +
-         "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
-}
-
-// GET /api/v1/submissions/{id} until `done` holds for its JSON (or 30 s).
-json::value PollStatus(Hub& hub, const std::string& id, const std::function<bool(const json::value&)>& done) {
-  json::value last;
-  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(std::chrono::milliseconds(10))) {
-    auto r = http::Fetch("GET", hub.url() + "/api/v1/submissions/" + id);
-    if (!r.ok()) continue;
-    last = r->status == 200 ? json::parse(r->body) : json::value(r->status);
-    if (done(last)) break;
-  }
-  return last;
-}
+using testing::PollSubmission;
+using testing::PostHead;
+using testing::RawConnection;
 
 class ProgressTest : public ::testing::Test {
  protected:
@@ -116,7 +50,7 @@ TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
   const size_t half = body.size() / 2;
   c.Send(std::string_view(body).substr(0, half));
   // The hub has about half of it: receiving, with the size announced.
-  json::value r = PollStatus(*hub_, "big-1", [&](const json::value& v) {
+  json::value r = PollSubmission(*hub_, "big-1", [&](const json::value& v) {
     return v.is_object() && v.at("progress").at("bytes_done").to_number<uint64_t>() >= half;
   });
   ASSERT_TRUE(r.is_object()) << json::serialize(r);
@@ -130,7 +64,7 @@ TEST_F(ProgressTest, ALargeBodyShowsReceivingThenValidatingThenAppending) {
   const std::string answer = c.ReadResponse();
   ASSERT_EQ(answer.rfind("HTTP/1.1 202", 0), 0u) << answer.substr(0, 300);
   // Afterwards the ledger (or the accepted set) answers, not the progress.
-  json::value after = PollStatus(*hub_, "big-1", [](const json::value& v) {
+  json::value after = PollSubmission(*hub_, "big-1", [](const json::value& v) {
     return v.is_object() && v.at("status").as_string() == "committed";
   });
   ASSERT_TRUE(after.is_object());
@@ -167,11 +101,11 @@ TEST_F(ProgressTest, AnUploadCutOffLeavesNoTrace) {
     RawConnection c(hub_->port());
     c.Send(PostHead("cut-1", body.size()));
     c.Send(std::string_view(body).substr(0, body.size() / 3));
-    json::value r = PollStatus(*hub_, "cut-1", [](const json::value& v) { return v.is_object(); });
+    json::value r = PollSubmission(*hub_, "cut-1", [](const json::value& v) { return v.is_object(); });
     ASSERT_TRUE(r.is_object());
     EXPECT_EQ(r.at("status").as_string(), "receiving");
   }  // the client goes away mid-body
-  json::value gone = PollStatus(*hub_, "cut-1", [](const json::value& v) { return v == json::value(404); });
+  json::value gone = PollSubmission(*hub_, "cut-1", [](const json::value& v) { return v == json::value(404); });
   EXPECT_EQ(gone, json::value(404)) << json::serialize(gone);
   // The same id can then be submitted whole.
   auto ok = testing::SubmitAndWait(*hub_, body, "cut-1", "demo-unsd-token");
@@ -187,7 +121,7 @@ TEST_F(ProgressTest, AnotherProvidersUploadDoesNotOverwriteTheProgress) {
   unsd.Send(PostHead("shared-1", body.size()));
   const size_t half = body.size() / 2;
   unsd.Send(std::string_view(body).substr(0, half));
-  json::value mine = PollStatus(*hub_, "shared-1", [&](const json::value& v) {
+  json::value mine = PollSubmission(*hub_, "shared-1", [&](const json::value& v) {
     return v.is_object() && v.at("progress").at("bytes_done").to_number<uint64_t>() == half;
   });
   ASSERT_TRUE(mine.is_object());

@@ -87,6 +87,24 @@ TEST_P(CorpusSweepTest, FileMarkedValidChecksClean) {
   for (const Diagnostic& d : diags.items()) EXPECT_EQ(d.rule, known->second) << d.ToString();
 }
 
+// Read as an upload arriving in pieces (DataReader over ArrivingBytes), each
+// agency file gives what it gives read whole, diagnostics included.
+TEST_P(CorpusSweepTest, ReadWhileArrivingGivesTheSame) {
+  const SweepCase& c = GetParam();
+  const std::string body = hub::testing::ReadFileOrDie(hub::testing::CorpusPath(c.data));
+  DataReaderOptions options;
+  options.any_version = true;
+  Diagnostics whole_diags, diags;
+  const hub::testing::Content whole = hub::testing::ReadContent(body, StructuresOf(c.dsd), &whole_diags, c.data, options);
+  const size_t max_piece = body.size() < (64 << 10) ? 61 : 8191;  // many edges, in bounded time
+  const hub::testing::Content arriving =
+      hub::testing::ReadContentArriving(body, max_piece, static_cast<uint32_t>(body.size()), StructuresOf(c.dsd),
+                                        &diags, c.data, options);
+  EXPECT_EQ(arriving.series_count, whole.series_count);
+  EXPECT_EQ(arriving.obs, whole.obs);
+  EXPECT_EQ(diags.ToString(), whole_diags.ToString());
+}
+
 TEST(CorpusSweepListTest, SourcesMdListsTheFilesItMarksValid) {
   // A parse that found nothing would make the sweep vacuous.
   EXPECT_GE(OkRows().size(), 140u);

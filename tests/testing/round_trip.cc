@@ -7,6 +7,7 @@
 
 #include "sdmx/check.h"
 #include "sdmx/data_writer.h"
+#include "testing/test_util.h"
 
 namespace hub::testing {
 namespace {
@@ -22,10 +23,14 @@ std::string Canonical(const std::string& v) {
 
 }  // namespace
 
-Content ReadContent(const std::string& body, const sdmx::StructureSet& set, sdmx::Diagnostics* diags,
-                    const std::string& name, const sdmx::DataReaderOptions& options) {
+namespace {
+
+// `Input`: the body (std::string_view) or its bytes arriving (ArrivingBytes*).
+template <typename Input>
+Content ReadFrom(Input input, const sdmx::StructureSet& set, sdmx::Diagnostics* diags, const std::string& name,
+                 const sdmx::DataReaderOptions& options) {
   Content out;
-  (void)sdmx::CheckMessage(body, name, set, options, diags, nullptr, [&](const sdmx::DataReader& r) {
+  (void)sdmx::CheckMessage(input, name, set, options, diags, nullptr, [&](const sdmx::DataReader& r) {
     const sdmx::Series& s = r.series();
     ++out.series_count;
     out.series.insert(s.KeyString());
@@ -40,6 +45,20 @@ Content ReadContent(const std::string& body, const sdmx::StructureSet& set, sdmx
     }
   });
   return out;
+}
+
+}  // namespace
+
+Content ReadContent(const std::string& body, const sdmx::StructureSet& set, sdmx::Diagnostics* diags,
+                    const std::string& name, const sdmx::DataReaderOptions& options) {
+  return ReadFrom(std::string_view(body), set, diags, name, options);
+}
+
+Content ReadContentArriving(const std::string& body, size_t max_piece, uint32_t seed, const sdmx::StructureSet& set,
+                            sdmx::Diagnostics* diags, const std::string& name,
+                            const sdmx::DataReaderOptions& options) {
+  Trickle trickle(body, max_piece, seed);
+  return ReadFrom(trickle.bytes(), set, diags, name, options);
 }
 
 std::map<std::string, std::string> Numeric(const std::map<std::string, std::string>& obs) {

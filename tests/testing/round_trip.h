@@ -23,6 +23,12 @@ struct Content {
 Content ReadContent(const std::string& body, const sdmx::StructureSet& set, sdmx::Diagnostics* diags,
                     const std::string& name, const sdmx::DataReaderOptions& options = {});
 
+// The same, with `body` arriving in pieces (testing::Trickle) of 1 to
+// `max_piece` bytes: DataReader::Open over ArrivingBytes.
+Content ReadContentArriving(const std::string& body, size_t max_piece, uint32_t seed, const sdmx::StructureSet& set,
+                            sdmx::Diagnostics* diags, const std::string& name,
+                            const sdmx::DataReaderOptions& options = {});
+
 // The same content with each value in canonical numeric form (JSON carries
 // numbers, not their text: "45.0" comes back as 45).
 std::map<std::string, std::string> Numeric(const std::map<std::string, std::string>& obs);

@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "sdmx/data_reader.h"
 #include "sdmx/key_pattern.h"
@@ -30,6 +32,25 @@ TempDir::~TempDir() {
 
 std::string SourcePath(const std::string& relative) { return std::string(HUB_SOURCE_DIR) + "/" + relative; }
 std::string CorpusPath(const std::string& relative) { return std::string(HUB_CORPUS_DIR) + "/" + relative; }
+
+Trickle::Trickle(std::string body, size_t max_piece, uint32_t seed, std::optional<size_t> cut_at)
+    : body_(std::move(body)), bytes_(std::make_shared<ArrivingBytes>(body_.size())) {
+  thread_ = std::thread([this, max_piece, seed, cut_at] {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<size_t> piece(1, std::max<size_t>(max_piece, 1));
+    const size_t end = std::min(cut_at.value_or(body_.size()), body_.size());
+    for (size_t at = 0; at < end;) {
+      const size_t n = std::min(piece(rng), end - at);
+      std::memcpy(bytes_->tail(), body_.data() + at, n);
+      bytes_->Arrived(n);
+      at += n;
+      std::this_thread::yield();
+    }
+    if (cut_at) bytes_->Fail(Status::Unavailable("cut at " + std::to_string(end)));
+  });
+}
+
+Trickle::~Trickle() { thread_.join(); }
 
 std::string ReadFileOrDie(const std::string& path) {
   auto r = sdmx::ReadFile(path);

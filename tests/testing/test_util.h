@@ -3,10 +3,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "hub/base/arriving_bytes.h"
 #include "sdmx/formats.h"
 #include "sdmx/model.h"
 
@@ -60,6 +63,24 @@ std::string LargeDemoMessage(uint64_t observations,
                              sdmx::DataFormat format = sdmx::DataFormat::kStructureSpecific21);
 // A DemoMessage with one observation: maternal mortality of `area`, 2020, `value`.
 std::string OneObservation(const std::string& area, int value);
+
+// `body` arriving as an upload does: a thread publishes it into an
+// ArrivingBytes in pieces of 1 to `max_piece` bytes (sizes drawn from
+// `seed`), yielding between pieces so that a reader meets every edge. With
+// `cut_at`, the upload fails after that many bytes. Joins in the destructor.
+class Trickle {
+ public:
+  Trickle(std::string body, size_t max_piece, uint32_t seed, std::optional<size_t> cut_at = std::nullopt);
+  ~Trickle();
+  Trickle(const Trickle&) = delete;
+  Trickle& operator=(const Trickle&) = delete;
+  const ArrivingBytes* bytes() const { return bytes_.get(); }
+
+ private:
+  std::string body_;
+  std::shared_ptr<ArrivingBytes> bytes_;
+  std::thread thread_;
+};
 
 // "series_key|period" -> OBS_VALUE of every observation of a data message.
 std::map<std::string, std::string> ObservationValues(const std::string& body, const sdmx::StructureSet& structures);

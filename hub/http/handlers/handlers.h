@@ -57,6 +57,9 @@ AdmitFn AdmitSubmission(const HandlerContext& ctx);
 // provider, in GET /api/v1/submissions/{id}.
 using BodyProgressFn = std::function<void(const HttpRequest&, uint64_t, uint64_t, bool)>;
 BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx);
+// For HttpOptions.stream_body: large submissions are parsed while they
+// arrive (Submission::arriving).
+bool IsSubmissionUpload(const HttpRequest& head);
 
 // --- shared by the handlers (common.cc) ---
 

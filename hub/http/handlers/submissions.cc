@@ -227,7 +227,11 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     return AuthError(req, provider.status());
   }
   connectors::Submission s;
-  s.body = std::move(req.body);  // up to max_body_bytes: not copied
+  if (req.arriving) {
+    s.arriving = req.arriving;  // parsed while it arrives
+  } else {
+    s.body = std::move(req.body);  // up to max_body_bytes: not copied
+  }
   s.name = req.HasQuery("name") ? req.Query("name") : "POST /api/v1/submissions";
   s.submission_id = SubmissionIdOf(req);
   if (req.HasQuery("action")) {
@@ -315,6 +319,8 @@ AdmitFn AdmitSubmission(const HandlerContext& ctx) {
   };
 }
 
+bool IsSubmissionUpload(const HttpRequest& head) { return PostedSubmissionId(head).has_value(); }
+
 BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx) {
   return [ctx](const HttpRequest& head, uint64_t received, uint64_t total, bool finished) {
     std::optional<std::string> id = PostedSubmissionId(head);
@@ -325,10 +331,7 @@ BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx) {
     // entry of another provider, or one already past receiving, is never
     // overwritten.
     auto who = Authenticate(ctx, head);
-    if (!who.ok()) return;
-    std::optional<connectors::ProgressSnapshot> now = progress->Get(*id);
-    if (now && (now->phase != "receiving" || now->provider != who->id)) return;
-    progress->Update(*id, {"receiving", who->id, total, received, 0, 0, 0});
+    if (who.ok()) progress->Received(*id, who->id, total, received);
   };
 }
 
