@@ -83,6 +83,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         return Reply(std::move(*refused), parser_->get().version(), false);
       }
     }
+    // curl and others ask before sending a large body, and wait a second
+    // for an answer that Beast does not give by itself.
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue") && length.value_or(0) > 0) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      lowest().expires_after(options_->read_timeout);
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = shared_from_this(), head = std::move(head)](beast::error_code ec, std::size_t) mutable {
+                                if (!ec) self->ReadBody(std::move(head));
+                              });
+    }
+    ReadBody(std::move(head));
+  }
+
+  // After the head (and any 100 Continue): the body, in one of three ways.
+  void ReadBody(std::optional<HttpRequest> head) {
+    const auto length = parser_->content_length();
     const bool reported = options_->on_body_progress && length && *length >= options_->body_progress_bytes;
     const bool streamed = options_->stream_body && length && *length >= options_->stream_body_bytes &&
                           options_->stream_body(head ? *head : *CopyHead(parser_->get(), &head.emplace()));

@@ -112,6 +112,26 @@ TEST_F(StreamedUploadTest, ARefusalFoundEarlyIsAnsweredAfterTheBodyOnALiveConnec
   EXPECT_EQ(GetOn(c, "/api/v1/submissions/knbs-1"), "HTTP/1.1 404 Not Found");
 }
 
+TEST_F(StreamedUploadTest, ExpectContinueIsAnsweredBeforeTheBody) {
+  // curl sends Expect: 100-continue with bodies over 1 MiB and waits a
+  // second for the go-ahead; a token that fails gets its 401 instead.
+  const std::string body = testing::LargeDemoMessage(100'000);
+  RawConnection c(hub_->port());
+  std::string head = PostHead("expect-1", body.size());
+  head.insert(head.size() - 2, "Expect: 100-continue\r\n");
+  c.Send(head);
+  EXPECT_EQ(c.ReadResponse(std::chrono::milliseconds(500)), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.Send(body);
+  const std::string answer = c.ReadResponse();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 202", 0), 0u) << answer.substr(0, 400);
+
+  RawConnection anon(hub_->port());
+  std::string bad = PostHead("expect-2", body.size(), "not-a-token");
+  bad.insert(bad.size() - 2, "Expect: 100-continue\r\n");
+  anon.Send(bad);
+  EXPECT_EQ(anon.ReadResponse(std::chrono::seconds(5)).rfind("HTTP/1.1 401", 0), 0u);
+}
+
 TEST_F(StreamedUploadTest, SdmxCsvIsStreamedToo) {
   const std::string body = testing::LargeDemoMessage(100'000, sdmx::DataFormat::kCsv20);
   ASSERT_GT(body.size(), 1u << 20);
