@@ -85,7 +85,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     // curl and others ask before sending a large body, and wait a second
     // for an answer that Beast does not give by itself.
-    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue") && length.value_or(0) > 0) {
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue") &&
+        (parser_->chunked() || length.value_or(0) > 0)) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       lowest().expires_after(options_->read_timeout);
       return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
