@@ -153,24 +153,40 @@ bool XmlScanner::FastSkip() {
   // tag-by-tag walk decide (and report nesting too deep, a mismatched tag,
   // a DTD). Everything else inside is checked when the caller parses the
   // range, and its depth is the caller's to bound (see
-  // XmlDataReader::ParseChunk).
+  // XmlDataReader::ParseChunk). Over arriving bytes it waits wherever the
+  // whole buffer would have let it decide, so that both read alike.
   const std::string_view name = stack_.back();
-  const char* const b = buf_.data();
-  const char* const stop = b + buf_.size();
-  auto name_at = [&](const char* p) {  // `name` then a delimiter at p
-    if (static_cast<size_t>(stop - p) <= name.size() || std::memcmp(p, name.data(), name.size()) != 0) return false;
-    const char d = p[name.size()];
-    return d == '>' || d == '/' || d == ' ' || d == '\t' || d == '\r' || d == '\n';
-  };
-  for (const char* p = b + pos_; (p = static_cast<const char*>(std::memchr(p, '<', stop - p))) != nullptr; ++p) {
+  for (size_t at = pos_;;) {
+    const char* const b = buf_.data();
+    const char* const stop = b + buf_.size();
+    auto name_at = [&](const char* p) {  // `name` then a delimiter at p
+      if (static_cast<size_t>(stop - p) <= name.size() || std::memcmp(p, name.data(), name.size()) != 0) return false;
+      const char d = p[name.size()];
+      return d == '>' || d == '/' || d == ' ' || d == '\t' || d == '\r' || d == '\n';
+    };
+    const char* p = static_cast<const char*>(std::memchr(b + at, '<', buf_.size() - at));
+    if (p == nullptr) {
+      at = buf_.size();
+      if (Grow()) continue;
+      return false;
+    }
+    at = static_cast<size_t>(p - b);
+    // "</" + name + one delimiter (and the byte after it) decide what this tag is.
+    if (static_cast<size_t>(stop - p) < name.size() + 4 && Grow()) continue;
     if (p + 1 >= stop) return false;
     const char c = p[1];
     if (c == '!' || c == '?') return false;
     if (c == '/') {
-      if (!name_at(p + 2) || p[2 + name.size()] == '/') continue;
+      if (!name_at(p + 2) || p[2 + name.size()] == '/') {
+        ++at;
+        continue;
+      }
       const void* close = std::memchr(p, '>', stop - p);
-      if (close == nullptr) return false;
-      begin_ = static_cast<size_t>(p - b);
+      if (close == nullptr) {
+        if (Grow()) continue;
+        return false;
+      }
+      begin_ = at;
       end_ = static_cast<size_t>(static_cast<const char*>(close) - b) + 1;
       pos_ = end_;
       name_ = name;
@@ -178,8 +194,8 @@ bool XmlScanner::FastSkip() {
       return true;
     }
     if (name_at(p + 1)) return false;
+    ++at;
   }
-  return false;
 }
 
 }  // namespace sdmx
