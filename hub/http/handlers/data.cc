@@ -123,11 +123,6 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
       q.limit = n;
     }
   }
-  if (req.HasQuery("sort")) {
-    auto sort = ParseSort(req.Query("sort"), *q.dsd);
-    if (!sort.ok()) return ErrorFromStatus(sort.status());
-    q.sort = std::move(*sort);
-  }
   auto filters = ReadComponentFilters(req, *q.dsd);
   if (!filters.ok()) return ErrorFromStatus(filters.status());
   q.filters = std::move(*filters);
@@ -142,6 +137,11 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
                                            sdmx::DataFormat::kJson10});
   if (!format) return HttpResponse::Error(406, "no supported media type in Accept: " + req.Header("accept"));
   q.format = *format;
+  if (req.HasQuery("sort")) {  // after the format: whether the output pivots decides what series_key means
+    auto sort = ParseSort(req.Query("sort"), *q.dsd, PivotDimension(q));
+    if (!sort.ok()) return ErrorFromStatus(sort.status());
+    q.sort = std::move(*sort);
+  }
   // SDMX REST 2.x: updatedAfter later than asOf is a validation error (422).
   if (req.HasQuery("updatedAfter") && req.HasQuery("asOf")) {
     auto after = ParseIsoTimeMs(req.Query("updatedAfter")), as_of = ParseIsoTimeMs(req.Query("asOf"));

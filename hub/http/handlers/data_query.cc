@@ -265,9 +265,23 @@ Status ScanFiltered(const HandlerContext& ctx, const DataQuery& q, const std::fu
   }, ProviderFilter(ctx, q));
 }
 
+// Puts a selection (scan order in) in the query's order and shape; the
+// cross-section's structure for the writers, null when the output is not one.
+std::shared_ptr<const sdmx::DataStructure> Arrange(const DataQuery& q, std::vector<sdmx::Series>* selection) {
+  if (auto dimension = PivotDimension(q)) {
+    return std::make_shared<sdmx::DataStructure>(CrossSection(*q.dsd, *dimension, q.sort, selection));
+  }
+  if (!q.sort.empty()) SortSelection(q.sort, *q.dsd, q.all_dimensions, selection);
+  return nullptr;
+}
+
 // A selection whose sort or cross-section cannot stream, held in query
 // order (bounded by max_sorted_observations: ResourceExhausted beyond).
-Result<std::shared_ptr<std::vector<sdmx::Series>>> HeldSelection(const HandlerContext& ctx, const DataQuery& q) {
+struct Held {
+  std::shared_ptr<std::vector<sdmx::Series>> series;
+  std::shared_ptr<const sdmx::DataStructure> shape;  // Arrange's
+};
+Result<Held> HeldSelection(const HandlerContext& ctx, const DataQuery& q) {
   auto all = std::make_shared<std::vector<sdmx::Series>>();
   size_t observations = 0;
   bool too_many = false;
@@ -283,8 +297,8 @@ Result<std::shared_ptr<std::vector<sdmx::Series>>> HeldSelection(const HandlerCo
                                      " observations ([http] max_sorted_observations): narrow the query, or sort on "
                                      "leading dimensions and observation-level components, which streams");
   }
-  if (!q.sort.empty()) SortSelection(q.sort, *q.dsd, q.all_dimensions, all.get());
-  return all;
+  auto shape = Arrange(q, all.get());
+  return Held{std::move(all), std::move(shape)};
 }
 
 // Calls `fn` with each selected series, in the query's order, paged, until
@@ -328,25 +342,24 @@ storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx
   return ProviderFilter(ctx, q);
 }
 
-HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
+std::optional<size_t> PivotDimension(const DataQuery& q) {
   // SDMX-CSV is flat whatever the dimension at observation.
-  const bool cross_section = q.cross_section && q.format != sdmx::DataFormat::kCsv10 &&
-                             q.format != sdmx::DataFormat::kCsv20;
+  if (q.format == sdmx::DataFormat::kCsv10 || q.format == sdmx::DataFormat::kCsv20) return std::nullopt;
+  return q.cross_section;
+}
+
+HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
   if (q.updated_after || q.include_history) {
-    if (cross_section) return HttpResponse::Error(501, "cross-sections of updatedAfter/includeHistory are not implemented");
+    if (PivotDimension(q)) return HttpResponse::Error(501, "cross-sections of updatedAfter/includeHistory are not implemented");
     return ServeHistory(ctx, q);
-  }
-  if (cross_section && !q.sort.empty()) {
-    return HttpResponse::Error(501, "sort= on a cross-section is not implemented (its order is by the other dimensions, "
-                                    "the period, then the observation dimension)");
   }
   std::shared_ptr<std::vector<sdmx::Series>> sorted;
   std::shared_ptr<const sdmx::DataStructure> shape;  // the cross-section's structure for the writer
-  if (cross_section || (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions))) {
-    auto s = HeldSelection(ctx, q);
-    if (!s.ok()) return ErrorFromStatus(s.status());
-    sorted = std::move(*s);
-    if (cross_section) shape = std::make_shared<sdmx::DataStructure>(CrossSection(*q.dsd, *q.cross_section, sorted.get()));
+  if (PivotDimension(q) || (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions))) {
+    auto held = HeldSelection(ctx, q);
+    if (!held.ok()) return ErrorFromStatus(held.status());
+    sorted = std::move(held->series);
+    shape = std::move(held->shape);
   }
   // The status goes out first: find one selected series before answering 200.
   bool any = false;

@@ -86,6 +86,10 @@ bool SelectObservations(const DataQuery& q, sdmx::Series* s);
 // q's providers as a filter for the state's scans (empty: any provider).
 storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx, const DataQuery& q);
 
+// The dimension a cross-section pivots the output on: q.cross_section,
+// unless the format is flat anyway (SDMX-CSV).
+std::optional<size_t> PivotDimension(const DataQuery& q);
+
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
 // updatedAfter / includeHistory answers (ServeData hands them over).
 HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q);
