@@ -14,7 +14,9 @@
 
 #include <pugixml.hpp>
 
+#include "hub/base/iso_time.h"
 #include "hub/http/client.h"
+#include "sdmx/data_reader.h"
 #include "sdmx/key_pattern.h"
 #include "testing/test_hub.h"
 
@@ -22,8 +24,8 @@ namespace hub {
 namespace {
 
 constexpr char kFlow[] = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/";
-// Three areas of one indicator: their sections are periods.
-constexpr char kThreeAreas[] = "A.G.SH_STA_MORT.404,646,288._T._T._T";
+// Three areas of one indicator (WHO revises 124's): their sections are periods.
+constexpr char kThreeAreas[] = "A.G.SH_STA_MORT.124,404,646._T._T._T";
 constexpr char kDeletedKey[] = "A.G.SH_STA_MORT.404._T._T._T";
 constexpr char kDeletedPeriod[] = "2016";
 constexpr char kSs30[] = "application/vnd.sdmx.data+xml;version=3.0.0";
@@ -98,7 +100,7 @@ std::vector<Row> RowsOf(const Observations& obs) {
   for (const auto& [k, v] : obs) {
     const std::vector<std::string> key = sdmx::SplitKey(k.substr(0, k.find('|')));
     const std::string& area = key[3];
-    if (key[2] != "SH_STA_MORT" || key[4] != "_T" || (area != "404" && area != "646" && area != "288")) continue;
+    if (key[2] != "SH_STA_MORT" || key[4] != "_T" || (area != "124" && area != "404" && area != "646")) continue;
     rows.push_back({k.substr(k.find('|') + 1), area, v});
   }
   return rows;
@@ -157,6 +159,32 @@ class CrossSectionTest : public ::testing::Test {
     return ReadCrossSection(r->body);
   }
 
+  // The time-series answer to `query`, pivoted here: what its
+  // cross-section must hold, dataset by dataset.
+  static std::vector<DataSet> PivotedHere(const std::string& query) {
+    auto r = http::Fetch("GET", hub_->url() + kFlow + kThreeAreas + "?" + query, "", {{"Accept", kSs30}});
+    EXPECT_TRUE(r.ok() && r->status == 200) << query;
+    if (!r.ok()) return {};
+    static const sdmx::StructureSet structures = testing::DemoStructures();  // the reader keeps a reference
+    sdmx::Diagnostics d;
+    auto reader = sdmx::DataReader::Open(r->body, "time series", structures, {}, &d);
+    EXPECT_TRUE(reader.ok()) << d.ToString();
+    if (!reader.ok()) return {};
+    std::vector<DataSet> out;
+    std::vector<std::vector<Row>> rows;  // of each dataset
+    for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+      const sdmx::DataSetInfo& i = rd->dataset();
+      DataSet header{i.action_given ? sdmx::ActionName(i.action) : "", i.valid_from, i.valid_to, {}};
+      if (out.empty() || out.back() != header) {
+        out.push_back(header);
+        rows.emplace_back();
+      }
+      for (const auto& o : rd->series().observations) rows.back().push_back({o.period, rd->series().key[3], o.value});
+    }
+    for (size_t i = 0; i < out.size(); ++i) out[i].sections = Sections(rows[i], ByPeriod, ByArea);
+    return out;
+  }
+
   static Observations Initial() { return testing::ObservationValues(testing::DemoInitial(), testing::DemoStructures()); }
   static Observations Revision() {
     return testing::ObservationValues(testing::DemoRevision(), testing::DemoStructures());
@@ -208,6 +236,41 @@ TEST_F(CrossSectionTest, SortOrdersSectionsAndTheirObservations) {
   auto bad = http::Fetch("GET", hub_->url() + kFlow + kThreeAreas + "?dimensionAtObservation=REF_AREA&sort=NOPE");
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400);
+}
+
+// updatedAfter and includeHistory: each dataset (Replace, Delete, one per
+// dissemination) pivoted like the time series it would otherwise be.
+TEST_F(CrossSectionTest, HistoryDatasetsArePivotedEachAlone) {
+  const std::vector<Row> revised = RowsOf(Revision());
+  ASSERT_FALSE(revised.empty()) << "WHO revises none of the three areas: pick others";
+  const std::vector<std::vector<Row>> deleted = {{{kDeletedPeriod, "404", ""}}};
+  const std::string after_initial = "updatedAfter=" + IsoTimeMs(loaded_[0]);
+  for (const char* accept : {kSs30, kGeneric21}) {
+    SCOPED_TRACE(accept);
+    // What changed since the first load: WHO's values, then the deletion.
+    const std::vector<DataSet> changes = Get(after_initial, accept);
+    EXPECT_EQ(changes, PivotedHere(after_initial));
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].action, "Replace");
+    EXPECT_EQ(changes[0].sections, Sections(revised, ByPeriod, ByArea));
+    EXPECT_EQ(changes[1], (DataSet{"Delete", "", "", deleted}));
+    // Every dissemination, each valid until the next.
+    const std::vector<DataSet> history = Get("includeHistory=true", accept);
+    EXPECT_EQ(history, PivotedHere("includeHistory=true"));
+    const std::vector<DataSet> want = {
+        {"Replace", IsoTimeMs(loaded_[0]), IsoTimeMs(loaded_[1]), Sections(RowsOf(Initial()), ByPeriod, ByArea)},
+        {"Replace", IsoTimeMs(loaded_[1]), IsoTimeMs(loaded_[2]), Sections(revised, ByPeriod, ByArea)},
+        {"Delete", IsoTimeMs(loaded_[2]), "", deleted}};
+    EXPECT_EQ(history, want);
+    // Both: the disseminations after the first load.
+    EXPECT_EQ(Get("includeHistory=true&" + after_initial, accept), std::vector<DataSet>(want.begin() + 1, want.end()));
+  }
+  // sort= orders each dataset's sections and observations.
+  std::vector<DataSet> by_area_desc = Get("includeHistory=true");
+  for (DataSet& d : by_area_desc) {
+    for (auto& s : d.sections) std::sort(s.begin(), s.end(), [](const Row& a, const Row& b) { return a.area > b.area; });
+  }
+  EXPECT_EQ(Get("includeHistory=true&sort=REF_AREA:desc"), by_area_desc);
 }
 
 }  // namespace

@@ -349,10 +349,7 @@ std::optional<size_t> PivotDimension(const DataQuery& q) {
 }
 
 HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
-  if (q.updated_after || q.include_history) {
-    if (PivotDimension(q)) return HttpResponse::Error(501, "cross-sections of updatedAfter/includeHistory are not implemented");
-    return ServeHistory(ctx, q);
-  }
+  if (q.updated_after || q.include_history) return ServeHistory(ctx, q);
   std::shared_ptr<std::vector<sdmx::Series>> sorted;
   std::shared_ptr<const sdmx::DataStructure> shape;  // the cross-section's structure for the writer
   if (PivotDimension(q) || (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions))) {
@@ -441,7 +438,11 @@ HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
     resp = NoResults(q);
   } else {
     resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
+    // Each dissemination pivoted and ordered as the query asks, alike.
+    std::shared_ptr<const sdmx::DataStructure> shape;
+    for (Out& d : datasets) shape = Arrange(q, &d.series);
     sdmx::WriteContext wc = ContextOf(ctx, q);
+    if (shape) wc.dsd = shape.get();
     wc.action = datasets[0].header.action;
     wc.valid_from = datasets[0].header.valid_from;
     wc.valid_to = datasets[0].header.valid_to;
