@@ -12,6 +12,16 @@ class BufferedWriter : public DataWriter {
  protected:
   BufferedWriter(WriteContext ctx, Sink sink) : ctx_(std::move(ctx)), sink_(std::move(sink)) {
     if (ctx_.prepared.empty()) ctx_.prepared = NowIso8601();
+    if (ctx_.structures.empty()) ctx_.structures.push_back({ctx_.dsd, ctx_.dataflow});
+    Select(0);
+  }
+  void NextDataSet(const DataSetHeader& header) override { NextDataSetOf(structure_, header); }
+  // Makes structures[i] the current one: ctx_.dsd and ctx_.dataflow are
+  // always those of the open dataset.
+  void Select(size_t i) {
+    structure_ = i;
+    ctx_.dsd = ctx_.structures[i].dsd;
+    ctx_.dataflow = ctx_.structures[i].dataflow;
   }
   void MaybeFlush() {
     if (out_.size() >= ctx_.flush_bytes) Flush();
@@ -21,9 +31,14 @@ class BufferedWriter : public DataWriter {
     out_.clear();
   }
   // The structure the header names: the dataflow when given, else the DSD.
-  const ArtefactRef& HeaderRef() const { return ctx_.dataflow ? *ctx_.dataflow : ctx_.dsd->ref; }
+  const ArtefactRef& HeaderRef() const { return HeaderRef(structure_); }
+  const ArtefactRef& HeaderRef(size_t i) const {
+    const MessageStructure& m = ctx_.structures[i];
+    return m.dataflow ? *m.dataflow : m.dsd->ref;
+  }
 
   WriteContext ctx_;
+  size_t structure_ = 0;  // of the open dataset, in ctx_.structures
   Sink sink_;
   std::string out_;
 };

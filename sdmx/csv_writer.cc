@@ -1,6 +1,9 @@
 // SDMX-CSV: one row per observation. 1.0: DATAFLOW, the dimensions in DSD
 // order, TIME_PERIOD, OBS_VALUE, then every DSD attribute. 2.0: STRUCTURE,
-// STRUCTURE_ID and ACTION in place of DATAFLOW.
+// STRUCTURE_ID and ACTION in place of DATAFLOW, and the columns of every
+// structure of the message.
+#include <algorithm>
+
 #include "sdmx/buffered_writer.h"
 
 namespace sdmx {
@@ -20,43 +23,57 @@ const char* CsvActionCode(Action a) {
 class CsvWriter final : public BufferedWriter {
  public:
   CsvWriter(bool v2, WriteContext ctx, Sink sink) : BufferedWriter(std::move(ctx), std::move(sink)), v2_(v2) {
-    const DataStructure& dsd = *ctx_.dsd;
-    if (v2) {
-      // Each row starts "dataflow,AGENCY:ID(VERSION),R" (structure kind, id, action).
-      flow_ = std::string(ctx_.dataflow ? "dataflow," : "datastructure,") + HeaderRef().ToString() + "," +
-              CsvActionCode(ctx_.action.value_or(Action::kReplace));
-      out_ += "STRUCTURE,STRUCTURE_ID,ACTION";
-    } else {
-      flow_ = HeaderRef().ToString();
-      out_ += "DATAFLOW";
+    // Several structures: the union of their columns, dimensions first,
+    // then measures, then attributes, each in the order of the first
+    // structure that has it (SDMX-CSV 2.0); a row leaves the columns of
+    // other structures empty.
+    std::vector<std::string> dims, measures, attrs;
+    auto add = [](std::vector<std::string>* v, const std::string& id) {
+      if (std::find(v->begin(), v->end(), id) == v->end()) v->push_back(id);
+    };
+    for (const MessageStructure& m : ctx_.structures) {
+      for (const Dimension& d : m.dsd->dimensions) add(&dims, d.id);
+      add(&dims, m.dsd->time_dimension);
+      add(&measures, m.dsd->primary_measure);
+      for (const Attribute& a : m.dsd->attributes) add(&attrs, a.id);
     }
-    for (const Dimension& d : dsd.dimensions) Cell(d.id);
-    Cell(dsd.time_dimension);
-    Cell(dsd.primary_measure);
-    for (const Attribute& a : dsd.attributes) Cell(a.id);
+    out_ += v2 ? "STRUCTURE,STRUCTURE_ID,ACTION" : "DATAFLOW";
+    for (const auto* ids : {&dims, &measures, &attrs}) {
+      for (const std::string& id : *ids) {
+        Cell(id);
+        columns_.push_back(id);
+      }
+    }
     out_ += "\r\n";
+    UseStructure(0);
+    SetPrefix(ctx_.action.value_or(Action::kReplace));
   }
 
   void WriteSeries(const Series& s) override {
-    const DataStructure& dsd = *ctx_.dsd;
     for (const Observation& o : s.observations) {
-      out_ += flow_;  // pre-quoted: ids cannot hold CSV specials
-      for (const std::string& k : s.key) Cell(k);
-      Cell(o.period);
-      Cell(o.value);
-      for (const Attribute& a : dsd.attributes) {
-        const std::string* v = a.level == AttachmentLevel::kObservation ? FindField(o.attributes, a.id)
-                                                                        : FindField(s.attributes, a.id);
-        Cell(v ? *v : std::string());
+      out_ += prefix_;  // pre-quoted: ids cannot hold CSV specials
+      for (const Source& c : sources_) {
+        const std::string* v = nullptr;
+        switch (c.kind) {
+          case Source::kKey: v = c.index < s.key.size() ? &s.key[c.index] : nullptr; break;
+          case Source::kTime: v = &o.period; break;
+          case Source::kValue: v = &o.value; break;
+          case Source::kSeriesAttribute: v = FindField(s.attributes, c.id); break;
+          case Source::kObsAttribute: v = FindField(o.attributes, c.id); break;
+          case Source::kNone: break;
+        }
+        out_ += ',';
+        if (v) Value(*v);
       }
       out_ += "\r\n";
     }
     MaybeFlush();
   }
 
-  // CSV has no datasets; 2.0 carries the action on every row.
-  void NextDataSet(const DataSetHeader& h) override {
-    if (v2_) flow_ = flow_.substr(0, flow_.rfind(',') + 1) + CsvActionCode(h.action.value_or(Action::kReplace));
+  // CSV has no datasets; 2.0 carries the structure and action on every row.
+  void NextDataSetOf(size_t structure, const DataSetHeader& h) override {
+    UseStructure(structure);
+    SetPrefix(h.action.value_or(Action::kReplace));
   }
 
   void Finish() override { Flush(); }
@@ -87,8 +104,44 @@ class CsvWriter final : public BufferedWriter {
     out_ += '"';
   }
 
+  // Where each column's value is in a series of the current structure.
+  struct Source {
+    enum Kind { kNone, kKey, kTime, kValue, kSeriesAttribute, kObsAttribute } kind = kNone;
+    size_t index = 0;  // kKey
+    std::string id;    // attributes
+  };
+
+  void UseStructure(size_t structure) {
+    Select(structure);
+    const DataStructure& dsd = *ctx_.dsd;
+    sources_.assign(columns_.size(), Source{});
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const std::string& id = columns_[c];
+      Source& src = sources_[c];
+      if (int d = dsd.DimensionIndex(id); d >= 0) {
+        src = {Source::kKey, static_cast<size_t>(d), ""};
+      } else if (id == dsd.time_dimension) {
+        src.kind = Source::kTime;
+      } else if (id == dsd.primary_measure) {
+        src.kind = Source::kValue;
+      } else if (const Attribute* a = dsd.FindAttribute(id)) {
+        src = {a->level == AttachmentLevel::kObservation ? Source::kObsAttribute : Source::kSeriesAttribute, 0, id};
+      }
+    }
+  }
+
+  // Each row starts "dataflow,AGENCY:ID(VERSION),R" (2.0: structure kind,
+  // id, action) or "AGENCY:ID(VERSION)" (1.0).
+  void SetPrefix(Action action) {
+    prefix_ = v2_ ? std::string(ctx_.dataflow ? "dataflow," : "datastructure,") + HeaderRef().ToString() + "," +
+                        CsvActionCode(action)
+                  : HeaderRef().ToString();
+  }
+
   const bool v2_;
-  std::string flow_;
+  std::vector<std::string> columns_;  // after the structure columns
+  std::vector<Source> sources_;       // one per column, for the current structure
+  std::string prefix_;
 };
 
 }  // namespace

@@ -47,6 +47,9 @@ class DetailFilter final : public DataWriter {
     inner_->WriteSeries(out);
   }
   void NextDataSet(const DataSetHeader& header) override { inner_->NextDataSet(header); }
+  void NextDataSetOf(size_t structure, const DataSetHeader& header) override {
+    inner_->NextDataSetOf(structure, header);
+  }
   void Finish() override { inner_->Finish(); }
 
  private:
@@ -130,6 +133,14 @@ std::unique_ptr<DataWriter> NewDataWriter(DataFormat format, WriteContext contex
   std::unique_ptr<DataWriter> w = NewFormatWriter(format, std::move(context), std::move(sink));
   if (detail.full()) return w;
   return std::make_unique<DetailFilter>(std::move(detail), std::move(w));
+}
+
+bool CarriesStructures(DataFormat format, const std::vector<MessageStructure>& structures) {
+  if (structures.size() < 2) return true;
+  if (format == DataFormat::kJson10) return false;
+  if (format != DataFormat::kCsv10) return true;
+  return std::all_of(structures.begin(), structures.end(),
+                     [&](const MessageStructure& m) { return m.dsd->ref == structures[0].dsd->ref; });
 }
 
 std::string NowIso8601() {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sdmx/formats.h"
 #include "sdmx/model.h"
@@ -44,9 +45,19 @@ struct OutputDetail {
   }
 };
 
+// One structure the datasets of a message refer to.
+struct MessageStructure {
+  const DataStructure* dsd = nullptr;   // required
+  std::optional<ArtefactRef> dataflow;  // named in the header when the data is a dataflow's
+};
+
 struct WriteContext {
-  const DataStructure* dsd = nullptr;     // required
+  const DataStructure* dsd = nullptr;     // required, unless `structures` is given
   std::optional<ArtefactRef> dataflow;    // named in the header when the query was for a dataflow
+  // A message over several dataflows: every structure its datasets refer
+  // to, in header order; the first dataset is of the first (see
+  // CarriesStructures). Empty: the one of `dsd` and `dataflow`.
+  std::vector<MessageStructure> structures;
   std::string message_id = "IREF000001";
   std::string prepared;                   // ISO 8601; now when empty
   std::string sender = "SDMX-HUB";
@@ -77,11 +88,21 @@ class DataWriter {
   // includeHistory one dataset per dissemination. SDMX-CSV 1.0 has no
   // datasets: rows simply continue (callers that need the action pick 2.0).
   virtual void NextDataSet(const DataSetHeader& header) = 0;
+  // The same, the new dataset being of WriteContext::structures[structure]
+  // (one dataset per dataflow of a query over several).
+  virtual void NextDataSetOf(size_t structure, const DataSetHeader& header) = 0;
   // Closes the message and flushes the rest to the sink. Call once.
   virtual void Finish() = 0;
 };
 
 std::unique_ptr<DataWriter> NewDataWriter(DataFormat format, WriteContext context, Sink sink);
+
+// Whether one message of `format` can hold datasets of all `structures`:
+// SDMX-ML and SDMX-JSON 2.0 list several structures and point each dataset
+// at one, SDMX-CSV 2.0 names it on each row; SDMX-CSV 1.0 names the
+// dataflow on each row but has the columns of one DSD; SDMX-JSON 1.0 has
+// one structure. Writers given more than their format carries are wrong.
+bool CarriesStructures(DataFormat format, const std::vector<MessageStructure>& structures);
 
 // Current UTC time as 2026-11-23T01:02:03Z.
 std::string NowIso8601();

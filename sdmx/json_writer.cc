@@ -82,12 +82,15 @@ struct ValueIndex {
 class JsonWriter final : public BufferedWriter {
  public:
   JsonWriter(WriteContext ctx, Sink sink, bool v1) : BufferedWriter(std::move(ctx), std::move(sink)), v1_(v1) {
-    const DataStructure& dsd = *ctx_.dsd;
-    for (const Dimension& d : dsd.dimensions) dims_.push_back({d.id, {}, {}});
-    time_.id = dsd.time_dimension;
-    for (const Attribute& a : dsd.attributes) {
-      (a.level == AttachmentLevel::kObservation ? obs_attrs_ : series_attrs_).push_back({a.id, {}, {}});
+    for (const MessageStructure& m : ctx_.structures) {
+      Values& v = values_.emplace_back();
+      for (const Dimension& d : m.dsd->dimensions) v.dims.push_back({d.id, {}, {}});
+      v.time.id = m.dsd->time_dimension;
+      for (const Attribute& a : m.dsd->attributes) {
+        (a.level == AttachmentLevel::kObservation ? v.obs_attrs : v.series_attrs).push_back({a.id, {}, {}});
+      }
     }
+    UseStructure(0);
     out_ += v1_ ? "{\"header\":{\"id\":"
                : "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\",\"id\":";
     AppendJsonString(&out_, ctx_.message_id);
@@ -100,17 +103,18 @@ class JsonWriter final : public BufferedWriter {
     OpenDataSet({ctx_.action, ctx_.valid_from, ctx_.valid_to});
   }
 
-  void NextDataSet(const DataSetHeader& h) override {
+  void NextDataSetOf(size_t structure, const DataSetHeader& h) override {
     out_ += "}},";
+    UseStructure(structure);
     OpenDataSet(h);
   }
 
   void WriteSeries(const Series& s) override {
     if (ctx_.all_dimensions) return WriteFlat(s);
     std::string key;
-    for (size_t i = 0; i < dims_.size(); ++i) {
+    for (size_t i = 0; i < dims_->size(); ++i) {
       if (i) key += ':';
-      key += std::to_string(dims_[i].Of(i < s.key.size() ? s.key[i] : ""));
+      key += std::to_string((*dims_)[i].Of(i < s.key.size() ? s.key[i] : ""));
     }
     // JSON object keys must be unique: a series key seen again in this
     // dataSet (a series split over several Series elements) opens another.
@@ -121,12 +125,12 @@ class JsonWriter final : public BufferedWriter {
     if (series_written_++) out_ += ',';
     AppendJsonString(&out_, key);
     out_ += ":{\"attributes\":";
-    AttributeIndexes(series_attrs_, s.attributes);
+    AttributeIndexes(*series_attrs_, s.attributes);
     out_ += ",\"observations\":{";
     for (size_t i = 0; i < s.observations.size(); ++i) {
       const Observation& o = s.observations[i];
       if (i) out_ += ',';
-      AppendJsonString(&out_, std::to_string(time_.Of(o.period)));
+      AppendJsonString(&out_, std::to_string(time_->Of(o.period)));
       out_ += ':';
       ObservationArray(o, nullptr);
     }
@@ -138,12 +142,12 @@ class JsonWriter final : public BufferedWriter {
   // the time, each carrying series and observation attributes alike.
   void WriteFlat(const Series& s) {
     std::string series_part;
-    for (size_t i = 0; i < dims_.size(); ++i) {
-      series_part += std::to_string(dims_[i].Of(i < s.key.size() ? s.key[i] : ""));
+    for (size_t i = 0; i < dims_->size(); ++i) {
+      series_part += std::to_string((*dims_)[i].Of(i < s.key.size() ? s.key[i] : ""));
       series_part += ':';
     }
     for (const Observation& o : s.observations) {
-      const std::string key = series_part + std::to_string(time_.Of(o.period));
+      const std::string key = series_part + std::to_string(time_->Of(o.period));
       if (!keys_in_dataset_.insert(key).second) {
         NextDataSet(dataset_);
         keys_in_dataset_ = {key};
@@ -168,13 +172,13 @@ class JsonWriter final : public BufferedWriter {
       AppendJsonString(&out_, o.value);
     }
     if (series_attributes) {
-      for (auto& a : series_attrs_) {
+      for (auto& a : *series_attrs_) {
         const std::string* v = FindField(*series_attributes, a.id);
         out_ += ',';
         out_ += v ? std::to_string(a.Of(*v)) : "null";
       }
     }
-    for (auto& a : obs_attrs_) {
+    for (auto& a : *obs_attrs_) {
       const std::string* v = FindField(o.attributes, a.id);
       out_ += ',';
       out_ += v ? std::to_string(a.Of(*v)) : "null";
@@ -183,9 +187,41 @@ class JsonWriter final : public BufferedWriter {
   }
 
   void Finish() override {
+    out_ += v1_ ? "}}]," : "}}],\"structures\":[";
+    // 1.0 has one structure: CarriesStructures() keeps others out.
+    for (size_t i = 0; i < (v1_ ? 1 : values_.size()); ++i) {
+      if (i) out_ += ',';
+      UseStructure(i);
+      WriteStructure();
+    }
+    out_ += v1_ ? "}\n" : "]}}\n";
+    Flush();
+  }
+
+ private:
+  // One component's values, numbered as met, for each structure.
+  struct Values {
+    std::vector<ValueIndex> dims;
+    ValueIndex time;
+    std::vector<ValueIndex> series_attrs;
+    std::vector<ValueIndex> obs_attrs;
+  };
+
+  void UseStructure(size_t i) {
+    Select(i);
+    Values& v = values_[i];
+    dims_ = &v.dims;
+    time_ = &v.time;
+    series_attrs_ = &v.series_attrs;
+    obs_attrs_ = &v.obs_attrs;
+  }
+
+  // The current structure's entry ("structure" in 1.0, one of "structures"
+  // in 2.0), its values as numbered by the dataSets.
+  void WriteStructure() {
     const std::string dsd_urn = MaintainableUrn("datastructure.DataStructure", ctx_.dsd->ref);
     if (v1_) {
-      out_ += "}}],\"structure\":{\"links\":[{\"rel\":\"datastructure\",\"urn\":";
+      out_ += "\"structure\":{\"links\":[{\"rel\":\"datastructure\",\"urn\":";
       AppendJsonString(&out_, dsd_urn);
       out_ += '}';
       if (ctx_.dataflow) {
@@ -195,7 +231,7 @@ class JsonWriter final : public BufferedWriter {
       }
       out_ += ']';
     } else {
-      out_ += "}}],\"structures\":[{\"structure\":";
+      out_ += "{\"structure\":";
       AppendJsonString(&out_, dsd_urn);
       if (ctx_.dataflow) {
         out_ += ",\"dataflow\":";
@@ -205,36 +241,34 @@ class JsonWriter final : public BufferedWriter {
     const bool flat = ctx_.all_dimensions;
     out_ += flat ? ",\"dimensions\":{\"dataSet\":[],\"series\":[],\"observation\":["
                  : ",\"dimensions\":{\"dataSet\":[],\"series\":[";
-    for (size_t i = 0; i < dims_.size(); ++i) {
+    for (size_t i = 0; i < dims_->size(); ++i) {
       if (i) out_ += ',';
-      Component(dims_[i], static_cast<int>(i), false);
+      Component((*dims_)[i], static_cast<int>(i), false);
     }
     out_ += flat ? "," : "],\"observation\":[";
-    Component(time_, static_cast<int>(dims_.size()), true);
+    Component(*time_, static_cast<int>(dims_->size()), true);
     out_ += "]},\"attributes\":{\"dataSet\":[],\"series\":[";
-    if (!flat) Components(series_attrs_);
+    if (!flat) Components(*series_attrs_);
     out_ += "],\"observation\":[";
     if (flat) {
-      Components(series_attrs_);
-      if (!series_attrs_.empty() && !obs_attrs_.empty()) out_ += ',';
+      Components(*series_attrs_);
+      if (!series_attrs_->empty() && !obs_attrs_->empty()) out_ += ',';
     }
-    Components(obs_attrs_);
+    Components(*obs_attrs_);
     if (v1_) {
-      out_ += "]}}}\n";  // 1.0 has no measures section: the value is the observation's first element
+      out_ += "]}}";  // 1.0 has no measures section: the value is the observation's first element
     } else {
       out_ += "]},\"measures\":{\"observation\":[{\"id\":";
       AppendJsonString(&out_, ctx_.dsd->primary_measure);
-      out_ += "}]}}]}}\n";
+      out_ += "}]}}";
     }
-    Flush();
   }
 
- private:
   void OpenDataSet(const DataSetHeader& h) {
     dataset_ = h;
     keys_in_dataset_.clear();
     series_written_ = 0;
-    out_ += v1_ ? "{" : "{\"structure\":0,";
+    out_ += v1_ ? "{" : "{\"structure\":" + std::to_string(structure_) + ",";
     if (h.action) {
       out_ += "\"action\":";
       AppendJsonString(&out_, ActionName(*h.action));
@@ -285,10 +319,12 @@ class JsonWriter final : public BufferedWriter {
     }
   }
 
-  std::vector<ValueIndex> dims_;
-  ValueIndex time_;
-  std::vector<ValueIndex> series_attrs_;
-  std::vector<ValueIndex> obs_attrs_;
+  std::vector<Values> values_;  // one per structure
+  // The current structure's, in values_.
+  std::vector<ValueIndex>* dims_ = nullptr;
+  ValueIndex* time_ = nullptr;
+  std::vector<ValueIndex>* series_attrs_ = nullptr;
+  std::vector<ValueIndex>* obs_attrs_ = nullptr;
   size_t series_written_ = 0;
   std::unordered_set<std::string> keys_in_dataset_;
   DataSetHeader dataset_;  // the open one

@@ -17,15 +17,6 @@ class MlWriter final : public BufferedWriter {
       : BufferedWriter(std::move(ctx), std::move(sink)), generic_(format == DataFormat::kGeneric21),
         v3_(format == DataFormat::kStructureSpecific30) {
     const std::string base = std::string(kSchemas) + (v3_ ? "v3_0/" : "v2_1/");
-    const ArtefactRef& ref = HeaderRef();
-    structure_id_ = ref.agency + "_" + ref.id + "_" + ref.version;
-    for (char& c : structure_id_) {
-      if (c == '.' || c == '-') c = '_';
-    }
-    const ArtefactRef& dsd = ctx_.dsd->ref;
-    const std::string dim_at_obs = ctx_.all_dimensions ? "AllDimensions" : ctx_.dsd->time_dimension;
-    std::string ns = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" + dsd.id +
-                     "(" + dsd.version + "):ObsLevelDim:" + dim_at_obs;
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out_ += generic_ ? "<message:GenericData" : "<message:StructureSpecificData";
     out_ += " xmlns:message=\"" + base + "message\" xmlns:common=\"" + base + "common\"";
@@ -33,42 +24,28 @@ class MlWriter final : public BufferedWriter {
       out_ += " xmlns:generic=\"" + base + "data/generic\"";
     } else {
       out_ += " xmlns:ss=\"" + base + "data/structurespecific" +
-              "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:ns1=\"";
-      AppendEscaped(&out_, ns);
-      out_ += "\"";
+              "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
+      // ns1, ns2...: each structure's namespace, which its DataSet's xsi:type is in.
+      for (size_t i = 0; i < ctx_.structures.size(); ++i) {
+        out_ += " xmlns:ns" + std::to_string(i + 1) + "=\"";
+        AppendEscaped(&out_, Namespace(i));
+        out_ += "\"";
+      }
     }
     out_ += ">\n<message:Header>\n<message:ID>";
     AppendEscaped(&out_, ctx_.message_id);
     out_ += "</message:ID>\n<message:Test>false</message:Test>\n<message:Prepared>" + ctx_.prepared +
             "</message:Prepared>\n<message:Sender id=\"";
     AppendEscaped(&out_, ctx_.sender);
-    out_ += "\"/>\n<message:Structure structureID=\"" + structure_id_ + "\"";
-    if (!generic_) {
-      out_ += " namespace=\"";
-      AppendEscaped(&out_, ns);
-      out_ += "\"";
-    }
-    out_ += " dimensionAtObservation=\"" + dim_at_obs + "\">";
-    const char* usage = ctx_.dataflow ? "common:StructureUsage" : "common:Structure";
-    out_ += std::string("<") + usage + ">";
-    if (v3_) {
-      // 3.0 refers by URN.
-      AppendEscaped(&out_, MaintainableUrn(ctx_.dataflow ? "datastructure.Dataflow" : "datastructure.DataStructure", ref));
-    } else {
-      out_ += "<Ref agencyID=\"";
-      AppendEscaped(&out_, ref.agency);
-      out_ += "\" id=\"";
-      AppendEscaped(&out_, ref.id);
-      out_ += "\" version=\"";
-      AppendEscaped(&out_, ref.version);
-      out_ += "\"/>";
-    }
-    out_ += std::string("</") + usage + "></message:Structure>\n</message:Header>\n";
+    out_ += "\"/>\n";
+    for (size_t i = 0; i < ctx_.structures.size(); ++i) HeaderStructure(i);
+    out_ += "</message:Header>\n";
     OpenDataSet({ctx_.action, ctx_.valid_from, ctx_.valid_to});
   }
 
-  void NextDataSet(const DataSetHeader& h) override {
+  void NextDataSetOf(size_t structure, const DataSetHeader& h) override {
     out_ += "</message:DataSet>\n";
+    Select(structure);
     OpenDataSet(h);
   }
 
@@ -86,10 +63,10 @@ class MlWriter final : public BufferedWriter {
   void OpenDataSet(const DataSetHeader& h) {
     const char* p = generic_ ? "" : "ss:";
     if (generic_) {
-      out_ += "<message:DataSet structureRef=\"" + structure_id_ + "\"";
+      out_ += "<message:DataSet structureRef=\"" + StructureId(structure_) + "\"";
     } else {
-      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns1:DataSetType\" ss:structureRef=\"" +
-              structure_id_ + "\"";
+      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns" + std::to_string(structure_ + 1) +
+              ":DataSetType\" ss:structureRef=\"" + StructureId(structure_) + "\"";
     }
     if (h.action) out_ += std::string(" ") + p + "action=\"" + ActionName(*h.action) + "\"";
     if (!h.valid_from.empty()) out_ += std::string(" ") + p + "validFromDate=\"" + h.valid_from + "\"";
@@ -200,9 +177,59 @@ class MlWriter final : public BufferedWriter {
     }
   }
 
+  // The header's structureID of structures[i]: its reference, made an
+  // NCName; numbered when two structures would share one.
+  std::string StructureId(size_t i) const {
+    const ArtefactRef& ref = HeaderRef(i);
+    std::string id = ref.agency + "_" + ref.id + "_" + ref.version;
+    for (char& c : id) {
+      if (c == '.' || c == '-') c = '_';
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (HeaderRef(j) == ref) return id + "_" + std::to_string(i + 1);
+    }
+    return id;
+  }
+
+  std::string DimensionAtObservation(size_t i) const {
+    return ctx_.all_dimensions ? "AllDimensions" : ctx_.structures[i].dsd->time_dimension;
+  }
+
+  std::string Namespace(size_t i) const {
+    const ArtefactRef& dsd = ctx_.structures[i].dsd->ref;
+    return "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" + dsd.id + "(" +
+           dsd.version + "):ObsLevelDim:" + DimensionAtObservation(i);
+  }
+
+  void HeaderStructure(size_t i) {
+    const ArtefactRef& ref = HeaderRef(i);
+    const bool flow = ctx_.structures[i].dataflow.has_value();
+    out_ += "<message:Structure structureID=\"" + StructureId(i) + "\"";
+    if (!generic_) {
+      out_ += " namespace=\"";
+      AppendEscaped(&out_, Namespace(i));
+      out_ += "\"";
+    }
+    out_ += " dimensionAtObservation=\"" + DimensionAtObservation(i) + "\">";
+    const char* usage = flow ? "common:StructureUsage" : "common:Structure";
+    out_ += std::string("<") + usage + ">";
+    if (v3_) {
+      // 3.0 refers by URN.
+      AppendEscaped(&out_, MaintainableUrn(flow ? "datastructure.Dataflow" : "datastructure.DataStructure", ref));
+    } else {
+      out_ += "<Ref agencyID=\"";
+      AppendEscaped(&out_, ref.agency);
+      out_ += "\" id=\"";
+      AppendEscaped(&out_, ref.id);
+      out_ += "\" version=\"";
+      AppendEscaped(&out_, ref.version);
+      out_ += "\"/>";
+    }
+    out_ += std::string("</") + usage + "></message:Structure>\n";
+  }
+
   bool generic_;
   bool v3_;
-  std::string structure_id_;
 };
 
 }  // namespace

@@ -25,10 +25,15 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
   auto structures = ctx.registry->Snapshot();
   DataQuery q;  // what selects the observations that count as "data"
   if (v2) {
-    auto target = ResolveV2Target(req, *structures);
-    if (!target.ok()) return ErrorFromStatus(target.status());
-    q.flow = target->flow;
-    q.providers = std::move(target->providers);
+    auto targets = ResolveV2Targets(req, *structures);
+    if (!targets.ok()) return ErrorFromStatus(targets.status());
+    if (targets->size() > 1) {
+      return HttpResponse::Error(501, "availability over several dataflows is not implemented: the path names " +
+                                          std::to_string(targets->size()) + " (" + (*targets)[0].flow->ref.ToString() +
+                                          ", " + (*targets)[1].flow->ref.ToString() + "...)");
+    }
+    q.flow = (*targets)[0].flow;
+    q.providers = std::move((*targets)[0].providers);
   } else {
     auto providers = ParseProviderRef(req.Param("provider"));
     if (!providers.ok()) return ErrorFromStatus(providers.status());

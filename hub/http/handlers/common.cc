@@ -4,61 +4,66 @@
 #include <optional>
 #include <ctime>
 
+#include "hub/http/handlers/artefact_match.h"
 #include "hub/http/handlers/handlers.h"
 
 namespace hub::http {
 
-Result<V2Target> ResolveV2Target(const HttpRequest& req, const sdmx::StructureSet& structures) {
-  const std::string context = req.Param("context"), agency = req.Param("agency"), id = req.Param("id");
-  std::string version = req.Param("version");
-  if (agency == "*" || id == "*" || agency.find(',') != std::string::npos || id.find(',') != std::string::npos) {
-    return Status::NotImplemented("data queries over several dataflows are not implemented yet");
-  }
-  if (version == "~" || version == "*" || version == "+") version.clear();  // the latest
-  if (context != "dataflow" && context != "datastructure" && context != "provisionagreement" && context != "*") {
-    return Status::InvalidArgument("context '" + context + "': expected dataflow, datastructure, provisionagreement or *");
-  }
-  const sdmx::ArtefactRef ref{agency, id, version};
-  const std::string named = agency + ":" + id + "(" + req.Param("version") + ")";
-  V2Target t;
-  if (context == "dataflow" || context == "*") {
-    t.flow = structures.FindDataflow(ref);
-    if (t.flow || context == "dataflow") {
-      if (!t.flow) return Status::NotFound("no dataflow " + named);
-      return t;
-    }
-  }
-  if (context == "datastructure" || context == "*") {
-    if (const sdmx::DataStructure* dsd = structures.FindDataStructure(ref)) {
-      // The data of a structure is that of the dataflows using it.
-      std::vector<const sdmx::Dataflow*> using_it;
-      for (const auto& [k, df] : structures.dataflows()) {
-        if (df.structure.agency == dsd->ref.agency && df.structure.id == dsd->ref.id &&
-            (df.structure.version.empty() || df.structure.version == dsd->ref.version)) {
-          using_it.push_back(&df);
-        }
-      }
-      if (using_it.size() > 1) {
-        return Status::NotImplemented("data structure " + dsd->ref.ToString() + " is used by " +
-                                      std::to_string(using_it.size()) +
-                                      " dataflows: data queries over several dataflows are not implemented yet");
-      }
-      if (using_it.empty()) return Status::NotFound("no dataflow uses data structure " + dsd->ref.ToString());
-      t.flow = using_it[0];
-      return t;
-    }
-    if (context == "datastructure") return Status::NotFound("no data structure " + named);
-  }
-  // A provision agreement: its dataflow, as reported by its provider.
-  const sdmx::ProvisionAgreement* pa = structures.FindProvisionAgreement(ref);
-  if (!pa) return Status::NotFound("no " + (context == "*" ? std::string("structure") : context) + " " + named);
-  t.flow = structures.FindDataflow(pa->dataflow);
-  if (!t.flow) return Status::NotFound("provision agreement " + pa->ref.ToString() + ": no dataflow " + pa->dataflow.ToString());
-  t.providers = {pa->provider};
-  return t;
+namespace {
+
+bool UsesStructure(const sdmx::Dataflow& df, const sdmx::DataStructure& dsd) {
+  return df.structure.agency == dsd.ref.agency && df.structure.id == dsd.ref.id &&
+         (df.structure.version.empty() || df.structure.version == dsd.ref.version);
 }
 
-Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures) {
+// The targets of one v2 context ("dataflow", "datastructure" or
+// "provisionagreement") that `p` selects.
+std::vector<V2Target> TargetsOf(const std::string& context, const ArtefactPattern& p,
+                                const sdmx::StructureSet& structures) {
+  std::vector<V2Target> out;
+  if (context == "dataflow") {
+    SelectArtefacts(structures.dataflows(), p, [&](const sdmx::Dataflow& df) { out.push_back({&df, {}}); });
+  } else if (context == "datastructure") {
+    // The data of a structure is that of the dataflows using it.
+    SelectArtefacts(structures.data_structures(), p, [&](const sdmx::DataStructure& dsd) {
+      for (const auto& [k, df] : structures.dataflows()) {
+        if (UsesStructure(df, dsd)) out.push_back({&df, {}});
+      }
+    });
+  } else {
+    SelectArtefacts(structures.provision_agreements(), p, [&](const sdmx::ProvisionAgreement& pa) {
+      if (const sdmx::Dataflow* df = structures.FindDataflow(pa.dataflow)) out.push_back({df, {pa.provider}});
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<V2Target>> ResolveV2Targets(const HttpRequest& req, const sdmx::StructureSet& structures) {
+  static const std::vector<std::string> kContexts = {"dataflow", "datastructure", "provisionagreement"};
+  const std::string context = req.Param("context");
+  std::vector<std::string> contexts;
+  for (const std::string& c : kContexts) {
+    if (SegmentMatches(context, c, /*v2=*/true)) contexts.push_back(c);
+  }
+  if (contexts.empty() || context.empty()) {
+    return Status::InvalidArgument("context '" + context + "': expected dataflow, datastructure, provisionagreement or *");
+  }
+  const ArtefactPattern p{req.Param("agency"), req.Param("id"), req.Param("version"), /*v2=*/true};
+  // Several contexts (*): the first that names anything, not all of them,
+  // which would repeat a dataflow's data as its agreements'.
+  for (const std::string& c : contexts) {
+    std::vector<V2Target> t = TargetsOf(c, p, structures);
+    if (!t.empty()) return t;
+  }
+  return Status::NotFound("no " + (contexts.size() > 1 ? std::string("structure") : contexts[0]) + " " + p.agency +
+                          ":" + p.id + "(" + p.version + ")" +
+                          (contexts.size() == 1 && contexts[0] != "dataflow" ? " with a known dataflow" : ""));
+}
+
+Result<std::vector<const sdmx::Dataflow*>> ResolveFlowRefs(const std::string& flow_ref,
+                                                           const sdmx::StructureSet& structures) {
   std::vector<std::string> parts;
   size_t start = 0;
   for (;;) {
@@ -67,18 +72,29 @@ Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const 
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  const sdmx::Dataflow* df = nullptr;
-  if (parts.size() == 1) {
-    df = structures.FindDataflowById(parts[0]);
-  } else if (parts.size() <= 3) {
-    std::string version = parts.size() == 3 ? parts[2] : "";
-    if (version == "latest" || version == "~" || version == "*") version.clear();
-    df = structures.FindDataflow({parts[0], parts[1], version});
-  } else {
-    return Status::InvalidArgument("flowRef '" + flow_ref + "' is not AGENCY,ID,VERSION");
+  if (parts.size() > 3) return Status::InvalidArgument("flowRef '" + flow_ref + "' is not AGENCY,ID,VERSION");
+  // "ID" is "all,ID,latest"; "*" and "~" mean latest too, "all" every version.
+  if (parts.size() == 1) parts.insert(parts.begin(), "all");
+  std::string version = parts.size() == 3 ? parts[2] : "latest";
+  if (version.empty() || version == "~" || version == "*") version = "latest";
+  if (parts[1].empty() || parts[1] == "all") {
+    return Status::NotFound("no dataflow '" + parts[1] + "': a flowRef names a dataflow id (its agency and version may be 'all')");
   }
-  if (!df) return Status::NotFound("no dataflow " + flow_ref);
-  return df;
+  std::vector<const sdmx::Dataflow*> flows;
+  SelectArtefacts(structures.dataflows(), {parts[0], parts[1], version, /*v2=*/false},
+                  [&](const sdmx::Dataflow& df) { flows.push_back(&df); });
+  if (flows.empty()) return Status::NotFound("no dataflow " + flow_ref);
+  return flows;
+}
+
+Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures) {
+  HUB_ASSIGN_OR_RETURN(auto flows, ResolveFlowRefs(flow_ref, structures));
+  if (flows.size() > 1) {
+    return Status::NotImplemented("flowRef '" + flow_ref + "' names " + std::to_string(flows.size()) +
+                                  " dataflows (" + flows[0]->ref.ToString() + ", " + flows[1]->ref.ToString() +
+                                  "...): this resource answers for one");
+  }
+  return flows[0];
 }
 
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state) {

@@ -164,148 +164,6 @@ Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, Data
   return Status::Ok();
 }
 
-namespace {
-
-// The time commit `seq` was loaded, as ISO 8601 (validFromDate).
-std::string CommitTime(const HandlerContext& ctx, uint64_t seq) {
-  auto c = ctx.state->Commit(seq);
-  return c.ok() && *c ? IsoTimeMs((*c)->accepted_time_ms()) : std::string();
-}
-
-// Period window only (deleted observations carry no values to filter on).
-bool InWindow(const ObsWindow& w, sdmx::Series* s) {
-  if (w.from.empty() && w.to.empty()) return !s->observations.empty();
-  std::vector<sdmx::Observation> kept;
-  for (sdmx::Observation& o : s->observations) {
-    std::string first, last;
-    if (!sdmx::PeriodBounds(o.period, &first, &last)) continue;
-    if ((!w.from.empty() && last < w.from) || (!w.to.empty() && first > w.to)) continue;
-    kept.push_back(std::move(o));
-  }
-  s->observations = std::move(kept);
-  return !s->observations.empty();
-}
-
-sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQuery& q) {
-  sdmx::WriteContext wc;
-  wc.prepared = LoadTimeIso(*ctx.state, q.at);  // same query, same watermark: same bytes
-  wc.dsd = q.dsd;
-  wc.dataflow = q.flow->ref;
-  wc.message_id = "HUB-" + std::to_string(q.at.value);
-  wc.all_dimensions = q.all_dimensions;
-  wc.detail = q.detail;
-  return wc;
-}
-
-// providerRef: accepts the commits of the query's providers.
-storage::VersionedState::CommitFilter ProviderFilter(const HandlerContext& ctx, const DataQuery& q) {
-  if (q.providers.empty()) return {};
-  auto known = std::make_shared<std::map<uint64_t, bool>>();  // seq -> one of them
-  return [state = ctx.state, providers = q.providers, known](uint64_t seq) {
-    auto [it, fresh] = known->try_emplace(seq, false);
-    if (fresh) {
-      auto c = state->Commit(seq);
-      it->second = c.ok() && *c && std::find(providers.begin(), providers.end(), (*c)->provider()) != providers.end();
-    }
-    return it->second;
-  };
-}
-
-HttpResponse NoResults(const DataQuery& q) {
-  return q.no_results_status == 204
-             ? HttpResponse::Make(204, "", "")
-             : HttpResponse::Error(404, "No results: no data matches the query at watermark " + std::to_string(q.at.value));
-}
-
-}  // namespace
-
-namespace {
-
-// offset/limit over observations, in the order series reach `fn` (SDMX
-// REST 2.x: "observations or series keys"; a v2 answer always lists
-// observations), so a page may begin and end inside a series.
-class Pager {
- public:
-  Pager(const DataQuery& q, const std::function<bool(const sdmx::Series&)>& fn) : q_(q), fn_(fn) {}
-  bool operator()(const sdmx::Series& s) {
-    if (q_.offset == 0 && !q_.limit) return fn_(s);
-    if (q_.limit && taken_ >= *q_.limit) return false;
-    const size_t n = s.observations.size();
-    const size_t skip = std::min(n, q_.offset - skipped_);
-    skipped_ += skip;
-    if (skip == n) return true;
-    const size_t take = q_.limit ? std::min(n - skip, *q_.limit - taken_) : n - skip;
-    taken_ += take;
-    bool more;
-    if (skip == 0 && take == n) {
-      more = fn_(s);
-    } else {
-      sdmx::Series part;
-      part.key = s.key;
-      part.attributes = s.attributes;
-      part.observations.assign(s.observations.begin() + skip, s.observations.begin() + skip + take);
-      more = fn_(part);
-    }
-    return more && !(q_.limit && taken_ >= *q_.limit);
-  }
-
- private:
-  const DataQuery& q_;
-  const std::function<bool(const sdmx::Series&)>& fn_;
-  size_t skipped_ = 0, taken_ = 0;
-};
-
-// Each series of the selection (filters and window applied), in scan order.
-Status ScanFiltered(const HandlerContext& ctx, const DataQuery& q, const std::function<bool(sdmx::Series&)>& fn) {
-  const bool cuts = !q.filters.empty() || !q.window.from.empty() || !q.window.to.empty() || q.window.first_n ||
-                    q.window.last_n;
-  return ctx.state->ScanSeries(q.flow->ref.ToString(), q.pattern, q.at, [&](sdmx::Series& s) {
-    if (cuts && !Filter(q, &s)) return true;  // nothing of it selected
-    return fn(s);
-  }, ProviderFilter(ctx, q));
-}
-
-// A selection whose sort or cross-section cannot stream, held in query
-// order (bounded by max_sorted_observations: ResourceExhausted beyond).
-Result<std::shared_ptr<std::vector<sdmx::Series>>> HeldSelection(const HandlerContext& ctx, const DataQuery& q) {
-  auto all = std::make_shared<std::vector<sdmx::Series>>();
-  size_t observations = 0;
-  bool too_many = false;
-  HUB_RETURN_IF_ERROR(ScanFiltered(ctx, q, [&](sdmx::Series& s) {
-    observations += s.observations.size();
-    if (observations > ctx.max_sorted_observations) return !(too_many = true);
-    all->push_back(std::move(s));
-    return true;
-  }));
-  if (too_many) {
-    return Status::ResourceExhausted("this sort= or cross-section needs the selection in memory and it holds more than " +
-                                     std::to_string(ctx.max_sorted_observations) +
-                                     " observations ([http] max_sorted_observations): narrow the query, or sort on "
-                                     "leading dimensions and observation-level components, which streams");
-  }
-  if (!q.sort.empty()) SortSelection(q.sort, *q.dsd, q.all_dimensions, all.get());
-  return all;
-}
-
-// Calls `fn` with each selected series, in the query's order, paged, until
-// it returns false. `sorted`: the selection when its sort cannot stream.
-Status ScanSelected(const HandlerContext& ctx, const DataQuery& q, const std::vector<sdmx::Series>* sorted,
-                    const std::function<bool(const sdmx::Series&)>& fn) {
-  Pager page(q, fn);
-  if (sorted) {
-    for (const sdmx::Series& s : *sorted) {
-      if (!page(s)) break;
-    }
-    return Status::Ok();
-  }
-  return ScanFiltered(ctx, q, [&](sdmx::Series& s) {
-    if (!q.sort.empty()) SortObservations(q.sort, *q.dsd, &s);
-    return page(s);
-  });
-}
-
-}  // namespace
-
 Result<std::vector<std::string>> ParseProviderRef(const std::string& ref) {
   std::vector<std::string> providers;
   if (ref.empty() || ref == "all") return providers;
@@ -324,123 +182,24 @@ Result<std::vector<std::string>> ParseProviderRef(const std::string& ref) {
 
 bool SelectObservations(const DataQuery& q, sdmx::Series* s) { return Filter(q, s); }
 
+// providerRef: accepts the commits of the query's providers.
 storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx, const DataQuery& q) {
-  return ProviderFilter(ctx, q);
+  if (q.providers.empty()) return {};
+  auto known = std::make_shared<std::map<uint64_t, bool>>();  // seq -> one of them
+  return [state = ctx.state, providers = q.providers, known](uint64_t seq) {
+    auto [it, fresh] = known->try_emplace(seq, false);
+    if (fresh) {
+      auto c = state->Commit(seq);
+      it->second = c.ok() && *c && std::find(providers.begin(), providers.end(), (*c)->provider()) != providers.end();
+    }
+    return it->second;
+  };
 }
 
-HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q) {
+std::optional<size_t> PivotDimension(const DataQuery& q) {
   // SDMX-CSV is flat whatever the dimension at observation.
-  const bool cross_section = q.cross_section && q.format != sdmx::DataFormat::kCsv10 &&
-                             q.format != sdmx::DataFormat::kCsv20;
-  if (q.updated_after || q.include_history) {
-    if (cross_section) return HttpResponse::Error(501, "cross-sections of updatedAfter/includeHistory are not implemented");
-    return ServeHistory(ctx, q);
-  }
-  if (cross_section && !q.sort.empty()) {
-    return HttpResponse::Error(501, "sort= on a cross-section is not implemented (its order is by the other dimensions, "
-                                    "the period, then the observation dimension)");
-  }
-  std::shared_ptr<std::vector<sdmx::Series>> sorted;
-  std::shared_ptr<const sdmx::DataStructure> shape;  // the cross-section's structure for the writer
-  if (cross_section || (!q.sort.empty() && !SortStreams(q.sort, *q.dsd, q.all_dimensions))) {
-    auto s = HeldSelection(ctx, q);
-    if (!s.ok()) return ErrorFromStatus(s.status());
-    sorted = std::move(*s);
-    if (cross_section) shape = std::make_shared<sdmx::DataStructure>(CrossSection(*q.dsd, *q.cross_section, sorted.get()));
-  }
-  // The status goes out first: find one selected series before answering 200.
-  bool any = false;
-  if (Status s = ScanSelected(ctx, q, sorted.get(), [&](const sdmx::Series&) { return !(any = true); }); !s.ok()) {
-    return ErrorFromStatus(s);
-  }
-  HttpResponse resp = any ? HttpResponse::Make(200, sdmx::MediaType(q.format), "") : NoResults(q);
-  resp.SetHeader("X-Hub-Watermark", std::to_string(q.at.value));
-  if (!any) return resp;
-  // Then the body, written as the scan goes (the scan reads at q.at: what
-  // commits meanwhile does not show).
-  resp.stream = [ctx, q, sorted, shape](const HttpResponse::Write& write) -> Status {
-    bool gone = false;
-    sdmx::WriteContext wc = ContextOf(ctx, q);
-    if (shape) wc.dsd = shape.get();
-    auto writer = sdmx::NewDataWriter(q.format, wc, [&](std::string_view chunk) { gone = gone || !write(chunk); });
-    HUB_RETURN_IF_ERROR(ScanSelected(ctx, q, sorted.get(), [&](const sdmx::Series& s) {
-      writer->WriteSeries(s);
-      return !gone;
-    }));
-    if (!gone) writer->Finish();
-    return Status::Ok();
-  };
-  return resp;
-}
-
-HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q) {
-  // A sequence of (header, series) datasets, written once known: the
-  // writer's first dataset takes its header from the WriteContext.
-  struct Out {
-    sdmx::DataSetHeader header;
-    std::vector<sdmx::Series> series;
-  };
-  std::vector<Out> datasets;
-  Status s;
-  if (q.updated_after && !q.include_history) {
-    Out changed{{sdmx::Action::kReplace, "", ""}, {}}, deleted{{sdmx::Action::kDelete, "", ""}, {}};
-    s = ctx.state->ScanChanges(q.flow->ref.ToString(), q.pattern, *q.updated_after, q.at,
-                               [&](sdmx::Series& c, sdmx::Series& d) {
-                                 if (!c.observations.empty() && Filter(q, &c)) changed.series.push_back(std::move(c));
-                                 if (InWindow(q.window, &d)) deleted.series.push_back(std::move(d));
-                                 return true;
-                               }, ProviderFilter(ctx, q));
-    if (!changed.series.empty()) datasets.push_back(std::move(changed));
-    if (!deleted.series.empty()) datasets.push_back(std::move(deleted));
-  } else {
-    s = ctx.state->ScanRevisions(
-        q.flow->ref.ToString(), q.pattern, q.at,
-        [&, by_provider = ProviderFilter(ctx, q)](uint64_t seq, const std::vector<sdmx::Series>& revised,
-                                                 const std::vector<sdmx::Series>& deleted) {
-          if (by_provider && !by_provider(seq)) return true;  // another provider's dissemination
-          // With updatedAfter: the disseminations since then only.
-          if (q.updated_after && seq <= q.updated_after->value) return true;
-          const std::string from = CommitTime(ctx, seq);
-          Out r{{sdmx::Action::kReplace, from, ""}, {}}, d{{sdmx::Action::kDelete, from, ""}, {}};
-          for (sdmx::Series x : revised) {
-            if (Filter(q, &x)) r.series.push_back(std::move(x));
-          }
-          for (sdmx::Series x : deleted) {
-            if (InWindow(q.window, &x)) d.series.push_back(std::move(x));
-          }
-          if (!r.series.empty()) datasets.push_back(std::move(r));
-          if (!d.series.empty()) datasets.push_back(std::move(d));
-          return true;
-        });
-    // A dissemination is valid until the next one of this selection.
-    for (size_t i = 0; i + 1 < datasets.size(); ++i) {
-      for (size_t j = i + 1; j < datasets.size(); ++j) {
-        if (datasets[j].header.valid_from != datasets[i].header.valid_from) {
-          datasets[i].header.valid_to = datasets[j].header.valid_from;
-          break;
-        }
-      }
-    }
-  }
-  if (!s.ok()) return ErrorFromStatus(s);
-  HttpResponse resp;
-  if (datasets.empty()) {
-    resp = NoResults(q);
-  } else {
-    resp = HttpResponse::Make(200, sdmx::MediaType(q.format), "");
-    sdmx::WriteContext wc = ContextOf(ctx, q);
-    wc.action = datasets[0].header.action;
-    wc.valid_from = datasets[0].header.valid_from;
-    wc.valid_to = datasets[0].header.valid_to;
-    auto writer = sdmx::NewDataWriter(q.format, wc, [&](std::string_view chunk) { resp.body.append(chunk); });
-    for (size_t i = 0; i < datasets.size(); ++i) {
-      if (i) writer->NextDataSet(datasets[i].header);
-      for (const sdmx::Series& x : datasets[i].series) writer->WriteSeries(x);
-    }
-    writer->Finish();
-  }
-  resp.SetHeader("X-Hub-Watermark", std::to_string(q.at.value));
-  return resp;
+  if (q.format == sdmx::DataFormat::kCsv10 || q.format == sdmx::DataFormat::kCsv20) return std::nullopt;
+  return q.cross_section;
 }
 
 }  // namespace hub::http

@@ -1,9 +1,11 @@
 // A data query once parsed (from SDMX REST 1.5 or 2.2 syntax), and how it is
-// answered from the versioned state: one scan at one watermark, each series
-// cut by the query's period window, component filters and first/last N,
-// then written in the negotiated format. data.cc parses; this serves.
+// answered from the versioned state: one scan per dataflow at one
+// watermark, each series cut by the query's period window, component
+// filters and first/last N, then written in the negotiated format. data.cc
+// parses; data_serve.cc and data_history.cc serve.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,8 +88,53 @@ bool SelectObservations(const DataQuery& q, sdmx::Series* s);
 // q's providers as a filter for the state's scans (empty: any provider).
 storage::VersionedState::CommitFilter ProviderFilterOf(const HandlerContext& ctx, const DataQuery& q);
 
-HttpResponse ServeData(const HandlerContext& ctx, const DataQuery& q);
-// updatedAfter / includeHistory answers (ServeData hands them over).
-HttpResponse ServeHistory(const HandlerContext& ctx, const DataQuery& q);
+// The dimension a cross-section pivots the output on: q.cross_section,
+// unless the format is flat anyway (SDMX-CSV).
+std::optional<size_t> PivotDimension(const DataQuery& q);
+
+// A query over one or several dataflows (v2 '*' or lists, a data structure
+// several dataflows use; v1 agency "all"): one DataQuery per dataflow, all
+// alike but in what resolves against the dataflow and its DSD (flow, dsd,
+// providers, pattern, filters, cross_section, sort). The answer holds one
+// dataset per dataflow with data, in this order; offset/limit page through
+// the whole of it. Never empty.
+using DataQueries = std::vector<DataQuery>;
+
+// Answers from the state at qs[0].at, streamed: live data here, history
+// (updatedAfter / includeHistory) handed to ServeHistory.
+HttpResponse ServeData(const HandlerContext& ctx, const DataQueries& qs);
+HttpResponse ServeHistory(const HandlerContext& ctx, const DataQueries& qs);
+
+// --- shared by data_serve.cc and data_history.cc ---
+
+// Puts a selection (scan order in) in q's order and shape (sort=, a
+// cross-section); the cross-section's structure for the writers, null when
+// the output is not one.
+std::shared_ptr<const sdmx::DataStructure> Arrange(const DataQuery& q, std::vector<sdmx::Series>* selection);
+
+// offset/limit over observations, in the order series reach it across a
+// whole answer (SDMX REST 2.x: "observations or series keys"; a v2 answer
+// always lists observations), so a page may begin and end inside a series.
+class Pager {
+ public:
+  explicit Pager(const DataQuery& q) : offset_(q.offset), limit_(q.limit) {}
+  // Hands `fn` what of `s` is on the page (nothing while skipping); false
+  // once the page is full or `fn` returns false.
+  bool operator()(const sdmx::Series& s, const std::function<bool(const sdmx::Series&)>& fn);
+  bool full() const { return limit_ && taken_ >= *limit_; }
+
+ private:
+  const size_t offset_;
+  const std::optional<size_t> limit_;
+  size_t skipped_ = 0, taken_ = 0;
+};
+
+// The writer's context for an answer to `qs`: the structures of the parts
+// `on` marks, each its dataflow with `shapes[i]` (a cross-section's) or its
+// DSD, in order.
+sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQueries& qs, const std::vector<bool>& on,
+                             const std::vector<std::shared_ptr<const sdmx::DataStructure>>& shapes);
+// 404 (v1) or 204 (v2).
+HttpResponse NoResults(const DataQuery& q);
 
 }  // namespace hub::http

@@ -17,30 +17,44 @@ std::optional<double> Number(const std::string& s) {
   return d;
 }
 
-// One sort key resolved against the DSD: where its value lives.
+// One sort key resolved against the DSD: where its value lives in a series
+// of the output shape, and how values compare.
 struct Resolved {
-  int dimension = -1;  // index in the series key
-  bool time = false, measure = false;
-  std::string attribute;  // an attribute id
-  bool series_level = false;
+  enum class From { kKey, kPeriod, kValue, kSeriesAttribute, kObsAttribute };
+  From from = From::kKey;
+  size_t index = 0;       // kKey: position in the series key
+  std::string attribute;  // k*Attribute: its id
+  ValueKind kind = ValueKind::kCode;
   bool descending = false;
+  bool series_level() const { return from == From::kKey || from == From::kSeriesAttribute; }
 };
 
-std::vector<Resolved> Resolve(const std::vector<SortKey>& sort, const sdmx::DataStructure& dsd) {
+// `cross_section`: the keys read series that CrossSection() regrouped, where
+// the period sits in the key at that dimension's place and the dimension's
+// code in each observation, and every attribute is on the observations.
+std::vector<Resolved> Resolve(const std::vector<SortKey>& sort, const sdmx::DataStructure& dsd,
+                              std::optional<size_t> cross_section = std::nullopt) {
+  using From = Resolved::From;
   std::vector<Resolved> out;
   for (const SortKey& k : sort) {
     Resolved r;
     r.descending = k.descending;
     if (k.component == dsd.time_dimension) {
-      r.time = true;
+      r.kind = ValueKind::kTime;
+      r.from = cross_section ? From::kKey : From::kPeriod;
+      r.index = cross_section.value_or(0);
     } else if (k.component == dsd.primary_measure) {
-      r.measure = true;
+      r.from = From::kValue;
+      r.kind = ValueKind::kNumber;
     } else if (int d = dsd.DimensionIndex(k.component); d >= 0) {
-      r.dimension = d;
-      r.series_level = true;
+      r.from = cross_section == static_cast<size_t>(d) ? From::kPeriod : From::kKey;
+      r.index = static_cast<size_t>(d);
     } else if (const sdmx::Attribute* a = dsd.FindAttribute(k.component)) {
       r.attribute = a->id;
-      r.series_level = a->level != sdmx::AttachmentLevel::kObservation;
+      r.from = a->level != sdmx::AttachmentLevel::kObservation && !cross_section ? From::kSeriesAttribute
+                                                                                 : From::kObsAttribute;
+    } else {
+      continue;  // ParseSort admits no such key
     }
     out.push_back(std::move(r));
   }
@@ -48,11 +62,14 @@ std::vector<Resolved> Resolve(const std::vector<SortKey>& sort, const sdmx::Data
 }
 
 const std::string* ValueOf(const Resolved& r, const sdmx::Series& s, const sdmx::Observation* o) {
-  if (r.dimension >= 0) return static_cast<size_t>(r.dimension) < s.key.size() ? &s.key[r.dimension] : nullptr;
-  if (r.time) return o ? &o->period : nullptr;
-  if (r.measure) return o ? &o->value : nullptr;
-  if (r.series_level) return sdmx::FindField(s.attributes, r.attribute);
-  return o ? sdmx::FindField(o->attributes, r.attribute) : nullptr;
+  switch (r.from) {
+    case Resolved::From::kKey: return r.index < s.key.size() ? &s.key[r.index] : nullptr;
+    case Resolved::From::kPeriod: return o ? &o->period : nullptr;
+    case Resolved::From::kValue: return o ? &o->value : nullptr;
+    case Resolved::From::kSeriesAttribute: return sdmx::FindField(s.attributes, r.attribute);
+    case Resolved::From::kObsAttribute: return o ? sdmx::FindField(o->attributes, r.attribute) : nullptr;
+  }
+  return nullptr;
 }
 
 // -1/0/1 of (sa, oa) against (sb, ob) over the keys `use` accepts.
@@ -61,17 +78,33 @@ int Compare(const std::vector<Resolved>& keys, Use use, const sdmx::Series& sa, 
             const sdmx::Series& sb, const sdmx::Observation* ob) {
   for (const Resolved& k : keys) {
     if (!use(k)) continue;
-    // Codes and attribute values sort by id; the measure by number.
-    const ValueKind kind = k.time ? ValueKind::kTime : k.measure ? ValueKind::kNumber : ValueKind::kCode;
-    int c = CompareValues(ValueOf(k, sa, oa), ValueOf(k, sb, ob), kind);
+    int c = CompareValues(ValueOf(k, sa, oa), ValueOf(k, sb, ob), k.kind);
     if (c != 0) return k.descending ? -c : c;
   }
   return 0;
 }
 
-bool ObsLevel(const Resolved& k) { return !k.series_level; }
-bool SeriesLevel(const Resolved& k) { return k.series_level; }
+bool ObsLevel(const Resolved& k) { return !k.series_level(); }
+bool SeriesLevel(const Resolved& k) { return k.series_level(); }
 bool Any(const Resolved&) { return true; }
+
+void SortObservations(const std::vector<Resolved>& keys, sdmx::Series* s) {
+  if (std::none_of(keys.begin(), keys.end(), ObsLevel)) return;
+  std::stable_sort(s->observations.begin(), s->observations.end(),
+                   [&](const sdmx::Observation& a, const sdmx::Observation& b) {
+                     return Compare(keys, ObsLevel, *s, &a, *s, &b) < 0;
+                   });
+}
+
+// Series by the series-level keys, observations within each by the others.
+void SortSeries(const std::vector<Resolved>& keys, std::vector<sdmx::Series>* selection) {
+  if (std::any_of(keys.begin(), keys.end(), SeriesLevel)) {
+    std::stable_sort(selection->begin(), selection->end(), [&](const sdmx::Series& a, const sdmx::Series& b) {
+      return Compare(keys, SeriesLevel, a, nullptr, b, nullptr) < 0;
+    });
+  }
+  for (sdmx::Series& s : *selection) SortObservations(keys, &s);
+}
 
 }  // namespace
 
@@ -92,7 +125,8 @@ int CompareValues(const std::string* a, const std::string* b, ValueKind kind) {
   return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
-Result<std::vector<SortKey>> ParseSort(const std::string& value, const sdmx::DataStructure& dsd) {
+Result<std::vector<SortKey>> ParseSort(const std::string& value, const sdmx::DataStructure& dsd,
+                                       std::optional<size_t> cross_section) {
   std::vector<SortKey> out;
   size_t start = 0;
   for (;;) {
@@ -108,8 +142,12 @@ Result<std::vector<SortKey>> ParseSort(const std::string& value, const sdmx::Dat
       part.resize(colon);
     }
     if (part == "*" || part == "series_key") {
-      for (const sdmx::Dimension& d : dsd.dimensions) out.push_back({d.id, descending});
-      if (part == "*") out.push_back({dsd.time_dimension, descending});
+      // A cross-section's series are keyed by the time, not by its dimension.
+      const bool series_key = part == "series_key";
+      for (size_t d = 0; d < dsd.dimensions.size(); ++d) {
+        if (!series_key || cross_section != d) out.push_back({dsd.dimensions[d].id, descending});
+      }
+      if (!series_key || cross_section) out.push_back({dsd.time_dimension, descending});
     } else if (part == dsd.time_dimension || part == dsd.primary_measure || dsd.DimensionIndex(part) >= 0 ||
                dsd.FindAttribute(part)) {
       out.push_back({part, descending});
@@ -126,38 +164,27 @@ bool SortStreams(const std::vector<SortKey>& sort, const sdmx::DataStructure& ds
   size_t next_dimension = 0;  // series-level keys must be the leading dimensions, ascending
   bool seen_obs_level = false;
   for (const Resolved& k : Resolve(sort, dsd)) {
-    if (!k.series_level) {
+    if (!k.series_level()) {
       // Flat rows interleave series unless every dimension came first.
       if (flat && next_dimension < dsd.dimensions.size()) return false;
       seen_obs_level = true;
       continue;
     }
     if (flat && seen_obs_level) return false;
-    if (k.descending || k.dimension != static_cast<int>(next_dimension)) return false;
+    if (k.descending || k.from != Resolved::From::kKey || k.index != next_dimension) return false;
     ++next_dimension;
   }
   return true;
 }
 
 void SortObservations(const std::vector<SortKey>& sort, const sdmx::DataStructure& dsd, sdmx::Series* s) {
-  const std::vector<Resolved> keys = Resolve(sort, dsd);
-  if (std::none_of(keys.begin(), keys.end(), ObsLevel)) return;
-  std::stable_sort(s->observations.begin(), s->observations.end(),
-                   [&](const sdmx::Observation& a, const sdmx::Observation& b) {
-                     return Compare(keys, ObsLevel, *s, &a, *s, &b) < 0;
-                   });
+  SortObservations(Resolve(sort, dsd), s);
 }
 
 void SortSelection(const std::vector<SortKey>& sort, const sdmx::DataStructure& dsd, bool flat,
                    std::vector<sdmx::Series>* selection) {
   const std::vector<Resolved> keys = Resolve(sort, dsd);
-  if (!flat) {
-    std::stable_sort(selection->begin(), selection->end(), [&](const sdmx::Series& a, const sdmx::Series& b) {
-      return Compare(keys, SeriesLevel, a, nullptr, b, nullptr) < 0;
-    });
-    for (sdmx::Series& s : *selection) SortObservations(sort, dsd, &s);
-    return;
-  }
+  if (!flat) return SortSeries(keys, selection);
   struct Row {
     size_t series, obs;
   };
@@ -182,7 +209,7 @@ void SortSelection(const std::vector<SortKey>& sort, const sdmx::DataStructure& 
   *selection = std::move(out);
 }
 
-sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension,
+sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension, const std::vector<SortKey>& sort,
                                  std::vector<sdmx::Series>* selection) {
   sdmx::DataStructure out = dsd;
   out.time_dimension = dsd.dimensions[dimension].id;
@@ -215,6 +242,7 @@ sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimensio
                      [](const sdmx::Observation& a, const sdmx::Observation& b) { return a.period < b.period; });
     selection->push_back(std::move(section));
   }
+  if (!sort.empty()) SortSeries(Resolve(sort, dsd, dimension), selection);
   return out;
 }
 

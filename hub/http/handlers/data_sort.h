@@ -8,6 +8,7 @@
 // the caller bounds (HandlerContext::max_sorted_observations).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,11 @@ struct SortKey {
 
 // `value`: components joined by '+', each optionally ":asc" or ":desc";
 // '*' = every dimension in DSD order (time last), "series_key" = the
-// dimensions other than time. 400 on unknown components or directions.
-Result<std::vector<SortKey>> ParseSort(const std::string& value, const sdmx::DataStructure& dsd);
+// dimensions other than time, or, for a cross-section on dimension
+// `cross_section`, the dimensions other than that one, then time. 400 on
+// unknown components or directions.
+Result<std::vector<SortKey>> ParseSort(const std::string& value, const sdmx::DataStructure& dsd,
+                                       std::optional<size_t> cross_section = std::nullopt);
 
 // True when the scan's own order, with observations reordered within each
 // series (SortObservations), is `sort`'s order for this output shape
@@ -48,7 +52,12 @@ void SortSelection(const std::vector<SortKey>& sort, const sdmx::DataStructure& 
 // code, and returns the structure the writers use to say so: `dsd` with the
 // time dimension and `dimension` trading places, and the series-level
 // attributes (which vary with `dimension`) attached to observations.
-sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension, std::vector<sdmx::Series>* selection);
+// Sections come in key order, observations by `dimension` code, unless
+// `sort` (components of `dsd`) orders them: sections by the other
+// dimensions and the period, observations within each by `dimension`, the
+// measure and the attributes (all of them observation-level here).
+sdmx::DataStructure CrossSection(const sdmx::DataStructure& dsd, size_t dimension, const std::vector<SortKey>& sort,
+                                 std::vector<sdmx::Series>* selection);
 
 // How values of a component compare: codes as strings (their key order),
 // numbers numerically when both parse (else as strings), periods by the

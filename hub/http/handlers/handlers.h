@@ -63,18 +63,26 @@ bool IsSubmissionUpload(const HttpRequest& head);
 
 // --- shared by the handlers (common.cc) ---
 
-// Resolves an SDMX REST 1.x flowRef ("ID", "AGENCY,ID", "AGENCY,ID,VERSION";
-// version "latest" or "~" = highest) against `structures`.
+// The dataflows an SDMX REST 1.x flowRef names: "ID" (= "all,ID,latest"),
+// "AGENCY,ID" or "AGENCY,ID,VERSION"; agency "all" = any agency; version
+// "latest", "~" or "*" = the highest of each agency, "all" = every version.
+// NotFound when none.
+Result<std::vector<const sdmx::Dataflow*>> ResolveFlowRefs(const std::string& flow_ref,
+                                                           const sdmx::StructureSet& structures);
+// The same where the resource answers for one dataflow: NotImplemented
+// when the flowRef names several.
 Result<const sdmx::Dataflow*> ResolveFlowRef(const std::string& flow_ref, const sdmx::StructureSet& structures);
 // What a v2 data or availability path ({context}/{agency}/{id}/{version})
-// names: a dataflow; a data structure (the one dataflow using it; several
-// are NotImplemented); or a provision agreement (its dataflow, with only its
-// provider's data: `providers`). Context * tries them in that order.
+// names (artefact_match.h: '*', comma lists, latest): the selected
+// dataflows; the dataflows using the selected data structures; or the
+// dataflows of the selected provision agreements, each with only its
+// provider's data (`providers`). Context * (or a list) takes the first of
+// these that selects anything. NotFound when none does.
 struct V2Target {
   const sdmx::Dataflow* flow = nullptr;
   std::vector<std::string> providers;  // empty = any provider
 };
-Result<V2Target> ResolveV2Target(const HttpRequest& req, const sdmx::StructureSet& structures);
+Result<std::vector<V2Target>> ResolveV2Targets(const HttpRequest& req, const sdmx::StructureSet& structures);
 // The watermark a read uses: ?at=W (<= the current one), ?asOf=ISO-8601 time
 // (the data as loaded then), else the current one.
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "hub/http/handlers/artefact_match.h"
 #include "hub/http/handlers/handlers.h"
 #include "sdmx/json_structure_writer.h"
 #include "sdmx/structure_writer.h"
@@ -40,31 +41,6 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
   return std::set<Kind>{it->second};
 }
 
-// One path segment: any, a comma list (v2), or one value.
-bool Matches(const std::string& pattern, const std::string& value, bool v2) {
-  if (pattern.empty() || pattern == "all" || (v2 && pattern == "*")) return true;
-  if (v2 && pattern.find(',') != std::string::npos) {
-    for (size_t a = 0; a <= pattern.size();) {
-      size_t b = pattern.find(',', a);
-      if (b == std::string::npos) b = pattern.size();
-      if (pattern.compare(a, b - a, value) == 0) return true;
-      a = b + 1;
-    }
-    return false;
-  }
-  return pattern == value;
-}
-
-bool VersionMatches(const std::string& pattern, const std::string& version, bool v2) {
-  if (pattern.empty() || pattern == "all" || pattern == "*") return true;
-  if (v2 && pattern.size() > 1 && pattern.back() == '*') {  // "1.*": that major version
-    return version.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-  }
-  return pattern == version;
-}
-
-bool LatestOnly(const std::string& version) { return version == "latest" || version == "~" || version == "+"; }
-
 struct Query {
   std::set<Kind> kinds;
   std::string agency, id, version;
@@ -74,18 +50,7 @@ struct Query {
 // Adds the artefacts of `m` (a StructureSet map) that `q` selects.
 template <typename M, typename Add>
 void Select(const M& m, const Query& q, Add add) {
-  // With "latest", only the highest version per agency:id qualifies.
-  std::map<std::string, const typename M::mapped_type*> latest;
-  for (const auto& [k, a] : m) {
-    if (!Matches(q.agency, a.ref.agency, q.v2) || !Matches(q.id, a.ref.id, q.v2)) continue;
-    if (LatestOnly(q.version)) {
-      auto& best = latest[a.ref.agency + ":" + a.ref.id];
-      if (!best || sdmx::CompareVersions(best->ref.version, a.ref.version) < 0) best = &a;
-    } else if (VersionMatches(q.version, a.ref.version, q.v2)) {
-      add(a);
-    }
-  }
-  for (const auto& [k, a] : latest) add(*a);
+  SelectArtefacts(m, {q.agency, q.id, q.version, q.v2}, add);
 }
 
 void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet* out) {
