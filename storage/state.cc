@@ -242,7 +242,12 @@ Status VersionedState::ScanRevisions(
   for (auto& [seq, series] : by_seq) {
     std::vector<sdmx::Series> revised, deleted;
     for (auto& [k, pair] : series) {
-      if (!pair.first.observations.empty()) revised.push_back(std::move(pair.first));
+      if (!pair.first.observations.empty()) {
+        // Each dissemination with the series attributes it carried (UNIT_MEASURE...).
+        HUB_ASSIGN_OR_RETURN(auto srev, LatestSeries(flow, k, Watermark{seq}));
+        if (srev && !srev->deleted()) pair.first.attributes = FromProto(srev->attributes());
+        revised.push_back(std::move(pair.first));
+      }
       if (!pair.second.observations.empty()) deleted.push_back(std::move(pair.second));
     }
     if (!fn(seq, revised, deleted)) break;
