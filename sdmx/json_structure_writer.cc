@@ -15,14 +15,27 @@ std::string ConceptUrn(const ConceptRef& c) {
 
 class JsonStructureWriter {
  public:
-  explicit JsonStructureWriter(const StructureJsonOptions& o) : v1_(o.version == StructureJsonVersion::kV1) {}
+  explicit JsonStructureWriter(const StructureJsonOptions& o)
+      : v1_(o.version == StructureJsonVersion::kV1), detail_(o.detail) {}
 
-  json::object Maintainable(std::string_view package_class, const ArtefactRef& ref, const std::string& name) const {
+  // Identification and name; a stub (options.detail) is marked external,
+  // its self link giving where the full artefact is.
+  template <typename A>
+  json::object Maintainable(std::string_view package_class, const A& a) const {
+    const ArtefactRef& ref = a.ref;
+    const std::string& name = a.name;
     json::object o{{"id", ref.id}, {"agencyID", ref.agency}, {"version", ref.version}};
     o["name"] = name.empty() ? ref.id : name;
     o["names"] = json::object{{"en", name.empty() ? ref.id : name}};
     if (v1_) o["isFinal"] = false;
-    o["links"] = json::array{json::object{{"rel", "self"}, {"urn", MaintainableUrn(package_class, ref)}}};
+    json::object self{{"rel", "self"}, {"urn", MaintainableUrn(package_class, ref)}};
+    if (detail_.IsStub(a)) {
+      o["isExternalReference"] = true;
+      if (std::string url = detail_.StubUrl(package_class, ref); !url.empty()) self["href"] = url;
+    } else if constexpr (requires { detail_.IsPartial(a); }) {
+      if (detail_.IsPartial(a)) o["isPartial"] = true;
+    }
+    o["links"] = json::array{std::move(self)};
     return o;
   }
 
@@ -46,7 +59,8 @@ class JsonStructureWriter {
   }
 
   json::object Dsd(const DataStructure& d) const {
-    json::object o = Maintainable("datastructure.DataStructure", d.ref, d.name);
+    json::object o = Maintainable("datastructure.DataStructure", d);
+    if (detail_.IsStub(d)) return o;
     json::array dims;
     int position = 0;
     for (const Dimension& dim : d.dimensions) {
@@ -107,8 +121,9 @@ class JsonStructureWriter {
   }
 
   json::object Constraint(const ContentConstraint& c) const {
-    json::object o = Maintainable(v1_ ? "registry.ContentConstraint" : "registry.DataConstraint", c.ref, c.name);
+    json::object o = Maintainable(v1_ ? "registry.ContentConstraint" : "registry.DataConstraint", c);
     o[v1_ ? "type" : "role"] = c.type == ContentConstraint::Type::kActual ? "Actual" : "Allowed";
+    if (detail_.IsStub(c)) return o;
     json::object attachment;
     for (const auto& a : c.attachments) {
       const std::string key = a.kind == "Dataflow"        ? "dataflows"
@@ -166,31 +181,31 @@ class JsonStructureWriter {
       data[key].as_array().push_back(std::move(value));
     };
     for (const auto& [k, s] : set.schemes()) {
-      static constexpr const char* kPackage[] = {"conceptscheme.ConceptScheme", "base.AgencyScheme",
-                                                 "base.DataProviderScheme"};
       static constexpr const char* kList[] = {"conceptSchemes", "agencySchemes", "dataProviderSchemes"};
       static constexpr const char* kItems[] = {"concepts", "agencies", "dataProviders"};
       const int i = static_cast<int>(s.kind);
-      json::object o = Maintainable(kPackage[i], s.ref, s.name);
-      o[kItems[i]] = Items(s.items);
+      json::object o = Maintainable(SchemePackageClass(s.kind), s);
+      if (!detail_.IsStub(s)) o[kItems[i]] = Items(s.items);
       add(kList[i], std::move(o));
     }
     for (const auto& [k, c] : set.codelists()) {
-      json::object o = Maintainable("codelist.Codelist", c.ref, c.name);
-      o["codes"] = Items(c.codes);
+      json::object o = Maintainable("codelist.Codelist", c);
+      if (!detail_.IsStub(c)) o["codes"] = Items(c.codes);
       add("codelists", std::move(o));
     }
     for (const auto& [k, d] : set.data_structures()) add("dataStructures", Dsd(d));
     for (const auto& [k, d] : set.dataflows()) {
-      json::object o = Maintainable("datastructure.Dataflow", d.ref, d.name);
-      o["structure"] = MaintainableUrn("datastructure.DataStructure", d.structure);
+      json::object o = Maintainable("datastructure.Dataflow", d);
+      if (!detail_.IsStub(d)) o["structure"] = MaintainableUrn("datastructure.DataStructure", d.structure);
       add("dataflows", std::move(o));
     }
     for (const auto& [k, p] : set.provision_agreements()) {
-      json::object o = Maintainable("registry.ProvisionAgreement", p.ref, p.name);
-      o[v1_ ? "structureUsage" : "dataflow"] = MaintainableUrn("datastructure.Dataflow", p.dataflow);
-      o["dataProvider"] =
-          "urn:sdmx:org.sdmx.infomodel.base.DataProvider=" + p.provider_scheme.ToString() + "." + p.provider;
+      json::object o = Maintainable("registry.ProvisionAgreement", p);
+      if (!detail_.IsStub(p)) {
+        o[v1_ ? "structureUsage" : "dataflow"] = MaintainableUrn("datastructure.Dataflow", p.dataflow);
+        o["dataProvider"] =
+            "urn:sdmx:org.sdmx.infomodel.base.DataProvider=" + p.provider_scheme.ToString() + "." + p.provider;
+      }
       add("provisionAgreements", std::move(o));
     }
     for (const auto& [k, c] : set.constraints()) add(v1_ ? "contentConstraints" : "dataConstraints", Constraint(c));
@@ -208,6 +223,7 @@ class JsonStructureWriter {
 
  private:
   const bool v1_;
+  const StructureDetail& detail_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sdmx/model.h"
+#include "sdmx/structure_detail.h"
 
 namespace sdmx {
 
@@ -17,6 +18,7 @@ struct StructureJsonOptions {
   std::string message_id = "IREF000001";
   std::string sender = "SDMXHUB";
   std::string prepared;  // ISO 8601; empty: omitted
+  StructureDetail detail;  // which artefacts are stubs or partial; default: all in full
 };
 
 std::string WriteStructureJson(const StructureSet& set, const StructureJsonOptions& options);

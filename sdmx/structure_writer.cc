@@ -8,6 +8,12 @@ std::string MaintainableUrn(std::string_view package_class, const ArtefactRef& r
   return "urn:sdmx:org.sdmx.infomodel." + std::string(package_class) + "=" + ref.ToString();
 }
 
+const char* SchemePackageClass(SchemeKind kind) {
+  static constexpr const char* kPackage[] = {"conceptscheme.ConceptScheme", "base.AgencyScheme",
+                                             "base.DataProviderScheme"};
+  return kPackage[static_cast<int>(kind)];
+}
+
 namespace {
 
 // One message being written; `o` collects the current artefact.
@@ -111,18 +117,32 @@ class MlStructureWriter {
     o_ += "</com:Name>";
   }
 
-  // <str:ELEMENT urn= agencyID= id= version=[ isFinal=]...> + Name; the caller closes it.
-  void OpenMaintainable(const char* element, std::string_view package_class, const ArtefactRef& ref,
-                        const std::string& name, const char* extra = "") {
+  // <str:ELEMENT urn= agencyID= id= version=[ isFinal=]...> + Name; the caller
+  // closes it. A stub (options.detail) is written whole, and true returned:
+  // the caller writes nothing more of it.
+  template <typename A>
+  bool OpenMaintainable(const char* element, std::string_view package_class, const A& a, const char* extra = "") {
+    const ArtefactRef& ref = a.ref;
+    const StructureDetail& detail = options_.detail;
+    const bool stub = detail.IsStub(a);
     o_ += std::string("<str:") + element;
     Attr("urn", MaintainableUrn(package_class, ref));
     Attr("agencyID", ref.agency);
     Attr("id", ref.id);
     Attr("version", ref.version);
     if (!v30_) Attr("isFinal", "false");
+    if (stub) {
+      Attr("isExternalReference", "true");
+      if (std::string url = detail.StubUrl(element, ref); !url.empty()) Attr("structureURL", url);
+    }
+    if constexpr (requires { detail.IsPartial(a); }) {
+      if (!stub && detail.IsPartial(a)) Attr("isPartial", "true");
+    }
     o_ += extra;
     o_ += '>';
-    Name(name, ref.id);
+    Name(a.name, ref.id);
+    if (stub) o_ += std::string("</str:") + element + ">\n";
+    return stub;
   }
 
   // A reference to a maintainable: 2.1 <Ref .../>, 3.0 the URN as text.
@@ -184,26 +204,15 @@ class MlStructureWriter {
   }
 
   void WriteCodelist(const Codelist& c) {
-    OpenMaintainable("Codelist", "codelist.Codelist", c.ref, c.name);
+    if (OpenMaintainable("Codelist", "codelist.Codelist", c)) return;
     Items(c.codes, "Code");
     o_ += "\n</str:Codelist>\n";
   }
 
   void WriteScheme(const ItemScheme& s) {
-    switch (s.kind) {
-      case SchemeKind::kConceptScheme:
-        OpenMaintainable("ConceptScheme", "conceptscheme.ConceptScheme", s.ref, s.name);
-        Items(s.items, "Concept");
-        break;
-      case SchemeKind::kAgencyScheme:
-        OpenMaintainable("AgencyScheme", "base.AgencyScheme", s.ref, s.name);
-        Items(s.items, "Agency");
-        break;
-      case SchemeKind::kDataProviderScheme:
-        OpenMaintainable("DataProviderScheme", "base.DataProviderScheme", s.ref, s.name);
-        Items(s.items, "DataProvider");
-        break;
-    }
+    static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider"};
+    if (OpenMaintainable(SchemeKindName(s.kind), SchemePackageClass(s.kind), s)) return;
+    Items(s.items, kItem[static_cast<int>(s.kind)]);
     o_ += std::string("\n</str:") + SchemeKindName(s.kind) + ">\n";
   }
 
@@ -219,7 +228,7 @@ class MlStructureWriter {
   }
 
   void WriteDsd(const DataStructure& d) {
-    OpenMaintainable("DataStructure", "datastructure.DataStructure", d.ref, d.name);
+    if (OpenMaintainable("DataStructure", "datastructure.DataStructure", d)) return;
     o_ += "\n<str:DataStructureComponents>\n<str:DimensionList id=\"DimensionDescriptor\">";
     int position = 0;
     for (const Dimension& dim : d.dimensions) {
@@ -309,13 +318,13 @@ class MlStructureWriter {
   }
 
   void WriteDataflow(const Dataflow& d) {
-    OpenMaintainable("Dataflow", "datastructure.Dataflow", d.ref, d.name);
+    if (OpenMaintainable("Dataflow", "datastructure.Dataflow", d)) return;
     Ref("Structure", "datastructure", "DataStructure", d.structure);
     o_ += "</str:Dataflow>\n";
   }
 
   void WriteAgreement(const ProvisionAgreement& p) {
-    OpenMaintainable("ProvisionAgreement", "registry.ProvisionAgreement", p.ref, p.name);
+    if (OpenMaintainable("ProvisionAgreement", "registry.ProvisionAgreement", p)) return;
     Ref(v30_ ? "Dataflow" : "StructureUsage", "datastructure", "Dataflow", p.dataflow);
     ItemRef("DataProvider", "base", "DataProvider", p.provider_scheme, p.provider);
     o_ += "</str:ProvisionAgreement>\n";
@@ -350,8 +359,10 @@ class MlStructureWriter {
     const bool actual = c.type == ContentConstraint::Type::kActual;
     const std::string extra = std::string(v30_ ? " role=\"" : " type=\"") + (actual ? "Actual" : "Allowed") + "\"";
     const char* element = v30_ ? "DataConstraint" : "ContentConstraint";
-    OpenMaintainable(element, v30_ ? "registry.DataConstraint" : "registry.ContentConstraint", c.ref, c.name,
-                     extra.c_str());
+    if (OpenMaintainable(element, v30_ ? "registry.DataConstraint" : "registry.ContentConstraint", c,
+                         extra.c_str())) {
+      return;
+    }
     if (!c.attachments.empty()) {
       o_ += "<str:ConstraintAttachment>";
       for (const auto& a : c.attachments) {

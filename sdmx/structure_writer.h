@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "sdmx/model.h"
+#include "sdmx/structure_detail.h"
 
 namespace sdmx {
 
@@ -24,6 +25,7 @@ struct StructureWriteOptions {
   std::string message_id = "IREF000001";
   std::string sender = "SDMXHUB";
   std::string prepared = "2000-01-01T00:00:00Z";  // callers set the real time
+  StructureDetail detail;  // which artefacts are stubs or partial; default: all in full
 };
 
 // Calls `sink` with the message in pieces (one per artefact at most).
@@ -33,5 +35,7 @@ std::string WriteStructureMl(const StructureSet& set, const StructureWriteOption
 
 // "urn:sdmx:org.sdmx.infomodel.<package>.<Class>=AG:ID(VERSION)".
 std::string MaintainableUrn(std::string_view package_class, const ArtefactRef& ref);
+// "conceptscheme.ConceptScheme", "base.AgencyScheme", "base.DataProviderScheme".
+const char* SchemePackageClass(SchemeKind kind);
 
 }  // namespace sdmx

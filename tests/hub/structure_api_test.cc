@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <set>
 
 #include "hub/http/client.h"
 #include "hub/hub.h"
@@ -102,9 +104,210 @@ TEST_F(StructureApiTest, StatusCodesFollowEachVersion) {
   EXPECT_EQ(Get("/sdmx/v2/structure/datastructure/SDMXHUB/DEMO_SDG/2.*").status, 204);
   EXPECT_EQ(Get("/sdmx/v1/notatype/all").status, 404);
   EXPECT_EQ(Get("/sdmx/v1/codelist/all", "text/html").status, 406);
-  EXPECT_EQ(Get("/sdmx/v1/codelist/all?detail=allstubs").status, 501);          // never a silently fuller answer
+  EXPECT_EQ(Get("/sdmx/v1/codelist/all?detail=stubs").status, 400);
+  EXPECT_EQ(Get("/sdmx/v1/codelist/all?detail=raw").status, 400);  // raw is 2.x only
+  EXPECT_EQ(Get("/sdmx/v2/structure/codelist/SDMXHUB/CL_SEX?detail=raw").body,
+            Get("/sdmx/v2/structure/codelist/SDMXHUB/CL_SEX").body);  // no codelist extensions to leave unresolved
   EXPECT_EQ(Get("/sdmx/v1/codelist/all?references=cousins").status, 400);
   EXPECT_EQ(Get("/sdmx/v1/codelist/all?unknown=1").status, 501);
+}
+
+// How many times `needle` occurs in `hay`.
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(StructureApiTest, AllStubsAreIdentificationAndNameOnly) {
+  for (const char* path : {"/sdmx/v1/structure/all/all/all", "/sdmx/v2/structure/structure/*/*/*"}) {
+    SCOPED_TRACE(path);
+    const sdmx::StructureSet full = Parse(Get(path));
+    for (const char* detail : {"allstubs", "allcompletestubs"}) {
+      http::HttpResponse r = Get(std::string(path) + "?detail=" + detail);
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(Count(r.body, "<str:Code "), 0u);
+      EXPECT_EQ(Count(r.body, "<str:Concept "), 0u);
+      EXPECT_EQ(Count(r.body, "DataStructureComponents"), 0u);
+      EXPECT_EQ(Count(r.body, "<str:Structure>"), 0u);  // the dataflow's DSD reference
+      EXPECT_EQ(Count(r.body, "isExternalReference=\"true\""), full.size());
+      EXPECT_NE(r.body.find(std::string("structureURL=\"") + (path[7] == '1' ? "/sdmx/v1" : "/sdmx/v2/structure") +
+                            "/codelist/SDMXHUB/CL_SEX/1.0\""),
+                std::string::npos);
+      // Every artefact, with its identification and name.
+      const sdmx::StructureSet stubs = Parse(r);
+      ASSERT_EQ(stubs.codelists().size(), full.codelists().size());
+      for (const auto& [k, c] : full.codelists()) {
+        const sdmx::Codelist* s = stubs.FindCodelist(c.ref);
+        ASSERT_NE(s, nullptr) << k;
+        EXPECT_EQ(s->name, c.name);
+        EXPECT_FALSE(c.codes.empty());
+        EXPECT_TRUE(s->codes.empty());
+      }
+      ASSERT_EQ(stubs.data_structures().size(), 1u);
+      EXPECT_EQ(stubs.data_structures().begin()->second.name, full.data_structures().begin()->second.name);
+      EXPECT_TRUE(stubs.data_structures().begin()->second.dimensions.empty());
+      ASSERT_EQ(stubs.dataflows().size(), 1u);
+      EXPECT_EQ(stubs.dataflows().begin()->second.ref, full.dataflows().begin()->second.ref);
+      EXPECT_TRUE(stubs.dataflows().begin()->second.structure.id.empty());
+      ASSERT_EQ(stubs.schemes().size(), full.schemes().size());
+      for (const auto& [k, s] : stubs.schemes()) EXPECT_TRUE(s.items.empty()) << k;
+    }
+  }
+  // SDMX-JSON alike: no codes, marked external, a link to the full codelist.
+  http::HttpResponse json = Get("/sdmx/v2/structure/codelist/SDMXHUB/CL_SEX,CL_AGE/~?detail=allstubs",
+                                "application/vnd.sdmx.structure+json;version=2.0.0");
+  ASSERT_EQ(json.status, 200) << json.body;
+  const boost::json::value doc = boost::json::parse(json.body);
+  const boost::json::array& lists = doc.at("data").at("codelists").as_array();
+  ASSERT_EQ(lists.size(), 2u);
+  for (const auto& c : lists) {
+    EXPECT_FALSE(c.as_object().contains("codes"));
+    EXPECT_TRUE(c.at("isExternalReference").as_bool());
+    EXPECT_FALSE(c.at("name").as_string().empty());
+    EXPECT_EQ(c.at("links").at(0).at("href").as_string(),
+              "/sdmx/v2/structure/codelist/SDMXHUB/" + std::string(c.at("id").as_string()) + "/1.0");
+  }
+}
+
+TEST_F(StructureApiTest, ReferenceStubsKeepWhatWasAskedForFull) {
+  // children: the dataflow in full (its DSD reference), the DSD a stub.
+  http::HttpResponse r = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=children&detail=referencestubs");
+  ASSERT_EQ(r.status, 200) << r.body;
+  sdmx::StructureSet children = Parse(r);
+  ASSERT_EQ(children.dataflows().size(), 1u);
+  EXPECT_EQ(children.dataflows().begin()->second.structure.id, "DEMO_SDG");
+  ASSERT_EQ(children.data_structures().size(), 1u);
+  EXPECT_TRUE(children.data_structures().begin()->second.dimensions.empty());
+  EXPECT_EQ(Count(r.body, "isExternalReference=\"true\""), 1u);
+
+  // descendants of the DSD (v2, 3.0): the DSD in full, codelists and concepts stubs.
+  for (const char* detail : {"referencestubs", "referencecompletestubs"}) {
+    http::HttpResponse d = Get(std::string("/sdmx/v2/structure/datastructure/SDMXHUB/DEMO_SDG/~?references=descendants"
+                                           "&detail=") + detail);
+    ASSERT_EQ(d.status, 200) << d.body;
+    sdmx::StructureSet set = Parse(d);
+    ASSERT_EQ(set.data_structures().size(), 1u);
+    EXPECT_EQ(set.data_structures().begin()->second.dimensions.size(), 7u);
+    EXPECT_GE(set.codelists().size(), 7u);
+    for (const auto& [k, c] : set.codelists()) {
+      EXPECT_TRUE(c.codes.empty()) << k;
+      EXPECT_FALSE(c.name.empty()) << k;
+    }
+    ASSERT_EQ(set.schemes().size(), 1u);
+    EXPECT_TRUE(set.schemes().begin()->second.items.empty());
+    EXPECT_EQ(Count(d.body, "isExternalReference=\"true\""), set.codelists().size() + 1);
+  }
+
+  // SDMX-JSON 1.0: the dataflow keeps its structure, the DSD has no components.
+  http::HttpResponse json =
+      Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=children&detail=referencestubs", "application/json");
+  ASSERT_EQ(json.status, 200) << json.body;
+  boost::json::value doc = boost::json::parse(json.body);
+  const auto& flow = doc.at("data").at("dataflows").at(0).as_object();
+  EXPECT_TRUE(flow.contains("structure"));
+  EXPECT_FALSE(flow.contains("isExternalReference"));
+  const auto& dsd = doc.at("data").at("dataStructures").at(0).as_object();
+  EXPECT_FALSE(dsd.contains("dataStructureComponents"));
+  EXPECT_TRUE(dsd.at("isExternalReference").as_bool());
+}
+
+TEST_F(StructureApiTest, ReferencePartialWithoutConstraintsIsFull) {
+  // The demo DSD uses every concept of its scheme and no constraint limits
+  // any codelist: nothing to leave out.
+  const std::string path = "/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=descendants";
+  http::HttpResponse partial = Get(path + "&detail=referencepartial");
+  ASSERT_EQ(partial.status, 200) << partial.body;
+  EXPECT_EQ(partial.body, Get(path).body);
+}
+
+// A hub whose demo concept scheme has a concept no DSD uses, and an Allowed
+// constraint on the demo dataflow: SEX F or M, REF_AREA Kenya (404).
+class StructurePartialTest : public StructureApiTest {
+ protected:
+  void SetUp() override {
+    const std::string structures = dir_.Sub("structures");
+    std::filesystem::create_directories(structures);
+    std::string demo = testing::ReadFileOrDie(testing::SourcePath("configs/structures/demo_sdg.xml"));
+    const std::string freq = "<str:Concept id=\"FREQ\">";
+    ASSERT_NE(demo.find(freq), std::string::npos);
+    demo.insert(demo.find(freq), "<str:Concept id=\"UNUSED\"><com:Name xml:lang=\"en\">Unused</com:Name></str:Concept>");
+    testing::WriteFileOrDie(structures + "/demo_sdg.xml", demo);
+    testing::WriteFileOrDie(structures + "/constraint.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">
+<mes:Header><mes:ID>C</mes:ID><mes:Test>false</mes:Test><mes:Prepared>2026-01-01T00:00:00Z</mes:Prepared><mes:Sender id="SDMXHUB"/></mes:Header>
+<mes:Structures><str:Constraints>
+<str:ContentConstraint id="CC_DEMO" agencyID="SDMXHUB" version="1.0" type="Allowed"><com:Name xml:lang="en">Allowed</com:Name>
+<str:ConstraintAttachment><str:Dataflow><Ref agencyID="SDMXHUB" id="DF_DEMO_SDG" version="1.0"/></str:Dataflow></str:ConstraintAttachment>
+<str:CubeRegion include="true"><com:KeyValue id="SEX"><com:Value>F</com:Value><com:Value>M</com:Value></com:KeyValue><com:KeyValue id="REF_AREA"><com:Value>404</com:Value></com:KeyValue></str:CubeRegion>
+</str:ContentConstraint>
+</str:Constraints></mes:Structures></mes:Structure>
+)");
+    const std::string config = testing::DemoConfig(
+        dir_, {{"structures = \"" + testing::SourcePath("configs/structures") + "\"", "structures = \"" + structures + "\""}});
+    auto h = testing::StartTestHub(dir_, config);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    hub_ = std::move(*h);
+  }
+
+  static std::set<std::string> Ids(const std::vector<sdmx::Code>& items) {
+    std::set<std::string> ids;
+    for (const sdmx::Code& c : items) ids.insert(c.id);
+    return ids;
+  }
+};
+
+TEST_F(StructurePartialTest, ReferencedItemSchemesHoldOnlyWhatIsUsed) {
+  for (const char* path : {"/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest", "/sdmx/v2/structure/dataflow/SDMXHUB/DF_DEMO_SDG/~"}) {
+    SCOPED_TRACE(path);
+    const sdmx::StructureSet full = Parse(Get(std::string(path) + "?references=descendants"));
+    http::HttpResponse r = Get(std::string(path) + "?references=descendants&detail=referencepartial");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const sdmx::StructureSet set = Parse(r);
+    auto codes = [&](const sdmx::StructureSet& in, const char* id) {
+      const sdmx::Codelist* cl = in.FindCodelist({"SDMXHUB", id, "1.0"});
+      EXPECT_NE(cl, nullptr) << id << "\n" << r.body.substr(0, 3000);
+      return cl ? Ids(cl->codes) : std::set<std::string>{};
+    };
+    EXPECT_EQ(codes(set, "CL_SEX"), (std::set<std::string>{"F", "M"}));
+    // Kenya and the regions above it (their Parent references resolve).
+    EXPECT_EQ(codes(set, "CL_AREA"), (std::set<std::string>{"404", "14", "202", "2", "1"}));
+    EXPECT_EQ(codes(set, "CL_FREQ"), codes(full, "CL_FREQ"));  // unconstrained
+    const sdmx::ItemScheme* concepts = set.FindScheme(sdmx::SchemeKind::kConceptScheme, {"SDMXHUB", "DEMO_CONCEPTS", "1.0"});
+    ASSERT_NE(concepts, nullptr);
+    const sdmx::ItemScheme* all = full.FindScheme(sdmx::SchemeKind::kConceptScheme, {"SDMXHUB", "DEMO_CONCEPTS", "1.0"});
+    ASSERT_NE(all, nullptr);
+    std::set<std::string> all_concepts = Ids(all->items);
+    EXPECT_TRUE(all_concepts.erase("UNUSED"));
+    EXPECT_EQ(Ids(concepts->items), all_concepts);
+    EXPECT_EQ(set.data_structures(), full.data_structures());
+    EXPECT_EQ(set.dataflows(), full.dataflows());
+    // Marked partial: CL_SEX, CL_AREA and the concept scheme.
+    EXPECT_EQ(Count(r.body, "isPartial=\"true\""), 3u);
+    const size_t at = r.body.find("<str:Codelist urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist=SDMXHUB:CL_SEX");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(r.body.substr(at, r.body.find('>', at) - at).find("isPartial=\"true\""), std::string::npos);
+  }
+  // A codelist asked for itself stays whole.
+  const sdmx::StructureSet sex = Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest?detail=referencepartial"));
+  ASSERT_EQ(sex.codelists().size(), 1u);
+  EXPECT_EQ(sex.codelists().begin()->second.codes.size(), 3u);
+  // SDMX-JSON 2.0 alike.
+  http::HttpResponse json = Get("/sdmx/v2/structure/dataflow/SDMXHUB/DF_DEMO_SDG/~?references=descendants&detail=referencepartial",
+                                "application/vnd.sdmx.structure+json;version=2.0.0");
+  ASSERT_EQ(json.status, 200) << json.body;
+  const boost::json::value doc = boost::json::parse(json.body);
+  int seen = 0;
+  for (const auto& c : doc.at("data").at("codelists").as_array()) {
+    if (c.at("id").as_string() == "CL_FREQ") {
+      EXPECT_FALSE(c.as_object().contains("isPartial"));
+    }
+    if (c.at("id").as_string() != "CL_SEX") continue;
+    ++seen;
+    EXPECT_TRUE(c.at("isPartial").as_bool());
+    EXPECT_EQ(c.at("codes").as_array().size(), 2u);
+  }
+  EXPECT_EQ(seen, 1);
 }
 
 }  // namespace

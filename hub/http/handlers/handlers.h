@@ -15,6 +15,7 @@
 #include "hub/views/view_options.h"
 #include "hub/http/metrics.h"
 #include "hub/http/router.h"
+#include "sdmx/structure_detail.h"
 #include "storage/materialiser.h"
 #include "storage/state.h"
 #include "storage/structure_registry.h"
@@ -88,9 +89,10 @@ Result<std::vector<V2Target>> ResolveV2Targets(const HttpRequest& req, const sdm
 Result<Watermark> ReadWatermark(const HttpRequest& req, const storage::VersionedState& state);
 // A structure message holding `set`, in the representation Accept asks for
 // (SDMX-ML 2.1 by default for v1, 3.0 for v2; SDMX-JSON 1.0/2.0), or 406.
-// `prepared` goes in the header.
+// `prepared` goes in the header; `detail` says which artefacts are written
+// as stubs or partial.
 HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest& req, bool v2,
-                               const std::string& prepared);
+                               const std::string& prepared, const sdmx::StructureDetail& detail = {});
 // When watermark `w` was loaded, ISO 8601: the `prepared` time of messages
 // read at `w`, so that the same query at the same watermark is the same bytes
 // (ETag). The epoch for watermark 0.
@@ -99,6 +101,14 @@ std::string LoadTimeIso(const storage::VersionedState& state, Watermark w);
 // parentsandsiblings, all or a structure type) names among `all`; 400 on
 // anything else.
 Status AddReferences(const sdmx::StructureSet& all, const std::string& references, sdmx::StructureSet* set);
+// detail=referencepartial: the item schemes of `set` not in `requested` keep
+// only the items the rest of `set` uses (codes: those the Allowed
+// constraints, in `all`, of the returned dataflows or DSDs allow; concepts:
+// those of the returned DSDs; data providers: those of the returned
+// provision agreements), with their ancestors; each that lost items is
+// added to `partial` too.
+void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& requested, sdmx::StructureSet* set,
+                     sdmx::StructureSet* partial);
 // NotImplemented (501) naming the first query parameter not in `supported`;
 // "c[]" in `supported` admits every c[COMPONENT] filter.
 Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& supported);

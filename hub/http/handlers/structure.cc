@@ -7,7 +7,8 @@
 // (v2) for any, v2 also comma lists. version: "latest" / "~" the highest,
 // "all" / "*" any, v2 "1.*" wildcards. `references`: none, children,
 // descendants, parents, parentsandsiblings, all, or one type. `detail`:
-// full only (others answer 501). Answers SDMX-ML 2.1 (v1) / 3.0 (v2) by
+// full, allstubs, referencestubs, allcompletestubs, referencecompletestubs,
+// referencepartial (v2 also raw). Answers SDMX-ML 2.1 (v1) / 3.0 (v2) by
 // default, SDMX-ML 2.1 or 3.0 and SDMX-JSON 1.0 or 2.0 by Accept.
 #include <cctype>
 #include <chrono>
@@ -186,6 +187,23 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
 
 namespace {
 
+// What `detail` asks for; nullopt for a value the API version lacks (400).
+// raw is full with codelist extensions unresolved: the hub holds none.
+enum class Detail { kFull, kAllStubs, kReferenceStubs, kReferencePartial };
+std::optional<Detail> ParseDetail(const std::string& detail, bool v2) {
+  static const std::map<std::string, Detail> kNames = {
+      {"full", Detail::kFull},
+      {"allstubs", Detail::kAllStubs},
+      {"allcompletestubs", Detail::kAllStubs},  // complete stubs add descriptions and annotations: none held
+      {"referencestubs", Detail::kReferenceStubs},
+      {"referencecompletestubs", Detail::kReferenceStubs},
+      {"referencepartial", Detail::kReferencePartial}};
+  if (detail.empty() || (v2 && detail == "raw")) return Detail::kFull;
+  auto it = kNames.find(detail);
+  if (it == kNames.end()) return std::nullopt;
+  return it->second;
+}
+
 // The representation for an Accept header; nullopt = 406.
 enum class Repr { kMl21, kMl30, kJson10, kJson20 };
 std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
@@ -230,8 +248,11 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
 HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
   static const std::set<std::string> kSupported = {"references", "detail", "format", "at", "asOf"};
   if (Status s = CheckQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
-  if (req.HasQuery("detail") && req.Query("detail") != "full") {
-    return HttpResponse::Error(501, "detail=" + req.Query("detail") + " is not implemented yet (full is)");
+  const auto detail = ParseDetail(req.Query("detail"), v2);
+  if (!detail) {
+    return HttpResponse::Error(400, "detail=" + req.Query("detail") +
+                                        ": expected full, allstubs, referencestubs, allcompletestubs, "
+                                        "referencecompletestubs, referencepartial" + (v2 ? " or raw" : ""));
   }
   auto kinds = KindsOf(req.Param("type"));
   if (!kinds) {
@@ -248,20 +269,33 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   if (selected.empty()) {
     return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
   }
+  // The artefacts asked for stay full; "reference..." details apply to the rest.
+  const sdmx::StructureSet requested = *detail == Detail::kFull ? sdmx::StructureSet() : selected;
   if (Status s = AddReferences(*all, req.Query("references"), &selected); !s.ok()) return ErrorFromStatus(s);
-  return StructureResponse(selected, req, v2, LoadTimeIso(*ctx.state, ctx.state->watermark()));
+  sdmx::StructureDetail form;
+  sdmx::StructureSet partial;
+  form.stubs = *detail == Detail::kAllStubs || *detail == Detail::kReferenceStubs;
+  if (*detail == Detail::kReferenceStubs) form.keep_full = &requested;
+  if (*detail == Detail::kReferencePartial) {
+    TrimToUsedItems(*all, requested, &selected, &partial);
+    form.partial = &partial;
+  }
+  // Relative: the hub cannot tell its public scheme and host.
+  form.structure_url = v2 ? "/sdmx/v2/structure" : "/sdmx/v1";
+  return StructureResponse(selected, req, v2, LoadTimeIso(*ctx.state, ctx.state->watermark()), form);
 }
 
 }  // namespace
 
 HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest& req, bool v2,
-                               const std::string& prepared) {
+                               const std::string& prepared, const sdmx::StructureDetail& detail) {
   auto repr = Negotiate(req.Header("accept"), v2);
   if (!repr) return HttpResponse::Error(406, "no supported structure media type in Accept: " + req.Header("accept"));
   if (*repr == Repr::kJson10 || *repr == Repr::kJson20) {
     sdmx::StructureJsonOptions o;
     o.version = *repr == Repr::kJson10 ? sdmx::StructureJsonVersion::kV1 : sdmx::StructureJsonVersion::kV2;
     o.prepared = prepared;
+    o.detail = detail;
     return HttpResponse::Make(200,
                               *repr == Repr::kJson10 ? "application/vnd.sdmx.structure+json;version=1.0.0"
                                                      : "application/vnd.sdmx.structure+json;version=2.0.0",
@@ -270,6 +304,7 @@ HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest&
   sdmx::StructureWriteOptions o;
   o.version = *repr == Repr::kMl21 ? sdmx::StructureMlVersion::k21 : sdmx::StructureMlVersion::k30;
   o.prepared = prepared;
+  o.detail = detail;
   return HttpResponse::Make(200,
                             *repr == Repr::kMl21 ? "application/vnd.sdmx.structure+xml;version=2.1"
                                                  : "application/vnd.sdmx.structure+xml;version=3.0.0",
