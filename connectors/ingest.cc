@@ -138,7 +138,6 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   auto reader = s.arriving ? sdmx::DataReader::Open(s.arriving.get(), s.name, *structures, options_.reader, &r.diagnostics)
                            : sdmx::DataReader::Open(s.body, s.name, *structures, options_.reader, &r.diagnostics);
   if (!reader.ok()) {
-    HUB_RETURN_IF_ERROR(WholeBody(s).status());  // a cut upload is not a bad message
     r.outcome = SubmissionOutcome::kRejected;
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
@@ -232,9 +231,6 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   // Reading stopped early, or a problem the skip policy does not cover (one
   // outside any series, or every series invalid): reject it all.
   const bool only_series_problems = s.skip_invalid_series && !fatal && r.skipped_series > 0 && r.series > 0;
-  // Nothing is recorded before the last byte: the verdict and the ledger's
-  // hash are of the whole body.
-  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   if (!reader.value()->status().ok() || (!r.diagnostics.empty() && !only_series_problems)) {
     r.outcome = SubmissionOutcome::kRejected;
     if (flow_ref) r.dataflow = *flow_ref;
@@ -261,6 +257,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   m.set_snapshot(s.snapshot);
   for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
+  // Nothing is recorded before the last byte: the verdict and the ledger's
+  // hash are of the whole body (AppendRejected waits the same way).
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   m.set_body_sha256(Sha256Hex(body));
   progress_.Update(r.submission_id, {"appending", provider.id, body.size(), body.size(), seen, r.observations, 0});
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
@@ -371,6 +370,8 @@ Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, c
   if (!r.dataflow.id.empty()) *m->mutable_dataflow() = storage::ToProto(r.dataflow);
   m->set_accepted_time_ms(options_.now_ms());
   m->set_status(ev::STATUS_REJECTED);
+  // Before anything is appended: a cut upload is not a bad message, and is
+  // not recorded as one.
   HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   m->set_body_sha256(Sha256Hex(body));
   AddDiagnostics(r.diagnostics, m);

@@ -5,6 +5,8 @@
 // buffer and pugixml parses only that chunk, so memory beyond the buffer
 // itself stays bounded by the largest Series. Group and dataset-level attributes are copied onto the
 // series they apply to, so every series carries its full attribute set.
+// One reader class for every SDMX-ML layout and version (hence its length):
+// they share the chunking, the header and the group handling.
 #include <cstring>
 #include <deque>
 #include <map>
