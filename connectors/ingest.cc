@@ -119,8 +119,9 @@ Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const S
   struct ProgressGuard {
     SubmissionProgress* progress;
     std::string id;  // a copy: `r` moves on
-    ~ProgressGuard() { progress->Erase(id); }
-  } guard{&progress_, r.submission_id};
+    std::string provider;
+    ~ProgressGuard() { progress->Erase(id, provider); }
+  } guard{&progress_, r.submission_id, provider.id};
   const bool streamed = s.arriving != nullptr;
   progress_.Update(r.submission_id, {streamed && !s.arriving->complete() ? "receiving" : "validating", provider.id,
                                      BodySize(s), streamed ? s.arriving->available() : 0, 0, 0, 0});

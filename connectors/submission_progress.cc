@@ -9,7 +9,9 @@ void SubmissionProgress::Update(const std::string& id, ProgressSnapshot snapshot
   Listener listener;
   {
     std::lock_guard lock(mu_);
-    live_[id] = snapshot;
+    auto [it, fresh] = live_.try_emplace(id);
+    if (!fresh && it->second.provider != snapshot.provider) return;
+    it->second = snapshot;
     listener = listener_;
   }
   if (listener) listener(id, snapshot);
@@ -34,15 +36,16 @@ void SubmissionProgress::Received(const std::string& id, const std::string& prov
   if (listener) listener(id, snapshot);
 }
 
-void SubmissionProgress::Erase(const std::string& id) {
-  std::lock_guard lock(mu_);
-  live_.erase(id);
-}
-
-void SubmissionProgress::EraseIfIn(const std::string& id, const std::string& phase) {
+void SubmissionProgress::Erase(const std::string& id, const std::string& provider) {
   std::lock_guard lock(mu_);
   auto it = live_.find(id);
-  if (it != live_.end() && it->second.phase == phase) live_.erase(it);
+  if (it != live_.end() && it->second.provider == provider) live_.erase(it);
+}
+
+void SubmissionProgress::EraseIfIn(const std::string& id, const std::string& phase, const std::string& provider) {
+  std::lock_guard lock(mu_);
+  auto it = live_.find(id);
+  if (it != live_.end() && it->second.phase == phase && it->second.provider == provider) live_.erase(it);
 }
 
 std::optional<ProgressSnapshot> SubmissionProgress::Get(const std::string& id) const {

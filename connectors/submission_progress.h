@@ -31,6 +31,9 @@ class SubmissionProgress {
   // Called (outside the lock) with every update; tests and metrics.
   using Listener = std::function<void(const std::string& id, const ProgressSnapshot&)>;
 
+  // Every entry belongs to one provider: the first to report on an id owns
+  // it until it is erased, and updates and erasures from another provider
+  // under the same id (two uploads racing) leave it alone.
   void Update(const std::string& id, ProgressSnapshot snapshot);
   // What the HTTP layer sees of an upload: `received` of `total` bytes from
   // `provider`. Creates a "receiving" entry, or moves the bytes of one of the
@@ -38,10 +41,10 @@ class SubmissionProgress {
   // parser reading the upload as it arrives has set). Never touches another
   // provider's entry, or one past receiving.
   void Received(const std::string& id, const std::string& provider, uint64_t total, uint64_t received);
-  void Erase(const std::string& id);
+  void Erase(const std::string& id, const std::string& provider);
   // Erases only if `id` is still in `phase` (an HTTP read that failed must
   // not erase what Submit has moved on to).
-  void EraseIfIn(const std::string& id, const std::string& phase);
+  void EraseIfIn(const std::string& id, const std::string& phase, const std::string& provider);
   std::optional<ProgressSnapshot> Get(const std::string& id) const;
   void SetListener(Listener listener);
 

@@ -326,12 +326,13 @@ BodyProgressFn SubmissionBodyProgress(const HandlerContext& ctx) {
     std::optional<std::string> id = PostedSubmissionId(head);
     if (!id || connectors::LoggableId(*id) != *id) return;  // not a submission, no id, or not a valid one
     connectors::SubmissionProgress* progress = ctx.ingestor->progress();
-    if (finished) return progress->EraseIfIn(*id, "receiving");
     // The token was checked by AdmitSubmission; it names the uploader. An
     // entry of another provider, or one already past receiving, is never
-    // overwritten.
+    // overwritten or erased.
     auto who = Authenticate(ctx, head);
-    if (who.ok()) progress->Received(*id, who->id, total, received);
+    if (!who.ok()) return;
+    if (finished) return progress->EraseIfIn(*id, "receiving", who->id);
+    progress->Received(*id, who->id, total, received);
   };
 }
 
