@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 
+#include "connectors/default_dataflow.h"
 #include "hub/base/crash_point.h"
 #include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
@@ -51,6 +53,10 @@ void AddDiagnostics(const sdmx::Diagnostics& diags, ev::SubmissionMarker* m) {
     p->set_rule(d.rule);
     p->set_message(d.message);
   }
+}
+
+void NoteAction(const char* name, std::vector<std::string>* seen) {
+  if (std::find(seen->begin(), seen->end(), name) == seen->end()) seen->emplace_back(name);
 }
 
 }  // namespace
@@ -147,9 +153,64 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   std::vector<std::string> skipped_keys;  // snapshot: series left out as invalid
   std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
   std::optional<sdmx::ArtefactRef> flow_ref;
+  std::vector<std::string> declared_actions, applied_actions;  // distinct, in order met
   bool fatal = false;  // a problem with the message, not with one series
   const std::string attempt = NewSubmissionId();
   int64_t seen = 0;  // series read, valid or not
+  // The dataflow of a dataset (named by the message, or the only one using
+  // its DSD: for a DSD registered alone, its default dataflow, see
+  // default_dataflow.h), checked against the provider's agreements and the
+  // rule of one dataflow per submission. nullopt (with a diagnostic) when
+  // the message is at fault; PermissionDenied when the provider is.
+  auto take_flow = [&](const sdmx::DataSetInfo& ds, const sdmx::DataStructure& dsd,
+                       int line) -> Result<std::optional<sdmx::ArtefactRef>> {
+    std::optional<sdmx::ArtefactRef> flow = ds.dataflow;
+    if (!flow) {
+      const std::vector<const sdmx::Dataflow*> using_dsd = structures->DataflowsUsing(dsd.ref);
+      if (using_dsd.size() != 1) {
+        std::string names;
+        for (const sdmx::Dataflow* df : using_dsd) names += (names.empty() ? "" : ", ") + df->ref.ToString();
+        r.diagnostics.Add({s.name, line, "Header", "dataflow-known",
+                           using_dsd.empty()
+                               ? "no dataflow uses " + dsd.ref.ToString() +
+                                     " (registered before the hub gave DSDs a default dataflow: submit the DSD "
+                                     "again, or a dataflow for it)"
+                               : "several dataflows use " + dsd.ref.ToString() + " (" + names +
+                                     "): name one in the header (StructureUsage)"});
+        fatal = true;
+        return std::optional<sdmx::ArtefactRef>();
+      }
+      flow = using_dsd.front()->ref;
+    }
+    if (flow_ref && !(*flow_ref == *flow)) {
+      r.diagnostics.Add({s.name, line, "DataSet", "one-dataflow",
+                         "one submission carries one dataflow; found " + flow_ref->ToString() + " and " +
+                             flow->ToString()});
+      fatal = true;
+      return std::optional<sdmx::ArtefactRef>();
+    }
+    if (!flow_ref) {
+      if (!WithAgreements(provider, *structures).MayReport(*flow)) {
+        return Status::PermissionDenied("provider " + provider.id + " has no provision agreement for " +
+                                        flow->ToString());
+      }
+      flow_ref = flow;
+    }
+    return flow;
+  };
+  // The action applied to a dataset, noted with the one it declared.
+  auto apply_action = [&](const sdmx::DataSetInfo& ds) {
+    const sdmx::Action declared = s.action_override.value_or(ds.action);
+    const bool given = s.action_override.has_value() || ds.action_given;
+    sdmx::Action action = sdmx::AppliedAction(declared, given);
+    // A snapshot is the provider's complete dataset: what it leaves out is
+    // withdrawn, down to an observation's attributes, so Merge applies as
+    // Replace (the ledger says so).
+    if (s.snapshot && action == sdmx::Action::kMerge) action = sdmx::Action::kReplace;
+    NoteAction(given ? sdmx::ActionName(declared) : "(none)", &declared_actions);
+    NoteAction(sdmx::ActionName(action), &applied_actions);
+    return action;
+  };
   for (auto& rd = *reader; rd->Valid(); rd->Next()) {
     if (++seen % kProgressEverySeries == 0) {
       // While the body arrives the parser keeps pace with it: show what it
@@ -160,42 +221,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     }
     const sdmx::DataSetInfo& ds = rd->dataset();
     const sdmx::DataStructure& dsd = rd->structure();
-    // The dataflow: named by the message, or the only one using this DSD.
-    std::optional<sdmx::ArtefactRef> flow = ds.dataflow;
-    if (!flow) {
-      for (const auto& [k, df] : structures->dataflows()) {
-        if (df.structure.agency == dsd.ref.agency && df.structure.id == dsd.ref.id &&
-            (df.structure.version.empty() || df.structure.version == dsd.ref.version)) {
-          if (flow) {
-            r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
-                               "several dataflows use " + dsd.ref.ToString() + ": name one in the header (StructureUsage)"});
-            fatal = true;
-            break;
-          }
-          flow = df.ref;
-        }
-      }
-      if (!flow) {
-        r.diagnostics.Add({s.name, rd->series().line, "Header", "dataflow-known",
-                           "no dataflow uses " + dsd.ref.ToString()});
-        fatal = true;
-        break;
-      }
-    }
-    if (flow_ref && !(*flow_ref == *flow)) {
-      r.diagnostics.Add({s.name, rd->series().line, "DataSet", "one-dataflow",
-                         "one submission carries one dataflow; found " + flow_ref->ToString() + " and " +
-                             flow->ToString()});
-      fatal = true;
-      break;
-    }
-    if (!flow_ref) {
-      if (!WithAgreements(provider, *structures).MayReport(*flow)) {
-        return Status::PermissionDenied("provider " + provider.id + " has no provision agreement for " +
-                                        flow->ToString());
-      }
-      flow_ref = flow;
-    }
+    HUB_ASSIGN_OR_RETURN(std::optional<sdmx::ArtefactRef> flow, take_flow(ds, dsd, rd->series().line));
+    if (!flow) break;
     auto& v = validators[dsd.ref.ToString()];  // one dataflow per submission (above)
     if (!v) {
       sdmx::ValidatorOptions vo;
@@ -203,7 +230,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name, vo);
     }
     const sdmx::Series& series = rd->series();
-    const sdmx::Action action = s.action_override.value_or(ds.action);
+    const sdmx::Action action = apply_action(ds);
     if (!v->Validate(series, action, &r.diagnostics)) {
       ++r.skipped_series;
       if (s.snapshot) skipped_keys.push_back(series.KeyString());
@@ -238,6 +265,19 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
   }
+  // A valid message whose datasets hold no series (KG's first 1.a.2
+  // publications) still names its structure: it commits, changing nothing
+  // (in snapshot mode: withdrawing what the provider reported).
+  if (!flow_ref && reader.value()->has_structure()) {
+    const sdmx::DataReader& rd = **reader;
+    HUB_ASSIGN_OR_RETURN(std::optional<sdmx::ArtefactRef> flow, take_flow(rd.dataset(), rd.structure(), 0));
+    if (flow) (void)apply_action(rd.dataset());
+    if (!r.diagnostics.empty()) {
+      r.outcome = SubmissionOutcome::kRejected;
+      HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+      return r;
+    }
+  }
   if (!flow_ref) {
     r.diagnostics.Add({s.name, 0, "DataSet", "not-empty", "the message holds no series"});
     r.outcome = SubmissionOutcome::kRejected;
@@ -255,6 +295,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   m.set_observations(r.observations);
   m.set_skipped_series(r.skipped_series);
   if (s.action_override) m.set_action_override(sdmx::ActionName(*s.action_override));
+  for (const std::string& a : declared_actions) m.add_declared_actions(a);
+  for (const std::string& a : applied_actions) m.add_applied_actions(a);
   m.set_snapshot(s.snapshot);
   for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
@@ -285,21 +327,30 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
     return r;
   }
   const std::string attempt = NewSubmissionId();
-  ev::Envelope env;
-  ev::StructureEvent* se = env.mutable_structure();
-  se->set_submission_id(r.submission_id);
-  se->set_attempt_id(attempt);
-  se->set_format("sdmx-ml");
-  se->set_message(std::string(body));
+  std::vector<std::tuple<std::string, std::string, std::string>> events;
+  auto add_event = [&](std::string message) {
+    ev::Envelope env;
+    ev::StructureEvent* se = env.mutable_structure();
+    se->set_submission_id(r.submission_id);
+    se->set_attempt_id(attempt);
+    se->set_format("sdmx-ml");
+    se->set_message(std::move(message));
+    events.emplace_back(options_.topics.structures, r.submission_id, storage::Serialize(&env));
+  };
+  add_event(std::string(body));
+  // DSDs that no dataflow uses get their default one, in the same submission.
+  const sdmx::StructureSet defaults = DefaultDataflowsFor(found, merged);
+  if (!defaults.empty()) add_event(GeneratedStructureMessage(defaults));
   ev::SubmissionMarker m;
   m.set_submission_id(r.submission_id);
   m.set_attempt_id(attempt);
   m.set_provider(provider.id);
   m.set_kind("structure");
   m.set_body_sha256(Sha256Hex(body));
-  HUB_RETURN_IF_ERROR(AppendWithMarker({{options_.topics.structures, r.submission_id, storage::Serialize(&env)}}, &m));
-  spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows)", r.submission_id,
-               found.codelists().size(), found.data_structures().size(), found.dataflows().size());
+  HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
+  spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows, {} default dataflows)",
+               r.submission_id, found.codelists().size(), found.data_structures().size(), found.dataflows().size(),
+               defaults.dataflows().size());
   return r;
 }
 

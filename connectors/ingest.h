@@ -54,9 +54,10 @@ struct Submission {
   std::shared_ptr<const ArrivingBytes> arriving;
   std::string name;           // file name or "POST /api/v1/submissions", for diagnostics
   std::string submission_id;  // empty = the hub assigns one; else idempotency key
-  // Applies to every dataset instead of the message's `action`. National
-  // SDG platforms publish their full dataset as action="Information", which
-  // SDMX says changes nothing; their submitter declares what they mean.
+  // Applies to every dataset instead of the message's `action` (then
+  // mapped by sdmx::AppliedAction like a declared one: Information and
+  // Append apply as Merge). A submitter that means "replace what you hold"
+  // for a feed labelled otherwise says so here.
   std::optional<sdmx::Action> action_override;
   // Default all-or-nothing: one invalid series rejects the submission. When
   // set, invalid series are left out (and listed with their diagnostics in

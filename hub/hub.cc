@@ -163,9 +163,9 @@ Status Hub::LoadConfigStructures(const std::string& dir, std::chrono::millisecon
       return Status::InvalidArgument("structure file rejected:\n" + receipt.diagnostics.ToString());
     }
     HUB_ASSIGN_OR_RETURN(auto rec, materialiser_->WaitForSubmission(s.submission_id, timeout));
-    if (rec.marker().status() == sdmxhub::events::v1::STATUS_REJECTED) {
-      return Status::InvalidArgument("structure file " + f + " was rejected earlier (submission " +
-                                     s.submission_id + ")");
+    if (rec.seq() == 0) {  // rejected (earlier), or failed
+      return Status::InvalidArgument("structure file " + f + " was not applied (submission " + s.submission_id +
+                                     (rec.failure().empty() ? ", rejected earlier" : ": " + rec.failure()) + ")");
     }
     spdlog::info("structures {} applied (submission {}, watermark {})", f, s.submission_id, rec.seq());
   }

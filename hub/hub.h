@@ -50,6 +50,7 @@ class Hub {
   storage::VersionedState* state() const { return state_.get(); }
   storage::Materialiser* materialiser() const { return materialiser_.get(); }
   storage::EventLog* log() const { return log_.get(); }
+  const storage::StructureRegistry* registry() const { return &registry_; }
   connectors::Ingestor* ingestor() const { return ingestor_.get(); }
   const http::Router* router() const { return router_.get(); }
   // Null on the embedded log.

@@ -103,7 +103,7 @@ class CsvParser {
 };
 
 std::optional<Action> CsvAction(const std::string& v) {
-  if (v.empty() || v == "I") return v.empty() ? Action::kReplace : Action::kInformation;
+  if (v.empty() || v == "I") return v.empty() ? Action::kMerge : Action::kInformation;
   if (v == "A") return Action::kAppend;
   if (v == "R") return Action::kReplace;
   if (v == "M") return Action::kMerge;

@@ -12,8 +12,9 @@
 // kept as attributes so that the Validator can name them. Every layout comes
 // out as time series: a cross-section (dimensionAtObservation=X) or a flat
 // message (AllDimensions) yields one series per distinct key. Group and
-// dataset attributes are copied onto the series they apply to. A DataSet without an `action` reads as Replace: agencies that omit
-// it mean "this is the data", and Information would silently drop the feed.
+// dataset attributes are copied onto the series they apply to. A DataSet
+// without an `action` reads as Merge with `action_given` false (SDMX 3.1's
+// default); what the hub applies for each declared action is AppliedAction().
 //
 // SDMX-ML is read chunk by chunk (one DataSet child at a time), so memory
 // beyond the buffer is bounded by the largest Series; SDMX-CSV row by row;
@@ -69,9 +70,13 @@ class DataReader {
   virtual bool Valid() const = 0;
   virtual void Next() = 0;
   virtual const Series& series() const = 0;
-  // The dataset the current series belongs to, and its DSD.
+  // The dataset the current series belongs to, and its DSD. After the last
+  // series (Valid() false, status OK) they describe the last dataset read,
+  // even one holding no series, when has_structure() says there was one: a
+  // valid message with an empty DataSet still names its structure.
   virtual const DataSetInfo& dataset() const = 0;
   virtual const DataStructure& structure() const = 0;
+  virtual bool has_structure() const = 0;
   // Not OK when reading stopped on an error (also reported in `diags`).
   virtual const hub::Status& status() const = 0;
   // How far into the buffer the reader has read: it will not need the bytes

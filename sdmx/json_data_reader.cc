@@ -180,7 +180,7 @@ class JsonDataReader final : public QueuedReader {
       return Fail(1, "dataSet", "structure-ref", "dataSet refers to structure " + std::to_string(structure_index));
     }
     HUB_RETURN_IF_ERROR(Resolve(*structures_list_[structure_index]));
-    dataset_.action = Action::kReplace;
+    dataset_.action = Action::kMerge;  // none given: SDMX 3.1's default
     dataset_.action_given = false;
     if (const auto* a = Path(ds, {"action"})) {
       auto action = ParseAction(Scalar(*a));

@@ -164,8 +164,8 @@ class JsonWriter final : public BufferedWriter {
   // series-level attributes come first.
   void ObservationArray(const Observation& o, const Fields* series_attributes) {
     out_ += '[';
-    if (o.value.empty() || o.value == "NaN" || o.value == "#N/A") {
-      out_ += "null";
+    if (o.value.empty()) {
+      out_ += "null";  // absent; NaN and #N/A are strings below, so they stay apart from it
     } else if (IsJsonNumber(o.value)) {
       out_ += o.value;
     } else {

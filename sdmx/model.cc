@@ -239,6 +239,17 @@ const Dataflow* StructureSet::FindDataflowById(std::string_view id) const {
   return best;
 }
 
+std::vector<const Dataflow*> StructureSet::DataflowsUsing(const ArtefactRef& dsd) const {
+  std::vector<const Dataflow*> out;
+  for (const auto& [k, df] : dataflows_) {
+    if (df.structure.agency == dsd.agency && df.structure.id == dsd.id &&
+        (df.structure.version.empty() || df.structure.version == dsd.version)) {
+      out.push_back(&df);
+    }
+  }
+  return out;
+}
+
 const char* ActionName(Action a) {
   switch (a) {
     case Action::kInformation: return "Information";
@@ -257,6 +268,11 @@ std::optional<Action> ParseAction(std::string_view s) {
   if (s == "Merge") return Action::kMerge;
   if (s == "Delete") return Action::kDelete;
   return std::nullopt;
+}
+
+Action AppliedAction(Action declared, bool given) {
+  if (!given) return Action::kMerge;
+  return declared == Action::kInformation || declared == Action::kAppend ? Action::kMerge : declared;
 }
 
 const std::string* FindField(const Fields& fields, std::string_view id) {

@@ -224,6 +224,9 @@ class StructureSet {
   const Dataflow* FindDataflow(const ArtefactRef& ref) const;
   // A dataflow by id alone (any agency, latest version), for "flowRef=ID".
   const Dataflow* FindDataflowById(std::string_view id) const;
+  // The dataflows whose structure is `dsd` (a dataflow naming no DSD
+  // version uses every version), in reference order.
+  std::vector<const Dataflow*> DataflowsUsing(const ArtefactRef& dsd) const;
   const ItemScheme* FindScheme(SchemeKind kind, const ArtefactRef& ref) const;
   const ProvisionAgreement* FindProvisionAgreement(const ArtefactRef& ref) const;
   const ContentConstraint* FindConstraint(const ArtefactRef& ref) const;
@@ -268,6 +271,20 @@ int CompareVersions(std::string_view a, std::string_view b);
 enum class Action { kInformation, kAppend, kReplace, kMerge, kDelete };
 const char* ActionName(Action a);
 std::optional<Action> ParseAction(std::string_view s);
+// The action the hub applies to a dataset that declares `declared` (`given`
+// false: the message names no action). SDMX 3.1 (SDMX-CSV 2.1, SDMX-JSON
+// 2.1) withdraws Append and Information in favour of Merge, the default
+// when no action is given; SDMX 3.0 already took Information loaded into a
+// database as Append. So Information, Append and no action all apply as
+// Merge; Replace and Delete as declared.
+Action AppliedAction(Action declared, bool given);
+
+// SDMX 3's intentionally missing values: NaN for a numeric value, #N/A for
+// a coded or text one (an attribute, or OBS_VALUE under a string measure).
+// They are values like any other, kept as sent and written back as sent, and
+// are not the same as a component with no value at all (absent).
+inline constexpr std::string_view kMissingNumber = "NaN";
+inline constexpr std::string_view kMissingText = "#N/A";
 
 struct Field {
   std::string id;
@@ -295,7 +312,7 @@ struct Series {
 
 // What a data message's header and DataSet element say about one dataset.
 struct DataSetInfo {
-  Action action = Action::kReplace;  // absent action: see DataReader
+  Action action = Action::kMerge;  // absent action: Merge (SDMX 3.1; see AppliedAction)
   bool action_given = false;
   ArtefactRef structure;            // the DSD
   std::optional<ArtefactRef> dataflow;  // when the message referred to a dataflow

@@ -22,6 +22,7 @@ class QueuedReader : public DataReader {
   const Series& series() const override { return queue_.front(); }
   const DataSetInfo& dataset() const override { return dataset_; }
   const DataStructure& structure() const override { return *dsd_; }
+  bool has_structure() const override { return dsd_ != nullptr; }
   const hub::Status& status() const override { return status_; }
 
  protected:

@@ -66,7 +66,9 @@ size_t Validator::SlotOf(const Component& c) const {
 
 void Validator::CheckCode(const Component& c, const std::string& value, int line, const char* element,
                           Diagnostics* diags) {
-  if (!c.codelist || value.empty()) return;
+  // "#N/A" is SDMX 3's intentionally missing value of a coded or text
+  // component (no codelist holds it); dimensions cannot be missing.
+  if (!c.codelist || value.empty() || (value == kMissingText && SlotOf(c) >= dsd_.dimensions.size())) return;
   const size_t slot = SlotOf(c);
   // Consecutive observations mostly repeat a code (OBS_STATUS=A...): one
   // string compare instead of a hash lookup.

@@ -121,6 +121,15 @@ std::string AppliedTimeKey(std::string_view submission_id) {
   return k;
 }
 
+std::string SkippedRecordKey(const std::string& topic, int32_t partition, int64_t offset) {
+  std::string k = kSkippedRecordPrefix;
+  k += topic;
+  k += '/';
+  PutFixed32BE(&k, static_cast<uint32_t>(partition));
+  PutFixed64BE(&k, static_cast<uint64_t>(offset));
+  return k;
+}
+
 std::string ConnectorMetaKey(std::string_view name) {
   std::string k = "connector/";
   k += name;

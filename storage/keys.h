@@ -63,6 +63,11 @@ std::string AppliedTimeKey(std::string_view submission_id);
 // A connector's bookkeeping (VersionedState::PutConnectorMeta). In meta, so
 // outside the digest, like the applied times.
 std::string ConnectorMetaKey(std::string_view name);
+// A log record that belongs to no submission the materialiser can name
+// (not an Envelope, or one without ids), skipped: the reason, under its
+// position. In meta, outside the digest, like the applied times.
+std::string SkippedRecordKey(const std::string& topic, int32_t partition, int64_t offset);
+inline constexpr char kSkippedRecordPrefix[] = "skipped/";
 inline constexpr char kWatermarkKey[] = "watermark";
 // A submission applied in several batches: SeqKey(seq) + submission id,
 // written with the first batch, removed with the last (see Materialiser).

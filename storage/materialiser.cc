@@ -105,7 +105,7 @@ Status Materialiser::Handle(const LogRecord& r) {
   next_offset_[r.tp] = r.offset + 1;
   ev::Envelope env;
   if (!env.ParseFromString(r.value)) {
-    return Status::Corruption("undecodable event at " + r.tp.ToString() + " offset " + std::to_string(r.offset));
+    return HandleUndecodable(r, "not a decodable event (malformed, or a text field that is not valid UTF-8)");
   }
   if (env.has_data() || env.has_structure()) {
     const std::string& sid = env.has_data() ? env.data().submission_id() : env.structure().submission_id();
@@ -134,8 +134,14 @@ Status Materialiser::Handle(const LogRecord& r) {
     marker_order_.push_back(m.attempt_id());
     return Status::Ok();
   }
-  return Status::Corruption("empty event at " + r.tp.ToString() + " offset " + std::to_string(r.offset) +
-                            " (schema version " + std::to_string(env.schema_version()) + ")");
+  if (env.schema_version() > kSchemaVersion) {
+    // A newer hub wrote it: skipping could drop data this version cannot
+    // read. Stop, and say so.
+    return Status::Corruption("event at " + r.tp.ToString() + " offset " + std::to_string(r.offset) +
+                              " has schema version " + std::to_string(env.schema_version()) + ", newer than " +
+                              std::to_string(kSchemaVersion) + ": upgrade the hub");
+  }
+  return HandleUndecodable(r, "an envelope holding no event");
 }
 
 bool Materialiser::Complete(const Attempt& a) const {

@@ -11,6 +11,16 @@
 // submission already in the ledger are skipped: resubmitting the same id is a
 // no-op. Events of attempts that never get a marker are never applied.
 //
+// No single record stops it for everyone. A committed submission it cannot
+// apply (an event that does not decode, e.g. a string field with invalid
+// UTF-8; a structure message that does not read) is recorded in the ledger
+// as FAILED with the reason once its marker and events are in, nothing of it
+// applied, and later submissions go on. A record it cannot even attribute to
+// a submission is skipped and noted under meta "skipped/" (and logged). The
+// verdicts depend on the log alone, so a replay reaches the same ones. Only
+// failures of the state store itself (I/O) and records of a newer schema
+// stop it.
+//
 // Thread-safe: Start() runs the loop on its own thread; Wait* may be called
 // from any thread.
 #pragma once
@@ -62,6 +72,9 @@ class Materialiser {
   size_t pending() const;
   // Batches written before a submission's last one (see max_batch_bytes).
   uint64_t partial_batches() const { return partial_batches_.load(std::memory_order_relaxed); }
+  // Submissions recorded FAILED, and records skipped as nobody's, by this process.
+  uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
+  uint64_t skipped_records() const { return skipped_records_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
   // everything complete among them applied, or the timeout passes. Used by
   // replay to know it has caught up with the log.
@@ -74,6 +87,7 @@ class Materialiser {
     std::map<TopicPartition, int64_t> received;
     std::map<TopicPartition, int64_t> first_offset;
     std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
+    std::string poison;  // why it cannot be applied (a record that did not decode); empty = fine
   };
 
   using SeriesId = std::pair<std::string, std::string>;  // flow, series key
@@ -97,12 +111,20 @@ class Materialiser {
   // Puts the revisions into `batch`, writing it out (and starting afresh)
   // whenever it grows past max_batch_bytes.
   Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
-                               rocksdb::WriteBatch* batch,
-                               sdmxhub::state::v1::ChangeRecord* summary);
+                               rocksdb::WriteBatch* batch, sdmxhub::state::v1::ChangeRecord* summary,
+                               sdmxhub::state::v1::RevisionCounts* counts);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
   // Removes what a crashed multi-batch apply of another submission left at `seq`.
   Status DropInflight(uint64_t seq, const std::string& sid);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
+  // A record that does not decode: its attempt is poisoned (see the class
+  // comment), or, when it belongs to no attempt, it is skipped and noted.
+  Status HandleUndecodable(const LogRecord& record, const std::string& why);
+  // Records `a` as FAILED with `reason`, dropping revisions an interrupted
+  // Apply of it left at the next seq; the registry is left as it was.
+  Status RecordFailed(const Attempt& a, const std::string& reason);
+  // Forgets every attempt of `submission_id` (it is in the ledger now).
+  void DropAttempts(const std::string& submission_id);
   bool Complete(const Attempt& attempt) const;
   // Positions safe to store: never past an event of a pending attempt.
   std::map<TopicPartition, int64_t> SafeOffsets() const;
@@ -127,6 +149,7 @@ class Materialiser {
   std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> partial_batches_{0};
+  std::atomic<uint64_t> failed_{0}, skipped_records_{0};
   std::thread thread_;
 };
 

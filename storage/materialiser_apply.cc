@@ -17,11 +17,28 @@ namespace {
 
 namespace st = sdmxhub::state::v1;
 
+// The same attribute values, in whatever order: messages list attributes in
+// any order (and Merge appends the kept ones after the given ones), and a
+// reordering is not a revision. Ids are unique within a field list (a
+// repeated XML attribute is ill-formed; readers keep one value per id).
 bool SameFields(const google::protobuf::RepeatedPtrField<ev::Field>& a,
                 const google::protobuf::RepeatedPtrField<ev::Field>& b) {
   if (a.size() != b.size()) return false;
   for (int i = 0; i < a.size(); ++i) {
-    if (a[i].id() != b[i].id() || a[i].value() != b[i].value()) return false;
+    // Mostly the same order: try the same position first.
+    if (a[i].id() == b[i].id()) {
+      if (a[i].value() != b[i].value()) return false;
+      continue;
+    }
+    bool found = false;
+    for (const ev::Field& f : b) {
+      if (f.id() == a[i].id()) {
+        if (f.value() != a[i].value()) return false;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
   }
   return true;
 }
@@ -30,6 +47,23 @@ bool SameObs(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& 
   if (!prev) return next.deleted();  // deleting what never existed changes nothing
   if (prev->deleted() || next.deleted()) return prev->deleted() == next.deleted();
   return prev->value() == next.value() && SameFields(prev->attributes(), next.attributes());
+}
+
+// Counts `next` (replacing `prev`) in `counts`; true when it is a revision.
+bool CountObs(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& next, st::RevisionCounts* counts) {
+  const bool was_live = prev && !prev->deleted();
+  if (SameObs(prev, next)) {  // deleting what is not live is the same too
+    counts->set_unchanged_observations(counts->unchanged_observations() + 1);
+    return false;
+  }
+  if (next.deleted()) {
+    counts->set_deleted_observations(counts->deleted_observations() + 1);
+  } else if (was_live) {
+    counts->set_changed_observations(counts->changed_observations() + 1);
+  } else {
+    counts->set_new_observations(counts->new_observations() + 1);
+  }
+  return true;
 }
 
 bool SameSeries(const std::optional<st::SeriesRevision>& prev, const st::SeriesRevision& next) {
@@ -288,7 +322,8 @@ Status Materialiser::DropInflight(uint64_t seq, const std::string& sid) {
 }
 
 Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq, const std::string& sid,
-                                           rocksdb::WriteBatch* batch, st::ChangeRecord* summary) {
+                                           rocksdb::WriteBatch* batch, st::ChangeRecord* summary,
+                                           st::RevisionCounts* counts) {
   int64_t revisions = 0;
   std::map<std::pair<std::string, std::string>, st::ChangeRecord::SeriesChange> changed;  // (flow, series key)
   auto change_of = [&](std::string_view flow, std::string_view series) -> st::ChangeRecord::SeriesChange& {
@@ -299,7 +334,7 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   std::string value;
   for (const auto& [id, rev] : c.obs) {
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(it.get(), id, before));
-    if (SameObs(prev, *rev)) continue;  // an unchanged value is not a revision
+    if (!CountObs(prev, *rev, counts)) continue;  // an unchanged value is not a revision
     key.assign(id);
     PutFixed64BE(&key, ~seq);
     value.clear();
@@ -317,6 +352,7 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   for (const auto& [id, rev] : c.series) {
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, before));
     if (SameSeries(prev, rev)) continue;
+    counts->set_series_attributes_changed(counts->series_attributes_changed() + 1);
     batch->Put(state_->cf(Family::kSeries), SeriesKey(id.first, id.second, seq), rev.SerializeAsString());
     change_of(id.first, id.second).set_attributes(true);
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
@@ -336,12 +372,16 @@ Status Materialiser::Apply(Attempt& a) {
   const std::string sid = a.submission_id;
   rocksdb::WriteBatch batch;
 
+  if (!a.poison.empty()) return RecordFailed(a, a.poison);
   Changes changes;
   std::set<std::string> sent, kept;  // snapshot: series sent; sent as Information (left as they are)
   uint32_t structure_index = 0;
+  std::shared_ptr<sdmx::StructureSet> structures;  // registered once the submission commits
   for (const ev::Envelope& env : a.events) {
     if (env.has_structure()) {
-      HUB_RETURN_IF_ERROR(registry_->Apply(env.structure().message(), "submission " + sid));
+      auto merged = registry_->Merged(env.structure().message(), "submission " + sid, structures);
+      if (!merged.ok()) return RecordFailed(a, "structure message does not read: " + merged.status().message());
+      structures = std::move(*merged);
       std::string key = SeqKey(seq);
       PutFixed32BE(&key, structure_index++);
       ev::StructureEvent stored = env.structure();
@@ -353,6 +393,8 @@ Status Materialiser::Apply(Attempt& a) {
     const std::string flow = FromProto(d.dataflow()).ToString();
     if (marker.snapshot()) {
       std::string key = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
+      // Only records written before ingest applied SDMX 3.1's rules carry
+      // Information (then: change nothing); their replay keeps that meaning.
       if (d.action() == ev::ACTION_INFORMATION) kept.insert(key);
       sent.insert(std::move(key));
     }
@@ -366,7 +408,8 @@ Status Materialiser::Apply(Attempt& a) {
   }
   HUB_RETURN_IF_ERROR(DropInflight(seq, sid));
   st::ChangeRecord summary;
-  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch, &summary));
+  st::RevisionCounts counts;
+  HUB_ASSIGN_OR_RETURN(int64_t revisions, WriteChanges(changes, before, seq, sid, &batch, &summary, &counts));
   if (summary.series_size() > 0) batch.Put(state_->cf(Family::kChanges), SeqKey(seq), summary.SerializeAsString());
 
   st::CommitRecord commit;
@@ -379,22 +422,24 @@ Status Materialiser::Apply(Attempt& a) {
   commit.set_series(marker.series());
   commit.set_observations(marker.observations());
   commit.set_revisions_written(revisions);
+  *commit.mutable_revisions() = counts;
   batch.Put(state_->cf(Family::kCommits), SeqKey(seq), commit.SerializeAsString());
   st::LedgerRecord ledger;
   *ledger.mutable_marker() = marker;
   ledger.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
   ledger.set_seq(seq);
+  if (marker.kind() == "data") *ledger.mutable_revisions() = counts;
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   state_->PutAppliedTime(sid, &batch);
   batch.Put(state_->cf(Family::kMeta), kWatermarkKey, SeqKey(seq));
   batch.Delete(state_->cf(Family::kMeta), kInflightKey);
 
-  unapplied_cache_.clear();
   // Other attempts of the same submission can never apply now.
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    it = it->second.submission_id == sid ? pending_.erase(it) : std::next(it);
-  }
+  DropAttempts(sid);
   PutOffsets(&batch);
+  // Before the ledger says committed (a waiter then reads the registry);
+  // after every check that could fail the submission.
+  if (structures) registry_->Publish(std::move(structures));
   CrashPoint("materialiser.before_apply_write");
   HUB_RETURN_IF_ERROR(state_->Write(&batch));
   CrashPoint("materialiser.after_apply_write");
@@ -403,8 +448,10 @@ Status Materialiser::Apply(Attempt& a) {
     std::lock_guard lock(mu_);
     pending_count_ = pending_.size();  // before waking waiters, so they see it
   }
-  spdlog::info("submission {} from {} committed at watermark {} ({} revisions)", sid, marker.provider(), seq,
-               revisions);
+  spdlog::info("submission {} from {} committed at watermark {} ({} revisions: {} new, {} changed, {} deleted; "
+               "{} unchanged)",
+               sid, marker.provider(), seq, revisions, counts.new_observations(), counts.changed_observations(),
+               counts.deleted_observations(), counts.unchanged_observations());
   applied_.notify_all();
   return Status::Ok();
 }

@@ -5,12 +5,23 @@
 namespace hub::storage {
 
 Status StructureRegistry::Apply(const std::string& message, const std::string& name) {
-  auto next = std::make_shared<sdmx::StructureSet>(*Snapshot());
-  sdmx::Diagnostics diags;
-  HUB_RETURN_IF_ERROR(sdmx::ReadStructureMessage(message, name, {}, next.get(), &diags));
+  HUB_ASSIGN_OR_RETURN(auto next, Merged(message, name));
+  Publish(std::move(next));
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<sdmx::StructureSet>> StructureRegistry::Merged(
+    const std::string& message, const std::string& name, std::shared_ptr<const sdmx::StructureSet> base) const {
+  auto next = std::make_shared<sdmx::StructureSet>(base ? *base : *Snapshot());
+  sdmx::Diagnostics diags(5);
+  Status s = sdmx::ReadStructureMessage(message, name, {}, next.get(), &diags);
+  if (!s.ok()) return Status::InvalidArgument(diags.empty() ? s.message() : diags.ToString());
+  return next;
+}
+
+void StructureRegistry::Publish(std::shared_ptr<const sdmx::StructureSet> next) {
   std::lock_guard lock(mu_);
   current_ = std::move(next);
-  return Status::Ok();
 }
 
 }  // namespace hub::storage

@@ -23,6 +23,13 @@ class StructureRegistry {
   }
   // Parses an SDMX-ML structure message (named `name` in errors) and merges it in.
   Status Apply(const std::string& message, const std::string& name);
+  // `base` (default: the registered structures) with `message` merged in,
+  // leaving the registry as it is: a submission's structures take effect
+  // with Publish() once it commits, never when it fails half way.
+  // InvalidArgument (naming the problem) when the message does not read.
+  Result<std::shared_ptr<sdmx::StructureSet>> Merged(const std::string& message, const std::string& name,
+                                                     std::shared_ptr<const sdmx::StructureSet> base = nullptr) const;
+  void Publish(std::shared_ptr<const sdmx::StructureSet> next);
 
  private:
   mutable std::mutex mu_;

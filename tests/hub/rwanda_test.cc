@@ -1,33 +1,36 @@
 // Rwanda's national SDG platform (NISR) published its full dataset nine
 // times between Nov 2025 and May 2026, under four successive versions of its
-// DSD (all labelled NISR-SDGs:SDG(1.3)). Applied in date order, each DSD
-// before the data published with it, through the HTTP ingest path:
-//  - every revision of every observation appears in the history, in order;
-//  - `sdmx-hub replay` rebuilds a state with the live digest.
-// The files say action="Information" (SDMX: "changes nothing") and 7 of 9
-// hold 1-3 series whose SERIES code is missing from the DSD in force. Each is
-// the platform's complete dataset, so they go in with
-// ?action=Replace&invalid=skip&mode=snapshot: the invalid series are listed
-// in the ledger (and keep their earlier values), and what a publication
-// drops is deleted, so asOf a publication's load time is exactly it. Embedded log only: the four DSDs (5.8 MB) exceed the 5 MiB per
-// partition that the Kafka mock cluster keeps.
+// DSD (all labelled NISR-SDGs:SDG(1.3)), as a new user would load them: in
+// date order, each DSD before the data published with it, through the HTTP
+// ingest path, with no hand-written dataflow and no action= parameter.
+//  - The DSD files hold no dataflow: each registers its default dataflow
+//    NISR-SDGs:SDG(1.3) (connectors/default_dataflow.h).
+//  - The data files say action="Information", which SDMX 3.1 applies as
+//    Merge (in snapshot mode: Replace, as a complete dataset).
+//  - 7 of 9 hold 1-3 series whose SERIES code is missing from the DSD in
+//    force: ?invalid=skip leaves exactly those out, and lists them.
+// Then: every revision of every observation is in the history, in order;
+// asOf each publication gives it; updatedAfter between two publications is
+// exactly what changed; the ledger counts new, changed, unchanged and deleted
+// observations; `sdmx-hub replay` rebuilds a state with the live digest.
+// Embedded log only: the four DSDs (5.8 MB) exceed the 5 MiB per partition
+// that the Kafka mock cluster keeps.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 #include <set>
 
+#include "hub/base/iso_time.h"
 #include "hub/http/client.h"
-#include "hub/http/handlers/handlers.h"
 #include "hub/hub.h"
 #include "sdmx/check.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/structure_reader.h"
-#include "sdmx/structure_writer.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -36,8 +39,10 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr char kFlow[] = "NISR-SDGs:DF_SDG_RW(1.0)";
-
+// The DSD's default dataflow: same agency, id and version.
+constexpr char kFlow[] = "NISR-SDGs:SDG(1.3)";
+constexpr char kV1Flow[] = "NISR-SDGs,SDG,1.3";
+constexpr char kAdmin[] = "rw-admin";
 
 struct Publication {
   std::string stamp;  // "2026-01-30T1021Z", from the file name
@@ -59,259 +64,438 @@ std::vector<Publication> InDateOrder() {
   return out;
 }
 
-// A structure message with just the dataflow the Rwanda data is reported
-// for (the published DSD files carry none), written by our own writer.
-std::string RwandaDataflow() {
-  sdmx::StructureSet set;
-  sdmx::Dataflow df;
-  df.ref = {"NISR-SDGs", "DF_SDG_RW", "1.0"};
-  df.name = "Rwanda SDG indicators";
-  df.structure = {"NISR-SDGs", "SDG", "1.3"};
-  set.Add(df);
-  return sdmx::WriteStructureMl(set, {});
+// "id=value;..." sorted by id: attributes as a set, whatever their order.
+std::string Sorted(sdmx::Fields fields) {
+  std::sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::string out;
+  for (const auto& f : fields) out += f.id + "=" + f.value + ";";
+  return out;
 }
 
-TEST(RwandaTest, DatedPublicationsKeepEveryRevisionAndReplayToTheLiveDigest) {
-  testing::TempDir dir;
-  HubOptions o;
-  o.data_dir = dir.Sub("live");
-  o.listen = "127.0.0.1:0";
-  o.config_path = testing::SourcePath("configs/hub.toml");
-  o.admin_token = "rw-admin";
-  auto hub = Hub::Start(o);
-  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
-  std::pair<int64_t, uint64_t> last_load;  // load time and watermark of the last submission
-  auto submit = [&](const std::string& body, const std::string& id, const std::string& params) {
-    std::string receipt;
-    auto done = testing::SubmitAndWait(**hub, body, id, "rw-admin", params, &receipt);
-    EXPECT_TRUE(done.ok()) << id << ": " << done.status().ToString();
-    if (!done.ok()) return boost::json::value();
-    last_load = {done->marker().accepted_time_ms(), done->seq()};
-    return boost::json::parse(receipt);
-  };
+// What the state holds of one observation: its value and attributes, and
+// its series' attributes (a change there restates the series).
+struct ObsState {
+  std::string obs;     // value | sorted observation attributes
+  std::string series;  // sorted series attributes
+  bool operator==(const ObsState&) const = default;
+};
+using State = std::map<std::string, ObsState>;  // "series key|period" ->
 
-  // Expected history: per "series key|period", the values each publication
-  // gave it, for the series valid against the DSD then in force.
-  std::map<std::string, std::vector<std::string>> expected;
-  // Per publication: its load time, its watermark, and the state it leaves:
-  // its valid observations plus the earlier values of its skipped series.
-  struct Loaded {
-    int64_t time_ms;
-    uint64_t watermark;
-    std::map<std::string, std::string> values;
-  };
-  std::vector<Loaded> loads;
-  sdmx::StructureSet dsd_in_force;
-  bool flow_sent = false;
-  int data_files = 0, files_with_skips = 0;
-  for (const Publication& p : InDateOrder()) {
-    const std::string body = testing::ReadFileOrDie(p.path);
-    const std::string id = "rw-" + fs::path(p.path).stem().string().substr(0, 25);
-    if (p.structure) {
-      submit(body, id, "");
-      dsd_in_force = sdmx::StructureSet();
-      sdmx::Diagnostics d;
-      ASSERT_TRUE(sdmx::ReadStructureMessage(body, p.path, {}, &dsd_in_force, &d).ok());
-      if (!flow_sent) {
-        submit(RwandaDataflow(), "rw-dataflow", "");
-        flow_sent = true;
-      }
-      sdmx::Dataflow df;
-      df.ref = {"NISR-SDGs", "DF_SDG_RW", "1.0"};
-      df.structure = {"NISR-SDGs", "SDG", "1.3"};
-      dsd_in_force.Add(df);
+// The first few differences between two states, for a readable failure.
+std::string Diff(const State& got, const State& want) {
+  std::string out;
+  int n = 0;
+  for (const auto& [k, v] : want) {
+    auto it = got.find(k);
+    if (it == got.end()) {
+      out += "\n  missing " + k + " = " + v.obs;
+    } else if (!(it->second == v)) {
+      out += "\n  " + k + ": got " + it->second.obs + " / " + it->second.series + "\n     want " + v.obs + " / " + v.series;
+    } else {
       continue;
     }
-    ++data_files;
-    boost::json::value receipt = submit(body, id, "&action=Replace&invalid=skip&mode=snapshot");
-    if (receipt.is_object() && receipt.as_object().contains("skipped_series")) {
-      ++files_with_skips;
-      // The skipped series are named, with the rule they broke.
-      ASSERT_TRUE(receipt.as_object().contains("diagnostics"));
-      EXPECT_NE(boost::json::serialize(receipt.at("diagnostics")).find("code-in-codelist"), std::string::npos);
+    if (++n == 5) return out + "\n  ...";
+  }
+  for (const auto& [k, v] : got) {
+    if (!want.count(k)) out += "\n  unexpected " + k + " = " + v.obs;
+    if (!want.count(k) && ++n == 5) return out + "\n  ...";
+  }
+  return out;
+}
+
+// One publication as the hub should see it: its valid observations, and
+// the series it holds that break the DSD in force (and the codes that do).
+struct Reading {
+  State valid;
+  std::set<std::string> invalid_series;
+  std::set<std::string> missing_series_codes;  // SERIES codes absent from that DSD
+  size_t valid_observations = 0;
+};
+
+Reading Read(const std::string& body, const std::string& path, const sdmx::StructureSet& dsd_in_force) {
+  Reading out;
+  sdmx::Diagnostics diags(100000);
+  size_t seen = 0;
+  std::map<std::string, std::string> series_attrs;  // the last element with attributes wins, as in the hub
+  EXPECT_TRUE(sdmx::CheckMessage(body, path, dsd_in_force, {}, &diags, nullptr, [&](const sdmx::DataReader& r) {
+                const bool valid = diags.count() == seen;
+                seen = diags.count();
+                const std::string key = r.series().KeyString();
+                if (!valid) {
+                  out.invalid_series.insert(key);
+                  return;
+                }
+                if (!r.series().attributes.empty()) series_attrs[key] = Sorted(r.series().attributes);
+                for (const auto& o : r.series().observations) {
+                  out.valid[key + "|" + o.period].obs = o.value + "|" + Sorted(o.attributes);
+                  ++out.valid_observations;
+                }
+              }).ok());
+  for (auto& [k, v] : out.valid) v.series = series_attrs[k.substr(0, k.find('|'))];
+  const sdmx::DataStructure* dsd = dsd_in_force.FindDataStructure({"NISR-SDGs", "SDG", "1.3"});
+  EXPECT_NE(dsd, nullptr);
+  const int series_dim = dsd ? dsd->DimensionIndex("SERIES") : -1;
+  const sdmx::Codelist* series_codes = dsd ? dsd_in_force.FindCodelist(*dsd->dimensions[series_dim].codelist) : nullptr;
+  for (const std::string& key : out.invalid_series) {
+    std::vector<std::string> parts;
+    for (size_t b = 0, e; b <= key.size(); b = e + 1) {
+      e = std::min(key.find('.', b), key.size());
+      parts.push_back(key.substr(b, e - b));
     }
-    const std::map<std::string, std::string> before = loads.empty() ? std::map<std::string, std::string>{}
-                                                                    : loads.back().values;
-    loads.push_back({last_load.first, last_load.second, {}});
-    sdmx::Diagnostics diags(100000);
-    size_t seen = 0;
-    std::set<std::string> skipped;
-    ASSERT_TRUE(sdmx::CheckMessage(body, p.path, dsd_in_force, {}, &diags, nullptr,
-                                   [&](const sdmx::DataReader& r) {
-                                     const bool valid = diags.count() == seen;
-                                     seen = diags.count();
-                                     if (!valid) {
-                                       skipped.insert(r.series().KeyString());
-                                       return;
-                                     }
-                                     for (const auto& obs : r.series().observations) {
-                                       expected[r.series().KeyString() + "|" + obs.period].push_back(obs.value);
-                                       loads.back().values[r.series().KeyString() + "|" + obs.period] = obs.value;
-                                     }
-                                   })
-                    .ok());
-    for (const auto& [k, v] : before) {
-      if (skipped.count(k.substr(0, k.find('|')))) loads.back().values.emplace(k, v);
+    if (series_codes && !series_codes->Find(parts[series_dim])) out.missing_series_codes.insert(parts[series_dim]);
+  }
+  return out;
+}
+
+// The hub's answer to a data query as a State; periods of Delete datasets apart.
+void ReadAnswer(const std::string& body, const sdmx::StructureSet& structures, State* live, std::set<std::string>* deleted) {
+  sdmx::Diagnostics d;
+  auto reader = sdmx::DataReader::Open(body, "answer", structures, {}, &d);
+  ASSERT_TRUE(reader.ok()) << d.ToString();
+  for (auto& r = *reader; r->Valid(); r->Next()) {
+    for (const auto& o : r->series().observations) {
+      const std::string k = r->series().KeyString() + "|" + o.period;
+      if (r->dataset().action == sdmx::Action::kDelete) {
+        deleted->insert(k);
+      } else {
+        (*live)[k] = {o.value + "|" + Sorted(o.attributes), Sorted(r->series().attributes)};
+      }
     }
   }
-  EXPECT_EQ(data_files, 9);
-  EXPECT_GE(files_with_skips, 7) << "SOURCES.md: 7 of 9 publications hold codes outside their DSD";
+}
+
+class RwandaTest : public ::testing::Test {
+ public:
+  struct Loaded {
+    std::string path;
+    int64_t time_ms = 0;
+    uint64_t watermark = 0;
+    sdmxhub::state::v1::LedgerRecord ledger;
+    boost::json::value receipt;
+    Reading reading;
+  };
+
+ protected:
+  void SetUp() override {
+    auto hub = testing::StartTestHub(dir_, "", kAdmin);
+    ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+    hub_ = std::move(*hub);
+  }
+
+  Result<sdmxhub::state::v1::LedgerRecord> Submit(const std::string& body, const std::string& id,
+                                                  const std::string& params, std::string* receipt = nullptr) {
+    return testing::SubmitAndWait(*hub_, body, id, kAdmin, params, receipt);
+  }
+
+  // Every publication in date order, data with `params` only.
+  std::vector<Loaded> LoadAll(const std::string& params) {
+    std::vector<Loaded> out;
+    for (const Publication& p : InDateOrder()) {
+      const std::string body = testing::ReadFileOrDie(p.path);
+      const std::string id = "rw-" + fs::path(p.path).stem().string().substr(0, 25);
+      std::string receipt;
+      auto done = Submit(body, id, p.structure ? "" : params, &receipt);
+      EXPECT_TRUE(done.ok()) << id << ": " << done.status().ToString();
+      if (!done.ok()) return out;
+      if (p.structure) {
+        dsd_in_force_ = sdmx::StructureSet();
+        sdmx::Diagnostics d;
+        EXPECT_TRUE(sdmx::ReadStructureMessage(body, p.path, {}, &dsd_in_force_, &d).ok());
+        // What the hub made of it: the DSD and its default dataflow.
+        const auto registered = hub_->registry()->Snapshot();
+        const sdmx::Dataflow* df = registered->FindDataflow({"NISR-SDGs", "SDG", "1.3"});
+        EXPECT_NE(df, nullptr) << "the DSD's default dataflow";
+        if (df) dsd_in_force_.Add(*df);
+        continue;
+      }
+      out.push_back({p.path, done->marker().accepted_time_ms(), done->seq(), *done, boost::json::parse(receipt),
+                     Read(body, p.path, dsd_in_force_)});
+    }
+    return out;
+  }
+
+  http::HttpResponse Get(const std::string& path) { return testing::Get(*hub_, path); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Hub> hub_;
+  sdmx::StructureSet dsd_in_force_;
+};
+
+// Each publication's skipped series are exactly those whose SERIES code the
+// DSD in force lacks, named in the receipt with the rule they broke.
+void ExpectOnlyMissingCodesSkipped(const std::vector<RwandaTest::Loaded>& loads) {
+  int with_skips = 0;
+  for (const auto& l : loads) {
+    const auto& r = l.receipt.as_object();
+    const int64_t skipped = r.contains("skipped_series") ? r.at("skipped_series").as_int64() : 0;
+    EXPECT_EQ(skipped, static_cast<int64_t>(l.reading.invalid_series.size())) << l.path;
+    if (l.ledger.marker().snapshot()) {  // kept out of the snapshot's deletions
+      EXPECT_EQ(l.ledger.marker().skipped_series_keys_size(), skipped) << l.path;
+      for (const auto& key : l.ledger.marker().skipped_series_keys()) EXPECT_TRUE(l.reading.invalid_series.count(key)) << key;
+    }
+    std::set<std::string> codes_named;
+    if (skipped) {
+      ++with_skips;
+      for (const auto& d : r.at("diagnostics").as_array()) {
+        EXPECT_EQ(d.at("rule").as_string(), "code-in-codelist") << l.path << ": " << d;
+        const std::string msg(d.at("message").as_string());
+        ASSERT_EQ(msg.rfind("SERIES='", 0), 0u) << l.path << ": " << msg;
+        codes_named.insert(msg.substr(8, msg.find('\'', 8) - 8));
+      }
+    }
+    EXPECT_EQ(codes_named, l.reading.missing_series_codes) << l.path;
+  }
+  EXPECT_GE(with_skips, 7) << "SOURCES.md: 7 of 9 publications hold codes outside their DSD";
+}
+
+TEST_F(RwandaTest, DatedPublicationsLoadAsSnapshotsKeepEveryRevisionAndReplayToTheLiveDigest) {
+  const std::vector<Loaded> loads = LoadAll("&invalid=skip&mode=snapshot");
+  ASSERT_EQ(loads.size(), 9u);
+  ExpectOnlyMissingCodesSkipped(loads);
+
+  // The state after each publication: its valid observations, plus the
+  // earlier state of the series it skipped (an invalid series is not a
+  // withdrawn one).
+  std::vector<State> states;
+  for (const Loaded& l : loads) {
+    State s = l.reading.valid;
+    if (!states.empty()) {
+      for (const auto& [k, v] : states.back()) {
+        if (l.reading.invalid_series.count(k.substr(0, k.find('|')))) s.emplace(k, v);
+      }
+    }
+    states.push_back(std::move(s));
+  }
+
+  // The ledger: what was declared and applied, and per observation what the
+  // publication did to it, as the files say.
+  for (size_t i = 0; i < loads.size(); ++i) {
+    const auto& m = loads[i].ledger.marker();
+    ASSERT_EQ(m.declared_actions_size(), 1);
+    EXPECT_EQ(m.declared_actions(0), "Information");
+    ASSERT_EQ(m.applied_actions_size(), 1);
+    EXPECT_EQ(m.applied_actions(0), "Replace") << "a snapshot is a complete dataset";
+    const State before = i ? states[i - 1] : State{};
+    int64_t added = 0, changed = 0, unchanged = 0, deleted = 0;
+    for (const auto& [k, v] : loads[i].reading.valid) {
+      auto it = before.find(k);
+      if (it == before.end()) {
+        ++added;
+      } else if (it->second.obs != v.obs) {
+        ++changed;
+      } else {
+        ++unchanged;
+      }
+    }
+    for (const auto& [k, v] : before) deleted += !states[i].count(k);
+    const auto& c = loads[i].ledger.revisions();
+    EXPECT_EQ(c.new_observations(), added) << loads[i].path;
+    EXPECT_EQ(c.changed_observations(), changed) << loads[i].path;
+    EXPECT_EQ(c.unchanged_observations(), unchanged) << loads[i].path;
+    EXPECT_EQ(c.deleted_observations(), deleted) << loads[i].path;
+    EXPECT_EQ(added + changed + unchanged, static_cast<int64_t>(loads[i].reading.valid_observations));
+    std::cout << fs::path(loads[i].path).filename().string().substr(0, 16) << ": " << added << " new, " << changed
+              << " changed, " << deleted << " deleted, " << unchanged << " unchanged, "
+              << loads[i].reading.invalid_series.size() << " series skipped\n";
+  }
+
+  sdmx::StructureSet structures = dsd_in_force_;
+  // asOf each publication's load time: exactly its state, at its watermark.
+  for (size_t i = 0; i < loads.size(); ++i) {
+    http::HttpResponse r = Get("/sdmx/v2/data/dataflow/NISR-SDGs/SDG/1.3/*?asOf=" + IsoTimeMs(loads[i].time_ms));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(*r.FindHeader("X-Hub-Watermark"), std::to_string(loads[i].watermark));
+    State live;
+    std::set<std::string> none;
+    ReadAnswer(r.body, structures, &live, &none);
+    EXPECT_TRUE(live == states[i]) << "asOf " << IsoTimeMs(loads[i].time_ms) << Diff(live, states[i]);
+  }
+
+  // updatedAfter one publication, at the next one's watermark: exactly the
+  // observations whose value or attributes changed (all of a series whose
+  // attributes changed) and those deleted; a reordering is no change.
+  for (size_t i = 1; i < loads.size(); ++i) {
+    State want_changed;
+    std::set<std::string> want_deleted, restated;
+    for (const auto& [k, v] : states[i]) {
+      auto it = states[i - 1].find(k);
+      if (it == states[i - 1].end() || it->second.obs != v.obs) want_changed[k] = v;
+      if (it != states[i - 1].end() && it->second.series != v.series) restated.insert(k.substr(0, k.find('|')));
+    }
+    for (const auto& [k, v] : states[i]) {
+      if (restated.count(k.substr(0, k.find('|')))) want_changed[k] = v;
+    }
+    for (const auto& [k, v] : states[i - 1]) {
+      if (!states[i].count(k)) want_deleted.insert(k);
+    }
+    http::HttpResponse r = Get(std::string("/sdmx/v1/data/") + kV1Flow + "/all?format=structurespecificdata&at=" +
+                               std::to_string(loads[i].watermark) + "&updatedAfter=" + IsoTimeMs(loads[i - 1].time_ms));
+    State got_changed;
+    std::set<std::string> got_deleted;
+    if (r.status == 200) {
+      ReadAnswer(r.body, structures, &got_changed, &got_deleted);
+    } else {
+      EXPECT_EQ(r.status, 404) << r.body.substr(0, 300);
+    }
+    EXPECT_TRUE(got_changed == want_changed) << "updatedAfter publication " << i << Diff(got_changed, want_changed);
+    EXPECT_EQ(got_deleted, want_deleted) << "updatedAfter publication " << i;
+    std::cout << "updatedAfter publication " << i << ": " << got_changed.size() << " changed ("
+              << restated.size() << " series restated), " << got_deleted.size() << " deleted\n";
+  }
 
   // History: for every observation, the values its revisions carry, with
   // repeats collapsed, are the values the publications gave it.
-  auto collapse = [](std::vector<std::string> v) {
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-    return v;
-  };
-  std::map<std::string, std::vector<std::string>> by_series;  // key -> periods
-  for (const auto& [kp, values] : expected) {
-    by_series[kp.substr(0, kp.find('|'))].push_back(kp.substr(kp.find('|') + 1));
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> expected;  // series -> period -> values
+  for (const State& s : states) {
+    for (const auto& [k, v] : s) {
+      auto& values = expected[k.substr(0, k.find('|'))][k.substr(k.find('|') + 1)];
+      const std::string value = v.obs.substr(0, v.obs.find('|'));
+      if (values.empty() || values.back() != value) values.push_back(value);
+    }
   }
   size_t revised = 0;
-  for (const auto& [key, periods] : by_series) {
-    auto h = (*hub)->state()->History(kFlow, key);
+  std::string busiest;
+  size_t most = 0;
+  for (const auto& [key, periods] : expected) {
+    auto h = hub_->state()->History(kFlow, key);
     ASSERT_TRUE(h.ok()) << h.status().ToString();
     std::map<std::string, std::vector<std::string>> got;
     for (const auto& e : *h) {
-      if (!e.revision.deleted()) got[e.period].push_back(e.revision.value());
+      auto& values = got[e.period];
+      if (!e.revision.deleted() && (values.empty() || values.back() != e.revision.value())) {
+        values.push_back(e.revision.value());
+      }
     }
-    for (const std::string& period : periods) {
-      const auto want = collapse(expected[key + "|" + period]);
-      EXPECT_EQ(collapse(got[period]), want) << key << " @ " << period;
+    size_t n = 0;
+    for (const auto& [period, want] : periods) {
+      EXPECT_EQ(got[period], want) << key << " @ " << period;
       revised += want.size() > 1;
+      n += want.size();
     }
+    if (n > most) most = n, busiest = key;
   }
   EXPECT_GT(revised, 100u) << "SOURCES.md counts ~578 revisions across the nine publications";
-  std::cout << expected.size() << " observations, " << revised << " with revisions, " << files_with_skips
-            << " publications with skipped series\n";
-
-  // Over the REST API. asOf each publication's load time: that publication's values, at its watermark.
-  sdmx::StructureSet structures = dsd_in_force;
-  auto get = [&](const std::string& path) {
-    auto r = http::Fetch("GET", (*hub)->url() + path);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : http::HttpResponse{};
-  };
-  for (const Loaded& l : loads) {
-    http::HttpResponse r = get("/sdmx/v2/data/dataflow/NISR-SDGs/DF_SDG_RW/1.0/*?asOf=" + IsoTimeMs(l.time_ms));
-    ASSERT_EQ(r.status, 200);
-    EXPECT_EQ(*r.FindHeader("X-Hub-Watermark"), std::to_string(l.watermark));
-    EXPECT_EQ(testing::ObservationValues(r.body, structures), l.values) << "asOf " << IsoTimeMs(l.time_ms);
-  }
 
   // includeHistory on the series with the most revisions: one dataset per
   // publication that changed it, each revision in order.
-  std::string busiest;
-  size_t most = 0;
-  for (const auto& [key, periods] : by_series) {
-    size_t n = 0;
-    for (const std::string& period : periods) n += collapse(expected[key + "|" + period]).size();
-    if (n > most) most = n, busiest = key;
-  }
-  http::HttpResponse hist = get("/sdmx/v1/data/DF_SDG_RW/" + busiest + "?includeHistory=true&format=structurespecificdata");
+  http::HttpResponse hist =
+      Get(std::string("/sdmx/v1/data/") + kV1Flow + "/" + busiest + "?includeHistory=true&format=structurespecificdata");
   ASSERT_EQ(hist.status, 200) << hist.body.substr(0, 300);
-  std::map<std::string, std::vector<std::string>> seen_values;  // period -> values, dataset by dataset
-  size_t datasets = 0;
   {
+    std::map<std::string, std::vector<std::string>> seen_values;
     sdmx::Diagnostics d;
     auto reader = sdmx::DataReader::Open(hist.body, "history", structures, {}, &d);
     ASSERT_TRUE(reader.ok()) << d.ToString();
-    std::string last_from;
     for (auto& r = *reader; r->Valid(); r->Next()) {
       EXPECT_FALSE(r->dataset().valid_from.empty());
-      if (r->dataset().valid_from != last_from) ++datasets, last_from = r->dataset().valid_from;
-      for (const auto& o : r->series().observations) seen_values[o.period].push_back(o.value);
-    }
-  }
-  for (const std::string& period : by_series[busiest]) {
-    EXPECT_EQ(seen_values[period], collapse(expected[busiest + "|" + period])) << busiest << " @ " << period;
-  }
-  EXPECT_GT(datasets, 1u);
-
-  // updatedAfter the third publication: exactly what later ones changed
-  // (an observation touched since, present at the end) and deleted (touched
-  // since, absent at the end), each publication's state taken from the files.
-  ASSERT_GE(loads.size(), 4u);
-  std::map<std::string, std::string> changed;
-  std::set<std::string> deleted;
-  std::set<std::string> keys;
-  for (size_t i = 2; i < loads.size(); ++i) {
-    for (const auto& kv : loads[i].values) keys.insert(kv.first);
-  }
-  for (const std::string& k : keys) {
-    auto at = [&](size_t i) { return loads[i].values.count(k) ? loads[i].values.at(k) : std::string("(absent)"); };
-    bool touched = false;
-    for (size_t i = 3; i < loads.size(); ++i) touched |= at(i) != at(i - 1);
-    if (!touched) continue;
-    if (loads.back().values.count(k)) {
-      changed[k] = loads.back().values.at(k);
-    } else {
-      deleted.insert(k);
-    }
-  }
-  ASSERT_FALSE(changed.empty());
-  http::HttpResponse upd = get("/sdmx/v1/data/DF_SDG_RW/all?format=structurespecificdata&updatedAfter=" +
-                               IsoTimeMs(loads[2].time_ms));
-  ASSERT_EQ(upd.status, 200);
-  std::map<std::string, std::string> got_changed;
-  std::set<std::string> got_deleted;
-  {
-    sdmx::Diagnostics d;
-    auto reader = sdmx::DataReader::Open(upd.body, "updatedAfter", structures, {}, &d);
-    ASSERT_TRUE(reader.ok()) << d.ToString();
-    for (auto& r = *reader; r->Valid(); r->Next()) {
+      if (r->dataset().action == sdmx::Action::kDelete) continue;
       for (const auto& o : r->series().observations) {
-        const std::string k = r->series().KeyString() + "|" + o.period;
-        if (r->dataset().action == sdmx::Action::kDelete) {
-          got_deleted.insert(k);
-        } else {
-          got_changed[k] = o.value;
-        }
+        auto& values = seen_values[o.period];
+        if (values.empty() || values.back() != o.value) values.push_back(o.value);
       }
     }
+    EXPECT_EQ(seen_values, expected[busiest]) << busiest;
   }
-  EXPECT_EQ(got_changed, changed);
-  EXPECT_EQ(got_deleted, deleted);
-  EXPECT_FALSE(deleted.empty()) << "later publications drop observations; snapshot mode deletes them";
-  std::cout << "updatedAfter the third publication: " << changed.size() << " changed and " << deleted.size()
-            << " deleted observations; includeHistory of " << busiest << ": " << datasets << " datasets\n";
 
-  // includeHistory with updatedAfter: the same disseminations as the full
-  // history, from the fourth publication on.
-  auto rows = [&](const std::string& body) {
-    std::vector<std::string> out;  // validFrom validTo action key|period=value
-    sdmx::Diagnostics d;
-    auto reader = sdmx::DataReader::Open(body, "history", structures, {}, &d);
-    EXPECT_TRUE(reader.ok()) << d.ToString();
-    if (!reader.ok()) return out;
-    for (auto& r = *reader; r->Valid(); r->Next()) {
-      for (const auto& o : r->series().observations) {
-        out.push_back(r->dataset().valid_from + " " + r->dataset().valid_to + " " +
-                      sdmx::ActionName(r->dataset().action) + " " + r->series().KeyString() + "|" + o.period + "=" +
-                      o.value);
-      }
-    }
-    return out;
-  };
-  const std::string since = IsoTimeMs(loads[2].time_ms);
-  std::vector<std::string> tail;
-  for (const std::string& row : rows(hist.body)) {
-    if (row.substr(0, row.find(' ')) > since) tail.push_back(row);
-  }
-  ASSERT_FALSE(tail.empty());
-  http::HttpResponse hist_since = get("/sdmx/v1/data/DF_SDG_RW/" + busiest +
-                                      "?includeHistory=true&format=structurespecificdata&updatedAfter=" + since);
-  ASSERT_EQ(hist_since.status, 200) << hist_since.body.substr(0, 300);
-  EXPECT_EQ(rows(hist_since.body), tail);
-
-  auto live = (*hub)->state()->Digest();
+  // Replay: the same state, dataflow included.
+  auto live = hub_->state()->Digest();
   ASSERT_TRUE(live.ok());
-  const std::string args = "replay --data-dir " + o.data_dir + " --into " + dir.Sub("replayed") + " --config " +
-                           o.config_path;
+  const std::string args = "replay --data-dir " + dir_.Sub("data") + " --into " + dir_.Sub("replayed") +
+                           " --config " + testing::SourcePath("configs/hub.toml");
   EXPECT_EQ(testing::HubBinaryOutput(args), *live);
-  (*hub)->Stop();
-  hub->reset();
-  EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + dir.Sub("replayed")), *live);
+  hub_->Stop();
+  hub_.reset();
+  EXPECT_EQ(testing::HubBinaryOutput("digest --data-dir " + dir_.Sub("replayed")), *live);
+}
+
+// Without mode=snapshot, each publication merges into what is there: every
+// value it holds is the one served at its watermark; the ledger counts each
+// observation once; sending a publication again changes nothing.
+TEST_F(RwandaTest, PublicationsMergeWithoutParameters) {
+  const std::vector<Loaded> loads = LoadAll("&invalid=skip");
+  ASSERT_EQ(loads.size(), 9u);
+  ExpectOnlyMissingCodesSkipped(loads);
+  for (const Loaded& l : loads) {
+    EXPECT_EQ(l.ledger.marker().applied_actions(0), "Merge");
+    EXPECT_EQ(l.ledger.marker().declared_actions(0), "Information");
+    const auto& c = l.ledger.revisions();
+    EXPECT_EQ(c.new_observations() + c.changed_observations() + c.unchanged_observations(),
+              static_cast<int64_t>(l.reading.valid_observations));
+    EXPECT_EQ(c.deleted_observations(), 0) << "Merge deletes nothing";
+    std::map<std::string, std::string> values;  // at this watermark
+    ASSERT_TRUE(hub_->state()
+                    ->ScanSeries(kFlow, sdmx::KeyPattern(), Watermark{l.watermark},
+                                 [&](sdmx::Series& s) {
+                                   for (const auto& o : s.observations) values[s.KeyString() + "|" + o.period] = o.value;
+                                   return true;
+                                 })
+                    .ok());
+    for (const auto& [k, v] : l.reading.valid) EXPECT_EQ(values[k], v.obs.substr(0, v.obs.find('|'))) << l.path << " " << k;
+  }
+  EXPECT_GT(loads[0].ledger.revisions().new_observations(), 2000);
+  // The last publication again, under a new id: nothing changes, and the ledger says so.
+  auto again = Submit(testing::ReadFileOrDie(loads.back().path), "rw-again", "&invalid=skip");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  const auto& c = again->revisions();
+  EXPECT_EQ(c.new_observations() + c.changed_observations() + c.deleted_observations(), 0);
+  EXPECT_EQ(c.series_attributes_changed(), 0);
+  EXPECT_EQ(c.unchanged_observations(), static_cast<int64_t>(loads.back().reading.valid_observations));
+  auto receipt = http::Fetch("GET", hub_->url() + "/api/v1/submissions/rw-again");
+  ASSERT_TRUE(receipt.ok());
+  const boost::json::value v = boost::json::parse(receipt->body);
+  EXPECT_EQ(v.at("status").as_string(), "committed");
+  EXPECT_EQ(v.at("action").as_string(), "Merge");
+  EXPECT_EQ(v.at("declared_action").as_string(), "Information");
+  EXPECT_EQ(v.at("revisions").at("written").as_int64(), 0) << receipt->body;
+  EXPECT_EQ(v.at("revisions").at("unchanged").as_int64(), c.unchanged_observations());
+}
+
+// `body` with the attributes of every Series and Obs element in reverse order.
+std::string ReverseAttributes(const std::string& body) {
+  static const std::regex kElement(R"(<(Series|Obs) ([^>]*?)(/?)>)");
+  static const std::regex kAttribute(R"re(([A-Za-z_:][-\w.:]*)="([^"]*)")re");
+  std::string out;
+  auto last = body.cbegin();
+  for (std::sregex_iterator it(body.begin(), body.end(), kElement), end; it != end; ++it) {
+    out.append(last, (*it)[0].first);
+    std::vector<std::string> attrs;
+    const std::string inner = (*it)[2];
+    for (std::sregex_iterator a(inner.begin(), inner.end(), kAttribute); a != end; ++a) attrs.push_back(a->str());
+    std::reverse(attrs.begin(), attrs.end());
+    out += "<" + (*it)[1].str();
+    for (const std::string& a : attrs) out += " " + a;
+    out += (*it)[3].str() + ">";
+    last = (*it)[0].second;
+  }
+  out.append(last, body.cend());
+  return out;
+}
+
+// The same data with its attributes in another order is not a revision.
+TEST_F(RwandaTest, ReorderedAttributesWriteNoRevision) {
+  std::vector<Publication> pubs = InDateOrder();
+  const Publication dsd = *std::find_if(pubs.rbegin(), pubs.rend(), [](const auto& p) { return p.structure; });
+  const Publication data = pubs.back();
+  ASSERT_FALSE(data.structure);
+  ASSERT_TRUE(Submit(testing::ReadFileOrDie(dsd.path), "rw-dsd", "").ok());
+  const std::string body = testing::ReadFileOrDie(data.path);
+  auto first = Submit(body, "rw-data", "&invalid=skip");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const std::string reordered = ReverseAttributes(body);
+  ASSERT_NE(reordered, body);
+  ASSERT_EQ(reordered.size(), body.size());
+  for (const auto& [id, params] : {std::pair{"rw-reordered", "&invalid=skip"},
+                                   std::pair{"rw-reordered-snapshot", "&invalid=skip&mode=snapshot"}}) {
+    auto again = Submit(reordered, id, params);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    const auto& c = again->revisions();
+    EXPECT_EQ(c.new_observations() + c.changed_observations() + c.deleted_observations(), 0) << params;
+    EXPECT_EQ(c.series_attributes_changed(), 0) << params;
+    EXPECT_EQ(c.unchanged_observations(), first->revisions().new_observations()) << params;
+  }
+  http::HttpResponse r =
+      Get(std::string("/sdmx/v1/data/") + kV1Flow + "/all?updatedAfter=" + IsoTimeMs(first->marker().accepted_time_ms()));
+  EXPECT_EQ(r.status, 404) << "nothing changed since the first load: " << r.body.substr(0, 300);
 }
 
 }  // namespace

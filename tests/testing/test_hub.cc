@@ -1,5 +1,7 @@
 #include "testing/test_hub.h"
 
+#include <gtest/gtest.h>
+
 #include "hub/http/client.h"
 
 namespace hub::testing {
@@ -32,6 +34,14 @@ Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::stri
   HUB_ASSIGN_OR_RETURN(auto rec, hub.materialiser()->WaitForSubmission(id, timeout));
   if (rec.seq() == 0) return Status::Internal("submission " + id + " was not committed");
   return rec;
+}
+
+http::HttpResponse Get(Hub& hub, const std::string& path, const std::string& accept) {
+  std::map<std::string, std::string> headers;
+  if (!accept.empty()) headers["Accept"] = accept;
+  auto r = http::Fetch("GET", hub.url() + path, "", headers);
+  EXPECT_TRUE(r.ok()) << path << ": " << r.status().ToString();
+  return r.ok() ? *r : http::HttpResponse{};
 }
 
 }  // namespace hub::testing

@@ -35,4 +35,8 @@ Result<sdmxhub::state::v1::LedgerRecord> SubmitAndWait(Hub& hub, const std::stri
                                                        std::chrono::milliseconds timeout = std::chrono::seconds(60),
                                                        const http::FetchOptions& fetch = {});
 
+// GET `path` (with an Accept header unless empty) from `hub`; a failed
+// request is a test failure and gives an empty response.
+http::HttpResponse Get(Hub& hub, const std::string& path, const std::string& accept = "");
+
 }  // namespace hub::testing

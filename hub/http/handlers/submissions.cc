@@ -58,11 +58,19 @@ HttpResponse AuthError(const HttpRequest& req, const Status& s) {
   return r;
 }
 
+const char* LedgerStatus(ev::SubmissionStatus s) {
+  switch (s) {
+    case ev::STATUS_REJECTED: return "rejected";
+    case ev::STATUS_FAILED: return "failed";  // committed, but the materialiser could not apply it
+    default: return "committed";
+  }
+}
+
 // One ledger record as the API shows it (GET /api/v1/submissions[/{id}]).
 json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::LedgerRecord& rec) {
   const ev::SubmissionMarker& m = rec.marker();
   json::object o{{"id", m.submission_id()},
-                 {"status", m.status() == ev::STATUS_REJECTED ? "rejected" : "committed"},
+                 {"status", LedgerStatus(m.status())},
                  {"provider", m.provider()},
                  {"kind", m.kind()},
                  {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
@@ -74,9 +82,29 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
   if (m.has_dataflow()) o["dataflow"] = storage::FromProto(m.dataflow()).ToString();
   if (rec.seq()) o["watermark"] = rec.seq();
   o["mode"] = m.snapshot() ? "snapshot" : "update";
-  if (!m.action_override().empty()) o["action"] = m.action_override();
+  if (!m.action_override().empty()) o["action_override"] = m.action_override();
+  // What the message declared and what the hub applied (SDMX 3.1: Information, Append and no action mean Merge).
+  auto joined = [](const google::protobuf::RepeatedPtrField<std::string>& v) {
+    std::string out;
+    for (const std::string& a : v) out += (out.empty() ? "" : ", ") + a;
+    return out;
+  };
+  if (m.applied_actions_size()) o["action"] = joined(m.applied_actions());
+  if (m.declared_actions_size()) o["declared_action"] = joined(m.declared_actions());
+  if (rec.has_revisions()) {
+    // So that "committed" never hides "nothing changed".
+    const sdmxhub::state::v1::RevisionCounts& c = rec.revisions();
+    o["revisions"] = json::object{{"new", c.new_observations()},
+                                  {"changed", c.changed_observations()},
+                                  {"deleted", c.deleted_observations()},
+                                  {"unchanged", c.unchanged_observations()},
+                                  {"series_attributes_changed", c.series_attributes_changed()},
+                                  {"written", c.new_observations() + c.changed_observations() +
+                                                  c.deleted_observations()}};
+  }
   if (m.skipped_series()) o["skipped_series"] = m.skipped_series();
   if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
+  if (!rec.failure().empty()) o["failure"] = rec.failure();
   return o;
 }
 
@@ -106,14 +134,14 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
 
 // GET /api/v1/submissions?provider=&dataflow=&status=&offset=&limit=: the
 // ledger, newest received first. dataflow= matches ID, AGENCY:ID or
-// AGENCY:ID(VERSION); status= committed | rejected.
+// AGENCY:ID(VERSION); status= committed | rejected | failed.
 HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   if (Status st = CheckQueryParams(req, {"provider", "dataflow", "status", "offset", "limit"}); !st.ok()) {
     return ErrorFromStatus(st);
   }
   const std::string provider = req.Query("provider"), dataflow = req.Query("dataflow"), status = req.Query("status");
-  if (!status.empty() && status != "committed" && status != "rejected") {
-    return HttpResponse::Error(400, "status=" + status + ": expected committed or rejected");
+  if (!status.empty() && status != "committed" && status != "rejected" && status != "failed") {
+    return HttpResponse::Error(400, "status=" + status + ": expected committed, rejected or failed");
   }
   int64_t offset = 0, limit = 1000;
   for (auto [name, out, max] : {std::tuple{"offset", &offset, INT64_MAX}, std::tuple{"limit", &limit, int64_t{10000}}}) {
@@ -128,7 +156,7 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   Status s = ctx.state->ScanLedger([&](const sdmxhub::state::v1::LedgerRecord& r) {
     const ev::SubmissionMarker& m = r.marker();
     if (!provider.empty() && m.provider() != provider) return true;
-    if (!status.empty() && (m.status() == ev::STATUS_REJECTED) != (status == "rejected")) return true;
+    if (!status.empty() && LedgerStatus(m.status()) != status) return true;
     if (!storage::FlowFilterMatches(dataflow, m.dataflow())) return true;
     found.push_back(r);
     return true;
@@ -166,7 +194,7 @@ HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_
     const ev::SubmissionMarker& m = r.marker();
     if (m.provider() != id || !m.has_dataflow()) return true;
     Flow& f = flows[m.dataflow().agency() + ":" + m.dataflow().id()];
-    const bool rejected = m.status() == ev::STATUS_REJECTED;
+    const bool rejected = m.status() != ev::STATUS_COMMITTED;  // rejected by ingest, or failed to apply
     ++(rejected ? f.rejected : f.committed);
     auto newer = [&](const std::optional<sdmxhub::state::v1::LedgerRecord>& cur) {
       return !cur || cur->marker().accepted_time_ms() < m.accepted_time_ms();

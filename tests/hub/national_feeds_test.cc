@@ -1,0 +1,149 @@
+// National SDG feeds loaded as a new user would: the structure files as
+// published, then every data file with no parameter at all.
+//  - Tajstat (TJ): 60 series on the global DSD IAEG-SDGs:SDG(1.4), whose
+//    file holds no dataflow, in four message formats and a corrected
+//    re-submission. They load into the DSD's default dataflow
+//    IAEG-SDGs:SDG(1.4) (connectors/default_dataflow.h), which `/dataflow`
+//    lists, a restart keeps and a replay rebuilds; the same data in another
+//    format writes no revision.
+//  - Kyrgyz Republic (KG): three DSD versions (each with its dataflow
+//    KG_NSC:DF_SDG_KG of that version) and 137 data files, each
+//    action="Information" (applied as Merge), two of them empty DataSets.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "hub/http/client.h"
+#include "hub/hub.h"
+#include "testing/test_hub.h"
+
+namespace hub {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr char kAdmin[] = "national-admin";
+
+std::vector<std::string> Files(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(testing::CorpusPath(dir))) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());  // names start with their publication time
+  return out;
+}
+
+class NationalFeedsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(); }
+
+  void Start() {
+    auto hub = testing::StartTestHub(dir_, "", kAdmin);
+    ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+    hub_ = std::move(*hub);
+  }
+
+  // Submits `path` with no parameter; the ledger record once applied.
+  sdmxhub::state::v1::LedgerRecord Load(const std::string& path) {
+    const std::string id = "n-" + std::to_string(++submissions_);
+    auto done = testing::SubmitAndWait(*hub_, testing::ReadFileOrDie(path), id, kAdmin);
+    EXPECT_TRUE(done.ok()) << path << ": " << done.status().ToString();
+    return done.ok() ? *done : sdmxhub::state::v1::LedgerRecord();
+  }
+
+  http::HttpResponse Get(const std::string& path) { return testing::Get(*hub_, path); }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Hub> hub_;
+  int submissions_ = 0;
+};
+
+TEST_F(NationalFeedsTest, TajstatLoadsIntoTheDefaultDataflowOfTheGlobalDsd) {
+  EXPECT_EQ(Get("/sdmx/v1/dataflow/IAEG-SDGs/SDG/1.4").status, 404);
+  Load(testing::CorpusPath("sdg/global/IAEG-SDGs_SDG_1.4/SDG_DSD.xml"));
+  // The DSD's default dataflow is there at once, in the structure API.
+  http::HttpResponse df = Get("/sdmx/v1/dataflow/IAEG-SDGs/SDG/1.4");
+  ASSERT_EQ(df.status, 200) << df.body.substr(0, 300);
+  EXPECT_NE(df.body.find("<str:Dataflow"), std::string::npos);
+  EXPECT_NE(df.body.find("id=\"SDG\""), std::string::npos);
+
+  const std::vector<std::string> files = Files("sdg/national/TJ");
+  ASSERT_EQ(files.size(), 5u);
+  std::vector<sdmxhub::state::v1::LedgerRecord> recs;
+  for (const std::string& f : files) recs.push_back(Load(f));
+  for (size_t i = 0; i < recs.size(); ++i) {
+    const auto& m = recs[i].marker();
+    EXPECT_EQ(m.dataflow().agency() + ":" + m.dataflow().id() + "(" + m.dataflow().version() + ")",
+              "IAEG-SDGs:SDG(1.4)")
+        << files[i];
+    EXPECT_EQ(m.observations(), 188) << files[i];
+    ASSERT_GE(m.applied_actions_size(), 1);
+    EXPECT_EQ(m.applied_actions(0), "Merge") << files[i];
+  }
+  // SDMX-ML 2.0 generic first: all 188 new; the same data as 2.1 generic,
+  // structure-specific and time-series: nothing changed.
+  EXPECT_EQ(recs[0].revisions().new_observations(), 188);
+  for (size_t i = 1; i < 4; ++i) {
+    const auto& c = recs[i].revisions();
+    EXPECT_EQ(c.unchanged_observations(), 188) << files[i];
+    EXPECT_EQ(c.new_observations() + c.changed_observations() + c.deleted_observations(), 0) << files[i];
+    EXPECT_EQ(c.series_attributes_changed(), 0) << files[i];
+  }
+  // The corrected re-submission (SOURCES.md: +1 added, -1 removed, ~1
+  // revised): Merge adds and revises, and deletes nothing.
+  const auto& fix = recs[4].revisions();
+  EXPECT_EQ(fix.new_observations(), 1);
+  EXPECT_EQ(fix.changed_observations(), 1);
+  EXPECT_EQ(fix.deleted_observations(), 0);
+  EXPECT_EQ(fix.unchanged_observations(), 186);
+  http::HttpResponse data = Get("/sdmx/v1/data/IAEG-SDGs,SDG,1.4/all?format=csv");
+  ASSERT_EQ(data.status, 200);
+  EXPECT_EQ(std::count(data.body.begin(), data.body.end(), '\n'), 1 + 189) << "header + 188 + 1 added";
+
+  // A restart keeps the dataflow (it came through the log), and a replay
+  // rebuilds the same state.
+  auto live = hub_->state()->Digest();
+  ASSERT_TRUE(live.ok());
+  hub_->Stop();
+  hub_.reset();
+  Start();
+  EXPECT_EQ(Get("/sdmx/v1/dataflow/IAEG-SDGs/SDG/1.4").status, 200);
+  EXPECT_EQ(Get("/sdmx/v1/data/IAEG-SDGs,SDG,1.4/all?format=csv").body, data.body);
+  const std::string args = "replay --data-dir " + dir_.Sub("data") + " --into " + dir_.Sub("replayed") +
+                           " --config " + testing::SourcePath("configs/hub.toml");
+  EXPECT_EQ(testing::HubBinaryOutput(args), *live);
+}
+
+TEST_F(NationalFeedsTest, KyrgyzFilesLoadWithNoParameter) {
+  for (const std::string& f : Files("sdg/national/KG/dsd")) Load(f);
+  // Each DSD version came with its own dataflow: no default one is made.
+  EXPECT_EQ(Get("/sdmx/v1/dataflow/KG_NSC/SDG").status, 404);
+  EXPECT_EQ(Get("/sdmx/v1/dataflow/KG_NSC/DF_SDG_KG/1.8").status, 200);
+  std::vector<std::string> files;
+  for (const char* indicator : {"1.a.2", "3.1.1"}) {
+    for (const std::string& f : Files(std::string("sdg/national/KG/revisions/") + indicator)) files.push_back(f);
+  }
+  for (const std::string& f : Files("sdg/national/KG/data")) files.push_back(f);
+  ASSERT_EQ(files.size(), 137u);
+  int empty = 0;
+  int64_t observations = 0;
+  for (const std::string& f : files) {
+    const auto rec = Load(f);
+    ASSERT_GT(rec.seq(), 0u) << f << " was not committed";
+    const auto& m = rec.marker();
+    EXPECT_EQ(m.declared_actions(0), "Information") << f;
+    EXPECT_EQ(m.applied_actions(0), "Merge") << f;
+    if (m.series() == 0) {
+      ++empty;
+      EXPECT_EQ(rec.revisions().new_observations() + rec.revisions().changed_observations(), 0);
+    }
+    const auto& c = rec.revisions();
+    EXPECT_EQ(c.new_observations() + c.changed_observations() + c.unchanged_observations(), m.observations()) << f;
+    observations += c.new_observations();
+  }
+  EXPECT_EQ(empty, 2) << "SOURCES.md: two 1.a.2 publications hold an empty DataSet";
+  EXPECT_GT(observations, 20000);
+}
+
+}  // namespace
+}  // namespace hub
