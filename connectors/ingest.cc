@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "connectors/codes_in_use.h"
 #include "connectors/default_dataflow.h"
 #include "hub/base/crash_point.h"
 #include "hub/base/iso_time.h"
@@ -315,17 +316,36 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
                                                     SubmissionReceipt r) {
   if (!provider.admin) return Status::PermissionDenied("only the admin token may submit structures");
   HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
-  sdmx::StructureSet merged = *registry_->Snapshot();
+  const std::shared_ptr<const sdmx::StructureSet> registered = registry_->Snapshot();
+  sdmx::StructureSet merged = *registered;
   sdmx::StructureSet found;
   if (sdmx::ReadStructureMessage(body, s.name, {}, &found, &r.diagnostics).ok()) {
     merged.Merge(found);
     (void)sdmx::CheckReferences(merged, &r.diagnostics, &found);
+  }
+  // Codes that stored data uses and these structures drop (codes_in_use.h):
+  // refused, or with `force` noted in the ledger. Read at the watermark of
+  // now: a data submission committing meanwhile was validated against the
+  // codelists still registered, and is counted by the next such check.
+  sdmx::Diagnostics in_use(options_.max_diagnostics);
+  if (r.diagnostics.empty()) {
+    HUB_ASSIGN_OR_RETURN(std::vector<CodeInUse> codes, CodesNoLongerAllowed(*state_, *registered, merged));
+    for (const CodeInUse& u : codes) {
+      in_use.Add({s.name, 0, "Codelist", "codes-in-use",
+                  u.component + "='" + u.code + "' is used by " + std::to_string(u.observations) +
+                      " stored observations of " + u.dataflow + ", and " + u.codelist + " would not have it" +
+                      (s.force ? " (forced: they stay as they are)" : " (force=true registers it anyway)")});
+    }
+    if (!s.force) {
+      for (const sdmx::Diagnostic& d : in_use.items()) r.diagnostics.Add(d);
+    }
   }
   if (!r.diagnostics.empty()) {
     r.outcome = SubmissionOutcome::kRejected;
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
   }
+  r.diagnostics = std::move(in_use);  // forced: what it was forced past, for the ledger
   const std::string attempt = NewSubmissionId();
   std::vector<std::tuple<std::string, std::string, std::string>> events;
   auto add_event = [&](std::string message) {
@@ -347,6 +367,8 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   m.set_provider(provider.id);
   m.set_kind("structure");
   m.set_body_sha256(Sha256Hex(body));
+  m.set_forced(s.force);
+  AddDiagnostics(r.diagnostics, &m);
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
   spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows, {} default dataflows)",
                r.submission_id, found.codelists().size(), found.data_structures().size(), found.dataflows().size(),

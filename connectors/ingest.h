@@ -69,6 +69,10 @@ struct Submission {
   // commits (national platforms republish everything; a dropped observation
   // is a withdrawn one). Default false: SDMX actions alone, nothing implied.
   bool snapshot = false;
+  // Structures only (admin): register them even though stored data uses
+  // codes they drop (connectors/codes_in_use.h says what that does); the
+  // ledger lists those codes. Default false: such a submission is rejected.
+  bool force = false;
 };
 
 enum class SubmissionOutcome {
