@@ -121,6 +121,20 @@ std::string AppliedTimeKey(std::string_view submission_id) {
   return k;
 }
 
+std::string SentPrefix(uint64_t seq) {
+  std::string k = "sent/";
+  PutFixed64BE(&k, seq);
+  return k;
+}
+
+std::string ChangeKey(uint64_t seq, uint32_t part) {
+  std::string k = SeqKey(seq);
+  if (part > 0) PutFixed32BE(&k, part);
+  return k;
+}
+
+uint64_t ParseSeqPrefix(std::string_view key) { return key.size() >= 8 ? DecodeFixed64BE(key.data()) : 0; }
+
 std::string SkippedRecordKey(const std::string& topic, int32_t partition, int64_t offset) {
   std::string k = kSkippedRecordPrefix;
   k += topic;

@@ -66,6 +66,15 @@ std::string ConnectorMetaKey(std::string_view name);
 // A log record that belongs to no submission the materialiser can name
 // (not an Envelope, or one without ids), skipped: the reason, under its
 // position. In meta, outside the digest, like the applied times.
+// Snapshot submissions note what they sent while they are applied at seq:
+// SentPrefix(seq) + 'o' + ObsKeyPrefix for an observation, + 's' +
+// ObsSeriesPrefix for a series (value "k" when kept as it was). In meta,
+// removed when the submission commits (or another takes the seq).
+std::string SentPrefix(uint64_t seq);
+// A commit's change record, in parts: part 0 at SeqKey(seq), part n at
+// SeqKey(seq) + fixed32 n. ParseSeqPrefix reads the seq of either.
+std::string ChangeKey(uint64_t seq, uint32_t part);
+uint64_t ParseSeqPrefix(std::string_view key);
 std::string SkippedRecordKey(const std::string& topic, int32_t partition, int64_t offset);
 inline constexpr char kSkippedRecordPrefix[] = "skipped/";
 inline constexpr char kWatermarkKey[] = "watermark";

@@ -113,10 +113,20 @@ Status Materialiser::Handle(const LogRecord& r) {
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(sid));
     if (applied) return Status::Ok();
     Attempt& a = pending_[aid];
+    a.attempt_id = aid;
     a.submission_id = sid;
     a.received[r.tp]++;
     a.first_offset.emplace(r.tp, r.offset);
-    a.events.push_back(std::move(env));
+    auto [range, fresh] = a.event_range.try_emplace(r.tp, r.offset, r.offset);
+    range->second.second = r.offset;
+    if (!a.spilled) {
+      a.events.push_back(std::move(env));
+      // Parsed events take about twice their encoded size.
+      const size_t bytes = 2 * r.value.size();
+      a.held_bytes += bytes;
+      held_bytes_ += bytes;
+      if (held_bytes_ > options_.max_held_event_bytes) SpillLargest();
+    }
     return Status::Ok();
   }
   if (env.has_marker()) {
@@ -124,10 +134,11 @@ Status Materialiser::Handle(const LogRecord& r) {
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(m.submission_id()));
     if (applied) return Status::Ok();
     if (m.status() == ev::STATUS_REJECTED) {
-      pending_.erase(m.attempt_id());  // its events, if any, are never applied
+      if (auto it = pending_.find(m.attempt_id()); it != pending_.end()) EraseAttempt(it);  // never applied
       return RecordRejected(m);
     }
     Attempt& a = pending_[m.attempt_id()];
+    a.attempt_id = m.attempt_id();
     a.submission_id = m.submission_id();
     a.first_offset.emplace(r.tp, r.offset);
     a.marker = m;
@@ -142,6 +153,26 @@ Status Materialiser::Handle(const LogRecord& r) {
                               std::to_string(kSchemaVersion) + ": upgrade the hub");
   }
   return HandleUndecodable(r, "an envelope holding no event");
+}
+
+void Materialiser::SpillLargest() {
+  auto largest = pending_.end();
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (largest == pending_.end() || it->second.held_bytes > largest->second.held_bytes) largest = it;
+  }
+  if (largest == pending_.end() || largest->second.held_bytes == 0) return;
+  Attempt& a = largest->second;
+  spdlog::info("materialiser: submission {} holds {} MiB of events: read back from the log when applied",
+               a.submission_id, a.held_bytes >> 20);
+  held_bytes_ -= a.held_bytes;
+  a.held_bytes = 0;
+  a.spilled = true;
+  std::vector<ev::Envelope>().swap(a.events);
+}
+
+void Materialiser::EraseAttempt(std::map<std::string, Attempt>::iterator it) {
+  held_bytes_ -= it->second.held_bytes;
+  pending_.erase(it);
 }
 
 bool Materialiser::Complete(const Attempt& a) const {

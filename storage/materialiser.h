@@ -29,6 +29,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <mutex>
@@ -51,6 +52,16 @@ struct MaterialiserOptions {
   // the consumer positions and the watermark, so readers (who read at the
   // watermark) see all of it or none. Default 64 MiB.
   size_t max_batch_bytes = size_t{64} << 20;
+  // Events of submissions still waiting for their marker are held in
+  // memory up to this many bytes in all; past it, the largest waiting
+  // submission's events are let go and read back from the log when it is
+  // applied (the log is the buffer), so a submission of any size costs
+  // bounded memory. Default 64 MiB.
+  size_t max_held_event_bytes = size_t{64} << 20;
+  // A submission is applied in chunks of about this many observations
+  // (collected, compared with the state, written as a batch above the
+  // watermark): the memory it takes beyond the held events. Default 100k.
+  size_t apply_chunk_observations = 100'000;
 };
 
 class Materialiser {
@@ -82,8 +93,14 @@ class Materialiser {
 
  private:
   struct Attempt {
+    std::string attempt_id;
     std::string submission_id;
+    // Held in memory until `spilled` (see max_held_event_bytes), then read
+    // back from the log: the offsets of its events span event_range.
     std::vector<sdmxhub::events::v1::Envelope> events;
+    size_t held_bytes = 0;
+    bool spilled = false;
+    std::map<TopicPartition, std::pair<int64_t, int64_t>> event_range;  // first, last offset
     std::map<TopicPartition, int64_t> received;
     std::map<TopicPartition, int64_t> first_offset;
     std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
@@ -92,29 +109,45 @@ class Materialiser {
 
   using SeriesId = std::pair<std::string, std::string>;  // flow, series key
   struct Changes;
+  struct Run;
 
   void Loop();
   Status Handle(const LogRecord& record);
   Status ApplyReady();
   Status Apply(Attempt& attempt);
-  Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
+  // Calls `fn` with the attempt's events in log order per partition, in
+  // pieces: those held, or those read back from the log when spilled.
+  Status ForEachEvent(Attempt& a, const std::function<Status(std::vector<sdmxhub::events::v1::Envelope>&)>& fn);
+  // The last batch of `run`: its commit record, ledger entry, positions and
+  // watermark; then the watermark is published.
+  Status Commit(Run* run);
+  // Lets the largest waiting attempt's events go (max_held_event_bytes).
+  void SpillLargest();
+  void EraseAttempt(std::map<std::string, Attempt>::iterator it);
+  // The Collect* functions read the state at `at`: the seq being applied,
+  // so that a chunk sees what earlier chunks of its submission wrote.
+  Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
                        Changes* changes);
-  // Snapshot submissions: tombstones for what `marker.provider()` reported
-  // in `flow` and this submission leaves out: observations not in `c`, and
-  // the attributes of series not `sent`. Series in `kept` (sent as
-  // Information) and the marker's skipped series stay as they are.
-  Status CollectSnapshotDeletes(const sdmxhub::events::v1::SubmissionMarker& marker, const std::string& flow,
-                                const std::set<std::string>& sent, const std::set<std::string>& kept,
-                                Watermark before, Changes* c);
-  Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark before,
+  Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
                        Changes* changes);
+  // Snapshot submissions: tombstones for what the run's provider reported in
+  // `flow` (as of the watermark before it) and the submission left out:
+  // observations and series it did not send (noted under the meta prefix
+  // SentPrefix(seq) as they went), but for the marker's skipped series and
+  // series sent as Information by records of before SDMX 3.1's rules.
+  Status CollectSnapshotDeletes(Run* run, const std::string& flow);
+  // Writes `c` into the run (its revisions, counts and a change record
+  // part) and starts it afresh; with `partial`, writes the batch out too so
+  // that later chunks read what it holds.
+  Status FlushChanges(std::unique_ptr<Changes>* c, Run* run, bool partial);
   // Puts the revisions into `batch`, writing it out (and starting afresh)
   // whenever it grows past max_batch_bytes.
   Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
                                rocksdb::WriteBatch* batch, sdmxhub::state::v1::ChangeRecord* summary,
                                sdmxhub::state::v1::RevisionCounts* counts);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
-  // Removes what a crashed multi-batch apply of another submission left at `seq`.
+  // Removes what a crashed multi-batch apply of another submission than
+  // `sid` left at `seq` (see WritePartial).
   Status DropInflight(uint64_t seq, const std::string& sid);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
   // A record that does not decode: its attempt is poisoned (see the class
@@ -138,6 +171,7 @@ class Materialiser {
   std::unique_ptr<LogReader> reader_;
 
   std::map<std::string, Attempt> pending_;  // by attempt id
+  size_t held_bytes_ = 0;                   // of the events held by pending_
   std::deque<std::string> marker_order_;    // attempt ids, in marker order
   std::map<TopicPartition, int64_t> next_offset_;
   std::string unapplied_cache_;  // a submission id known not to be in the ledger

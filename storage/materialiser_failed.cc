@@ -41,6 +41,7 @@ Status Materialiser::HandleUndecodable(const LogRecord& r, const std::string& wh
   const std::string reason = std::string(marker ? "its marker" : "an event") + " at " + Where(r) + " is " + why;
   spdlog::error("materialiser: submission {}: {}; it will be recorded as failed", peek->submission_id, reason);
   Attempt& a = pending_[peek->attempt_id];
+  a.attempt_id = peek->attempt_id;
   a.submission_id = peek->submission_id;
   a.first_offset.emplace(r.tp, r.offset);
   if (a.poison.empty()) a.poison = reason;
@@ -59,7 +60,7 @@ Status Materialiser::HandleUndecodable(const LogRecord& r, const std::string& wh
 Status Materialiser::RecordFailed(const Attempt& a, const std::string& reason) {
   const uint64_t seq = state_->watermark().value + 1;
   const std::string sid = a.submission_id;
-  HUB_RETURN_IF_ERROR(DropInflight(seq, ""));  // whatever an interrupted apply of it left
+  HUB_RETURN_IF_ERROR(DropInflight(seq, ""));  // whatever an interrupted apply (of it, too) left
   st::LedgerRecord rec;
   *rec.mutable_marker() = *a.marker;
   rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
@@ -82,7 +83,12 @@ Status Materialiser::RecordFailed(const Attempt& a, const std::string& reason) {
 void Materialiser::DropAttempts(const std::string& submission_id) {
   unapplied_cache_.clear();
   for (auto it = pending_.begin(); it != pending_.end();) {
-    it = it->second.submission_id == submission_id ? pending_.erase(it) : std::next(it);
+    if (it->second.submission_id != submission_id) {
+      ++it;
+      continue;
+    }
+    held_bytes_ -= it->second.held_bytes;
+    it = pending_.erase(it);
   }
 }
 

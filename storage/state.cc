@@ -191,7 +191,7 @@ Result<std::set<std::string>> VersionedState::AttributeChanges(const std::string
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kChanges)));
   st::ChangeRecord c;
   for (it->Seek(SeqKey(after.value + 1)); it->Valid(); it->Next()) {
-    const uint64_t seq = ParseSeqKey(std::string_view(it->key().data(), it->key().size()));
+    const uint64_t seq = ParseSeqPrefix(std::string_view(it->key().data(), it->key().size()));
     if (seq > at.value) break;
     if (from && !from(seq)) continue;
     HUB_RETURN_IF_ERROR(ParseValue(it->value(), &c, "changes"));
@@ -286,12 +286,15 @@ Result<std::vector<ObsHistoryEntry>> VersionedState::History(const std::string& 
 }
 
 Result<st::ChangeRecord> VersionedState::ChangesOf(uint64_t seq) const {
-  std::string v;
-  st::ChangeRecord c;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kChanges), SeqKey(seq), &v);
-  if (s.IsNotFound()) return c;
-  HUB_RETURN_IF_ERROR(FromRocks(s, "read changes"));
-  HUB_RETURN_IF_ERROR(ParseValue(v, &c, "changes"));
+  // A large commit writes its record in parts (keys.h ChangeKey).
+  st::ChangeRecord c, part;
+  const std::string prefix = SeqKey(seq);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kChanges)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &part, "changes"));
+    c.MergeFrom(part);
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read changes"));
   return c;
 }
 

@@ -9,6 +9,8 @@
 //    Merge (in snapshot mode: Replace, as a complete dataset).
 //  - 7 of 9 hold 1-3 series whose SERIES code is missing from the DSD in
 //    force: ?invalid=skip leaves exactly those out, and lists them.
+//  - The DSD of 2026-03-25 drops SERIES codes that stored data still uses:
+//    refused naming exactly those (codes in use), then forced.
 // Then: every revision of every observation is in the history, in order;
 // asOf each publication gives it; updatedAfter between two publications is
 // exactly what changed; the ledger counts new, changed, unchanged and deleted
@@ -195,6 +197,13 @@ class RwandaTest : public ::testing::Test {
       const std::string id = "rw-" + fs::path(p.path).stem().string().substr(0, 25);
       std::string receipt;
       auto done = Submit(body, id, p.structure ? "" : params, &receipt);
+      if (p.structure && !done.ok()) {
+        // A DSD that drops codes stored data uses is refused, naming them
+        // (codes in use); forced, it goes in and the data stays.
+        ExpectRefusedForCodesInUse(body, p.path, receipt);
+        done = Submit(body, id + "-forced", "&force=true");
+        ++forced_dsds_;
+      }
       EXPECT_TRUE(done.ok()) << id << ": " << done.status().ToString();
       if (!done.ok()) return out;
       if (p.structure) {
@@ -216,9 +225,38 @@ class RwandaTest : public ::testing::Test {
 
   http::HttpResponse Get(const std::string& path) { return testing::Get(*hub_, path); }
 
+  // `receipt` refused the DSD `body` for exactly the SERIES codes that the
+  // live data uses and its codelist lacks.
+  void ExpectRefusedForCodesInUse(const std::string& body, const std::string& path, const std::string& receipt) {
+    sdmx::StructureSet next;
+    sdmx::Diagnostics d;
+    ASSERT_TRUE(sdmx::ReadStructureMessage(body, path, {}, &next, &d).ok());
+    const sdmx::Codelist* codes = next.FindCodelist({"NISR-SDGs", "CL_SERIES", "1.3"});
+    ASSERT_NE(codes, nullptr);
+    std::set<std::string> want;
+    ASSERT_TRUE(hub_->state()
+                    ->ScanSeries(kFlow, sdmx::KeyPattern(), hub_->state()->watermark(),
+                                 [&](sdmx::Series& s) {
+                                   if (!codes->Find(s.key[2])) want.insert(s.key[2]);
+                                   return true;
+                                 })
+                    .ok());
+    std::set<std::string> named;
+    const boost::json::value refused = boost::json::parse(receipt);
+    for (const auto& diag : refused.at("diagnostics").as_array()) {
+      EXPECT_EQ(diag.at("rule").as_string(), "codes-in-use") << diag;
+      const std::string msg(diag.at("message").as_string());
+      ASSERT_EQ(msg.rfind("SERIES='", 0), 0u) << msg;
+      named.insert(msg.substr(8, msg.find('\'', 8) - 8));
+    }
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(named, want) << path;
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<Hub> hub_;
   sdmx::StructureSet dsd_in_force_;
+  int forced_dsds_ = 0;  // DSDs refused for codes in use, then forced
 };
 
 // Each publication's skipped series are exactly those whose SERIES code the
@@ -251,6 +289,8 @@ void ExpectOnlyMissingCodesSkipped(const std::vector<RwandaTest::Loaded>& loads)
 TEST_F(RwandaTest, DatedPublicationsLoadAsSnapshotsKeepEveryRevisionAndReplayToTheLiveDigest) {
   const std::vector<Loaded> loads = LoadAll("&invalid=skip&mode=snapshot");
   ASSERT_EQ(loads.size(), 9u);
+  // Later DSDs drop series that publications before them still held.
+  EXPECT_GE(forced_dsds_, 1);
   ExpectOnlyMissingCodesSkipped(loads);
 
   // The state after each publication: its valid observations, plus the
@@ -414,6 +454,7 @@ TEST_F(RwandaTest, DatedPublicationsLoadAsSnapshotsKeepEveryRevisionAndReplayToT
 TEST_F(RwandaTest, PublicationsMergeWithoutParameters) {
   const std::vector<Loaded> loads = LoadAll("&invalid=skip");
   ASSERT_EQ(loads.size(), 9u);
+  EXPECT_GE(forced_dsds_, 1) << "Merge keeps series that later DSDs drop";
   ExpectOnlyMissingCodesSkipped(loads);
   for (const Loaded& l : loads) {
     EXPECT_EQ(l.ledger.marker().applied_actions(0), "Merge");

@@ -105,6 +105,7 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
   if (m.skipped_series()) o["skipped_series"] = m.skipped_series();
   if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
   if (!rec.failure().empty()) o["failure"] = rec.failure();
+  if (m.forced()) o["forced"] = true;
   return o;
 }
 
@@ -277,6 +278,11 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     const std::string v = req.Query("mode");
     if (v != "snapshot" && v != "update") return HttpResponse::Error(400, "mode=" + v + ": expected update or snapshot");
     s.snapshot = v == "snapshot";
+  }
+  if (req.HasQuery("force")) {
+    const std::string v = req.Query("force");
+    if (v != "true" && v != "false") return HttpResponse::Error(400, "force=" + v + ": expected true or false");
+    s.force = v == "true";
   }
   auto receipt = ctx.ingestor->Submit(*provider, s);
   if (!receipt.ok()) return ErrorFromStatus(receipt.status());

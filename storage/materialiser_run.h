@@ -1,0 +1,56 @@
+// Internal to the materialiser (materialiser_*.cc): what one chunk of a
+// submission changes, and one submission being applied.
+#pragma once
+
+#include <google/protobuf/arena.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "storage/materialiser.h"
+#include "storage/state.pb.h"
+
+namespace hub::storage {
+
+// What one chunk of a submission changes, last write per observation /
+// series winning. Observation revisions live on an arena: allocating and
+// freeing them one by one cost more than writing them.
+struct Materialiser::Changes {
+  google::protobuf::Arena arena;
+  std::map<std::string, sdmxhub::state::v1::ObsRevision*> obs;  // by ObsKeyPrefix; on `arena`
+  std::map<SeriesId, sdmxhub::state::v1::SeriesRevision> series;
+
+  sdmxhub::state::v1::ObsRevision* NewObs() {
+    return google::protobuf::Arena::CreateMessage<sdmxhub::state::v1::ObsRevision>(&arena);
+  }
+  void SetObs(std::string id, const sdmxhub::state::v1::ObsRevision& rev) {
+    sdmxhub::state::v1::ObsRevision* r = NewObs();
+    *r = rev;
+    obs.insert_or_assign(std::move(id), r);
+  }
+  size_t size() const { return obs.size() + series.size(); }
+};
+
+// One submission being applied at `seq`: the batch in the making and what
+// the ledger will say of it.
+struct Materialiser::Run {
+  uint64_t seq = 0;
+  Watermark before;
+  std::string sid;
+  const sdmxhub::events::v1::SubmissionMarker* marker = nullptr;
+  rocksdb::WriteBatch batch;
+  sdmxhub::state::v1::RevisionCounts counts;
+  int64_t revisions = 0;
+  uint32_t change_parts = 0;     // ChangeRecord parts written (ChangeKey)
+  uint32_t structure_index = 0;  // structure events stored
+  std::shared_ptr<sdmx::StructureSet> structures;  // registered once it commits
+  // Snapshot: note what is sent (SentPrefix) while the events are applied,
+  // not while the deletions they imply are.
+  bool note_sent = false;
+  std::set<std::string> kept;  // series sent as Information (legacy records), by ObsSeriesPrefix
+};
+
+}  // namespace hub::storage
