@@ -175,10 +175,12 @@ bool SameFile(const std::string& path, dev_t dev, ino_t ino) {
 }
 
 // Errors that come from the file or its provider: retrying the same bytes
-// cannot succeed, so the file is rejected rather than retried forever.
+// cannot succeed, so the file is rejected rather than retried forever. An
+// id another provider holds (AlreadyExists, not retryable) is one: it
+// cannot be taken back. A busy id (retryable) is not.
 bool FileIsTheProblem(const Status& s) {
   return s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kInvalidArgument ||
-         s.code() == StatusCode::kResourceExhausted;
+         s.code() == StatusCode::kResourceExhausted || (s.code() == StatusCode::kAlreadyExists && !s.retryable());
 }
 
 }  // namespace
@@ -200,9 +202,8 @@ std::string SubmissionIdFor(const std::string& provider_id, std::string_view con
   return "drop-" + who + "-" + Sha256Hex(content).substr(0, 32);
 }
 
-FolderDrop::FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, const storage::VersionedState* state,
-                       FolderDropOptions options)
-    : ingestor_(ingestor), providers_(providers), state_(state), options_(std::move(options)) {}
+FolderDrop::FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, FolderDropOptions options)
+    : ingestor_(ingestor), providers_(providers), options_(std::move(options)) {}
 
 FolderDrop::~FolderDrop() { Stop(); }
 
@@ -361,15 +362,11 @@ FolderDrop::Disposition FolderDrop::Submit(const std::string& path, const Provid
   }
   // The same bytes again. If they were rejected before, they still are: the
   // provider must find them in rejected/, with the reasons, not in done/.
-  auto rec = state_->Ledger(d.id);
-  if (!rec.ok()) {
-    spdlog::warn("folder drop: submission {}: {} stays in the inbox, retried: {}", d.id, path, rec.status().ToString());
-    return d;
-  }
-  if (*rec && (*rec)->marker().status() == sdmxhub::events::v1::STATUS_REJECTED) {
+  const sdmxhub::events::v1::SubmissionMarker& earlier = receipt->earlier.marker();
+  if (earlier.status() == sdmxhub::events::v1::STATUS_REJECTED) {
     d.where = Disposition::Where::kRejected;
     d.what = "rejected before";
-    for (const auto& p : (*rec)->marker().diagnostics()) {
+    for (const auto& p : earlier.diagnostics()) {
       d.diagnostics.Add({p.file(), p.line(), p.element(), p.rule(), p.message()});
     }
     d.diagnostics.Add(

@@ -47,7 +47,6 @@
 #include "hub/base/status.h"
 #include "hub/base/stop_signal.h"
 #include "sdmx/diagnostic.h"
-#include "storage/state.h"
 
 namespace hub::connectors {
 
@@ -75,10 +74,8 @@ std::string SubmissionIdFor(const std::string& provider_id, std::string_view con
 
 class FolderDrop {
  public:
-  // `ingestor`, `providers` and `state` must outlive this object. `state`
-  // tells whether an already known submission was rejected.
-  FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, const storage::VersionedState* state,
-             FolderDropOptions options);
+  // `ingestor` and `providers` must outlive this object.
+  FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, FolderDropOptions options);
   ~FolderDrop();
   FolderDrop(const FolderDrop&) = delete;
   FolderDrop& operator=(const FolderDrop&) = delete;
@@ -117,7 +114,6 @@ class FolderDrop {
 
   Ingestor* ingestor_;
   const ProviderDirectory* providers_;
-  const storage::VersionedState* state_;
   FolderDropOptions options_;
 
   std::map<std::string, Seen> seen_;      // candidate path -> last observation; poll thread only

@@ -385,7 +385,7 @@ TEST(FolderDropRetryTest, FileStaysInTheInboxWhileTheLogIsDown) {
   fo.root = dir.Sub("drop");
   fo.poll = 10ms;
   fo.settle = 100ms;
-  connectors::FolderDrop drop(&ingestor, &providers, state->get(), fo);
+  connectors::FolderDrop drop(&ingestor, &providers, fo);
   log.down = true;
   ASSERT_TRUE(drop.Start().ok());
   const std::string inbox = fo.root + "/UNSD";

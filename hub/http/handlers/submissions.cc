@@ -61,8 +61,10 @@ HttpResponse AuthError(const HttpRequest& req, const Status& s) {
 // One ledger record as the API shows it (GET /api/v1/submissions[/{id}]).
 json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::LedgerRecord& rec) {
   const ev::SubmissionMarker& m = rec.marker();
+  // seq 0 and not rejected: appended by this process, not applied yet.
+  const char* status = m.status() == ev::STATUS_REJECTED ? "rejected" : rec.seq() ? "committed" : "accepted";
   json::object o{{"id", m.submission_id()},
-                 {"status", m.status() == ev::STATUS_REJECTED ? "rejected" : "committed"},
+                 {"status", status},
                  {"provider", m.provider()},
                  {"kind", m.kind()},
                  {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
@@ -81,7 +83,7 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
 }
 
 HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
-  auto rec = ctx.state->Ledger(id);
+  auto rec = ctx.ingestor->Lookup(id);
   if (!rec.ok()) return ErrorFromStatus(rec.status());
   if (!*rec) {
     if (auto p = ctx.ingestor->progress()->Get(id)) {
@@ -93,9 +95,6 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
       json::object o{{"id", id}, {"status", p->phase}, {"progress", std::move(progress)}};
       if (!p->provider.empty()) o["provider"] = p->provider;
       return JsonResponse(200, o);
-    }
-    if (ctx.ingestor->Accepted(id)) {
-      return JsonResponse(200, json::object{{"id", id}, {"status", "accepted"}});
     }
     return HttpResponse::Error(404, "no submission " + id);
   }
@@ -250,17 +249,32 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     if (v != "snapshot" && v != "update") return HttpResponse::Error(400, "mode=" + v + ": expected update or snapshot");
     s.snapshot = v == "snapshot";
   }
+  if (connectors::ReservedSubmissionId(s.submission_id)) {
+    return HttpResponse::Error(400, "submission id " + s.submission_id + ": ids starting with " +
+                                        connectors::kReservedIdPrefixes + " are the hub's own; choose another");
+  }
   auto receipt = ctx.ingestor->Submit(*provider, s);
-  if (!receipt.ok()) return ErrorFromStatus(receipt.status());
+  if (!receipt.ok()) {
+    // 409 for an id that is another provider's, another body's, or busy.
+    HttpResponse resp = ErrorFromStatus(receipt.status());
+    if (receipt.status().code() == StatusCode::kAlreadyExists && receipt.status().retryable()) {
+      resp.SetHeader("Retry-After", "1");
+    }
+    return resp;
+  }
   const connectors::SubmissionReceipt& r = *receipt;
   const std::string link = "/api/v1/submissions/" + r.submission_id;
   if (r.outcome == connectors::SubmissionOutcome::kDuplicate) {
-    HttpResponse resp = StatusOf(ctx, r.submission_id);
+    // A retry gets the first answer's code, with what became of it since.
+    json::object o = LedgerJson(ctx, r.earlier);
+    o["links"] = {{"status", link}};
+    o["duplicate"] = true;
+    HttpResponse resp = JsonResponse(r.earlier.marker().status() == ev::STATUS_REJECTED ? 400 : 202, o);
     resp.SetHeader("Location", link);
     return resp;
   }
-  json::object o{{"id", r.submission_id}, {"kind", r.kind}, {"series", r.series}, {"observations", r.observations},
-                 {"links", {{"status", link}}}};
+  json::object o{{"id", r.submission_id}, {"provider", provider->id}, {"kind", r.kind}, {"series", r.series},
+                 {"observations", r.observations}, {"links", {{"status", link}}}};
   if (!r.dataflow.id.empty()) o["dataflow"] = r.dataflow.ToString();
   int code = 202;
   if (r.outcome == connectors::SubmissionOutcome::kRejected) {
