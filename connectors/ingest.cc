@@ -54,6 +54,16 @@ void AddDiagnostics(const sdmx::Diagnostics& diags, ev::SubmissionMarker* m) {
 
 }  // namespace
 
+Status IngestOptions::Validate() const {
+  if (max_diagnostics == 0) return Status::InvalidArgument("ingest.max_diagnostics must be > 0");
+  // Room for the "...[N bytes cut]..." marker and something on each side of it.
+  if (max_quoted_bytes < 64) return Status::InvalidArgument("ingest.max_quoted_bytes must be >= 64");
+  if (max_diagnostics_bytes < max_quoted_bytes) {
+    return Status::InvalidArgument("ingest.max_diagnostics_bytes must be >= ingest.max_quoted_bytes");
+  }
+  return Status::Ok();
+}
+
 bool ReservedSubmissionId(const std::string& id) {
   for (const char* prefix : {"drop-", "pull-", "config-"}) {
     if (id.rfind(prefix, 0) == 0) return true;
@@ -95,7 +105,8 @@ Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submi
 
 Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const Submission& s) {
   SubmissionReceipt r;
-  r.diagnostics = sdmx::Diagnostics(options_.max_diagnostics);
+  r.diagnostics = sdmx::Diagnostics(
+      sdmx::DiagnosticLimits{options_.max_diagnostics, options_.max_quoted_bytes, options_.max_diagnostics_bytes});
   r.submission_id = s.submission_id.empty() ? NewSubmissionId() : s.submission_id;
   if (!ValidId(r.submission_id)) {
     return Status::InvalidArgument("submission id must be 1-128 characters of A-Z a-z 0-9 - _ .");

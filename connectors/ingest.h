@@ -35,13 +35,24 @@ struct SubmissionReceipt;
 struct IngestOptions {
   storage::LogTopics topics;
   sdmx::DataReaderOptions reader;
-  size_t max_diagnostics = 200;                 // kept per submission; default 200
+  // What a rejected submission may cost in the ledger (whose records the
+  // public GET /api/v1/submissions serves) and in its answer, whatever the
+  // body held: diagnostics kept (default 200; more are only counted), bytes
+  // quoted in each field of one (file, element, rule, message: a longer one,
+  // e.g. a 40 MB value, keeps its head and tail; default 1 KiB, at least 64)
+  // and bytes of diagnostics text in all (default 64 KiB).
+  size_t max_diagnostics = 200;
+  size_t max_quoted_bytes = 1024;
+  size_t max_diagnostics_bytes = 64 * 1024;
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
   // Load-time clock (ms since the epoch); default the system clock. Tests fix
   // it so that two runs of the same submissions have equal digests.
   std::function<int64_t()> now_ms;
   // Called with every receipt Submit gives (metrics); must not block.
   std::function<void(const SubmissionReceipt&)> on_receipt;
+
+  // InvalidArgument naming the first bad field ("ingest.<name>").
+  Status Validate() const;
 };
 
 struct Submission {
