@@ -1,27 +1,21 @@
 #include "connectors/folder_drop.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <vector>
 
+#include "connectors/drop_files.h"
 #include "hub/base/sha256.h"
 
 namespace hub::connectors {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kMaxNameSuffix = 10'000;  // done/feed.1.xml ... feed.9999.xml, then give up
-constexpr const char* kDiagnosticsSuffix = ".diagnostics.txt";
+using drop_files::MtimeNs;
 
 bool EndsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -38,147 +32,13 @@ bool IdChars(const std::string& s) {
   });
 }
 
-int64_t MtimeNs(const struct stat& st) { return int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec; }
-
-// The file's content, provided it still looks as observed when it settled
-// and did not change while it was read (else `changed`).
-struct FileRead {
-  bool changed = false;
-  bool too_large = false;
-  int64_t size = 0;
-  std::string content;
-  dev_t dev = 0;
-  ino_t ino = 0;
-};
-
-Status ReadOpen(int fd, const std::string& path, int64_t size, int64_t mtime_ns, int64_t max_bytes, FileRead* out) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return Status::IoError(path + ": stat: " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode) || st.st_size != size || MtimeNs(st) != mtime_ns) {
-    out->changed = true;
-    return Status::Ok();
-  }
-  out->dev = st.st_dev;
-  out->ino = st.st_ino;
-  out->size = size;
-  if (size > max_bytes) {
-    out->too_large = true;
-    return Status::Ok();
-  }
-  // One byte more than expected is asked for, to notice a file still growing.
-  out->content.resize(static_cast<size_t>(size) + 1);
-  size_t got = 0;
-  while (got < out->content.size()) {
-    const ssize_t n = ::read(fd, out->content.data() + got, out->content.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError(path + ": read: " + std::strerror(errno));
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  out->content.resize(got);
-  if (::fstat(fd, &st) != 0) return Status::IoError(path + ": stat: " + std::strerror(errno));
-  // Rewritten in place while read (same size, new mtime) counts as changed too.
-  if (got != static_cast<size_t>(size) || st.st_size != size || MtimeNs(st) != mtime_ns) out->changed = true;
-  return Status::Ok();
-}
-
-Result<FileRead> ReadIfUnchanged(const std::string& path, int64_t size, int64_t mtime_ns, int64_t max_bytes) {
-  FileRead out;
-  // O_NOFOLLOW: a symlink swapped in after the scan must not be followed.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ELOOP) {  // gone, or replaced by a symlink
-      out.changed = true;
-      return out;
-    }
-    return Status::IoError(path + ": open: " + std::strerror(errno));
-  }
-  Status status = ReadOpen(fd, path, size, mtime_ns, max_bytes, &out);
-  ::close(fd);
-  if (!status.ok()) return status;
-  return out;
-}
-
-// `name` with `n` inserted before its extension: feed.xml -> feed.3.xml.
-std::string Suffixed(const std::string& name, int n) {
-  if (n == 0) return name;
-  const fs::path p(name);
-  return p.stem().string() + "." + std::to_string(n) + p.extension().string();
-}
-
-// rename(2) that fails with EEXIST instead of replacing `to`.
-int RenameNoReplace(const std::string& from, const std::string& to) {
-  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
-  if (errno != EINVAL && errno != ENOSYS) return -1;
-  // File systems without RENAME_NOREPLACE: link(2) fails on an existing name too.
-  if (::link(from.c_str(), to.c_str()) != 0) return -1;
-  return ::unlink(from.c_str());
-}
-
-Status WriteNew(const std::string& path, const std::string& content) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status(errno == EEXIST ? StatusCode::kAlreadyExists : StatusCode::kIoError,
-                  path + ": " + std::strerror(errno));
-  }
-  size_t put = 0;
-  int err = 0;
-  while (put < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + put, content.size() - put);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      err = errno;
-      break;
-    }
-    put += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  if (put == content.size()) return Status::Ok();
-  ::unlink(path.c_str());  // no half-written diagnostics file
-  return Status::IoError(path + ": write: " + std::strerror(err));
-}
-
-// Moves `path` into `dir` (created if missing) under its own name or, when
-// taken, the first free suffixed one; with `diagnostics`, writes them to
-// <moved file>.diagnostics.txt first, so a crash in between leaves the file
-// in the inbox (it is retried) rather than a rejected file without reasons.
-// Returns where the file went.
-Result<std::string> MoveAside(const std::string& path, const std::string& dir, const std::string* diagnostics) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IoError(dir + ": " + ec.message());
-  const std::string name = fs::path(path).filename().string();
-  for (int n = 0; n < kMaxNameSuffix; ++n) {
-    const std::string to = dir + "/" + Suffixed(name, n);
-    if (diagnostics) {
-      std::error_code exists_ec;
-      if (fs::exists(fs::symlink_status(to, exists_ec))) continue;
-      Status w = WriteNew(to + kDiagnosticsSuffix, *diagnostics);
-      if (w.code() == StatusCode::kAlreadyExists) continue;
-      HUB_RETURN_IF_ERROR(w);
-    }
-    if (RenameNoReplace(path, to) == 0) return to;
-    const int err = errno;
-    if (diagnostics) ::unlink((to + kDiagnosticsSuffix).c_str());
-    if (err != EEXIST) return Status::IoError("move " + path + " to " + to + ": " + std::strerror(err));
-  }
-  return Status::IoError("move " + path + ": no free name in " + dir);
-}
-
-// Whether `path` is still the file that was read (a writer may rename a new
-// file over it; that one must not be moved unread). A rename in the instant
-// between this check and the move is not caught: writers must not replace
-// files already in an inbox.
-bool SameFile(const std::string& path, dev_t dev, ino_t ino) {
-  struct stat st {};
-  return ::lstat(path.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino;
-}
-
 // Errors that come from the file or its provider: retrying the same bytes
-// cannot succeed, so the file is rejected rather than retried forever.
+// cannot succeed, so the file is rejected rather than retried forever. An
+// id another provider holds (AlreadyExists, not retryable) is one: it
+// cannot be taken back. A busy id (retryable) is not.
 bool FileIsTheProblem(const Status& s) {
   return s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kInvalidArgument ||
-         s.code() == StatusCode::kResourceExhausted;
+         s.code() == StatusCode::kResourceExhausted || (s.code() == StatusCode::kAlreadyExists && !s.retryable());
 }
 
 }  // namespace
@@ -188,7 +48,11 @@ Status FolderDropOptions::Validate() const {
   if (poll.count() <= 0) return Status::InvalidArgument("folder_drop.poll_ms must be > 0");
   if (settle.count() <= 0) return Status::InvalidArgument("folder_drop.settle_ms must be > 0");
   if (max_file_bytes <= 0) return Status::InvalidArgument("folder_drop.max_file_bytes must be > 0");
-  return Status::Ok();
+  if (max_name_bytes < 16 || max_name_bytes > drop_files::kMaxNameBytes) {
+    return Status::InvalidArgument("folder_drop.max_name_bytes must be from 16 to " +
+                                   std::to_string(drop_files::kMaxNameBytes));
+  }
+  return retry.Validate("folder_drop.retry_initial_ms", "folder_drop.retry_max_ms", "folder_drop.error_report_ms");
 }
 
 std::string SubmissionIdFor(const std::string& provider_id, std::string_view content) {
@@ -200,9 +64,8 @@ std::string SubmissionIdFor(const std::string& provider_id, std::string_view con
   return "drop-" + who + "-" + Sha256Hex(content).substr(0, 32);
 }
 
-FolderDrop::FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, const storage::VersionedState* state,
-                       FolderDropOptions options)
-    : ingestor_(ingestor), providers_(providers), state_(state), options_(std::move(options)) {}
+FolderDrop::FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, FolderDropOptions options)
+    : ingestor_(ingestor), providers_(providers), options_(std::move(options)), scan_backoff_(options_.retry) {}
 
 FolderDrop::~FolderDrop() { Stop(); }
 
@@ -224,15 +87,31 @@ void FolderDrop::Stop() {
 
 void FolderDrop::Run() {
   while (!stop_.stopped()) {
-    ScanOnce();
+    const Status scanned = ScanOnce();
     scans_.fetch_add(1, std::memory_order_release);
-    stop_.WaitFor(options_.poll);
+    std::chrono::milliseconds wait = options_.poll;
+    if (scanned.ok()) {
+      scan_backoff_.Succeeded();
+    } else {
+      // Short of descriptors or memory, or the root unreadable: the next
+      // scan would fail the same way at once. Wait, and say so once per
+      // interval (at the open-file limit this loop wrote a line per file
+      // per poll).
+      const Backoff::Next next = scan_backoff_.Failed(std::chrono::steady_clock::now());
+      wait = std::max(wait, next.delay);
+      if (next.report) {
+        spdlog::warn("folder drop: scan stopped: {} ({} failures since the last report; next scan in {} ms)",
+                     scanned.ToString(), next.report, wait.count());
+      }
+    }
+    stop_.WaitFor(wait);
   }
 }
 
-void FolderDrop::ScanOnce() {
+Status FolderDrop::ScanOnce() {
   std::set<std::string> present;
   std::error_code ec;
+  Status scanned;
   for (fs::directory_iterator it(options_.root, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     std::error_code type_ec;
@@ -244,19 +123,21 @@ void FolderDrop::ScanOnce() {
       }
       continue;
     }
-    ScanInbox(it->path().string(), *provider, &present);
-    if (stop_.stopped()) return;
+    scanned = ScanInbox(it->path().string(), *provider, &present);
+    if (!scanned.ok() || stop_.stopped()) break;
   }
-  if (ec && ec.message() != last_error_) {
-    spdlog::warn("folder drop: cannot list {}: {}", options_.root, ec.message());
-  }
-  last_error_ = ec ? ec.message() : "";
+  if (ec) scanned = Status::Unavailable("cannot list " + options_.root + ": " + ec.message());
+  if (!scanned.ok()) return scanned;  // what was not listed is not forgotten
   // Forget files that went away, so a later file of the same name settles afresh.
   for (auto it = seen_.begin(); it != seen_.end();) it = present.count(it->first) ? std::next(it) : seen_.erase(it);
+  for (auto it = retry_.begin(); it != retry_.end();) it = present.count(it->first) ? std::next(it) : retry_.erase(it);
+  return Status::Ok();
 }
 
-void FolderDrop::ScanInbox(const std::string& inbox, const Provider& provider, std::set<std::string>* present) {
+Status FolderDrop::ScanInbox(const std::string& inbox, const Provider& provider, std::set<std::string>* present) {
   const auto now = std::chrono::steady_clock::now();
+  present->insert(inbox);  // keeps its back-off, if any
+  if (auto r = retry_.find(inbox); r != retry_.end() && now < r->second.not_before) return Status::Ok();
   std::vector<std::pair<int64_t, std::string>> settled;  // (mtime, path)
   std::error_code ec;
   for (fs::directory_iterator it(inbox, ec), end; !ec && it != end; it.increment(ec)) {
@@ -270,61 +151,108 @@ void FolderDrop::ScanInbox(const std::string& inbox, const Provider& provider, s
     if (!inserted && (s->second.size != st.st_size || s->second.mtime_ns != MtimeNs(st))) {
       s->second = Seen{st.st_size, MtimeNs(st), now};  // still being written: the settle time restarts
     }
+    auto retry = retry_.find(path);
+    if (retry != retry_.end() && now < retry->second.not_before) continue;  // backing off
     if (now - s->second.since >= options_.settle) settled.emplace_back(s->second.mtime_ns, path);
   }
-  if (ec) spdlog::warn("folder drop: cannot list {}: {}", inbox, ec.message());
+  if (ec) {
+    // Out of descriptors stops the scan; this inbox alone unreadable does
+    // not hold up the others'.
+    Status listing = drop_files::FromErrno("cannot list " + inbox, ec.value());
+    if (listing.code() == StatusCode::kUnavailable) return listing;
+    return Retry(inbox, "", listing);
+  }
   // Oldest first: a provider that drops a revision after the initial file
   // expects them applied in that order.
   std::sort(settled.begin(), settled.end());
   for (const auto& [mtime, path] : settled) {
-    if (stop_.stopped()) return;
-    Process(path, provider, seen_.at(path));
+    if (stop_.stopped()) break;
+    HUB_RETURN_IF_ERROR(Process(path, provider, seen_.at(path)));
   }
+  return Status::Ok();
 }
 
-void FolderDrop::Process(const std::string& path, const Provider& provider, Seen seen) {
-  auto read = ReadIfUnchanged(path, seen.size, seen.mtime_ns, options_.max_file_bytes);
-  if (!read.ok()) {
-    spdlog::warn("folder drop: {} stays in the inbox, retried: {}", path, read.status().ToString());
-    return;
-  }
-  if (read->changed) {
-    seen_.erase(path);  // observed afresh at the next scan, and settles again
-    return;
-  }
+Status FolderDrop::Process(const std::string& path, const Provider& provider, Seen seen) {
+  const std::string name = fs::path(path).filename().string();
   Disposition d;
-  if (read->too_large) {
+  drop_files::FileRead read;
+  if (name.size() > options_.max_name_bytes) {
+    // Kept in the inbox it would be retried forever: its name has no room
+    // for the diagnostics file (or a taken name's suffix) beside it.
     d.where = Disposition::Where::kRejected;
-    d.diagnostics.Add({path, 0, "File", "max-file-bytes",
-                       std::to_string(read->size) + " bytes is more than folder_drop.max_file_bytes (" +
-                           std::to_string(options_.max_file_bytes) + "); the file was not read"});
+    d.what = "rejected (name too long)";
+    d.diagnostics.Add({path, 0, "File", "max-name-bytes",
+                       "the file name has " + std::to_string(name.size()) +
+                           " bytes, more than folder_drop.max_name_bytes (" + std::to_string(options_.max_name_bytes) +
+                           "); the file was not read: rename it and drop it again"});
   } else {
-    d = Submit(path, provider, std::move(read->content));
+    auto r = drop_files::ReadIfUnchanged(path, seen.size, seen.mtime_ns, options_.max_file_bytes);
+    if (!r.ok() && r.status().code() == StatusCode::kUnavailable) return r.status();
+    if (!r.ok() && r.status().code() != StatusCode::kPermissionDenied) return Retry(path, "", r.status());
+    if (!r.ok()) {  // the hub may not read it: retrying the same file cannot help
+      d.where = Disposition::Where::kRejected;
+      d.what = "rejected (unreadable)";
+      d.diagnostics.Add({path, 0, "File", "file-readable", r.status().message()});
+    } else if (r->changed) {
+      seen_.erase(path);  // observed afresh at the next scan, and settles again
+      return Status::Ok();
+    } else if (r->too_large) {
+      read = std::move(*r);
+      d.where = Disposition::Where::kRejected;
+      d.what = "rejected (too large)";
+      d.diagnostics.Add({path, 0, "File", "max-file-bytes",
+                         std::to_string(read.size) + " bytes is more than folder_drop.max_file_bytes (" +
+                             std::to_string(options_.max_file_bytes) + "); the file was not read"});
+    } else {
+      read = std::move(*r);
+      d = Submit(path, provider, std::move(read.content));
+    }
   }
-  if (d.where == Disposition::Where::kInbox) return;
+  if (d.where == Disposition::Where::kInbox) return Retry(path, d.id, d.failure);
+  return Move(path, provider, d, read);
+}
+
+Status FolderDrop::Move(const std::string& path, const Provider& provider, const Disposition& d,
+                        const drop_files::FileRead& read) {
   const std::string id = d.id.empty() ? "-" : d.id;
-  if (!SameFile(path, read->dev, read->ino)) {
+  if (read.ino != 0 && !drop_files::SameFile(path, read.dev, read.ino)) {
     spdlog::warn("folder drop: submission {}: {} was replaced while it was submitted; the new file is read later", id,
                  path);
     seen_.erase(path);
-    return;
+    return Status::Ok();
   }
   const std::string inbox = fs::path(path).parent_path().string();
+  const std::string name = drop_files::ShortName(fs::path(path).filename().string(), options_.max_name_bytes);
   Result<std::string> to = std::string();
   if (d.where == Disposition::Where::kDone) {
-    to = MoveAside(path, inbox + "/done", nullptr);
+    to = drop_files::MoveAside(path, inbox + "/done", name, nullptr);
   } else {
     const std::string text = "# " + path + " from provider " + provider.id +
                              (d.id.empty() ? "" : ", submission " + d.id) + ": rejected\n" + d.diagnostics.ToString();
-    to = MoveAside(path, inbox + "/rejected", &text);
+    to = drop_files::MoveAside(path, inbox + "/rejected", name, &text);
   }
   if (!to.ok()) {
-    // A submitted file is submitted again at the next scan, a no-op, and the move retried.
-    spdlog::error("folder drop: submission {}: {} stays in the inbox: {}", id, path, to.status().ToString());
-    return;
+    // A submitted file is submitted again at the next attempt, a no-op, and the move retried.
+    if (to.status().code() == StatusCode::kUnavailable) return to.status();
+    return Retry(path, d.id, to.status());
   }
   seen_.erase(path);
+  retry_.erase(path);
   spdlog::info("folder drop: submission {}: {} {}, moved to {}", id, path, d.what, *to);
+  return Status::Ok();
+}
+
+Status FolderDrop::Retry(const std::string& path, const std::string& id, const Status& failure) {
+  auto [it, inserted] = retry_.try_emplace(path, FileRetry{Backoff(options_.retry), {}});
+  const auto now = std::chrono::steady_clock::now();
+  const Backoff::Next next = it->second.backoff.Failed(now);
+  it->second.not_before = now + next.delay;
+  if (next.report) {
+    spdlog::warn("folder drop: {}{} stays in the inbox, retried in {} ms ({} failures since the last report): {}",
+                 id.empty() ? "" : "submission " + id + ": ", path, next.delay.count(), next.report,
+                 failure.ToString());
+  }
+  return Status::Ok();
 }
 
 FolderDrop::Disposition FolderDrop::Submit(const std::string& path, const Provider& provider, std::string body) {
@@ -337,8 +265,7 @@ FolderDrop::Disposition FolderDrop::Submit(const std::string& path, const Provid
   auto receipt = ingestor_->Submit(provider, s);
   if (!receipt.ok()) {
     if (!FileIsTheProblem(receipt.status())) {
-      spdlog::warn("folder drop: submission {}: {} stays in the inbox, retried: {}", d.id, path,
-                   receipt.status().ToString());
+      d.failure = receipt.status();  // stays in the inbox, retried (FolderDrop::Retry logs it)
       return d;
     }
     d.where = Disposition::Where::kRejected;
@@ -361,15 +288,11 @@ FolderDrop::Disposition FolderDrop::Submit(const std::string& path, const Provid
   }
   // The same bytes again. If they were rejected before, they still are: the
   // provider must find them in rejected/, with the reasons, not in done/.
-  auto rec = state_->Ledger(d.id);
-  if (!rec.ok()) {
-    spdlog::warn("folder drop: submission {}: {} stays in the inbox, retried: {}", d.id, path, rec.status().ToString());
-    return d;
-  }
-  if (*rec && (*rec)->marker().status() == sdmxhub::events::v1::STATUS_REJECTED) {
+  const sdmxhub::events::v1::SubmissionMarker& earlier = receipt->earlier.marker();
+  if (earlier.status() == sdmxhub::events::v1::STATUS_REJECTED) {
     d.where = Disposition::Where::kRejected;
     d.what = "rejected before";
-    for (const auto& p : (*rec)->marker().diagnostics()) {
+    for (const auto& p : earlier.diagnostics()) {
       d.diagnostics.Add({p.file(), p.line(), p.element(), p.rule(), p.message()});
     }
     d.diagnostics.Add(

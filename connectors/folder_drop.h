@@ -22,11 +22,17 @@
 // The submission id is derived from the provider and the SHA-256 of the
 // content (SubmissionIdFor), so dropping the same bytes again is a no-op,
 // even across restarts (moved to done/, or to rejected/ with the earlier
-// diagnostics if they were rejected). A refusal that retrying cannot cure
-// (no provision agreement) rejects the file too; a failure outside the file
-// (log unavailable, I/O error) leaves it in the inbox, retried at the next
-// poll. Moves never overwrite: a name taken in done/ or rejected/ gets a
-// numeric suffix ("feed.1.xml").
+// diagnostics if they were rejected). What retrying cannot cure rejects the
+// file too, with the reason: a refusal (no provision agreement, an id
+// another provider holds), a file the hub may not read, a name longer than
+// max_name_bytes (moved under a shortened name). A failure outside the file
+// (log unavailable, a move that fails, an I/O error) leaves it in the
+// inbox, retried after a back-off that doubles per failure (`retry`); when
+// the hub itself is short of descriptors or memory (EMFILE, ENFILE, ENOMEM,
+// ENOSPC) the whole scan backs off the same way. Failures are logged at
+// most once per `retry.report_every`, with their count. Moves never
+// overwrite: a name taken in done/ or rejected/ gets a numeric suffix
+// ("feed.1.xml").
 //
 // One thread polls the root; Start() launches it, Stop() (or the
 // destructor) joins it after the file in hand. Thread-safe.
@@ -42,12 +48,13 @@
 #include <string_view>
 #include <thread>
 
+#include "connectors/drop_files.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
+#include "hub/base/backoff.h"
 #include "hub/base/status.h"
 #include "hub/base/stop_signal.h"
 #include "sdmx/diagnostic.h"
-#include "storage/state.h"
 
 namespace hub::connectors {
 
@@ -64,6 +71,18 @@ struct FolderDropOptions {
   // file): the whole file is held in memory. Default 256 MiB, like
   // [http] max_body_bytes.
   int64_t max_file_bytes = int64_t{256} << 20;
+  // Longer file names (bytes) are rejected unread (moved to rejected/ under
+  // a shortened name, with the reason). At most, and by default, 234: a
+  // 255-byte name must still hold a taken name's ".9999" and the
+  // ".diagnostics.txt" beside it.
+  size_t max_name_bytes = 234;
+  // Back-off of a file that failed for a reason outside it, and of the
+  // whole scan when listing or opening fails for lack of descriptors or
+  // memory; failures are logged at most once per report_every, counted
+  // ([folder_drop] retry_initial_ms, retry_max_ms, error_report_ms).
+  // Defaults 1 s doubling to 60 s; a report every 10 s.
+  BackoffOptions retry{std::chrono::milliseconds(1'000), std::chrono::milliseconds(60'000),
+                       std::chrono::milliseconds(10'000)};
 
   // InvalidArgument naming the first bad field.
   Status Validate() const;
@@ -75,10 +94,8 @@ std::string SubmissionIdFor(const std::string& provider_id, std::string_view con
 
 class FolderDrop {
  public:
-  // `ingestor`, `providers` and `state` must outlive this object. `state`
-  // tells whether an already known submission was rejected.
-  FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, const storage::VersionedState* state,
-             FolderDropOptions options);
+  // `ingestor` and `providers` must outlive this object.
+  FolderDrop(Ingestor* ingestor, const ProviderDirectory* providers, FolderDropOptions options);
   ~FolderDrop();
   FolderDrop(const FolderDrop&) = delete;
   FolderDrop& operator=(const FolderDrop&) = delete;
@@ -102,27 +119,45 @@ class FolderDrop {
   // What to do with a file that was read.
   struct Disposition {
     enum class Where { kInbox, kDone, kRejected };
-    Where where = Where::kInbox;  // kInbox: leave it, retry at the next scan
+    Where where = Where::kInbox;  // kInbox: leave it, retry after a back-off
     std::string id;               // submission id; empty when not submitted
     std::string what;             // for the log: "accepted", "already submitted", ...
     sdmx::Diagnostics diagnostics;
+    Status failure;               // kInbox: why
+  };
+
+  // A file that failed: when it may be tried again.
+  struct FileRetry {
+    Backoff backoff;
+    std::chrono::steady_clock::time_point not_before;
   };
 
   void Run();
-  void ScanOnce();
-  void ScanInbox(const std::string& inbox, const Provider& provider, std::set<std::string>* present);
-  // Submits one settled file and moves it; leaves it in place on retryable errors.
-  void Process(const std::string& path, const Provider& provider, Seen seen);
+  // Non-OK (Unavailable) when the scan stopped for a reason every file
+  // would share (out of descriptors, a listing failed): Run backs off.
+  Status ScanOnce();
+  Status ScanInbox(const std::string& inbox, const Provider& provider, std::set<std::string>* present);
+  // Submits one settled file and moves it; leaves it in place, backing
+  // off, on retryable errors.
+  Status Process(const std::string& path, const Provider& provider, Seen seen);
   Disposition Submit(const std::string& path, const Provider& provider, std::string body);
+  // Moves a file that is done with to done/ or rejected/ (`read`: what was
+  // read of it, to check it is the same file; ino 0 = not read).
+  Status Move(const std::string& path, const Provider& provider, const Disposition& d,
+              const drop_files::FileRead& read);
+  // Leaves `path` (a file, or an inbox that could not be listed) alone
+  // until its back-off passes; logs at most once per report interval.
+  // `id`: the file's submission id, empty when it was not submitted.
+  Status Retry(const std::string& path, const std::string& id, const Status& failure);
 
   Ingestor* ingestor_;
   const ProviderDirectory* providers_;
-  const storage::VersionedState* state_;
   FolderDropOptions options_;
 
   std::map<std::string, Seen> seen_;      // candidate path -> last observation; poll thread only
   std::set<std::string> warned_folders_;  // unknown inboxes already logged; poll thread only
-  std::string last_error_;                // of listing the root, logged once; poll thread only
+  std::map<std::string, FileRetry> retry_;  // files that failed, by path; poll thread only
+  Backoff scan_backoff_;                    // of scans that failed; poll thread only
   std::atomic<uint64_t> scans_{0};
   StopSignal stop_;
   std::thread thread_;

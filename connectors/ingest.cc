@@ -21,7 +21,6 @@ namespace {
 
 namespace ev = sdmxhub::events::v1;
 
-constexpr size_t kAcceptedSweepSize = 1024;
 // How often (in series) a submission's progress is published: rare enough
 // to cost nothing next to parsing, often enough for a progress bar.
 constexpr int64_t kProgressEverySeries = 256;
@@ -62,6 +61,23 @@ void NoteAction(const char* name, std::vector<std::string>* seen) {
 
 }  // namespace
 
+Status IngestOptions::Validate() const {
+  if (max_diagnostics == 0) return Status::InvalidArgument("ingest.max_diagnostics must be > 0");
+  // Room for the "...[N bytes cut]..." marker and something on each side of it.
+  if (max_quoted_bytes < 64) return Status::InvalidArgument("ingest.max_quoted_bytes must be >= 64");
+  if (max_diagnostics_bytes < max_quoted_bytes) {
+    return Status::InvalidArgument("ingest.max_diagnostics_bytes must be >= ingest.max_quoted_bytes");
+  }
+  return Status::Ok();
+}
+
+bool ReservedSubmissionId(const std::string& id) {
+  for (const char* prefix : {"drop-", "pull-", "config-"}) {
+    if (id.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 std::string NewSubmissionId() {
   static thread_local std::mt19937_64 rng(std::random_device{}());
   static const char kHex[] = "0123456789abcdef";
@@ -73,29 +89,13 @@ std::string NewSubmissionId() {
 
 Ingestor::Ingestor(storage::EventLog* log, storage::StructureRegistry* registry,
                    const storage::VersionedState* state, IngestOptions options)
-    : log_(log), registry_(registry), state_(state), options_(std::move(options)) {
+    : log_(log), registry_(registry), state_(state), options_(std::move(options)), ids_(state) {
   if (!options_.now_ms) options_.now_ms = NowMs;
 }
 
-bool Ingestor::Accepted(const std::string& id) const {
-  std::lock_guard lock(mu_);
-  return accepted_.count(id) > 0;
-}
-
 Ingestor::InFlight Ingestor::Unapplied() {
-  std::lock_guard lock(mu_);
-  InFlight out;
-  for (auto it = accepted_.begin(); it != accepted_.end();) {
-    auto rec = state_->Ledger(it->first);
-    if (rec.ok() && *rec) {
-      it = accepted_.erase(it);
-      continue;
-    }
-    ++out.count;
-    if (!out.oldest_ms || it->second < out.oldest_ms) out.oldest_ms = it->second;
-    ++it;
-  }
-  return out;
+  const SubmissionIds::Unrecorded u = ids_.Sweep();
+  return {u.count, u.oldest_ms};
 }
 
 Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submission& s) {
@@ -112,16 +112,23 @@ Result<SubmissionReceipt> Ingestor::Submit(const Provider& provider, const Submi
 
 Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const Submission& s) {
   SubmissionReceipt r;
-  r.diagnostics = sdmx::Diagnostics(options_.max_diagnostics);
+  r.diagnostics = sdmx::Diagnostics(
+      sdmx::DiagnosticLimits{options_.max_diagnostics, options_.max_quoted_bytes, options_.max_diagnostics_bytes});
   r.submission_id = s.submission_id.empty() ? NewSubmissionId() : s.submission_id;
   if (!ValidId(r.submission_id)) {
     return Status::InvalidArgument("submission id must be 1-128 characters of A-Z a-z 0-9 - _ .");
   }
-  HUB_ASSIGN_OR_RETURN(auto known, state_->Ledger(r.submission_id));
-  if (known || Accepted(r.submission_id)) {
-    r.outcome = SubmissionOutcome::kDuplicate;
-    return r;
+  // Held until the receipt is out: the lookup below and the append are one
+  // step for this id, so two racing submissions cannot both append.
+  std::optional<SubmissionIds::Claim> claim = ids_.TryClaim(r.submission_id);
+  if (!claim) {
+    return Status(StatusCode::kAlreadyExists,
+                  "submission id " + r.submission_id + " is being submitted by another request right now: " +
+                      "retry once that one is answered (GET /api/v1/submissions/" + r.submission_id + ")",
+                  /*retryable=*/true);
   }
+  HUB_ASSIGN_OR_RETURN(auto known, ids_.Lookup(r.submission_id));
+  if (known) return Resubmit(provider, s, std::move(r), std::move(*known));
   // Visible to GET /api/v1/submissions/{id} until the receipt is out.
   struct ProgressGuard {
     SubmissionProgress* progress;
@@ -138,6 +145,23 @@ Result<SubmissionReceipt> Ingestor::SubmitOnce(const Provider& provider, const S
   }
   r.kind = "data";
   return SubmitData(provider, s, std::move(r));
+}
+
+Result<SubmissionReceipt> Ingestor::Resubmit(const Provider& provider, const Submission& s, SubmissionReceipt r,
+                                             sdmxhub::state::v1::LedgerRecord earlier) {
+  // Another provider's id is refused before its body is complete: nothing
+  // this body holds could change that.
+  HUB_RETURN_IF_ERROR(CheckOwner(earlier, provider.id));
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
+  HUB_RETURN_IF_ERROR(CheckSameBody(earlier, Sha256Hex(body)));
+  r.outcome = SubmissionOutcome::kDuplicate;
+  r.kind = earlier.marker().kind();
+  if (earlier.marker().has_dataflow()) r.dataflow = storage::FromProto(earlier.marker().dataflow());
+  r.series = earlier.marker().series();
+  r.observations = earlier.marker().observations();
+  r.skipped_series = earlier.marker().skipped_series();
+  r.earlier = std::move(earlier);
+  return r;
 }
 
 Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const Submission& s,
@@ -410,16 +434,7 @@ Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std:
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, m->submission_id(), storage::Serialize(&env)));
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
   CrashPoint("ingest.after_marker_flush");
-  std::lock_guard lock(mu_);
-  accepted_[m->submission_id()] = now;
-  // Ids stay here only until the ledger has them: sweep now and then so a
-  // long-running hub does not grow this map forever.
-  if (accepted_.size() % kAcceptedSweepSize == 0) {
-    for (auto it = accepted_.begin(); it != accepted_.end();) {
-      auto rec = state_->Ledger(it->first);
-      it = rec.ok() && *rec ? accepted_.erase(it) : std::next(it);
-    }
-  }
+  ids_.Appended(*m, now);
   return Status::Ok();
 }
 
@@ -453,6 +468,7 @@ Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, c
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, r.submission_id, storage::Serialize(&env)));
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
   CrashPoint("ingest.after_rejected_flush");
+  ids_.Appended(*m, m->accepted_time_ms());
   spdlog::info("submission {}: rejected, {} diagnostics, first: {}", r.submission_id, r.diagnostics.count(),
                r.diagnostics.items().empty() ? "" : r.diagnostics.items().front().ToString());
   return Status::Ok();

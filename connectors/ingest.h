@@ -7,20 +7,20 @@
 // message becomes one DataEvent per series (record key = dataflow + series
 // key), flushed, then a COMMITTED marker counting the events per partition
 // (see Materialiser). Structure messages (admin only) travel the same way.
-// Thread-safe.
+// A submission id belongs to the provider that first used it and names one
+// body (see Submit). Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "connectors/providers.h"
-#include "hub/base/arriving_bytes.h"
+#include "connectors/submission_ids.h"
 #include "connectors/submission_progress.h"
+#include "hub/base/arriving_bytes.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/diagnostic.h"
 #include "storage/event_log.h"
@@ -35,13 +35,24 @@ struct SubmissionReceipt;
 struct IngestOptions {
   storage::LogTopics topics;
   sdmx::DataReaderOptions reader;
-  size_t max_diagnostics = 200;                 // kept per submission; default 200
+  // What a rejected submission may cost in the ledger (whose records the
+  // public GET /api/v1/submissions serves) and in its answer, whatever the
+  // body held: diagnostics kept (default 200; more are only counted), bytes
+  // quoted in each field of one (file, element, rule, message: a longer one,
+  // e.g. a 40 MB value, keeps its head and tail; default 1 KiB, at least 64)
+  // and bytes of diagnostics text in all (default 64 KiB).
+  size_t max_diagnostics = 200;
+  size_t max_quoted_bytes = 1024;
+  size_t max_diagnostics_bytes = 64 * 1024;
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
   // Load-time clock (ms since the epoch); default the system clock. Tests fix
   // it so that two runs of the same submissions have equal digests.
   std::function<int64_t()> now_ms;
   // Called with every receipt Submit gives (metrics); must not block.
   std::function<void(const SubmissionReceipt&)> on_receipt;
+
+  // InvalidArgument naming the first bad field ("ingest.<name>").
+  Status Validate() const;
 };
 
 struct Submission {
@@ -78,7 +89,7 @@ struct Submission {
 enum class SubmissionOutcome {
   kAccepted,   // in the log with its marker; the materialiser will commit it
   kRejected,   // validation failed; recorded as rejected, nothing applied
-  kDuplicate,  // this id was submitted before; nothing appended
+  kDuplicate,  // this provider sent this body under this id before; nothing appended
 };
 
 struct SubmissionReceipt {
@@ -90,25 +101,52 @@ struct SubmissionReceipt {
   int64_t observations = 0;
   int64_t skipped_series = 0;  // see Submission::skip_invalid_series
   sdmx::Diagnostics diagnostics;
+  // kDuplicate: what became of the first submission of this id (the
+  // ledger's record; seq 0 while it is not applied yet).
+  sdmxhub::state::v1::LedgerRecord earlier;
 };
 
 class Ingestor {
  public:
-  // `state` is read to answer resubmissions of a known id.
+  // `state` is read to answer resubmissions of a known id, and for the
+  // codes stored data uses (codes_in_use.h).
   Ingestor(storage::EventLog* log, storage::StructureRegistry* registry, const storage::VersionedState* state,
            IngestOptions options);
 
-  // Errors: PermissionDenied (provider may not report that dataflow, or a
-  // non-admin sent structures; nothing appended), Unavailable (log down;
-  // retry with the same submission id), InvalidArgument (bad id).
-  // Validation problems are not errors: they give a kRejected receipt.
+  // Submits one message as `provider`. The submission id (the caller's, or
+  // a fresh one) belongs to the provider that first used it and names one
+  // body:
+  //   - a new id: parsed, validated, then appended (kAccepted) or recorded
+  //     as rejected with its diagnostics (kRejected);
+  //   - the same provider with the same body (SHA-256) again: kDuplicate,
+  //     nothing appended, `earlier` says what became of the first (a retry
+  //     gets the first's answer);
+  //   - another provider: AlreadyExists, saying the id belongs to another
+  //     provider and nothing else of theirs;
+  //   - the same provider with another body: AlreadyExists naming both
+  //     hashes;
+  //   - while another Submit of the same id runs in this process:
+  //     AlreadyExists, retryable. Only one of two racing submissions can
+  //     reach the log. The second does not wait for the first: it may run on
+  //     an HTTP io thread that the first's streamed upload needs.
+  // For a streamed body (Submission::arriving) of a known id the hash, and
+  // so the answer, waits for its last byte; another provider's is refused
+  // at once (its bytes are still read by the HTTP layer, and dropped).
+  // Other errors: PermissionDenied (provider may not report that dataflow,
+  // or a non-admin sent structures; nothing appended), Unavailable (log
+  // down, or the upload stopped short; retry with the same submission id),
+  // InvalidArgument (bad id). Validation problems are not errors: they give
+  // a kRejected receipt.
   Result<SubmissionReceipt> Submit(const Provider& provider, const Submission& submission);
 
-  // Whether this process accepted `id` (the ledger knows the rest).
-  bool Accepted(const std::string& id) const;
-  // Submissions this process appended that the ledger does not hold yet,
-  // and when the oldest was accepted (ms since the epoch; 0 when none):
-  // how far the materialiser is behind ingest.
+  // What is known of submission `id`: the ledger's record, or the marker
+  // this process appended that the ledger does not hold yet (seq 0).
+  Result<std::optional<sdmxhub::state::v1::LedgerRecord>> Lookup(const std::string& id) const {
+    return ids_.Lookup(id);
+  }
+  // Submissions this process appended (accepted or rejected) that the
+  // ledger does not hold yet, and when the oldest was appended (ms since
+  // the epoch; 0 when none): how far the materialiser is behind ingest.
   struct InFlight {
     size_t count = 0;
     int64_t oldest_ms = 0;
@@ -121,6 +159,9 @@ class Ingestor {
 
  private:
   Result<SubmissionReceipt> SubmitOnce(const Provider& provider, const Submission& s);
+  // A resubmission of a known id (see Submit).
+  Result<SubmissionReceipt> Resubmit(const Provider& provider, const Submission& s, SubmissionReceipt r,
+                                     sdmxhub::state::v1::LedgerRecord earlier);
   Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
   Result<SubmissionReceipt> SubmitStructure(const Provider& provider, const Submission& s, SubmissionReceipt r);
   // Appends `events` (topic, key, value) then the marker; both flushed.
@@ -133,10 +174,9 @@ class Ingestor {
 
   storage::EventLog* log_;
   storage::StructureRegistry* registry_;
-  const storage::VersionedState* state_;
+  const storage::VersionedState* state_;  // codes in use by stored data
   IngestOptions options_;
-  mutable std::mutex mu_;
-  std::map<std::string, int64_t> accepted_;  // id -> accepted time (ms), until in the ledger
+  SubmissionIds ids_;
   SubmissionProgress progress_;
 };
 
@@ -146,5 +186,12 @@ std::string LoggableId(const std::string& id);
 
 // A fresh random id ("sub-" + 16 hex digits).
 std::string NewSubmissionId();
+
+// Whether `id` starts with a prefix the hub's own connectors make ids with
+// (folder drop "drop-", REST pull "pull-", config structures "config-"):
+// those derive the id from the content, so a client that took one first
+// would own the id a connector will use. HTTP refuses them from clients.
+bool ReservedSubmissionId(const std::string& id);
+inline constexpr const char* kReservedIdPrefixes = "drop-, pull- or config-";
 
 }  // namespace hub::connectors

@@ -99,6 +99,15 @@ Status ReadPositiveMs(const toml::table& t, const char* key, const std::string& 
   return Status::Ok();
 }
 
+// `<retry>_initial_ms`, `<retry>_max_ms` and `error_report_ms` of `section`.
+Status ReadBackoff(const toml::table& t, const std::string& section, const std::string& retry, BackoffOptions* out) {
+  const std::string initial = retry + "_initial_ms", max = retry + "_max_ms";
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(t, initial.c_str(), section, &out->initial));
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(t, max.c_str(), section, &out->max));
+  HUB_RETURN_IF_ERROR(ReadPositiveMs(t, "error_report_ms", section, &out->report_every));
+  return out->Validate(section + "." + initial, section + "." + max, section + ".error_report_ms");
+}
+
 Status ReadPull(const toml::node& n, connectors::RestPullOptions* out) {
   const toml::table* t = n.as_table();
   if (!t) return Status::InvalidArgument("pull entries must be tables ([[pull]])");
@@ -152,7 +161,9 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   if (const toml::table* t = root["http"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
                                               "max_sorted_observations", "response_cache_bytes",
-                                              "min_body_bytes_per_second", "stream_body_bytes", "upload_threads"}));
+                                              "min_body_bytes_per_second", "stream_body_bytes", "upload_threads",
+                                              "accept_retry_initial_ms", "accept_retry_max_ms", "error_report_ms"}));
+    HUB_RETURN_IF_ERROR(ReadBackoff(*t, "http", "accept_retry", &cfg.http.accept_retry));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "threads", "http", &cfg.http.threads));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_body_bytes", "http", &cfg.http.max_body_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_header_bytes", "http", &cfg.http.max_header_bytes));
@@ -174,11 +185,15 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "data_partitions", "log", &cfg.data_partitions));
   }
   if (const toml::table* t = root["ingest"].as_table()) {
-    HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_series", "max_observations", "max_xml_depth"}));
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_quoted_bytes", "max_diagnostics_bytes",
+                                                 "max_series", "max_observations", "max_xml_depth"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_diagnostics", "ingest", &cfg.ingest.max_diagnostics));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_quoted_bytes", "ingest", &cfg.ingest.max_quoted_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_diagnostics_bytes", "ingest", &cfg.ingest.max_diagnostics_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_series", "ingest", &cfg.ingest.reader.max_series));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_observations", "ingest", &cfg.ingest.reader.max_observations));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_xml_depth", "ingest", &cfg.ingest.reader.xml.max_depth));
+    HUB_RETURN_IF_ERROR(cfg.ingest.Validate());
   }
   if (const toml::table* t = root["materialiser"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "materialiser", {"max_batch_bytes"}));
@@ -192,7 +207,8 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_lag", "changes", &cfg.changes.max_lag));
   }
   if (const toml::table* t = root["folder_drop"].as_table()) {
-    HUB_RETURN_IF_ERROR(CheckKeys(*t, "folder_drop", {"dir", "poll_ms", "settle_ms", "max_file_bytes"}));
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "folder_drop", {"dir", "poll_ms", "settle_ms", "max_file_bytes", "max_name_bytes",
+                                                      "retry_initial_ms", "retry_max_ms", "error_report_ms"}));
     connectors::FolderDropOptions& fd = cfg.folder_drop;
     std::string dir;
     HUB_RETURN_IF_ERROR(Read(*t, "dir", "folder_drop", &dir));
@@ -205,6 +221,9 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     fd.poll = std::chrono::milliseconds(poll);
     fd.settle = std::chrono::milliseconds(settle);
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_file_bytes", "folder_drop", &fd.max_file_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_name_bytes", "folder_drop", &fd.max_name_bytes));
+    HUB_RETURN_IF_ERROR(ReadBackoff(*t, "folder_drop", "retry", &fd.retry));
+    HUB_RETURN_IF_ERROR(fd.Validate());
   }
   if (root.contains("pull")) {
     const toml::array* arr = root["pull"].as_array();

@@ -85,8 +85,7 @@ Status Hub::Init(const HubOptions& options) {
   if (!config_.folder_drop.root.empty()) {
     // After the config structures: a file dropped before the hub stopped is
     // validated against the structures it was written for.
-    folder_drop_ = std::make_unique<connectors::FolderDrop>(ingestor_.get(), &providers_, state_.get(),
-                                                            config_.folder_drop);
+    folder_drop_ = std::make_unique<connectors::FolderDrop>(ingestor_.get(), &providers_, config_.folder_drop);
     HUB_RETURN_IF_ERROR(folder_drop_->Start());
   }
   if (!config_.pull.sources.empty()) {

@@ -1,11 +1,13 @@
 #include "hub/log_format.h"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
 #include <chrono>
 
 #include "hub/base/iso_time.h"
+#include "hub/base/one_line.h"
 
 namespace hub {
 namespace {
@@ -37,7 +39,23 @@ std::string ValidUtf8(std::string_view text) {
   return out;
 }
 
+// %* in a pattern: the message, escaped onto one line.
+class EscapedMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string text = EscapeControls(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedMessageFlag>(); }
+};
+
 }  // namespace
+
+std::unique_ptr<spdlog::formatter> TextLogFormatter() {
+  auto f = std::make_unique<spdlog::pattern_formatter>();
+  f->add_flag<EscapedMessageFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %*");
+  return f;
+}
 
 std::string_view SubmissionIdIn(std::string_view message) {
   // "submission ID" opens the message or a clause ("folder drop: submission
@@ -76,7 +94,7 @@ std::unique_ptr<spdlog::formatter> JsonLogFormatter::clone() const { return std:
 
 Status SetLogFormat(const std::string& format) {
   if (format == "text") {
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_formatter(TextLogFormatter());
   } else if (format == "json") {
     spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
   } else {

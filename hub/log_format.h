@@ -23,6 +23,11 @@ class JsonLogFormatter final : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override;
 };
 
+// The text form: "2026-11-23T10:00:00.000 info message", the message with
+// its control characters escaped (hub::EscapeControls): messages quote
+// client input (values, file names), which must not forge lines.
+std::unique_ptr<spdlog::formatter> TextLogFormatter();
+
 // The id following the first "submission " in `message`, or "".
 std::string_view SubmissionIdIn(std::string_view message);
 

@@ -1,5 +1,7 @@
 #include "sdmx/diagnostic.h"
 
+#include "hub/base/one_line.h"
+
 namespace sdmx {
 
 std::string Diagnostic::ToString() const {
@@ -8,7 +10,19 @@ std::string Diagnostic::ToString() const {
 
 void Diagnostics::Add(Diagnostic d) {
   ++count_;
-  if (items_.size() < max_kept_) items_.push_back(std::move(d));
+  // Past a limit nothing is escaped or copied: a file with a million bad
+  // values costs a count each.
+  if (items_.size() >= limits_.max_kept || kept_bytes_ >= limits_.max_total_bytes) return;
+  for (std::string* field : {&d.file, &d.element, &d.rule, &d.message}) {
+    *field = hub::OneLine(*field, limits_.max_field_bytes);
+  }
+  const size_t bytes = d.file.size() + d.element.size() + d.rule.size() + d.message.size();
+  if (kept_bytes_ + bytes > limits_.max_total_bytes) {
+    kept_bytes_ = limits_.max_total_bytes;  // full: later ones are only counted, in order
+    return;
+  }
+  kept_bytes_ += bytes;
+  items_.push_back(std::move(d));
 }
 
 std::string Diagnostics::ToString() const {

@@ -1,7 +1,10 @@
 // Validation results are data: each problem found in an SDMX message is a
 // Diagnostic naming the file, line, element and rule, so that an agency can
 // find and fix it. A Diagnostics sink caps how many are kept (a file with a
-// wrong codelist can produce one per observation).
+// wrong codelist can produce one per observation) and how much text: every
+// field is escaped onto one line and cut to a bound (a value of 40 MB, or
+// one holding "\n", is quoted as its head and tail), so that what a bad file
+// costs in the ledger, an HTTP answer or a log line is bounded.
 #pragma once
 
 #include <cstddef>
@@ -21,10 +24,25 @@ struct Diagnostic {
   std::string ToString() const;
 };
 
+struct DiagnosticLimits {
+  // Diagnostics kept; the rest are only counted. Default 1000.
+  size_t max_kept = 1000;
+  // Bytes kept of each text field (file, element, rule, message), after
+  // control characters are escaped: a longer one keeps its head and tail
+  // around "...[N bytes cut]..." (hub::OneLine; at least 40). Default 4 KiB.
+  size_t max_field_bytes = 4096;
+  // Bytes of text kept in all (the four fields of every kept diagnostic);
+  // a diagnostic that would pass it is only counted. Default 4 MiB.
+  size_t max_total_bytes = size_t{4} << 20;
+};
+
 class Diagnostics {
  public:
-  explicit Diagnostics(size_t max_kept = 1000) : max_kept_(max_kept) {}
+  explicit Diagnostics(size_t max_kept = 1000) : limits_{max_kept} {}
+  explicit Diagnostics(DiagnosticLimits limits) : limits_(limits) {}
 
+  // Keeps `d` (its fields escaped and bounded) while within the limits;
+  // counts it in any case.
   void Add(Diagnostic d);
   // Total problems reported, including those past the cap.
   size_t count() const { return count_; }
@@ -35,8 +53,9 @@ class Diagnostics {
   std::string ToString() const;
 
  private:
-  size_t max_kept_;
+  DiagnosticLimits limits_;
   size_t count_ = 0;
+  size_t kept_bytes_ = 0;  // text of the kept items
   std::vector<Diagnostic> items_;
 };
 

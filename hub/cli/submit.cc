@@ -11,6 +11,7 @@
 
 #include "connectors/ingest.h"
 #include "hub/cli/commands.h"
+#include "hub/base/sha256.h"
 #include "hub/cli/progress_bar.h"
 #include "hub/http/client.h"
 #include "sdmx/file.h"
@@ -65,6 +66,42 @@ Result<http::HttpResponse> PostWithProgress(const std::string& url, const std::s
   }
   bar.Finish();
   return answer.get();
+}
+
+// --wait: polls GET `status_url` until the submission is no longer
+// "accepted", then whether the ledger's record is this one: committed, for
+// `provider` (as the hub's answer named it), with this body's SHA-256. A
+// 202 alone does not say so: another hub process may have appended the same
+// id first, and the ledger keeps the first. Prints what it found.
+bool WaitApplied(const std::string& status_url, const std::string& provider, const std::string& body_sha256,
+                 const http::FetchOptions& fetch) {
+  for (;;) {
+    auto st = http::Fetch("GET", status_url, "", {}, fetch);
+    if (!st.ok() || st->status != 200) {
+      std::cout << "  could not follow the submission: "
+                << (st.ok() ? std::to_string(st->status) + " " + st->body : st.status().ToString()) << "\n";
+      return false;
+    }
+    boost::json::error_code ec;
+    const boost::json::value sv = boost::json::parse(st->body, ec);
+    const std::string status = Field(sv, "status");
+    if (status == "accepted") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (status != "committed") {
+      std::cout << "  " << (status.empty() ? st->body : status) << ": not applied\n";
+      return false;
+    }
+    if (Field(sv, "provider") != provider || Field(sv, "body_sha256") != body_sha256) {
+      std::cout << "  " << Field(sv, "id") << " was committed for provider " << Field(sv, "provider")
+                << " with body SHA-256 " << Field(sv, "body_sha256") << ", not this file (" << body_sha256
+                << " from " << (provider.empty() ? "an unnamed provider" : provider) << "): not applied\n";
+      return false;
+    }
+    std::cout << "  committed at watermark " << Field(sv, "watermark") << "\n";
+    return true;
+  }
 }
 
 }  // namespace
@@ -122,14 +159,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
       ++failures;
       continue;
     }
-    while (wait && status == "accepted") {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto st = http::Fetch("GET", endpoint + "/" + id, "", {}, fetch);
-      if (!st.ok()) break;
-      boost::json::value sv = boost::json::parse(st->body, ec);
-      status = Field(sv, "status");
-      if (status != "accepted") std::cout << "  " << status << " at watermark " << Field(sv, "watermark") << "\n";
-    }
+    if (wait && !WaitApplied(endpoint + "/" + sid, Field(v, "provider"), Sha256Hex(*body), fetch)) ++failures;
   }
   return failures ? 1 : 0;
 }

@@ -474,6 +474,8 @@ struct HttpServer::Impl {
   struct Loop {
     net::io_context ioc{1};
     tcp::acceptor acceptor{ioc};
+    net::steady_timer accept_retry{ioc};
+    Backoff accept_backoff;  // this loop's thread only
     std::thread thread;
   };
   HttpOptions options;
@@ -506,19 +508,30 @@ struct HttpServer::Impl {
     loop->acceptor.async_accept(loop->ioc, [this, loop](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted) return;
-        spdlog::warn("http accept: {}", ec.message());
-      } else {
-        // Responses go out in several writes (head, chunks): without
-        // TCP_NODELAY, Nagle holds the last one for a delayed ACK (~40 ms).
-        beast::error_code nd;
-        socket.set_option(tcp::no_delay(true), nd);
-        const std::chrono::milliseconds sync_timeout = options.read_timeout;
-        PacedStream stream(std::move(socket), sync_timeout);
-        if (tls) {
-          std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream), *tls), router, &options, &uploads)->Run();
-        } else {
-          std::make_shared<Session<PacedStream>>(std::move(stream), router, &options, &uploads)->Run();
+        // The connection stays in the backlog and the next accept fails at
+        // once: without a pause this thread spins, a log line per attempt.
+        const Backoff::Next next = loop->accept_backoff.Failed(std::chrono::steady_clock::now());
+        if (next.report) {
+          spdlog::warn("http accept: {} ({} failures since the last report; retrying in {} ms)", ec.message(),
+                       next.report, next.delay.count());
         }
+        loop->accept_retry.expires_after(next.delay);
+        loop->accept_retry.async_wait([this, loop](beast::error_code wait_ec) {
+          if (!wait_ec) Accept(loop);
+        });
+        return;
+      }
+      loop->accept_backoff.Succeeded();
+      // Responses go out in several writes (head, chunks): without
+      // TCP_NODELAY, Nagle holds the last one for a delayed ACK (~40 ms).
+      beast::error_code nd;
+      socket.set_option(tcp::no_delay(true), nd);
+      const std::chrono::milliseconds sync_timeout = options.read_timeout;
+      PacedStream stream(std::move(socket), sync_timeout);
+      if (tls) {
+        std::make_shared<Session<TlsStream>>(TlsStream(std::move(stream), *tls), router, &options, &uploads)->Run();
+      } else {
+        std::make_shared<Session<PacedStream>>(std::move(stream), router, &options, &uploads)->Run();
       }
       Accept(loop);
     });
@@ -542,6 +555,8 @@ Status HttpOptions::Validate() const {
   if (threads < 1) return Status::InvalidArgument("HttpOptions.threads must be >= 1");
   if (max_body_bytes == 0) return Status::InvalidArgument("HttpOptions.max_body_bytes must be > 0");
   if (upload_threads < 1) return Status::InvalidArgument("HttpOptions.upload_threads must be >= 1");
+  HUB_RETURN_IF_ERROR(
+      accept_retry.Validate("http.accept_retry_initial_ms", "http.accept_retry_max_ms", "http.error_report_ms"));
   beast::error_code ec;
   const net::ip::address addr = net::ip::make_address(host, ec);
   if (ec) return Status::InvalidArgument("listen address '" + host + "': " + ec.message());
@@ -566,6 +581,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpOptions& options
   tcp::endpoint ep(addr, options.port);
   for (int i = 0; i < options.threads; ++i) {
     auto loop = std::make_unique<Impl::Loop>();
+    loop->accept_backoff = Backoff(options.accept_retry);
     ec = Impl::Listen(loop->acceptor, ep);
     if (ec) {
       return Status::Unavailable("listen on " + options.host + ":" + std::to_string(ep.port()) + ": " + ec.message());

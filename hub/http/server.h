@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "hub/base/backoff.h"
 #include "hub/base/status.h"
 #include "hub/http/router.h"
 
@@ -71,6 +72,13 @@ struct HttpOptions {
   // Whole SDMX responses kept until the next commit ([http]
   // response_cache_bytes; 0 disables). Applied by the Router.
   ResponseCacheOptions cache;
+  // A failing accept (EMFILE/ENFILE at the open-file limit, ENOBUFS...)
+  // fails again at once while the connection waits in the backlog: each io
+  // thread waits this back-off before it accepts again, and logs the
+  // failures at most once per interval with their count ([http]
+  // accept_retry_initial_ms, accept_retry_max_ms, error_report_ms).
+  // Defaults 10 ms doubling to 1 s; a report every 10 s.
+  BackoffOptions accept_retry;
 
   // InvalidArgument naming the first bad field; includes the plain-HTTP
   // refusal above.

@@ -16,6 +16,7 @@
 #include "hub/hub.h"
 #include "sdmx/demo_feed.h"
 #include "storage/embedded_event_log.h"
+#include "testing/folder_drop_fixture.h"
 #include "testing/test_util.h"
 
 namespace hub {
@@ -25,109 +26,10 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using connectors::SubmissionIdFor;
 
-// Longer than any scheduling stall a test writer should suffer on a loaded
-// 2-core machine, short enough to keep the tests quick.
-constexpr std::chrono::milliseconds kSettle{1000};
-constexpr std::chrono::seconds kTimeout{60};
-
-std::vector<std::string> Names(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-class FolderDropTest : public ::testing::Test {
- protected:
-  void SetUp() override { StartHub(); }
-
-  // The documented [folder_drop] example of configs/hub.toml, uncommented,
-  // with a test root and short times.
-  void StartHub(int64_t max_file_bytes = 268435456) {
-    drop_ = dir_.Sub("drop");
-    const std::string config = testing::DemoConfig(
-        dir_, {{"# [folder_drop]", "[folder_drop]"},
-               {"# dir = \"/var/lib/sdmx-hub/drop\"", "dir = \"" + drop_ + "\""},
-               {"# poll_ms = 1000", "poll_ms = 20"},
-               {"# settle_ms = 2000", "settle_ms = " + std::to_string(kSettle.count())},
-               {"# max_file_bytes = 268435456", "max_file_bytes = " + std::to_string(max_file_bytes)}});
-    HubOptions o;
-    o.data_dir = dir_.Sub("data");
-    o.listen = "127.0.0.1:0";
-    o.config_path = config;
-    o.admin_token = "test-admin";  // the admin exists, and still has no inbox
-    auto h = Hub::Start(o);
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    hub_ = std::move(*h);
-    ASSERT_NE(hub_->folder_drop(), nullptr);
-    EXPECT_EQ(hub_->folder_drop()->options().root, drop_);
-  }
-
-  std::string Inbox(const std::string& provider) {
-    const std::string p = drop_ + "/" + provider;
-    fs::create_directories(p);
-    return p;
-  }
-
-  // Bounded wait for `path` to exist.
-  static bool WaitForFile(const std::string& path) {
-    for (auto end = std::chrono::steady_clock::now() + kTimeout; std::chrono::steady_clock::now() < end;) {
-      if (fs::exists(path)) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
-  }
-
-  // Bounded wait until `n` more scans have completed.
-  void WaitScans(uint64_t n) {
-    const uint64_t target = hub_->folder_drop()->scans() + n;
-    for (auto end = std::chrono::steady_clock::now() + kTimeout; std::chrono::steady_clock::now() < end;) {
-      if (hub_->folder_drop()->scans() >= target) return;
-      std::this_thread::sleep_for(5ms);
-    }
-    ADD_FAILURE() << "the folder drop did not scan " << n << " more times";
-  }
-
-  // Long enough for any file present now to have settled, and scanned twice since.
-  void WaitPastSettle() {
-    const auto until = std::chrono::steady_clock::now() + kSettle;
-    while (std::chrono::steady_clock::now() < until) WaitScans(1);
-    WaitScans(2);
-  }
-
-  sdmxhub::state::v1::LedgerRecord WaitForSubmission(const std::string& id) {
-    auto rec = hub_->materialiser()->WaitForSubmission(id, kTimeout);
-    EXPECT_TRUE(rec.ok()) << id << ": " << rec.status().ToString();
-    return rec.ok() ? *rec : sdmxhub::state::v1::LedgerRecord{};
-  }
-
-  // Drops `body` as `inbox`/`name` and waits for it in done/ and committed:
-  // its watermark (0 on failure).
-  uint64_t DropCommitted(const std::string& inbox, const std::string& name, const std::string& body) {
-    testing::WriteFileOrDie(inbox + "/" + name, body);
-    if (!WaitForFile(inbox + "/done/" + name)) {
-      ADD_FAILURE() << name << " did not reach done/";
-      return 0;
-    }
-    return WaitForSubmission(SubmissionIdFor(fs::path(inbox).filename().string(), body)).seq();
-  }
-
-  // Every observation of the demo dataflow the hub serves now.
-  std::map<std::string, std::string> Served() {
-    auto r = http::Fetch("GET", hub_->url() + "/sdmx/v1/data/SDMXHUB,DF_DEMO_SDG,1.0/all", "",
-                         {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok() || r->status == 404) return {};
-    EXPECT_EQ(r->status, 200) << r->body.substr(0, 500);
-    return testing::ObservationValues(r->body, structures_);
-  }
-
-  testing::TempDir dir_;
-  std::string drop_;
-  std::unique_ptr<Hub> hub_;
-  const sdmx::StructureSet structures_ = testing::DemoStructures();
-};
+using FolderDropTest = testing::FolderDropFixture;
+using testing::kSettle;
+using testing::kTimeout;
+using testing::Names;
 
 TEST_F(FolderDropTest, ValidFileIsCommittedAndMovedToDone) {
   const std::string inbox = Inbox("UNSD");
@@ -385,7 +287,8 @@ TEST(FolderDropRetryTest, FileStaysInTheInboxWhileTheLogIsDown) {
   fo.root = dir.Sub("drop");
   fo.poll = 10ms;
   fo.settle = 100ms;
-  connectors::FolderDrop drop(&ingestor, &providers, state->get(), fo);
+  fo.retry = {10ms, 100ms, 1000ms};  // attempts while the log is down come quickly
+  connectors::FolderDrop drop(&ingestor, &providers, fo);
   log.down = true;
   ASSERT_TRUE(drop.Start().ok());
   const std::string inbox = fo.root + "/UNSD";

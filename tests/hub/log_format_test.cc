@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "hub/http/client.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -45,6 +46,51 @@ TEST(LogFormatTest, JsonLinesParseWhateverTheMessageHolds) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
 }
 
+TEST(LogFormatTest, TextLinesEscapeWhatCouldForgeALine) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  sink->set_formatter(TextLogFormatter());
+  spdlog::logger logger("t", sink);
+  logger.warn("folder drop: {} stays", "/drop/UNSD/a\n2026-01-01T00:00:00.000 info forged\r\u2028.xml");
+  const std::string text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_NE(text.find(" warning folder drop: /drop/UNSD/a\\n2026-01-01T00:00:00.000 info forged\\r\\u2028.xml stays\n"),
+            std::string::npos)
+      << text;
+}
+
+// A hub logging as `serve` does (text): a rejected value holding a newline,
+// and a name holding one, stay on their lines.
+TEST(LogFormatTest, ClientInputCannotForgeTextLogLines) {
+  std::ostringstream out;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
+  sink->set_formatter(TextLogFormatter());
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("text", sink));
+  {
+    testing::TempDir dir;
+    auto hub = testing::StartTestHub(dir);
+    ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+    std::string bad = testing::OneObservation("404", 5);
+    const size_t at = bad.find("OBS_VALUE=\"5\"");
+    ASSERT_NE(at, std::string::npos);
+    bad.replace(at, 13, "OBS_VALUE=\"5&#10;2026-01-01T00:00:00.000 info forged-by-value\"");
+    auto r = http::Fetch("POST", (*hub)->url() + "/api/v1/submissions?name=x%0A2026-01-01T00:00:00.000%20info%20forged-by-name",
+                         bad, {{"Authorization", "Bearer demo-unsd-token"}, {"X-Submission-Id", "forge-1"}});
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 400) << r->body;
+    ASSERT_TRUE((*hub)->materialiser()->WaitForSubmission("forge-1", std::chrono::seconds(30)).ok());
+  }
+  spdlog::set_default_logger(previous);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("forged-by-value"), std::string::npos) << text;
+  EXPECT_NE(text.find("forged-by-name"), std::string::npos) << text;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_NE(line.rfind("2026-01-01T00:00:00.000 info forged", 0), 0u) << "a forged line: " << line;
+  }
+}
+
 TEST(LogFormatTest, EveryLineASubmissionCausesCarriesItsId) {
   std::ostringstream out;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out);
@@ -57,7 +103,7 @@ TEST(LogFormatTest, EveryLineASubmissionCausesCarriesItsId) {
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     const std::string one = testing::OneObservation("404", 5);
     ASSERT_TRUE(testing::SubmitAndWait(**hub, one, "log-ok", "demo-unsd-token").ok());
-    ASSERT_EQ(testing::Submit(**hub, one, "log-ok", "demo-unsd-token")->status, 200);  // known: no-op
+    ASSERT_EQ(testing::Submit(**hub, one, "log-ok", "demo-unsd-token")->status, 202);  // known: no-op, the first answer
     ASSERT_EQ(testing::Submit(**hub, one.substr(0, one.size() / 2), "log-bad", "demo-unsd-token")->status, 400);
     ASSERT_TRUE((*hub)->materialiser()->WaitForSubmission("log-bad", std::chrono::seconds(30)).ok());
     ASSERT_EQ(testing::Submit(**hub, one, "log-403", "demo-knbs-token")->status, 403);

@@ -140,6 +140,7 @@ HttpResponse ErrorFromStatus(const Status& s) {
     case StatusCode::kUnauthenticated: code = 401; break;
     case StatusCode::kPermissionDenied: code = 403; break;
     case StatusCode::kNotFound: code = 404; break;
+    case StatusCode::kAlreadyExists: code = 409; break;
     case StatusCode::kResourceExhausted: code = 413; break;
     case StatusCode::kNotImplemented: code = 501; break;
     case StatusCode::kUnavailable:

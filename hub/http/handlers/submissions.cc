@@ -69,8 +69,11 @@ const char* LedgerStatus(ev::SubmissionStatus s) {
 // One ledger record as the API shows it (GET /api/v1/submissions[/{id}]).
 json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::LedgerRecord& rec) {
   const ev::SubmissionMarker& m = rec.marker();
+  // seq 0 and committed: appended by this process, not applied yet.
+  const char* status =
+      m.status() == ev::STATUS_COMMITTED && !rec.seq() ? "accepted" : LedgerStatus(m.status());
   json::object o{{"id", m.submission_id()},
-                 {"status", LedgerStatus(m.status())},
+                 {"status", status},
                  {"provider", m.provider()},
                  {"kind", m.kind()},
                  {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
@@ -110,7 +113,7 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
 }
 
 HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
-  auto rec = ctx.state->Ledger(id);
+  auto rec = ctx.ingestor->Lookup(id);
   if (!rec.ok()) return ErrorFromStatus(rec.status());
   if (!*rec) {
     if (auto p = ctx.ingestor->progress()->Get(id)) {
@@ -122,9 +125,6 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
       json::object o{{"id", id}, {"status", p->phase}, {"progress", std::move(progress)}};
       if (!p->provider.empty()) o["provider"] = p->provider;
       return JsonResponse(200, o);
-    }
-    if (ctx.ingestor->Accepted(id)) {
-      return JsonResponse(200, json::object{{"id", id}, {"status", "accepted"}});
     }
     return HttpResponse::Error(404, "no submission " + id);
   }
@@ -284,17 +284,32 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     if (v != "true" && v != "false") return HttpResponse::Error(400, "force=" + v + ": expected true or false");
     s.force = v == "true";
   }
+  if (connectors::ReservedSubmissionId(s.submission_id)) {
+    return HttpResponse::Error(400, "submission id " + s.submission_id + ": ids starting with " +
+                                        connectors::kReservedIdPrefixes + " are the hub's own; choose another");
+  }
   auto receipt = ctx.ingestor->Submit(*provider, s);
-  if (!receipt.ok()) return ErrorFromStatus(receipt.status());
+  if (!receipt.ok()) {
+    // 409 for an id that is another provider's, another body's, or busy.
+    HttpResponse resp = ErrorFromStatus(receipt.status());
+    if (receipt.status().code() == StatusCode::kAlreadyExists && receipt.status().retryable()) {
+      resp.SetHeader("Retry-After", "1");
+    }
+    return resp;
+  }
   const connectors::SubmissionReceipt& r = *receipt;
   const std::string link = "/api/v1/submissions/" + r.submission_id;
   if (r.outcome == connectors::SubmissionOutcome::kDuplicate) {
-    HttpResponse resp = StatusOf(ctx, r.submission_id);
+    // A retry gets the first answer's code, with what became of it since.
+    json::object o = LedgerJson(ctx, r.earlier);
+    o["links"] = {{"status", link}};
+    o["duplicate"] = true;
+    HttpResponse resp = JsonResponse(r.earlier.marker().status() == ev::STATUS_REJECTED ? 400 : 202, o);
     resp.SetHeader("Location", link);
     return resp;
   }
-  json::object o{{"id", r.submission_id}, {"kind", r.kind}, {"series", r.series}, {"observations", r.observations},
-                 {"links", {{"status", link}}}};
+  json::object o{{"id", r.submission_id}, {"provider", provider->id}, {"kind", r.kind}, {"series", r.series},
+                 {"observations", r.observations}, {"links", {{"status", link}}}};
   if (!r.dataflow.id.empty()) o["dataflow"] = r.dataflow.ToString();
   int code = 202;
   if (r.outcome == connectors::SubmissionOutcome::kRejected) {
