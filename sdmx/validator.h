@@ -5,7 +5,9 @@
 //   code-in-codelist  dimension and coded attribute values are codes of their codelist
 //   known-component   every attribute is declared by the DSD at that level
 //   time-period       TIME_PERIOD is a valid period for the series' FREQ
-//   obs-value         OBS_VALUE is numeric, empty, NaN or #N/A (intentionally missing)
+//   obs-value         OBS_VALUE is a number (an integer) when the DSD gives the
+//                     measure a numeric (integer) textType, or empty, NaN or
+//                     #N/A (intentionally missing); untyped, it is a string
 //   mandatory-attribute  mandatory series/observation attributes are present
 //   duplicate-observation  one series key + period appears once per message
 //   constraint        the key and coded attribute values are allowed by the
@@ -21,6 +23,7 @@
 
 #include "sdmx/diagnostic.h"
 #include "sdmx/model.h"
+#include "sdmx/text_type.h"
 
 namespace sdmx {
 
@@ -53,6 +56,7 @@ class Validator {
   std::string file_;
   ValidatorOptions options_;
   int freq_index_;
+  TextKind measure_kind_;
   bool ok_ = true;
   std::string current_key_;  // the series being validated
   std::vector<const Codelist*> codelists_;  // by SlotOf, resolved at construction
