@@ -1,14 +1,39 @@
 #include "sdmx/diagnostic.h"
 
+#include "sdmx/text_check.h"
+
 namespace sdmx {
+namespace {
+
+// Diagnostics quote what a message held (names, values) and travel on as
+// protobuf strings and in XML and JSON answers: keep them valid UTF-8 of
+// allowed characters whatever the message held (a guard: the readers refuse
+// such bytes before quoting them, but a scan error can name a broken tag).
+void Clean(std::string* s) {
+  if (!CheckXmlChars(*s)) return;
+  *s = SanitizedText(*s);
+}
+
+}  // namespace
 
 std::string Diagnostic::ToString() const {
-  return file + ":" + std::to_string(line) + ": " + element + ": " + rule + ": " + message;
+  std::string out = file + ":" + std::to_string(line) + ": " + element + ": " + rule + ": " + message;
+  Clean(&out);  // a Diagnostic not yet through Diagnostics::Add (a reader's status text)
+  return out;
 }
 
 void Diagnostics::Add(Diagnostic d) {
+  Clean(&d.file);
+  Clean(&d.element);
+  Clean(&d.message);
   ++count_;
   if (items_.size() < max_kept_) items_.push_back(std::move(d));
+}
+
+hub::Status Diagnostics::Refuse(Diagnostic d) {
+  std::string text = d.ToString();
+  Add(std::move(d));
+  return hub::Status::InvalidArgument(text);
 }
 
 std::string Diagnostics::ToString() const {

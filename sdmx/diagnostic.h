@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/base/status.h"
+
 namespace sdmx {
 
 struct Diagnostic {
@@ -26,6 +28,8 @@ class Diagnostics {
   explicit Diagnostics(size_t max_kept = 1000) : max_kept_(max_kept) {}
 
   void Add(Diagnostic d);
+  // Adds `d`, a problem that stops reading, and returns it as InvalidArgument.
+  [[nodiscard]] hub::Status Refuse(Diagnostic d);
   // Total problems reported, including those past the cap.
   size_t count() const { return count_; }
   bool empty() const { return count_ == 0; }

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "sdmx/queued_reader.h"
+#include "sdmx/text_check.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -81,6 +82,9 @@ class JsonDataReader final : public QueuedReader {
       : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer) {}
 
   hub::Status Init() {
+    // Raw bytes first: Boost.JSON refuses invalid UTF-8 too, but as a
+    // syntax error; \u escapes (\u0001) once the text is known to be JSON.
+    if (std::optional<TextProblem> bad = CheckXmlChars(buffer_)) return FailText(*bad, " (SDMX-JSON is UTF-8)");
     json::parser p;
     json::error_code ec;
     // write() parses one complete JSON text and says how far it got.
@@ -89,6 +93,7 @@ class JsonDataReader final : public QueuedReader {
       int line = 1 + static_cast<int>(std::count(buffer_.begin(), buffer_.begin() + std::min(used, buffer_.size()), '\n'));
       return Fail(line, "document", "well-formed-json", ec.message());
     }
+    if (std::optional<TextProblem> bad = CheckJsonEscapes(buffer_)) return FailText(*bad, "");
     root_ = p.release();
     if (!root_.is_object()) return Fail(1, "document", "message-type", "an SDMX-JSON message is a JSON object");
     const json::value* data = Path(root_, {"data"});
@@ -113,6 +118,11 @@ class JsonDataReader final : public QueuedReader {
 
  private:
   static std::string Text(const json::value* v) { return v ? Scalar(*v) : ""; }
+
+  hub::Status FailText(const TextProblem& p, const char* hint) {
+    const auto line = 1 + std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(p.offset), '\n');
+    return Fail(static_cast<int>(line), "string", p.rule, p.message + hint);
+  }
 
   // The DSD and dataflow named by one structure entry: URNs (2.0) or links (1.0).
   hub::Status Resolve(const json::value& s) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "sdmx/file.h"
+#include "sdmx/text_encoding.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -373,9 +374,25 @@ Dataflow ReadDataflow(const pugi::xml_node& n) {
 
 }  // namespace
 
-hub::Status ReadStructureMessage(std::string_view buffer, const std::string& file,
+hub::Status ReadStructureMessage(std::string_view message, const std::string& file,
                                  const StructureReaderOptions& options, StructureSet* out,
                                  Diagnostics* diags) {
+  // Another encoding than UTF-8 is transcoded first (text_encoding.h).
+  auto refuse = [&](std::string_view text, const TextProblem& p, std::string element) {
+    const LineIndex lines(text);
+    return diags->Refuse({file, lines.LineOf(static_cast<std::ptrdiff_t>(p.offset)), std::move(element), p.rule,
+                          p.message});
+  };
+  TextProblem problem;
+  const std::optional<TextEncoding> encoding = DetectEncoding(message.substr(0, kEncodingHeadBytes), &problem);
+  if (!encoding) return refuse(message, problem, "xml");
+  std::string transcoded;
+  if (*encoding != TextEncoding::kUtf8) {
+    if (std::optional<TextProblem> p = TranscodeToUtf8(message, *encoding, &transcoded)) {
+      return refuse(transcoded, *p, ElementAt(transcoded, p->offset));
+    }
+  }
+  const std::string_view buffer = *encoding == TextEncoding::kUtf8 ? message : std::string_view(transcoded);
   LineIndex lines(buffer);
   pugi::xml_document doc;
   HUB_RETURN_IF_ERROR(ParseXml(buffer, file, options.xml, lines, &doc, diags));

@@ -1,9 +1,11 @@
 #include "sdmx/xml.h"
 
-#include "sdmx/xml_scanner.h"
-
 #include <algorithm>
 #include <cstring>
+
+#include "sdmx/text_check.h"
+#include "sdmx/text_encoding.h"
+#include "sdmx/xml_scanner.h"
 
 namespace sdmx {
 
@@ -30,13 +32,39 @@ int LineIndex::LineOf(std::ptrdiff_t offset) const {
   return line_;
 }
 
+std::string_view DuplicateAttribute(const pugi::xml_node& element) {
+  const pugi::xml_attribute first = element.first_attribute();
+  if (!first) return {};
+  // Pairwise: elements have a handful of attributes (SDMX-ML Obs: < 20).
+  for (pugi::xml_attribute a = first.next_attribute(); a; a = a.next_attribute()) {
+    for (pugi::xml_attribute b = first; b != a; b = b.next_attribute()) {
+      if (std::strcmp(a.name(), b.name()) == 0) return a.name();
+    }
+  }
+  return {};
+}
+
 // Walks the tree without recursion (a 10,000-deep document must not blow the
-// stack) and reports the first element nested deeper than `max_depth`.
-pugi::xml_node FindTooDeep(const pugi::xml_document& doc, size_t max_depth) {
+// stack).
+TreeProblem CheckTree(const pugi::xml_node& doc, size_t max_depth, bool series_checked_by_caller) {
   pugi::xml_node node = doc.first_child();
   size_t depth = 1;
+  bool in_series = false;  // below a top-level Series whose Obs the caller checks
   while (node) {
-    if (node.type() == pugi::node_element && depth > max_depth) return node;
+    if (node.type() == pugi::node_element) {
+      if (depth > max_depth) return {TreeProblem::Kind::kTooDeep, node, {}};
+      bool callers = false;  // names are compared only where they matter
+      if (series_checked_by_caller && depth <= 2) {
+        const std::string_view name = LocalName(node);
+        if (depth == 1) in_series = name == "Series";
+        callers = depth == 1 ? in_series || name == "Obs" : in_series && name == "Obs";
+      }
+      if (!callers && node.first_attribute()) {
+        if (std::string_view dup = DuplicateAttribute(node); !dup.empty()) {
+          return {TreeProblem::Kind::kDuplicateAttribute, node, dup};
+        }
+      }
+    }
     if (node.first_child()) {
       node = node.first_child();
       ++depth;
@@ -52,19 +80,26 @@ pugi::xml_node FindTooDeep(const pugi::xml_document& doc, size_t max_depth) {
   return {};
 }
 
+std::string TreeProblemMessage(const TreeProblem& p, size_t max_depth) {
+  if (p.kind == TreeProblem::Kind::kTooDeep) return "element nesting deeper than " + std::to_string(max_depth);
+  return "attribute " + std::string(p.attribute) + " appears twice in <" + std::string(LocalName(p.node)) + ">";
+}
 
 hub::Status ParseXml(std::string_view buffer, const std::string& file, const XmlLimits& limits,
                      const LineIndex& lines, pugi::xml_document* doc, Diagnostics* diags) {
   auto fail = [&](int line, std::string element, std::string rule, std::string msg) {
-    Diagnostic d{file, line, std::move(element), std::move(rule), std::move(msg)};
-    std::string text = d.ToString();
-    diags->Add(std::move(d));
-    return hub::Status::InvalidArgument(text);
+    return diags->Refuse({file, line, std::move(element), std::move(rule), std::move(msg)});
   };
+  if (std::optional<TextProblem> p = CheckXmlText(buffer)) {
+    return fail(lines.LineOf(static_cast<std::ptrdiff_t>(p->offset)), ElementAt(buffer, p->offset), p->rule,
+                p->message);
+  }
   // parse_doctype keeps the DOCTYPE node so that we can refuse it; pugixml
   // never expands custom entities, but a DTD has no place in SDMX-ML.
+  // encoding_utf8: the text is UTF-8 (transcoded, if it was not, before it
+  // came here) whatever its declaration says.
   pugi::xml_parse_result r = doc->load_buffer(buffer.data(), buffer.size(),
-                                              pugi::parse_default | pugi::parse_doctype);
+                                              pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   if (!r) {
     return fail(lines.LineOf(r.offset), "document", "well-formed-xml", r.description());
   }
@@ -77,9 +112,10 @@ hub::Status ParseXml(std::string_view buffer, const std::string& file, const Xml
   if (!doc->document_element()) {
     return fail(1, "document", "well-formed-xml", "no root element");
   }
-  if (pugi::xml_node deep = FindTooDeep(*doc, limits.max_depth)) {
-    return fail(lines.LineOf(deep), std::string(LocalName(deep)), "max-depth",
-                "element nesting deeper than " + std::to_string(limits.max_depth));
+  if (const TreeProblem p = CheckTree(*doc, limits.max_depth)) {
+    return fail(lines.LineOf(p.node), std::string(LocalName(p.node)),
+                p.kind == TreeProblem::Kind::kTooDeep ? "max-depth" : "well-formed-xml",
+                TreeProblemMessage(p, limits.max_depth));
   }
   return hub::Status::Ok();
 }
@@ -126,6 +162,14 @@ std::string_view AttrByLocalName(const pugi::xml_node& node, std::string_view na
 }
 
 std::string RootElementName(std::string_view body) {
+  TextProblem unknown;
+  const std::optional<TextEncoding> encoding = DetectEncoding(body.substr(0, kEncodingHeadBytes), &unknown);
+  if (encoding == TextEncoding::kUtf16Le || encoding == TextEncoding::kUtf16Be) {
+    // The root tag is near the start: transcode that much (an even count).
+    std::string head;
+    (void)TranscodeToUtf8(body.substr(0, std::min<size_t>(body.size(), 8192) & ~size_t{1}), *encoding, &head);
+    return RootElementName(head);
+  }
   size_t i = 0;
   while ((i = body.find('<', i)) != std::string_view::npos) {
     if (body.compare(i, 2, "<?") == 0 || body.compare(i, 2, "<!") == 0) {
@@ -141,7 +185,19 @@ std::string RootElementName(std::string_view body) {
 }
 
 std::string RootElementName(const hub::ArrivingBytes* source) {
-  for (size_t i = 0, have = source->available();; ++i) {
+  size_t have = source->available();
+  while (have < std::min<size_t>(2, source->size())) {
+    const size_t more = source->WaitBeyond(have);
+    if (more == have) break;
+    have = more;
+  }
+  const std::string_view start = source->view().substr(0, std::min<size_t>(have, 2));
+  if (start == "\xFF\xFE" || start == "\xFE\xFF" || start == std::string_view("<\0", 2) ||
+      start == std::string_view("\0<", 2)) {
+    (void)source->WaitAll();  // UTF-16: read whole anyway (DataReader::Open)
+    return RootElementName(source->view().substr(0, source->available()));
+  }
+  for (size_t i = 0;; ++i) {
     while (i >= have) {
       const size_t more = source->WaitBeyond(have);
       if (more == have) return "";

@@ -104,22 +104,13 @@ TEST(WhiteSpaceTest, RwandaFileWithSpacedValuesReadsAsTheOriginal) {
 // applies the same facets.
 TEST(WhiteSpaceTest, EveryFormatCollapsesTypedAndCodedValuesAndKeepsStrings) {
   const StructureSet set = hub::testing::DemoStructures();
-  const Dataflow* flow = set.FindDataflowById(kDemoDataflowId);
-  const DataStructure* dsd = set.FindDataStructure(flow->structure);
   Series s;
   s.key = {"A", " G", "SH_STA_MORT ", "404", "_T", "_T", "_T"};
   s.attributes = {{"UNIT_MEASURE", "  PER_100000_LIVE_BIRTHS"}};
   s.observations.push_back({" 2015  ", "    80164 ", {{"OBS_STATUS", " A "}, {"SOURCE_DETAIL", "  two  spaces "}}, 0});
   for (DataFormat f : {DataFormat::kGeneric21, DataFormat::kStructureSpecific21, DataFormat::kStructureSpecific30,
                        DataFormat::kCsv10, DataFormat::kCsv20, DataFormat::kJson10, DataFormat::kJson20}) {
-    WriteContext ctx;
-    ctx.dsd = dsd;
-    ctx.dataflow = flow->ref;
-    ctx.action = Action::kReplace;
-    std::string body;
-    auto w = NewDataWriter(f, ctx, [&](std::string_view c) { body.append(c); });
-    w->WriteSeries(s);
-    w->Finish();
+    const std::string body = hub::testing::DemoMessage({s}, Action::kReplace, f);
     Diagnostics diags;
     const hub::testing::Content c = hub::testing::ReadContent(body, set, &diags, "spaced");
     EXPECT_TRUE(diags.empty()) << static_cast<int>(f) << ": " << diags.ToString();
