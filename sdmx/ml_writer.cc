@@ -69,8 +69,9 @@ class MlWriter final : public BufferedWriter {
               ":DataSetType\" ss:structureRef=\"" + StructureId(structure_) + "\"";
     }
     if (h.action) out_ += std::string(" ") + p + "action=\"" + ActionName(*h.action) + "\"";
-    if (!h.valid_from.empty()) out_ += std::string(" ") + p + "validFromDate=\"" + h.valid_from + "\"";
-    if (!h.valid_to.empty()) out_ += std::string(" ") + p + "validToDate=\"" + h.valid_to + "\"";
+    // Dates as the provider sent them: escaped like any value.
+    if (!h.valid_from.empty()) Attr(std::string(p) + "validFromDate", h.valid_from);
+    if (!h.valid_to.empty()) Attr(std::string(p) + "validToDate", h.valid_to);
     out_ += ">\n";
   }
 

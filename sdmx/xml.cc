@@ -216,16 +216,41 @@ std::string RootElementName(const hub::ArrivingBytes* source) {
 }
 
 void AppendEscaped(std::string* out, std::string_view s) {
-  for (char c : s) {
+  // Runs of bytes that need nothing are appended whole.
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const char* entity = nullptr;
+    size_t len = 1;
     switch (c) {
-      case '&': *out += "&amp;"; break;
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      case '"': *out += "&quot;"; break;
-      case '\'': *out += "&apos;"; break;
-      default: *out += c;
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&apos;"; break;
+      case '\t': entity = "&#9;"; break;
+      case '\n': entity = "&#10;"; break;
+      case '\r': entity = "&#13;"; break;
+      default:
+        if (c < 0x20) {
+          entity = "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot hold C0 controls, not even as &#1;
+        } else if (c >= 0x80) {
+          uint32_t cp = 0;
+          len = DecodeUtf8(s.substr(i, 4), &cp);
+          if (len == 0 || !IsXmlChar(cp)) {
+            entity = "\xEF\xBF\xBD";
+            len = len == 0 ? 1 : len;
+          }
+        }
     }
+    if (entity) {
+      out->append(s.substr(plain, i - plain));
+      out->append(entity);
+      plain = i + len;
+    }
+    i += len;
   }
+  out->append(s.substr(plain));
 }
 
 }  // namespace sdmx

@@ -95,7 +95,12 @@ std::string RootElementName(std::string_view buffer);
 // at once when the first significant byte is not '<' (SDMX-CSV, JSON).
 std::string RootElementName(const hub::ArrivingBytes* source);
 
-// Appends `s` XML-escaped (for text and attribute values alike).
+// Appends `s` XML-escaped, for text and attribute values alike: & < > " '
+// as entities, and tab, LF and CR as &#9; &#10; &#13; (a parser turns them
+// into spaces in an attribute value, and CR LF into LF in text: escaped, a
+// value survives a round trip). What XML cannot hold at all (C0 controls,
+// U+FFFE/U+FFFF, invalid UTF-8, say from data stored before readers
+// refused it) becomes U+FFFD: the output stays well-formed.
 void AppendEscaped(std::string* out, std::string_view s);
 
 }  // namespace sdmx
