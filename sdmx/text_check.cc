@@ -13,36 +13,25 @@ namespace {
 
 bool IsPlainByte(unsigned char c) { return (c >= 0x20 && c < 0x80) || c == '\t' || c == '\n' || c == '\r'; }
 
-#if defined(__SSE2__)
-// Mask of the bytes of `v` other than printable ASCII, tab, LF and CR. The
-// compare is signed, so bytes >= 0x80 count as "< 0x20" with the controls.
-inline int UnplainMask(__m128i v) {
-  const __m128i flagged = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-  const __m128i allowed = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
-  return _mm_movemask_epi8(_mm_andnot_si128(allowed, flagged));
-}
-#endif
-
 // Offset of the first byte at or after `i` that is not printable ASCII,
 // tab, LF or CR; `n` when there is none. Nearly all of an SDMX message is
-// such bytes: 64 of them per loop test.
+// such bytes: 64 of them per step, one signed compare per 16 (bytes >= 0x80
+// count as "< 0x20" with the controls), and only the flagged bytes, nearly
+// all line ends, looked at one by one.
 size_t SkipPlain(const char* p, size_t i, size_t n) {
 #if defined(__SSE2__)
-  auto load = [p](size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)); };
+  const __m128i space = _mm_set1_epi8(0x20);
+  auto flags = [&](size_t at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
+    return static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, space))));
+  };
   for (; i + 64 <= n; i += 64) {
-    const int m0 = UnplainMask(load(i)), m1 = UnplainMask(load(i + 16));
-    const int m2 = UnplainMask(load(i + 32)), m3 = UnplainMask(load(i + 48));
-    if ((m0 | m1 | m2 | m3) == 0) continue;
-    const uint64_t mask = static_cast<uint64_t>(static_cast<uint16_t>(m0)) |
-                          static_cast<uint64_t>(static_cast<uint16_t>(m1)) << 16 |
-                          static_cast<uint64_t>(static_cast<uint16_t>(m2)) << 32 |
-                          static_cast<uint64_t>(static_cast<uint16_t>(m3)) << 48;
-    return i + static_cast<size_t>(__builtin_ctzll(mask));
-  }
-  for (; i + 16 <= n; i += 16) {
-    if (const int m = UnplainMask(load(i))) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+    uint64_t mask = flags(i) | flags(i + 16) << 16 | flags(i + 32) << 32 | flags(i + 48) << 48;
+    for (; mask != 0; mask &= mask - 1) {
+      const size_t at = i + static_cast<size_t>(__builtin_ctzll(mask));
+      const char c = p[at];
+      if (c != '\n' && c != '\r' && c != '\t') return at;
+    }
   }
 #endif
   while (i < n && IsPlainByte(static_cast<unsigned char>(p[i]))) ++i;

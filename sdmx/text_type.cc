@@ -48,8 +48,6 @@ constexpr std::array<std::pair<std::string_view, TextKind>, 35> kKinds = {{
     {"Duration", TextKind::kTime},
 }};
 
-bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 }  // namespace
 
 TextKind TextKindOf(std::string_view text_type) {
@@ -66,7 +64,7 @@ bool CollapsesWhiteSpace(std::string_view text_type, bool coded) {
 
 void CollapseWhiteSpace(std::string* value) {
   std::string& v = *value;
-  if (v.empty() || (!IsXmlSpace(v.front()) && !IsXmlSpace(v.back()))) return;
+  if (!HasEdgeSpace(v)) return;
   size_t out = 0;
   bool space = false;  // a run of whitespace is pending
   for (char c : v) {
@@ -94,24 +92,21 @@ bool WhiteSpaceFacets::AttributeCollapses(std::string_view id) const {
 }
 
 void WhiteSpaceFacets::Apply(Series* series) const {
+  // The common case, no whitespace at either end, costs two byte compares
+  // per value (HasEdgeSpace, inline); attributes are looked up only then.
   const size_t n = std::min(series->key.size(), dimension_collapses_.size());
   for (size_t i = 0; i < n; ++i) {
-    if (dimension_collapses_[i]) CollapseWhiteSpace(&series->key[i]);
+    if (dimension_collapses_[i] && HasEdgeSpace(series->key[i])) CollapseWhiteSpace(&series->key[i]);
   }
-  // Attributes are looked up only for a value with whitespace at an end:
-  // the rare case, so the common one costs two byte compares per value.
   auto fields = [&](Fields* fs) {
     for (Field& f : *fs) {
-      if (!f.value.empty() && (IsXmlSpace(f.value.front()) || IsXmlSpace(f.value.back())) &&
-          AttributeCollapses(f.id)) {
-        CollapseWhiteSpace(&f.value);
-      }
+      if (HasEdgeSpace(f.value) && AttributeCollapses(f.id)) CollapseWhiteSpace(&f.value);
     }
   };
   fields(&series->attributes);
   for (Observation& o : series->observations) {
-    CollapseWhiteSpace(&o.period);
-    if (measure_collapses_) CollapseWhiteSpace(&o.value);
+    if (HasEdgeSpace(o.period)) CollapseWhiteSpace(&o.period);
+    if (measure_collapses_ && HasEdgeSpace(o.value)) CollapseWhiteSpace(&o.value);
     fields(&o.attributes);
   }
 }

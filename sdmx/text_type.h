@@ -39,6 +39,12 @@ bool CollapsesWhiteSpace(std::string_view text_type, bool coded);
 // valid with whitespace inside, so collapsing it would not make it valid,
 // and checking only the two ends keeps this off the per-value hot path.
 void CollapseWhiteSpace(std::string* value);
+// Whether `c` is XML whitespace (space, tab, LF, CR).
+inline bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// Whether `value` begins or ends with whitespace: inline, for the hot path.
+inline bool HasEdgeSpace(const std::string& value) {
+  return !value.empty() && (IsXmlSpace(value.front()) || IsXmlSpace(value.back()));
+}
 
 // The whiteSpace facets of one DSD's components. Apply() collapses the
 // values of the collapsing ones in a series: coded and typed dimensions,

@@ -106,7 +106,7 @@ bool IsObsValue(const std::string& v, TextKind kind) {
 }  // namespace
 
 void Validator::CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags) {
-  std::vector<uint64_t>& seen = periods_[key];
+  std::vector<uint64_t>& seen = periods_[std::hash<std::string_view>{}(key)];
   // (hash, index): index -1 for periods of earlier series with this key.
   std::vector<std::pair<uint64_t, int64_t>> all;
   all.reserve(seen.size() + s.observations.size());

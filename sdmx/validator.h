@@ -66,10 +66,13 @@ class Validator {
   std::vector<const ContentConstraint*> constraints_;  // Allowed, for this dataflow/DSD
   void CheckConstraints(const Series& s, const std::string& key, Diagnostics* diags);  // what the i-th attribute of the last observation was
   void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
-  // Per series key, the hashes of the periods seen so far in this message.
-  // 64-bit hashes keep duplicate detection free of per-observation
-  // allocations; a false report would need a hash collision within one series.
-  std::unordered_map<std::string, std::vector<uint64_t>> periods_;
+  // Per series key (its 64-bit hash), the hashes of the periods seen so far
+  // in this message. Hashes keep duplicate detection free of per-observation
+  // allocations, and the map of a message of many series free of a copy of
+  // each key (about 5% of reading time on a 75,000-series message); a
+  // false report would need a 64-bit hash collision between two series keys
+  // of one message or two periods of one series.
+  std::unordered_map<uint64_t, std::vector<uint64_t>> periods_;
 };
 
 }  // namespace sdmx

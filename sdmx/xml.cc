@@ -32,11 +32,27 @@ int LineIndex::LineOf(std::ptrdiff_t offset) const {
   return line_;
 }
 
-std::string_view DuplicateAttribute(const pugi::xml_node& element) {
-  const pugi::xml_attribute first = element.first_attribute();
+namespace {
+
+// The attribute of an element, from its first, that comes twice. Every
+// pugixml accessor is a call into the library: each name is fetched once,
+// and first bytes are compared before whole names.
+std::string_view DuplicateFrom(pugi::xml_attribute first) {
   if (!first) return {};
-  // Pairwise: elements have a handful of attributes (SDMX-ML Obs: < 20).
-  for (pugi::xml_attribute a = first.next_attribute(); a; a = a.next_attribute()) {
+  pugi::xml_attribute a = first.next_attribute();
+  if (!a) return {};  // one attribute: the common case
+  constexpr size_t kMax = 32;
+  const char* names[kMax];
+  names[0] = first.name();
+  size_t n = 1;
+  for (; a && n < kMax; a = a.next_attribute()) names[n++] = a.name();
+  for (size_t j = 1; j < n; ++j) {
+    for (size_t k = 0; k < j; ++k) {
+      if (names[j][0] == names[k][0] && std::strcmp(names[j], names[k]) == 0) return names[j];
+    }
+  }
+  // More than kMax attributes (no SDMX-ML element has): compare the rest too.
+  for (; a; a = a.next_attribute()) {
     for (pugi::xml_attribute b = first; b != a; b = b.next_attribute()) {
       if (std::strcmp(a.name(), b.name()) == 0) return a.name();
     }
@@ -44,40 +60,50 @@ std::string_view DuplicateAttribute(const pugi::xml_node& element) {
   return {};
 }
 
-// Walks the tree without recursion (a 10,000-deep document must not blow the
-// stack).
-TreeProblem CheckTree(const pugi::xml_node& doc, size_t max_depth, bool series_checked_by_caller) {
-  pugi::xml_node node = doc.first_child();
-  size_t depth = 1;
-  bool in_series = false;  // below a top-level Series whose Obs the caller checks
-  while (node) {
-    if (node.type() == pugi::node_element) {
-      if (depth > max_depth) return {TreeProblem::Kind::kTooDeep, node, {}};
-      bool callers = false;  // names are compared only where they matter
-      if (series_checked_by_caller && depth <= 2) {
-        const std::string_view name = LocalName(node);
-        if (depth == 1) in_series = name == "Series";
-        callers = depth == 1 ? in_series || name == "Obs" : in_series && name == "Obs";
-      }
-      if (!callers && node.first_attribute()) {
-        if (std::string_view dup = DuplicateAttribute(node); !dup.empty()) {
-          return {TreeProblem::Kind::kDuplicateAttribute, node, dup};
-        }
-      }
+// CheckTree's walk. pugixml's traverse() walks without recursion (a
+// 10,000-deep document must not blow the stack) and inside the library:
+// one virtual call per node instead of a call per step.
+class TreeChecker final : public pugi::xml_tree_walker {
+ public:
+  TreeChecker(size_t max_depth, bool series_checked_by_caller)
+      : max_depth_(max_depth), series_checked_by_caller_(series_checked_by_caller) {}
+  const TreeProblem& problem() const { return problem_; }
+
+  bool for_each(pugi::xml_node& node) override {
+    if (node.type() != pugi::node_element) return true;
+    const size_t depth = static_cast<size_t>(this->depth()) + 1;  // top-level elements: 1
+    if (depth > max_depth_) {
+      problem_ = {TreeProblem::Kind::kTooDeep, node, {}};
+      return false;
     }
-    if (node.first_child()) {
-      node = node.first_child();
-      ++depth;
-      continue;
+    if (series_checked_by_caller_ && depth <= 2) {  // names are compared only where they matter
+      const std::string_view name = LocalName(node);
+      if (depth == 1) in_series_ = name == "Series";
+      if (depth == 1 ? in_series_ || name == "Obs" : in_series_ && name == "Obs") return true;
     }
-    while (node && !node.next_sibling()) {
-      node = node.parent();
-      --depth;
-      if (node == doc) return {};
+    if (std::string_view dup = DuplicateFrom(node.first_attribute()); !dup.empty()) {
+      problem_ = {TreeProblem::Kind::kDuplicateAttribute, node, dup};
+      return false;
     }
-    if (node) node = node.next_sibling();
+    return true;
   }
-  return {};
+
+ private:
+  const size_t max_depth_;
+  const bool series_checked_by_caller_;
+  bool in_series_ = false;  // below a top-level Series whose Obs the caller checks
+  TreeProblem problem_;
+};
+
+}  // namespace
+
+std::string_view DuplicateAttribute(const pugi::xml_node& element) { return DuplicateFrom(element.first_attribute()); }
+
+TreeProblem CheckTree(const pugi::xml_node& doc, size_t max_depth, bool series_checked_by_caller) {
+  TreeChecker checker(max_depth, series_checked_by_caller);
+  pugi::xml_node root = doc;  // a handle: traverse() is not const
+  root.traverse(checker);
+  return checker.problem();
 }
 
 std::string TreeProblemMessage(const TreeProblem& p, size_t max_depth) {

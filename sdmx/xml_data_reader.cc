@@ -141,7 +141,8 @@ class XmlDataReader final : public QueuedReader {
 
   // Source line of a node of any of the small documents parsed from chunks.
   int Line(const pugi::xml_node& n) const {
-    size_t base = n.root() == chunk_doc_ ? chunk_begin_ : n.root() == dataset_doc_ ? dataset_begin_ : 0;
+    const pugi::xml_node root = n.root();  // a walk up the tree: once
+    size_t base = root == chunk_doc_ ? chunk_begin_ : root == dataset_doc_ ? dataset_begin_ : 0;
     return lines_.LineOf(static_cast<std::ptrdiff_t>(base) + n.offset_debug());
   }
 
