@@ -82,9 +82,10 @@ class JsonDataReader final : public QueuedReader {
       : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer) {}
 
   hub::Status Init() {
-    // Raw bytes first: Boost.JSON refuses invalid UTF-8 too, but as a
-    // syntax error; \u escapes (\u0001) once the text is known to be JSON.
+    // Before the parser, which refuses invalid UTF-8 and lone surrogates
+    // too, but as a "syntax error": these say which character, where.
     if (std::optional<TextProblem> bad = CheckXmlChars(buffer_)) return FailText(*bad, " (SDMX-JSON is UTF-8)");
+    if (std::optional<TextProblem> bad = CheckJsonEscapes(buffer_)) return FailText(*bad, "");
     json::parser p;
     json::error_code ec;
     // write() parses one complete JSON text and says how far it got.
@@ -93,7 +94,6 @@ class JsonDataReader final : public QueuedReader {
       int line = 1 + static_cast<int>(std::count(buffer_.begin(), buffer_.begin() + std::min(used, buffer_.size()), '\n'));
       return Fail(line, "document", "well-formed-json", ec.message());
     }
-    if (std::optional<TextProblem> bad = CheckJsonEscapes(buffer_)) return FailText(*bad, "");
     root_ = p.release();
     if (!root_.is_object()) return Fail(1, "document", "message-type", "an SDMX-JSON message is a JSON object");
     const json::value* data = Path(root_, {"data"});

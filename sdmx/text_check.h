@@ -49,8 +49,9 @@ std::optional<TextProblem> CheckXmlReferences(std::string_view text);
 std::optional<TextProblem> CheckXmlText(std::string_view text);
 
 // The first \u escape of a JSON text that names a character XML 1.0
-// forbids (\u0001, \uFFFE) or half a surrogate pair. Raw bytes are
-// CheckXmlChars' (Boost.JSON itself refuses invalid UTF-8 and raw controls).
+// forbids (\u0001, \uFFFE) or half a surrogate pair (\uD800). Raw bytes
+// are CheckXmlChars'. Any text: a backslash outside a string is the JSON
+// parser's to refuse.
 std::optional<TextProblem> CheckJsonEscapes(std::string_view json);
 
 // `s` with each invalid UTF-8 sequence and each character XML forbids

@@ -159,6 +159,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"CsvLatin1", DataFormat::kCsv10, "Enqu\xEAte", "utf-8", "SOURCE_DETAIL", "0xEA"},
         BadCase{"JsonEscapedU0001", DataFormat::kJson20, "a\\u0001", "xml-char", "string", "U+0001"},
         BadCase{"JsonEscapedUFFFF", DataFormat::kJson20, "a\\uffff", "xml-char", "string", "U+FFFF"},
+        BadCase{"JsonLoneSurrogate", DataFormat::kJson20, "a\\ud800z", "xml-char", "string", "U+D800"},
         BadCase{"JsonLatin1", DataFormat::kJson20, "Enqu\xEAte", "utf-8", "string", "0xEA"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
 
