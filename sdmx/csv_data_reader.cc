@@ -2,9 +2,11 @@
 // an optional ACTION column) data messages. Rows are RFC 4180 records; a run
 // of consecutive rows with one series key becomes one Series. Column headers
 // may carry labels ("FREQ: Frequency"); the id is the part before ':'.
+#include <algorithm>
 #include <deque>
 
 #include "sdmx/queued_reader.h"
+#include "sdmx/text_check.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -125,6 +127,7 @@ class CsvDataReader final : public QueuedReader {
     int line = 0;
     bool error = false;
     if (!parser_.Next(&header, &line, &error)) return Fail(1, "header", "well-formed-csv", "no header row");
+    if (!CheckFields(header, line, nullptr)) return status_;
     for (std::string& h : header) {
       size_t colon = h.find(':');
       if (colon != std::string::npos) h = h.substr(0, colon);
@@ -152,6 +155,24 @@ class CsvDataReader final : public QueuedReader {
   hub::Status Fail(int line, const std::string& element, const std::string& rule, const std::string& msg) {
     pending_.reset();
     return QueuedReader::Fail(line, element, rule, msg);
+  }
+
+  // Each field must be UTF-8 text of characters XML allows (text_check.h):
+  // SDMX-CSV is UTF-8 (a BOM is skipped), and every value may end up in an
+  // SDMX-ML answer. False after reporting the first problem, located at
+  // its line (fields may span lines) and column (`names`; none: header).
+  bool CheckFields(const std::vector<std::string>& fields, int line, const std::vector<std::string>* names) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (std::optional<TextProblem> p = CheckXmlChars(fields[i])) {
+        const std::string_view before(fields[i].data(), p->offset);
+        for (size_t j = 0; j < i; ++j) line += static_cast<int>(std::count(fields[j].begin(), fields[j].end(), '\n'));
+        line += static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+        const std::string column = names && i < names->size() ? (*names)[i] : "header";
+        (void)Fail(line, column, p->rule, p->message + " (SDMX-CSV is UTF-8)");
+        return false;
+      }
+    }
+    return true;
   }
 
   // Resolves the structure of the first data row and maps the columns.
@@ -218,6 +239,7 @@ class CsvDataReader final : public QueuedReader {
         pending_.reset();
         return;
       }
+      if (!CheckFields(row, line, &columns_)) return;
       if (row.size() != columns_.size()) {
         (void)Fail(line, "row", "well-formed-csv",
                    "row has " + std::to_string(row.size()) + " fields, the header " + std::to_string(columns_.size()));

@@ -19,6 +19,12 @@
 // SDMX-ML is read chunk by chunk (one DataSet child at a time), so memory
 // beyond the buffer is bounded by the largest Series; SDMX-CSV row by row;
 // SDMX-JSON is parsed whole (bounded by the caller's body-size limit).
+// A message in another encoding than UTF-8 (ISO-8859-1, windows-1252,
+// UTF-16: text_encoding.h) is transcoded to UTF-8 whole first. Every byte
+// is checked before it is read (text_check.h: invalid UTF-8, characters
+// XML 1.0 forbids, undeclared entities, refused with a located
+// diagnostic), and values get their component's whiteSpace facet
+// (text_type.h) whatever the format.
 // Not thread-safe; one reader per message.
 #pragma once
 
@@ -57,7 +63,8 @@ class DataReader {
                                                        Diagnostics* diags);
   // The same over a message still arriving (an upload): the reader parses
   // what has come and waits for the rest as it needs it, so validation runs
-  // while the body is received. SDMX-JSON waits for the whole body. If the
+  // while the body is received. SDMX-JSON and a message in another encoding
+  // than UTF-8 wait for the whole body. If the
   // upload stops short, reading ends with a truncated-document error: the
   // caller tells that from a bad message by source->WaitAll().
   static hub::Result<std::unique_ptr<DataReader>> Open(const hub::ArrivingBytes* source, std::string file,

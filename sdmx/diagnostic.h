@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/base/status.h"
+
 namespace sdmx {
 
 struct Diagnostic {
@@ -44,6 +46,8 @@ class Diagnostics {
   // Keeps `d` (its fields escaped and bounded) while within the limits;
   // counts it in any case.
   void Add(Diagnostic d);
+  // Adds `d`, a problem that stops reading, and returns it as InvalidArgument.
+  [[nodiscard]] hub::Status Refuse(Diagnostic d);
   // Total problems reported, including those past the cap.
   size_t count() const { return count_; }
   bool empty() const { return count_ == 0; }

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "sdmx/queued_reader.h"
+#include "sdmx/text_check.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -81,6 +82,10 @@ class JsonDataReader final : public QueuedReader {
       : QueuedReader(std::move(file), structures, options, diags), buffer_(buffer) {}
 
   hub::Status Init() {
+    // Before the parser, which refuses invalid UTF-8 and lone surrogates
+    // too, but as a "syntax error": these say which character, where.
+    if (std::optional<TextProblem> bad = CheckXmlChars(buffer_)) return FailText(*bad, " (SDMX-JSON is UTF-8)");
+    if (std::optional<TextProblem> bad = CheckJsonEscapes(buffer_)) return FailText(*bad, "");
     json::parser p;
     json::error_code ec;
     // write() parses one complete JSON text and says how far it got.
@@ -113,6 +118,11 @@ class JsonDataReader final : public QueuedReader {
 
  private:
   static std::string Text(const json::value* v) { return v ? Scalar(*v) : ""; }
+
+  hub::Status FailText(const TextProblem& p, const char* hint) {
+    const auto line = 1 + std::count(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(p.offset), '\n');
+    return Fail(static_cast<int>(line), "string", p.rule, p.message + hint);
+  }
 
   // The DSD and dataflow named by one structure entry: URNs (2.0) or links (1.0).
   hub::Status Resolve(const json::value& s) {

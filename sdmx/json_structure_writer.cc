@@ -55,7 +55,17 @@ class JsonStructureWriter {
     if (c.codelist) {
       (*o)["localRepresentation"] =
           json::object{{"enumeration", MaintainableUrn("codelist.Codelist", *c.codelist)}};
+    } else {
+      TextFormat(c.text_type, o);
     }
+  }
+
+  // An uncoded component's type: 1.0 "textFormat": {"textType"}, 2.0
+  // "format": {"dataType"}.
+  void TextFormat(const std::string& text_type, json::object* o) const {
+    if (text_type.empty()) return;
+    (*o)["localRepresentation"] = v1_ ? json::object{{"textFormat", json::object{{"textType", text_type}}}}
+                                      : json::object{{"format", json::object{{"dataType", text_type}}}};
   }
 
   json::object Dsd(const DataStructure& d) const {
@@ -70,6 +80,7 @@ class JsonStructureWriter {
     }
     json::object time{{"id", d.time_dimension}, {"position", ++position}};
     if (d.time_concept) time["conceptIdentity"] = ConceptUrn(*d.time_concept);
+    TextFormat(d.time_text_type, &time);
     json::array attrs;
     for (const Attribute& a : d.attributes) {
       json::object j{{"id", a.id}};
@@ -106,6 +117,7 @@ class JsonStructureWriter {
     }
     json::object measure{{"id", d.primary_measure}};
     if (d.measure_concept) measure["conceptIdentity"] = ConceptUrn(*d.measure_concept);
+    TextFormat(d.measure_text_type, &measure);
     json::object measures{{"id", "MeasureDescriptor"}};
     if (v1_) {
       measures["primaryMeasure"] = std::move(measure);

@@ -63,14 +63,17 @@ class MlWriter final : public BufferedWriter {
   void OpenDataSet(const DataSetHeader& h) {
     const char* p = generic_ ? "" : "ss:";
     if (generic_) {
-      out_ += "<message:DataSet structureRef=\"" + StructureId(structure_) + "\"";
+      out_ += "<message:DataSet";
+      Attr("structureRef", StructureId(structure_));
     } else {
       out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns" + std::to_string(structure_ + 1) +
-              ":DataSetType\" ss:structureRef=\"" + StructureId(structure_) + "\"";
+              ":DataSetType\"";
+      Attr("ss:structureRef", StructureId(structure_));
     }
     if (h.action) out_ += std::string(" ") + p + "action=\"" + ActionName(*h.action) + "\"";
-    if (!h.valid_from.empty()) out_ += std::string(" ") + p + "validFromDate=\"" + h.valid_from + "\"";
-    if (!h.valid_to.empty()) out_ += std::string(" ") + p + "validToDate=\"" + h.valid_to + "\"";
+    // Dates as the provider sent them: escaped like any value.
+    if (!h.valid_from.empty()) Attr(std::string(p) + "validFromDate", h.valid_from);
+    if (!h.valid_to.empty()) Attr(std::string(p) + "validToDate", h.valid_to);
     out_ += ">\n";
   }
 
@@ -204,13 +207,17 @@ class MlWriter final : public BufferedWriter {
   void HeaderStructure(size_t i) {
     const ArtefactRef& ref = HeaderRef(i);
     const bool flow = ctx_.structures[i].dataflow.has_value();
-    out_ += "<message:Structure structureID=\"" + StructureId(i) + "\"";
+    // Ids come from submitted structures, which nothing restricts to the
+    // SDMX id pattern: escaped like any value.
+    out_ += "<message:Structure";
+    Attr("structureID", StructureId(i));
     if (!generic_) {
       out_ += " namespace=\"";
       AppendEscaped(&out_, Namespace(i));
       out_ += "\"";
     }
-    out_ += " dimensionAtObservation=\"" + DimensionAtObservation(i) + "\">";
+    Attr("dimensionAtObservation", DimensionAtObservation(i));
+    out_ += ">";
     const char* usage = flow ? "common:StructureUsage" : "common:Structure";
     out_ += std::string("<") + usage + ">";
     if (v3_) {

@@ -66,6 +66,11 @@ struct ConceptRef {
 struct Component {
   std::string id;
   std::optional<ArtefactRef> codelist;  // enumerated representation, if any
+  // The SDMX textType of a non-enumerated representation ("Double",
+  // "GregorianDay"...): the DSD's LocalRepresentation/TextFormat, else its
+  // concept's CoreRepresentation when the same structure message holds the
+  // concept scheme. Empty: none given, i.e. String. See text_type.h.
+  std::string text_type;
   std::optional<ConceptRef> concept_identity;
   bool operator==(const Component&) const = default;
 };
@@ -90,6 +95,11 @@ struct DataStructure {
   std::vector<Attribute> attributes;
   std::string primary_measure = "OBS_VALUE";
   std::optional<ConceptRef> time_concept, measure_concept;
+  // textTypes (see Component::text_type) of the time dimension (SDMX allows
+  // only time types there; ObservationalTimePeriod, the widest, when the DSD
+  // names none) and of the primary measure (empty = String: any text).
+  std::string time_text_type = "ObservationalTimePeriod";
+  std::string measure_text_type;
 
   // Index of dimension `id` in `dimensions`, or -1.
   int DimensionIndex(std::string_view id) const;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 
 #include "sdmx/file.h"
+#include "sdmx/text_encoding.h"
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -83,6 +85,45 @@ std::optional<ArtefactRef> EnumerationOf(const pugi::xml_node& component) {
   if (!rep) return std::nullopt;
   return ParseRef(ChildByLocalName(rep, "Enumeration"));
 }
+
+// The textType of a (Local or Core) representation's TextFormat; "" when
+// it has none (enumerated, or no representation).
+std::string TextTypeOf(const pugi::xml_node& representation) {
+  return Attr(ChildByLocalName(representation, "TextFormat"), "textType");
+}
+
+// CoreRepresentation textTypes of the concepts of a message's concept
+// schemes, by "AGENCY:SCHEME(VERSION).CONCEPT": what a DSD component
+// without a LocalRepresentation takes (SDMX: the local representation
+// overrides the concept's core one).
+class CoreTextTypes {
+ public:
+  void Add(const pugi::xml_node& scheme) {
+    const std::string ref = RefOf(scheme).ToString();
+    for (pugi::xml_node c = scheme.first_child(); c; c = c.next_sibling()) {
+      if (LocalName(c) != "Concept") continue;
+      std::string type = TextTypeOf(ChildByLocalName(c, "CoreRepresentation"));
+      if (!type.empty()) types_[ref + "." + Attr(c, "id")] = std::move(type);
+    }
+  }
+  // Fills `c`'s text type from its concept's when the DSD gives it no representation.
+  void Resolve(const pugi::xml_node& element, Component* c) const {
+    if (c->codelist || !c->text_type.empty() || ChildByLocalName(element, "LocalRepresentation") ||
+        !c->concept_identity) {
+      return;
+    }
+    if (const std::string* t = Find(*c->concept_identity)) c->text_type = *t;
+  }
+  const std::string* Find(const ConceptRef& c) const {
+    ArtefactRef scheme = c.scheme;
+    if (scheme.version.empty()) scheme.version = "1.0";  // as RefOf reads an unversioned scheme
+    auto it = types_.find(scheme.ToString() + "." + c.id);
+    return it == types_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> types_;
+};
 
 Codelist ReadCodelist(const pugi::xml_node& n) {
   Codelist cl;
@@ -210,7 +251,7 @@ ContentConstraint ReadConstraint(const pugi::xml_node& n) {
   return c;
 }
 
-DataStructure ReadDataStructure(const pugi::xml_node& n) {
+DataStructure ReadDataStructure(const pugi::xml_node& n, const CoreTextTypes& core) {
   DataStructure dsd;
   dsd.ref = RefOf(n);
   dsd.name = NameOf(n);
@@ -222,12 +263,18 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
       std::string id = Attr(d, "id");
       if (!id.empty()) dsd.time_dimension = id;
       dsd.time_concept = ConceptOf(d);
+      std::string type = TextTypeOf(ChildByLocalName(d, "LocalRepresentation"));
+      const std::string* core_type = dsd.time_concept ? core.Find(*dsd.time_concept) : nullptr;
+      if (type.empty() && core_type) type = *core_type;
+      if (!type.empty()) dsd.time_text_type = type;
     } else if (ln == "Dimension" || ln == "MeasureDimension") {
       Dimension dim;
       dim.id = Attr(d, "id");
       dim.concept_identity = ConceptOf(d);
       dim.position = d.attribute("position").as_int(static_cast<int>(dsd.dimensions.size()) + 1);
       dim.codelist = EnumerationOf(d);
+      dim.text_type = TextTypeOf(ChildByLocalName(d, "LocalRepresentation"));
+      core.Resolve(d, &dim);
       dsd.dimensions.push_back(std::move(dim));
     }
   }
@@ -240,6 +287,8 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
     attr.id = Attr(a, "id");
     attr.codelist = EnumerationOf(a);
     attr.concept_identity = ConceptOf(a);
+    attr.text_type = TextTypeOf(ChildByLocalName(a, "LocalRepresentation"));
+    core.Resolve(a, &attr);
     attr.level = LevelOf(a, dsd.time_dimension);
     std::string status = Attr(a, "assignmentStatus");
     // 3.0 says usage="mandatory" (drafts: minOccurs="1").
@@ -261,6 +310,11 @@ DataStructure ReadDataStructure(const pugi::xml_node& n) {
       std::string id = Attr(m, "id");
       if (!id.empty()) dsd.primary_measure = id;
       dsd.measure_concept = ConceptOf(m);
+      Component measure;  // to resolve its type as any component's
+      measure.concept_identity = dsd.measure_concept;
+      measure.text_type = TextTypeOf(ChildByLocalName(m, "LocalRepresentation"));
+      core.Resolve(m, &measure);
+      dsd.measure_text_type = measure.text_type;
       break;
     }
   }
@@ -320,9 +374,25 @@ Dataflow ReadDataflow(const pugi::xml_node& n) {
 
 }  // namespace
 
-hub::Status ReadStructureMessage(std::string_view buffer, const std::string& file,
+hub::Status ReadStructureMessage(std::string_view message, const std::string& file,
                                  const StructureReaderOptions& options, StructureSet* out,
                                  Diagnostics* diags) {
+  // Another encoding than UTF-8 is transcoded first (text_encoding.h).
+  auto refuse = [&](std::string_view text, const TextProblem& p, std::string element) {
+    const LineIndex lines(text);
+    return diags->Refuse({file, lines.LineOf(static_cast<std::ptrdiff_t>(p.offset)), std::move(element), p.rule,
+                          p.message});
+  };
+  TextProblem problem;
+  const std::optional<TextEncoding> encoding = DetectEncoding(message.substr(0, kEncodingHeadBytes), &problem);
+  if (!encoding) return refuse(message, problem, "xml");
+  std::string transcoded;
+  if (*encoding != TextEncoding::kUtf8) {
+    if (std::optional<TextProblem> p = TranscodeToUtf8(message, *encoding, &transcoded)) {
+      return refuse(transcoded, *p, ElementAt(transcoded, p->offset));
+    }
+  }
+  const std::string_view buffer = *encoding == TextEncoding::kUtf8 ? message : std::string_view(transcoded);
   LineIndex lines(buffer);
   pugi::xml_document doc;
   HUB_RETURN_IF_ERROR(ParseXml(buffer, file, options.xml, lines, &doc, diags));
@@ -336,13 +406,19 @@ hub::Status ReadStructureMessage(std::string_view buffer, const std::string& fil
   }
   StructureSet found;
   pugi::xml_node structures = ChildByLocalName(root, "Structures");
+  CoreTextTypes core;  // first: the schemes may come after the DSDs
+  for (pugi::xml_node group = structures.first_child(); group; group = group.next_sibling()) {
+    for (pugi::xml_node a = group.first_child(); a; a = a.next_sibling()) {
+      if (LocalName(a) == "ConceptScheme") core.Add(a);
+    }
+  }
   for (pugi::xml_node group = structures.first_child(); group; group = group.next_sibling()) {
     for (pugi::xml_node a = group.first_child(); a; a = a.next_sibling()) {
       std::string_view ln = LocalName(a);
       if (ln == "Codelist") {
         found.Add(ReadCodelist(a));
       } else if (ln == "DataStructure") {
-        found.Add(ReadDataStructure(a));
+        found.Add(ReadDataStructure(a, core));
       } else if (ln == "Dataflow") {
         found.Add(ReadDataflow(a));
       } else if (ln == "ConceptScheme") {

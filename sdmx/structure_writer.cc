@@ -220,10 +220,19 @@ class MlStructureWriter {
     if (c) ItemRef("ConceptIdentity", "conceptscheme", "Concept", c->scheme, c->id);
   }
 
-  void Enumeration(const Component& c) {
-    if (!c.codelist) return;
+  // A LocalRepresentation: the codelist, else the TextFormat (a component
+  // whose type came from its concept's CoreRepresentation gets it here, so
+  // that a stored DSD reads back with the same types without its scheme).
+  void Representation(const std::optional<ArtefactRef>& codelist, std::string_view text_type) {
+    if (!codelist && text_type.empty()) return;
     o_ += "<str:LocalRepresentation>";
-    Ref("Enumeration", "codelist", "Codelist", *c.codelist);
+    if (codelist) {
+      Ref("Enumeration", "codelist", "Codelist", *codelist);
+    } else {
+      o_ += "<str:TextFormat";
+      Attr("textType", text_type);
+      o_ += "/>";
+    }
     o_ += "</str:LocalRepresentation>";
   }
 
@@ -237,7 +246,7 @@ class MlStructureWriter {
       Attr("position", std::to_string(++position));
       o_ += '>';
       Concept(dim.concept_identity);
-      Enumeration(dim);
+      Representation(dim.codelist, dim.text_type);
       o_ += "</str:Dimension>";
     }
     o_ += "\n<str:TimeDimension";
@@ -245,8 +254,8 @@ class MlStructureWriter {
     Attr("position", std::to_string(++position));
     o_ += '>';
     Concept(d.time_concept);
-    o_ += "<str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/></str:LocalRepresentation>"
-          "</str:TimeDimension>\n</str:DimensionList>";
+    Representation(std::nullopt, d.time_text_type);
+    o_ += "</str:TimeDimension>\n</str:DimensionList>";
     if (!d.attributes.empty()) {
       o_ += "\n<str:AttributeList id=\"AttributeDescriptor\">";
       for (const Attribute& a : d.attributes) {
@@ -259,7 +268,7 @@ class MlStructureWriter {
         }
         o_ += '>';
         Concept(a.concept_identity);
-        Enumeration(a);
+        Representation(a.codelist, a.text_type);
         Relationship(d, a);
         o_ += "</str:Attribute>";
       }
@@ -271,6 +280,7 @@ class MlStructureWriter {
     Attr("id", d.primary_measure);
     o_ += '>';
     Concept(d.measure_concept);
+    Representation(std::nullopt, d.measure_text_type);
     o_ += std::string("</str:") + measure + "></str:MeasureList>\n</str:DataStructureComponents>\n</str:DataStructure>\n";
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "sdmx/text_type.h"
 #include "sdmx/time_period.h"
 
 namespace sdmx {
@@ -10,7 +11,7 @@ namespace sdmx {
 Validator::Validator(const DataStructure& dsd, const StructureSet& structures, std::string file,
                      ValidatorOptions options)
     : dsd_(dsd), structures_(structures), file_(std::move(file)), options_(options),
-      freq_index_(dsd.DimensionIndex("FREQ")) {
+      freq_index_(dsd.DimensionIndex("FREQ")), measure_kind_(TextKindOf(dsd.measure_text_type)) {
   for (const Dimension& d : dsd.dimensions) {
     codelists_.push_back(d.codelist ? structures.FindCodelist(*d.codelist) : nullptr);
   }
@@ -87,18 +88,27 @@ void Validator::CheckCode(const Component& c, const std::string& value, int line
 
 namespace {
 
-bool IsObsValue(const std::string& v) {
+// Whether `v` is a value of the measure's kind. Numbers and integers may
+// also be empty, NaN or #N/A (intentionally missing, as SDMX agencies
+// send it); other kinds are not checked: a measure the DSD gives no type
+// is a string, and any string is a value.
+bool IsObsValue(const std::string& v, TextKind kind) {
+  if (kind != TextKind::kNumber && kind != TextKind::kInteger) return true;
   if (v.empty() || v == "NaN" || v == "#N/A") return true;
-  double d;
+  const char* begin = v.data() + (v[0] == '+' || (kind == TextKind::kInteger && v[0] == '-') ? 1 : 0);
   const char* end = v.data() + v.size();
-  auto [p, ec] = std::from_chars(v.data() + (v[0] == '+' ? 1 : 0), end, d);
+  if (kind == TextKind::kInteger) {
+    return begin < end && std::all_of(begin, end, [](char c) { return c >= '0' && c <= '9'; });
+  }
+  double d;
+  auto [p, ec] = std::from_chars(begin, end, d);
   return ec == std::errc() && p == end;
 }
 
 }  // namespace
 
 void Validator::CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags) {
-  std::vector<uint64_t>& seen = periods_[key];
+  std::vector<uint64_t>& seen = periods_[std::hash<std::string_view>{}(key)];
   // (hash, index): index -1 for periods of earlier series with this key.
   std::vector<std::pair<uint64_t, int64_t>> all;
   all.reserve(seen.size() + s.observations.size());
@@ -164,9 +174,11 @@ bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {
     } else if (!PeriodFitsFrequency(o.period, freq, &why)) {
       Report(diags, o.line, "Obs", "time-period", dsd_.time_dimension + "='" + o.period + "': " + why);
     }
-    if (!IsObsValue(o.value)) {
+    if (!IsObsValue(o.value, measure_kind_)) {
       Report(diags, o.line, "Obs", "obs-value",
-             dsd_.primary_measure + "='" + o.value + "' is not a number (use NaN for a missing value)");
+             dsd_.primary_measure + "='" + o.value + "' is not " +
+                 (measure_kind_ == TextKind::kInteger ? "an integer" : "a number") + " (the DSD says " +
+                 dsd_.measure_text_type + "; use NaN for a missing value)");
     }
     for (size_t i = 0; i < o.attributes.size(); ++i) {
       const Field& f = o.attributes[i];

@@ -5,7 +5,9 @@
 //   code-in-codelist  dimension and coded attribute values are codes of their codelist
 //   known-component   every attribute is declared by the DSD at that level
 //   time-period       TIME_PERIOD is a valid period for the series' FREQ
-//   obs-value         OBS_VALUE is numeric, empty, NaN or #N/A (intentionally missing)
+//   obs-value         OBS_VALUE is a number (an integer) when the DSD gives the
+//                     measure a numeric (integer) textType, or empty, NaN or
+//                     #N/A (intentionally missing); untyped, it is a string
 //   mandatory-attribute  mandatory series/observation attributes are present
 //   duplicate-observation  one series key + period appears once per message
 //   constraint        the key and coded attribute values are allowed by the
@@ -21,6 +23,7 @@
 
 #include "sdmx/diagnostic.h"
 #include "sdmx/model.h"
+#include "sdmx/text_type.h"
 
 namespace sdmx {
 
@@ -53,6 +56,7 @@ class Validator {
   std::string file_;
   ValidatorOptions options_;
   int freq_index_;
+  TextKind measure_kind_;
   bool ok_ = true;
   std::string current_key_;  // the series being validated
   std::vector<const Codelist*> codelists_;  // by SlotOf, resolved at construction
@@ -62,10 +66,13 @@ class Validator {
   std::vector<const ContentConstraint*> constraints_;  // Allowed, for this dataflow/DSD
   void CheckConstraints(const Series& s, const std::string& key, Diagnostics* diags);  // what the i-th attribute of the last observation was
   void CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags);
-  // Per series key, the hashes of the periods seen so far in this message.
-  // 64-bit hashes keep duplicate detection free of per-observation
-  // allocations; a false report would need a hash collision within one series.
-  std::unordered_map<std::string, std::vector<uint64_t>> periods_;
+  // Per series key (its 64-bit hash), the hashes of the periods seen so far
+  // in this message. Hashes keep duplicate detection free of per-observation
+  // allocations, and the map of a message of many series free of a copy of
+  // each key (about 5% of reading time on a 75,000-series message); a
+  // false report would need a 64-bit hash collision between two series keys
+  // of one message or two periods of one series.
+  std::unordered_map<uint64_t, std::vector<uint64_t>> periods_;
 };
 
 }  // namespace sdmx

@@ -42,16 +42,38 @@ class LineIndex {
   mutable std::vector<int> block_lines_{1};  // line at offset i * kBlock, for every i * kBlock <= pos_
 };
 
-// Parses `buffer` into `doc`, refusing DTDs (entity expansion and external
-// entity tricks) and nesting deeper than `limits.max_depth`. Problems are
-// added to `diags` (located in `file`) and returned as InvalidArgument.
+// Parses `buffer` (UTF-8: transcode other encodings first, see
+// text_encoding.h) into `doc`, refusing what is not well-formed XML 1.0
+// that pugixml would let through (invalid UTF-8, characters XML forbids,
+// undeclared entities: text_check.h; a duplicated attribute: CheckTree),
+// DTDs (entity expansion and external entity tricks) and nesting deeper
+// than `limits.max_depth`. Problems are added to `diags` (located in
+// `file`) and returned as InvalidArgument.
 hub::Status ParseXml(std::string_view buffer, const std::string& file, const XmlLimits& limits,
                      const LineIndex& lines, pugi::xml_document* doc, Diagnostics* diags);
 
+// What CheckTree found wrong in a parsed tree.
+struct TreeProblem {
+  enum class Kind { kNone, kTooDeep, kDuplicateAttribute };
+  Kind kind = Kind::kNone;
+  pugi::xml_node node;        // the element
+  std::string_view attribute;  // kDuplicateAttribute: its name
+  explicit operator bool() const { return kind != Kind::kNone; }
+};
+
 // The first element of `doc` nested deeper than `max_depth` (its top-level
-// elements are at depth 1), or an empty node. Iterative: a 10,000-deep
-// document must not blow the stack.
-pugi::xml_node FindTooDeep(const pugi::xml_document& doc, size_t max_depth);
+// elements are at depth 1) or holding an attribute twice (pugixml keeps
+// both). With `series_checked_by_caller`, the attributes of a top-level
+// Series or Obs and of a Series' Obs children are left to the caller
+// (XmlDataReader checks them as it reads them, at no extra cost).
+// Iterative: a 10,000-deep document must not blow the stack.
+TreeProblem CheckTree(const pugi::xml_node& doc, size_t max_depth, bool series_checked_by_caller = false);
+
+// The diagnostic for a CheckTree problem.
+std::string TreeProblemMessage(const TreeProblem& p, size_t max_depth);
+
+// The attribute of `element` that comes twice, or an empty view.
+std::string_view DuplicateAttribute(const pugi::xml_node& element);
 
 // "mes:Header" -> "Header".
 std::string_view LocalName(const pugi::xml_node& node);
@@ -73,7 +95,12 @@ std::string RootElementName(std::string_view buffer);
 // at once when the first significant byte is not '<' (SDMX-CSV, JSON).
 std::string RootElementName(const hub::ArrivingBytes* source);
 
-// Appends `s` XML-escaped (for text and attribute values alike).
+// Appends `s` XML-escaped, for text and attribute values alike: & < > " '
+// as entities, and tab, LF and CR as &#9; &#10; &#13; (a parser turns them
+// into spaces in an attribute value, and CR LF into LF in text: escaped, a
+// value survives a round trip). What XML cannot hold at all (C0 controls,
+// U+FFFE/U+FFFF, invalid UTF-8, say from data stored before readers
+// refused it) becomes U+FFFD: the output stays well-formed.
 void AppendEscaped(std::string* out, std::string_view s);
 
 }  // namespace sdmx

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "sdmx/queued_reader.h"
+#include "sdmx/text_check.h"
 #include "sdmx/urn.h"
 #include "sdmx/xml_scanner.h"
 
@@ -57,6 +58,7 @@ class XmlDataReader final : public QueuedReader {
       std::string prolog(buffer_.substr(0, dataset_begin_));
       prolog += "</" + root_name + ">";
       HUB_RETURN_IF_ERROR(ParseXml(prolog, file_, options_.xml, lines_, &doc_, diags_));
+      checked_ = dataset_begin_;  // ParseXml checked the text (text_check.h) up to here
     } else {
       // No DataSet: a small message or an error, parsed whole.
       std::string_view all = buffer_;
@@ -65,6 +67,7 @@ class XmlDataReader final : public QueuedReader {
         all = all.substr(0, source_->available());
       }
       HUB_RETURN_IF_ERROR(ParseXml(all, file_, options_.xml, lines_, &doc_, diags_));
+      checked_ = all.size();
     }
     pugi::xml_node root = doc_.document_element();
     const std::string ns = NamespaceOf(root);
@@ -101,18 +104,45 @@ class XmlDataReader final : public QueuedReader {
   size_t consumed() const override { return chunk_begin_; }
 
  private:
+  // Every byte of the message: the scanner reached its end.
+  size_t end_of_message() const { return source_ ? source_->available() : buffer_.size(); }
+
   hub::Status Fail(const pugi::xml_node& n, const std::string& rule, const std::string& msg) {
     return QueuedReader::Fail(Line(n), std::string(LocalName(n)), rule, msg);
   }
 
-  hub::Status FailScan() {
-    return QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(scanner_.error_offset())), "document",
-                              scanner_.error_rule(), scanner_.error());
+  hub::Status FailScan() { return FailBefore(scanner_.error_offset(), scanner_.error_rule(), scanner_.error()); }
+
+  // Reports a problem found at `offset` by the scanner, unless the bytes
+  // before it hold a character problem: that one comes first (and explains
+  // a broken tag better than the tag does).
+  hub::Status FailBefore(size_t offset, const char* rule, const std::string& msg) {
+    if (!CheckText(offset)) return status_;
+    return QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(offset)), "document", rule, msg);
+  }
+
+  // Checks the bytes from checked_ to `end` (text_check.h: UTF-8, characters
+  // XML forbids, undeclared entities) and moves checked_ on; false after
+  // reporting a problem. Called on every range before pugixml parses it and
+  // on the rest at the end, so that every byte of the message is checked
+  // once, while it is in cache. Ranges begin and end at tag boundaries.
+  bool CheckText(size_t end) {
+    if (end <= checked_) return true;
+    const std::string_view text = buffer_.substr(checked_, end - checked_);
+    if (std::optional<TextProblem> p = CheckXmlText(text)) {
+      const size_t at = checked_ + p->offset;
+      (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(at)), ElementAt(buffer_, at), p->rule,
+                               p->message);
+      return false;
+    }
+    checked_ = end;
+    return true;
   }
 
   // Source line of a node of any of the small documents parsed from chunks.
   int Line(const pugi::xml_node& n) const {
-    size_t base = n.root() == chunk_doc_ ? chunk_begin_ : n.root() == dataset_doc_ ? dataset_begin_ : 0;
+    const pugi::xml_node root = n.root();  // a walk up the tree: once
+    size_t base = root == chunk_doc_ ? chunk_begin_ : root == dataset_doc_ ? dataset_begin_ : 0;
     return lines_.LineOf(static_cast<std::ptrdiff_t>(base) + n.offset_debug());
   }
 
@@ -132,6 +162,7 @@ class XmlDataReader final : public QueuedReader {
       size_t colon = name.find(':');
       if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == "DataSet") {
         dataset_begin_ = scanner_.begin();
+        dataset_tag_end_ = scanner_.end();
         dataset_tag_ = std::string(buffer_.substr(scanner_.begin(), scanner_.end() - scanner_.begin()));
         dataset_open_ = !scanner_.self_closing();
         if (dataset_open_) dataset_tag_ += "</" + std::string(name) + ">";
@@ -146,10 +177,11 @@ class XmlDataReader final : public QueuedReader {
 
   // Parses the element [begin, end) of the buffer on its own.
   pugi::xml_node ParseChunk(size_t begin, size_t end) {
+    if (!CheckText(end)) return {};
     chunk_begin_ = begin;
     chunk_doc_.reset();
     pugi::xml_parse_result r = chunk_doc_.load_buffer(buffer_.data() + begin, end - begin,
-                                                      pugi::parse_default | pugi::parse_fragment);
+                                                      pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) {
       (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(begin) + r.offset), "document",
                                "well-formed-xml", r.description());
@@ -157,10 +189,13 @@ class XmlDataReader final : public QueuedReader {
     }
     // The scanner skipped this element's inside (XmlScanner::SkipElement):
     // bound its nesting here. It sits at depth 3 (message, DataSet, it).
+    // Structure-specific Series and Obs attributes are checked for
+    // duplicates as they are read (PlaceXmlAttributes), the rest here.
     const size_t room = options_.xml.max_depth > 2 ? options_.xml.max_depth - 2 : 1;
-    if (pugi::xml_node deep = FindTooDeep(chunk_doc_, room)) {
-      (void)QueuedReader::Fail(Line(deep), std::string(LocalName(deep)), "max-depth",
-                               "element nesting deeper than " + std::to_string(options_.xml.max_depth));
+    if (const TreeProblem p = CheckTree(chunk_doc_, room, /*series_checked_by_caller=*/!generic_)) {
+      (void)QueuedReader::Fail(Line(p.node), std::string(LocalName(p.node)),
+                               p.kind == TreeProblem::Kind::kTooDeep ? "max-depth" : "well-formed-xml",
+                               TreeProblemMessage(p, options_.xml.max_depth));
       return {};
     }
     return chunk_doc_.first_child();
@@ -230,13 +265,17 @@ class XmlDataReader final : public QueuedReader {
   }
 
   hub::Status EnterDataSet() {
+    if (!CheckText(dataset_tag_end_)) return status_;
     pugi::xml_parse_result r = dataset_doc_.load_buffer(dataset_tag_.data(), dataset_tag_.size(),
-                                                        pugi::parse_default | pugi::parse_fragment);
+                                                        pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
     if (!r) {
       return QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(dataset_begin_)), "DataSet",
                                 "well-formed-xml", r.description());
     }
     dataset_node_ = dataset_doc_.first_child();
+    if (std::string_view dup = DuplicateAttribute(dataset_node_); !dup.empty()) {
+      return Fail(dataset_node_, "well-formed-xml", "attribute " + std::string(dup) + " appears twice in <DataSet>");
+    }
     std::string ref(AttrByLocalName(dataset_node_, "structureRef"));
     auto it = header_structures_.find(ref);
     if (it == header_structures_.end()) {
@@ -315,9 +354,7 @@ class XmlDataReader final : public QueuedReader {
       XmlScanner::Token t = scanner_.Next();
       if (t == XmlScanner::Token::kError || t == XmlScanner::Token::kEof) {
         if (t == XmlScanner::Token::kEof) {
-          const size_t end = source_ ? source_->available() : buffer_.size();
-          (void)QueuedReader::Fail(lines_.LineOf(static_cast<std::ptrdiff_t>(end)), "document",
-                                   "well-formed-xml", "unexpected end of document");
+          (void)FailBefore(end_of_message(), "well-formed-xml", "unexpected end of document");
         } else {
           (void)FailScan();
         }
@@ -325,8 +362,13 @@ class XmlDataReader final : public QueuedReader {
       }
       if (t == XmlScanner::Token::kEnd) {
         if (scanner_.depth() == 1) {  // this DataSet closed: on to the next, if any
-          if (!FindDataSet() || dataset_begin_ == std::string_view::npos) {
+          if (!FindDataSet()) {
             dataset_open_ = false;
+            return;
+          }
+          if (dataset_begin_ == std::string_view::npos) {
+            dataset_open_ = false;
+            (void)CheckText(end_of_message());  // what follows the last DataSet (Footer...)
             return;
           }
           if (!EnterDataSet().ok()) return;
@@ -388,13 +430,16 @@ class XmlDataReader final : public QueuedReader {
     PlaceByRole(RoleOf(id, obs_value != nullptr), id, value, key, attrs, period, obs_value);
   }
 
-  void PlaceXmlAttributes(const pugi::xml_node& n, std::vector<std::string>* key, Fields* attrs, std::string* period,
+  // False (reported) when an attribute comes twice: XML forbids it and
+  // pugixml keeps both.
+  bool PlaceXmlAttributes(const pugi::xml_node& n, std::vector<std::string>* key, Fields* attrs, std::string* period,
                           std::string* obs_value) {
     // Observations of one series name their XML attributes in the same
     // order: remember the role found at each position and confirm it with
     // one compare, instead of searching the DSD per value.
     std::vector<std::pair<std::string, int>>& roles = obs_value ? obs_roles_ : series_roles_;
     size_t i = 0;
+    bool changed = false;
     for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute(), ++i) {
       const char* raw = a.name();
       if (i >= roles.size()) roles.emplace_back();
@@ -404,9 +449,26 @@ class XmlDataReader final : public QueuedReader {
         cached_name = name;
         role = name.find(':') != std::string_view::npos || name == "xmlns" ? kIgnored  // xsi:type etc.
                                                                             : RoleOf(name, obs_value != nullptr);
+        changed = true;
       }
       if (role != kIgnored) PlaceByRole(role, cached_name, a.value(), key, attrs, period, obs_value);
     }
+    // Duplicates, at no cost in the common case: the cache holds exactly the
+    // names of the last element that changed it, found distinct then, so an
+    // element matching a prefix of it has distinct names. Only a change
+    // (rare: observations repeat their layout) costs a pairwise check.
+    if (!changed) return true;
+    roles.resize(i);
+    for (size_t j = 1; j < i; ++j) {
+      for (size_t k = 0; k < j; ++k) {
+        if (roles[j].first != roles[k].first) continue;
+        const std::string dup = roles[j].first;
+        roles.clear();
+        (void)Fail(n, "well-formed-xml", "attribute " + dup + " appears twice in <" + std::string(LocalName(n)) + ">");
+        return false;
+      }
+    }
+    return true;
   }
 
   // Generic: <Value id= value=/> children of `holder`.
@@ -432,7 +494,7 @@ class XmlDataReader final : public QueuedReader {
       PlaceGenericValues(ChildByLocalName(n, "SeriesKey"), &key, &attrs, &period, false);
       PlaceGenericValues(ChildByLocalName(n, "Attributes"), &key, &attrs, &period, true);
     } else {
-      PlaceXmlAttributes(n, &key, &attrs, &period, nullptr);
+      if (!PlaceXmlAttributes(n, &key, &attrs, &period, nullptr)) return false;
       if (pugi::xml_node comp = ChildByLocalName(n, "Comp")) {
         (void)Fail(comp, "unsupported-complex-attribute", "complex attribute values (Comp) are not supported yet");
         return false;
@@ -487,8 +549,8 @@ class XmlDataReader final : public QueuedReader {
         obs.period = series_period;
         if (generic_) {
           ReadGenericObs(o, &scratch_key_, &obs);
-        } else {
-          PlaceXmlAttributes(o, &scratch_key_, &obs.attributes, &obs.period, &obs.value);
+        } else if (!PlaceXmlAttributes(o, &scratch_key_, &obs.attributes, &obs.period, &obs.value)) {
+          return false;
         }
         for (size_t i = 0; i < scratch_key_.size(); ++i) {
           if (!scratch_key_[i].empty()) {
@@ -513,8 +575,8 @@ class XmlDataReader final : public QueuedReader {
       Fields flat_series_attrs;
       if (generic_) {
         ReadGenericObs(o, &key, &obs);
-      } else {
-        PlaceXmlAttributes(o, &key, &obs.attributes, &obs.period, &obs.value);
+      } else if (!PlaceXmlAttributes(o, &key, &obs.attributes, &obs.period, &obs.value)) {
+        return false;
       }
       if (flat || dataset_.dimension_at_observation != dsd_->time_dimension) {
         // Flat and cross-sectional observations carry series-level attributes
@@ -585,6 +647,8 @@ class XmlDataReader final : public QueuedReader {
   pugi::xml_document chunk_doc_;    // the current DataSet child (Series, Obs, Group)
   std::string dataset_tag_;
   size_t dataset_begin_ = std::string_view::npos;
+  size_t dataset_tag_end_ = 0;  // just past the DataSet start tag
+  size_t checked_ = 0;          // bytes before this offset passed CheckText
   bool dataset_open_ = false;
   size_t chunk_begin_ = 0;
   bool generic_ = false;

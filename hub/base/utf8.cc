@@ -4,33 +4,44 @@
 #include <cstdint>
 
 namespace hub {
-namespace {
-
-// Length of the well-formed sequence starting at s[i], or 0 (RFC 3629).
-size_t SequenceAt(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+size_t DecodeUtf8(std::string_view s, uint32_t* cp) {
+  if (s.empty()) return 0;
+  const auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = b(0);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range (RFC 3629 table)
   if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
+    len = 2;
   } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
+    len = 3;
     if (c == 0xE0) lo = 0xA0;  // overlong
     if (c == 0xED) hi = 0x9F;  // surrogates
   } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
+    len = 4;
     if (c == 0xF0) lo = 0x90;  // overlong
     if (c == 0xF4) hi = 0x8F;  // past U+10FFFF
   } else {
     return 0;
   }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  if (s.size() < len || b(1) < lo || b(1) > hi) return 0;
+  uint32_t v = c & (0xFF >> (len + 1));
+  for (size_t i = 1; i < len; ++i) {
+    if ((b(i) & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (b(i) & 0x3F);
   }
-  return n;
+  *cp = v;
+  return len;
+}
+
+namespace {
+
+size_t SequenceAt(std::string_view s, size_t i) {
+  uint32_t cp;
+  return DecodeUtf8(s.substr(i, 4), &cp);
 }
 
 }  // namespace

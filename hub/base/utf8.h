@@ -4,10 +4,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace hub {
+
+// Length (1-4) of the valid UTF-8 sequence at the start of `s` (RFC 3629:
+// no overlong forms, no surrogates, nothing past U+10FFFF), its code point
+// in *cp; 0 when `s` does not start with one (or is empty).
+size_t DecodeUtf8(std::string_view s, uint32_t* cp);
 
 // Length of the valid UTF-8 prefix of `s` (s.size() when all of it is):
 // well-formed sequences only, no overlongs, surrogates or code points past

@@ -76,6 +76,49 @@ TEST(StructureReaderTest, ReadsTheGlobalSdgDsd) {
   EXPECT_TRUE(CheckReferences(set, &diags).ok()) << diags.ToString();
 }
 
+// Issue 16.2: the representation's textType is what the readers' whiteSpace
+// facets and the obs-value rule follow. Local TextFormats (2.1 and 3.0),
+// else the concept's CoreRepresentation; none = "" (String).
+TEST(StructureReaderTest, ReadsTextTypes) {
+  const StructureSet demo = hub::testing::DemoStructures();
+  const DataStructure* d = demo.FindDataStructure({"SDMXHUB", "DEMO_SDG", "1.0"});
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->measure_text_type, "Double");
+  EXPECT_EQ(d->time_text_type, "ObservationalTimePeriod");
+  EXPECT_EQ(d->FindAttribute("SOURCE_DETAIL")->text_type, "");  // no representation: a string
+
+  StructureSet rw;
+  Diagnostics diags;
+  ASSERT_TRUE(LoadStructures(CorpusPath("sdg/national/RW/dsd/2024-12-31T0811Z_50768139_RWA_2024_SDG_DSD.xml"), {},
+                             &rw, &diags)
+                  .ok())
+      << diags.ToString();
+  const DataStructure* r = rw.FindDataStructure({"NISR-SDGs", "SDG", "1.3"});
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->measure_text_type, "Float");
+
+  // IMF's DSD gives OBS_VALUE no LocalRepresentation: its concept says Decimal.
+  StructureSet imf;
+  ASSERT_TRUE(LoadStructures(CorpusPath("mixed/sdmx-dl/other/CoreRepresentation21.xml"), {}, &imf, &diags).ok())
+      << diags.ToString();
+  const DataStructure* i = imf.FindDataStructure({"IMF.APD", "DSD_APDREO", "6.0.0"});
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(i->measure_text_type, "Decimal");
+
+  // SDMX-ML 3.0: attribute TextFormats; a measure with no representation
+  // (and no concept scheme in the message) is a string.
+  StructureSet ecb;
+  ASSERT_TRUE(LoadStructures(CorpusPath("mixed/sdmx-twg-sdmx-ml/samples/Data_Structure_Definition/ECB_EXR.xml"), {},
+                             &ecb, &diags)
+                  .ok())
+      << diags.ToString();
+  ASSERT_EQ(ecb.data_structures().size(), 1u);
+  const DataStructure& e = ecb.data_structures().begin()->second;
+  EXPECT_EQ(e.FindAttribute("OBS_COM")->text_type, "String");
+  EXPECT_EQ(e.FindAttribute("OBS_STATUS")->text_type, "");
+  EXPECT_EQ(e.measure_text_type, "");
+}
+
 TEST(StructureReaderTest, MissingCodelistIsReported) {
   std::string msg = DemoStructureMessage();
   // Drop CL_SEX: the DSD now refers to a codelist nobody has.

@@ -74,6 +74,23 @@ INSTANTIATE_TEST_SUITE_P(
         StructureCase{"TwgCodelist30", "mixed/sdmx-twg-sdmx-ml/samples/Codelist/codelist.xml", 1, 0, 0, 0, 0}),
     [](const ::testing::TestParamInfo<StructureCase>& info) { return std::string(info.param.name); });
 
+// Issue 16.6: names with tab, CR and LF read back as they were from both
+// versions (escaped as character references: CR LF in text would be read
+// as LF).
+TEST(StructureWriterTest, LineEndsInNamesSurviveARoundTrip) {
+  StructureSet set;
+  Codelist cl;
+  cl.ref = {"SDMXHUB", "CL_LINES", "1.0"};
+  cl.name = "\ttwo\r\nlines\r";
+  cl.codes.push_back({"A", "tab\there, CR\rthere", ""});
+  set.Add(cl);
+  for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
+    StructureWriteOptions o;
+    o.version = v;
+    ExpectSameStructures(set, ReadOrDie(WriteStructureMl(set, o), "lines"), "lines");
+  }
+}
+
 // SDMX-JSON structure: every artefact the reader found is in the message,
 // with the fields SDMX-JSON clients look up.
 TEST(StructureJsonTest, HoldsEveryArtefactInBothVersions) {

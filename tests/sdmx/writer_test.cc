@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -187,6 +188,47 @@ TEST(MlWriterTest, RoundTripsThroughTheReader) {
     }
     r->Next();
     EXPECT_FALSE(r->Valid());
+  }
+}
+
+// Issue 16.6: tab, CR and LF in a value survive every SDMX-ML writer, as
+// &#9; &#13; &#10; (raw, a parser would make them spaces in an attribute and
+// CR LF one LF in text), in every layout; and what XML cannot hold at all
+// (U+0001, invalid UTF-8: data stored before the readers refused it) is
+// replaced, so that the answer stays well-formed.
+TEST(XmlWriterTest, TabsAndLineEndsSurviveAndForbiddenCharactersNeverReachTheOutput) {
+  Fixture fx;
+  const std::string kept = "\tline 1\r\nline 2\rend\n";
+  Series in = fx.Sample();
+  in.observations[0].attributes[1].value = kept;                   // SOURCE_DETAIL: a string, kept as given
+  in.observations[1].attributes.push_back({"SOURCE_DETAIL", "a\x01" "b\xFF"});
+  for (DataFormat f : {DataFormat::kGeneric21, DataFormat::kStructureSpecific21, DataFormat::kStructureSpecific30}) {
+    for (bool flat : {false, true}) {
+      WriteContext ctx;
+      ctx.dsd = fx.dsd;
+      ctx.dataflow = fx.flow->ref;
+      ctx.action = Action::kReplace;
+      ctx.all_dimensions = flat;
+      std::string body;
+      auto w = NewDataWriter(f, ctx, [&](std::string_view c) { body.append(c); });
+      w->WriteSeries(in);
+      w->Finish();
+      const std::string label = std::string(FormatName(f)) + (flat ? " flat" : "");
+      EXPECT_NE(body.find("&#9;line 1&#13;&#10;line 2&#13;end&#10;"), std::string::npos) << label;
+      EXPECT_EQ(body.find('\x01'), std::string::npos) << label;
+      Diagnostics diags;
+      auto r = DataReader::Open(body, "tabs.xml", fx.set, {}, &diags);
+      ASSERT_TRUE(r.ok()) << label << ": " << diags.ToString();
+      std::map<std::string, std::string> sources;  // period -> SOURCE_DETAIL
+      for (auto& rd = *r; rd->Valid(); rd->Next()) {
+        for (const Observation& o : rd->series().observations) {
+          if (const std::string* v = FindField(o.attributes, "SOURCE_DETAIL")) sources[o.period] = *v;
+        }
+      }
+      EXPECT_TRUE(r.value()->status().ok()) << label << ": " << diags.ToString();
+      EXPECT_EQ(sources["2015"], kept) << label;
+      EXPECT_EQ(sources["2016"], "a\xEF\xBF\xBD" "b\xEF\xBF\xBD") << label;
+    }
   }
 }
 

@@ -122,7 +122,8 @@ std::string DemoInitial() { return Demo({sdmx::DemoDataOptions::File::kInitial})
 std::string DemoRevision() { return Demo({sdmx::DemoDataOptions::File::kRevision}); }
 std::string DemoNational() { return Demo({sdmx::DemoDataOptions::File::kNational}); }
 
-std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action) {
+std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action,
+                        sdmx::DataFormat format) {
   const sdmx::StructureSet set = DemoStructures();
   const sdmx::Dataflow* flow = set.FindDataflowById(sdmx::kDemoDataflowId);
   sdmx::WriteContext wc;
@@ -130,7 +131,7 @@ std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<s
   wc.dataflow = flow->ref;
   wc.action = action;
   std::string body;
-  auto w = sdmx::NewDataWriter(sdmx::DataFormat::kStructureSpecific21, wc, [&](std::string_view c) { body.append(c); });
+  auto w = sdmx::NewDataWriter(format, wc, [&](std::string_view c) { body.append(c); });
   for (const sdmx::Series& s : series) w->WriteSeries(s);
   w->Finish();
   return body;

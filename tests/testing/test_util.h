@@ -56,8 +56,10 @@ std::string DemoInitial();
 std::string DemoRevision();
 std::string DemoNational();
 // A structure-specific 2.1 data message of the demo dataflow holding
-// `series`, in a DataSet of `action` (none given: no action attribute).
-std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action = std::nullopt);
+// `series`, in a DataSet of `action` (none given: no action attribute);
+// or in `format`.
+std::string DemoMessage(const std::vector<sdmx::Series>& series, std::optional<sdmx::Action> action = std::nullopt,
+                        sdmx::DataFormat format = sdmx::DataFormat::kStructureSpecific21);
 // The demo feed's kLarge file: about `observations` observations in `format`.
 std::string LargeDemoMessage(uint64_t observations,
                              sdmx::DataFormat format = sdmx::DataFormat::kStructureSpecific21);
