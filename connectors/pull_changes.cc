@@ -56,7 +56,7 @@ bool SameDataflow(const sdmx::ArtefactRef& got, const sdmx::ArtefactRef& want) {
 class Differ {
  public:
   Differ(const storage::VersionedState& state, std::string flow)
-      : state_(state), flow_(std::move(flow)), at_(state.watermark()), it_(state.NewObsIterator()) {}
+      : state_(state), flow_(std::move(flow)), at_(state.watermark()), it_(state.NewObsCursor()) {}
 
   // The part of `s` that an upsert (`merge`: given components only) changes; false when none.
   Result<bool> Upsert(const sdmx::Series& s, bool merge, sdmx::Series* out) {
@@ -144,7 +144,7 @@ class Differ {
   const storage::VersionedState& state_;
   const std::string flow_;
   const Watermark at_;
-  std::unique_ptr<rocksdb::Iterator> it_;
+  std::unique_ptr<storage::RevisionCursor> it_;
   int64_t upserts_ = 0, deletions_ = 0;
   std::vector<uint64_t> basis_;  // commit of the local revision each kept change replaces (0: none)
 };

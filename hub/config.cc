@@ -196,8 +196,13 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(cfg.ingest.Validate());
   }
   if (const toml::table* t = root["materialiser"].as_table()) {
-    HUB_RETURN_IF_ERROR(CheckKeys(*t, "materialiser", {"max_batch_bytes"}));
+    HUB_RETURN_IF_ERROR(
+        CheckKeys(*t, "materialiser", {"max_batch_bytes", "max_held_event_bytes", "apply_chunk_observations"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_batch_bytes", "materialiser", &cfg.materialiser.max_batch_bytes));
+    HUB_RETURN_IF_ERROR(
+        ReadPositive(*t, "max_held_event_bytes", "materialiser", &cfg.materialiser.max_held_event_bytes));
+    HUB_RETURN_IF_ERROR(
+        ReadPositive(*t, "apply_chunk_observations", "materialiser", &cfg.materialiser.apply_chunk_observations));
   }
   if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
   if (const toml::table* t = root["changes"].as_table()) {

@@ -33,7 +33,7 @@ struct HubConfig {
   std::string topic_prefix;              // [log] topic_prefix; default ""
   int32_t data_partitions = 4;           // [log] data_partitions; default 4
   connectors::IngestOptions ingest;      // [ingest]
-  storage::MaterialiserOptions materialiser;  // [materialiser] max_batch_bytes
+  storage::MaterialiserOptions materialiser;  // [materialiser]
   std::vector<ProviderConfig> providers; // [[providers]]
   views::ViewOptions views;              // [views], [[views.rules]]
   feed::ChangeFeedOptions changes;       // [changes]

@@ -168,6 +168,7 @@ void Materialiser::SpillLargest() {
   a.held_bytes = 0;
   a.spilled = true;
   std::vector<ev::Envelope>().swap(a.events);
+  spilled_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Materialiser::EraseAttempt(std::map<std::string, Attempt>::iterator it) {

@@ -86,6 +86,8 @@ class Materialiser {
   // Submissions recorded FAILED, and records skipped as nobody's, by this process.
   uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
   uint64_t skipped_records() const { return skipped_records_.load(std::memory_order_relaxed); }
+  // Submissions whose events were let go and read back from the log.
+  uint64_t spilled() const { return spilled_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
   // everything complete among them applied, or the timeout passes. Used by
   // replay to know it has caught up with the log.
@@ -146,9 +148,8 @@ class Materialiser {
                                rocksdb::WriteBatch* batch, sdmxhub::state::v1::ChangeRecord* summary,
                                sdmxhub::state::v1::RevisionCounts* counts);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
-  // Removes what a crashed multi-batch apply of another submission than
-  // `sid` left at `seq` (see WritePartial).
-  Status DropInflight(uint64_t seq, const std::string& sid);
+  // Removes what a crashed multi-batch apply left at `seq` (see WritePartial).
+  Status DropInflight(uint64_t seq);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
   // A record that does not decode: its attempt is poisoned (see the class
   // comment), or, when it belongs to no attempt, it is skipped and noted.
@@ -183,7 +184,7 @@ class Materialiser {
   std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> partial_batches_{0};
-  std::atomic<uint64_t> failed_{0}, skipped_records_{0};
+  std::atomic<uint64_t> failed_{0}, skipped_records_{0}, spilled_{0};
   std::thread thread_;
 };
 

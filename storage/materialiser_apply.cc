@@ -29,7 +29,7 @@ Status Materialiser::WritePartial(uint64_t seq, const std::string& sid, rocksdb:
   return Status::Ok();
 }
 
-Status Materialiser::DropInflight(uint64_t seq, const std::string& sid) {
+Status Materialiser::DropInflight(uint64_t seq) {
   rocksdb::WriteBatch drop;
   // Change record parts and stored structure events are rewritten whole by
   // any apply at seq: range deletions, cheap whatever is there.
@@ -37,11 +37,13 @@ Status Materialiser::DropInflight(uint64_t seq, const std::string& sid) {
   std::string v;
   rocksdb::Status rs = state_->db()->Get(rocksdb::ReadOptions(), state_->cf(Family::kMeta), kInflightKey, &v);
   if (!rs.ok() && !rs.IsNotFound()) return Status::IoError("read inflight: " + rs.ToString());
-  if (rs.ok() && v.size() >= 8 && ParseSeqKey(std::string_view(v).substr(0, 8)) == seq && v.substr(8) != sid) {
+  if (rs.ok() && v.size() >= 8 && ParseSeqKey(std::string_view(v).substr(0, 8)) == seq) {
     // Never visible (above the watermark), so deleting is no loss of
-    // history. Leftovers of this very submission stay: a re-apply reads
-    // and rewrites them to the same end (WriteChanges), and deleting them
-    // would leave a run of tombstones for every lookup to wade through.
+    // history. Leftovers of this very submission go too: its chunks read
+    // what earlier ones wrote at seq, so a re-apply starts from nothing to
+    // count (and write) exactly what a clean one does. The lookups that
+    // follow are bounded per key (RevisionCursor): the deleted run costs
+    // them nothing.
     spdlog::warn("dropping what interrupted submission {} left at seq {}", v.substr(8), seq);
     for (Family f : {Family::kObs, Family::kSeries}) {
       std::unique_ptr<rocksdb::Iterator> it(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(f)));
@@ -123,7 +125,7 @@ Status Materialiser::Apply(Attempt& a) {
   run.marker = &marker;
   const bool snapshot = marker.snapshot() && marker.kind() == "data";
   run.note_sent = snapshot;
-  HUB_RETURN_IF_ERROR(DropInflight(run.seq, run.sid));
+  HUB_RETURN_IF_ERROR(DropInflight(run.seq));
 
   auto changes = std::make_unique<Changes>();
   std::string failure;  // the content of the submission is at fault

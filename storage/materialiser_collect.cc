@@ -46,21 +46,22 @@ bool SameObs(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& 
   return prev->value() == next.value() && SameFields(prev->attributes(), next.attributes());
 }
 
-// Counts `next` (replacing `prev`) in `counts`; true when it is a revision.
-bool CountObs(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& next, st::RevisionCounts* counts) {
-  const bool was_live = prev && !prev->deleted();
-  if (SameObs(prev, next)) {  // deleting what is not live is the same too
-    counts->set_unchanged_observations(counts->unchanged_observations() + 1);
-    return false;
+enum class ObsChange { kUnchanged, kNew, kChanged, kDeleted };
+
+// What `next` does to an observation that was `prev` before the submission.
+ObsChange Classify(const std::optional<st::ObsRevision>& prev, const st::ObsRevision& next) {
+  if (SameObs(prev, next)) return ObsChange::kUnchanged;  // deleting what is not live is the same too
+  if (next.deleted()) return ObsChange::kDeleted;
+  return prev && !prev->deleted() ? ObsChange::kChanged : ObsChange::kNew;
+}
+
+void Count(ObsChange c, int64_t n, st::RevisionCounts* counts) {
+  switch (c) {
+    case ObsChange::kUnchanged: counts->set_unchanged_observations(counts->unchanged_observations() + n); break;
+    case ObsChange::kNew: counts->set_new_observations(counts->new_observations() + n); break;
+    case ObsChange::kChanged: counts->set_changed_observations(counts->changed_observations() + n); break;
+    case ObsChange::kDeleted: counts->set_deleted_observations(counts->deleted_observations() + n); break;
   }
-  if (next.deleted()) {
-    counts->set_deleted_observations(counts->deleted_observations() + 1);
-  } else if (was_live) {
-    counts->set_changed_observations(counts->changed_observations() + 1);
-  } else {
-    counts->set_new_observations(counts->new_observations() + 1);
-  }
-  return true;
 }
 
 bool SameSeries(const std::optional<st::SeriesRevision>& prev, const st::SeriesRevision& next) {
@@ -131,7 +132,7 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
         c->series[{flow, tk}] = *prev;
       }
     }
-    std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+    std::unique_ptr<RevisionCursor> it = state_->NewObsCursor();
     for (const ev::Observation& o : d.observations()) {
       std::string id = ObsKeyPrefix(flow, tk, o.period());
       if (!o.value().empty() || o.attributes_size() == 0) {
@@ -190,7 +191,7 @@ Status Materialiser::CollectSnapshotDeletes(Run* run, const std::string& flow) {
   std::unique_ptr<rocksdb::Iterator> notes(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kMeta)));
   notes->Seek(sent);
   std::string last_obs;  // ObsKeyPrefix of the observation already decided
-  std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+  std::unique_ptr<rocksdb::Iterator> it(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kObs)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     ObsKeyParts parts;
     const std::string_view key(it->key().data(), it->key().size());
@@ -260,7 +261,7 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
     }
     c->series[{flow, sk}] = std::move(rev);
   }
-  std::unique_ptr<rocksdb::Iterator> it = merge ? state_->NewObsIterator() : nullptr;
+  std::unique_ptr<RevisionCursor> it = merge ? state_->NewObsCursor() : nullptr;
   for (const ev::Observation& o : d.observations()) {
     std::string id = ObsKeyPrefix(flow, sk, o.period());
     st::ObsRevision* rev = c->NewObs();
@@ -288,35 +289,42 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
 Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq, const std::string& sid,
                                            rocksdb::WriteBatch* batch, st::ChangeRecord* summary,
                                            st::RevisionCounts* counts) {
-  // A revision is what differs from the state before the submission (that
-  // is what is counted, and summarised for the change feed). What is at
-  // seq already (an earlier chunk's revision, or what a crashed apply of
-  // this submission left) is overwritten, or removed when the chunk brings
-  // the observation back to what it was before.
+  // A revision is what differs from the state before the submission: that
+  // is what is counted (and summarised for the change feed). A revision an
+  // earlier chunk wrote at seq (the same observation or series met again,
+  // e.g. deleted then sent in one message) is overwritten and counted
+  // again in place of what it was, or removed when the state comes back to
+  // what it was before; so the counts do not depend on the chunk size.
   int64_t revisions = 0;
   std::map<std::pair<std::string, std::string>, st::ChangeRecord::SeriesChange> changed;  // (flow, series key)
   auto change_of = [&](std::string_view flow, std::string_view series) -> st::ChangeRecord::SeriesChange& {
     return changed[{std::string(flow), std::string(series)}];
   };
   const Watermark at{seq};
-  std::unique_ptr<rocksdb::Iterator> it = state_->NewObsIterator();
+  std::unique_ptr<RevisionCursor> it = state_->NewObsCursor();
   std::string key;
   std::string value;
   for (const auto& [id, rev] : c.obs) {
     uint64_t found = 0;
     HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(it.get(), id, at, &found));
+    std::optional<st::ObsRevision> earlier;  // what an earlier chunk wrote at seq
     if (found == seq) {
+      earlier = std::move(prev);
       HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
+      Count(Classify(prev, *earlier), -1, counts);
     }
     key.assign(id);
     PutFixed64BE(&key, ~seq);
-    if (!CountObs(prev, *rev, counts)) {  // an unchanged value is not a revision
-      if (found == seq) batch->Delete(state_->cf(Family::kObs), key);
+    const ObsChange change = Classify(prev, *rev);
+    Count(change, 1, counts);
+    if (change == ObsChange::kUnchanged) {  // an unchanged value is not a revision
+      if (earlier) batch->Delete(state_->cf(Family::kObs), key);
       continue;
     }
     value.clear();
     rev->AppendToString(&value);
     batch->Put(state_->cf(Family::kObs), key, value);
+    if (earlier) continue;  // summarised when first written
     ++revisions;
     ObsKeyParts parts;
     if (ParseObsKey(key, &parts)) {
@@ -334,10 +342,13 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     }
     const std::string series_key = SeriesKey(id.first, id.second, seq);
     if (SameSeries(prev, rev)) {
-      if (found == seq) batch->Delete(state_->cf(Family::kSeries), series_key);
+      if (found == seq) {  // back to what it was: no revision after all
+        batch->Delete(state_->cf(Family::kSeries), series_key);
+        counts->set_series_attributes_changed(counts->series_attributes_changed() - 1);
+      }
       continue;
     }
-    counts->set_series_attributes_changed(counts->series_attributes_changed() + 1);
+    if (found != seq) counts->set_series_attributes_changed(counts->series_attributes_changed() + 1);
     batch->Put(state_->cf(Family::kSeries), series_key, rev.SerializeAsString());
     change_of(id.first, id.second).set_attributes(true);
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));

@@ -60,7 +60,7 @@ Status Materialiser::HandleUndecodable(const LogRecord& r, const std::string& wh
 Status Materialiser::RecordFailed(const Attempt& a, const std::string& reason) {
   const uint64_t seq = state_->watermark().value + 1;
   const std::string sid = a.submission_id;
-  HUB_RETURN_IF_ERROR(DropInflight(seq, ""));  // whatever an interrupted apply (of it, too) left
+  HUB_RETURN_IF_ERROR(DropInflight(seq));  // whatever an interrupted apply of it left
   st::LedgerRecord rec;
   *rec.mutable_marker() = *a.marker;
   rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history

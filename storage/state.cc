@@ -381,23 +381,43 @@ Result<std::vector<std::string>> VersionedState::StructureMessages() const {
   return out;
 }
 
-std::unique_ptr<rocksdb::Iterator> VersionedState::NewObsIterator() const {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kObs)));
+RevisionCursor::RevisionCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf)
+    : bound_slice_(std::make_unique<rocksdb::Slice>()) {
+  rocksdb::ReadOptions ro;
+  // The iterator reads the bound through this pointer at every seek.
+  ro.iterate_upper_bound = bound_slice_.get();
+  it_.reset(db->NewIterator(ro, cf));
+}
+
+RevisionCursor::~RevisionCursor() = default;
+
+bool RevisionCursor::SeekWithin(const std::string& prefix, const std::string& target) {
+  // Keys with `prefix` end before prefix[:-1] + '\x01' (the prefix ends in '\0').
+  bound_ = prefix;
+  if (!bound_.empty()) bound_.back() = static_cast<char>(bound_.back() + 1);
+  *bound_slice_ = rocksdb::Slice(bound_);
+  it_->Seek(target);
+  return it_->Valid() && it_->key().starts_with(prefix);
+}
+
+std::unique_ptr<RevisionCursor> VersionedState::NewObsCursor() const {
+  return std::make_unique<RevisionCursor>(db_.get(), cf(Family::kObs));
 }
 
 Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(const std::string& flow,
                                                                  const std::string& series_key,
                                                                  const std::string& period, Watermark at) const {
-  return LatestObs(NewObsIterator().get(), ObsKeyPrefix(flow, series_key, period), at);
+  return LatestObs(NewObsCursor().get(), ObsKeyPrefix(flow, series_key, period), at);
 }
 
-Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(rocksdb::Iterator* it, const std::string& prefix,
+Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(RevisionCursor* cursor, const std::string& prefix,
                                                                  Watermark at, uint64_t* seq) const {
   std::string target = prefix;
   PutFixed64BE(&target, ~at.value);
-  it->Seek(target);
+  const bool found = cursor->SeekWithin(prefix, target);
+  rocksdb::Iterator* it = cursor->iterator();
   if (seq) *seq = 0;
-  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+  if (!found || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read observation"));
     return std::optional<st::ObsRevision>();
   }
@@ -410,11 +430,12 @@ Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(rocksdb::Iterat
 Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(const std::string& flow,
                                                                        const std::string& series_key,
                                                                        Watermark at, uint64_t* seq) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kSeries)));
+  RevisionCursor cursor(db_.get(), cf(Family::kSeries));
   const std::string prefix = SeriesPrefix(flow, series_key);
-  it->Seek(SeriesKey(flow, series_key, at.value));
+  const bool found = cursor.SeekWithin(prefix, SeriesKey(flow, series_key, at.value));
+  rocksdb::Iterator* it = cursor.iterator();
   if (seq) *seq = 0;
-  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+  if (!found || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read series"));
     return std::optional<st::SeriesRevision>();
   }

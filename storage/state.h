@@ -28,6 +28,7 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class Iterator;
+class Slice;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -60,6 +61,27 @@ struct ObsHistoryEntry {
 // attributes and each observation (period, value, attributes), attributes
 // sorted by id (their order is a message's, not the data's).
 void AddSeriesToDigest(const sdmx::Series& series, FramedSha256* h);
+
+// Point reads of latest revisions, many in a row (a submission being
+// applied compares each observation with what is there): one iterator over
+// one family, each seek bounded by the key's own revisions, so that a run
+// of deleted neighbours (what an interrupted apply left and was dropped)
+// costs nothing. Not thread-safe; lives shorter than its state.
+class RevisionCursor {
+ public:
+  RevisionCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf);
+  ~RevisionCursor();
+  // Positions on the first record at or after `target` whose key starts
+  // with `prefix` (which ends with the '\0' every key prefix of keys.h
+  // ends with); false when there is none (or on error: status()).
+  bool SeekWithin(const std::string& prefix, const std::string& target);
+  rocksdb::Iterator* iterator() const { return it_.get(); }
+
+ private:
+  std::string bound_;
+  std::unique_ptr<rocksdb::Slice> bound_slice_;  // what the iterator's upper bound points to
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
 
 class VersionedState {
  public:
@@ -166,10 +188,10 @@ class VersionedState {
   // suffix is `obs_prefix` (keys.h ObsKeyPrefix), through a caller's iterator
   // on the obs family, so that a large submission opens one iterator.
   // `seq`, when set, gets the commit that wrote it (0 when none).
-  Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(rocksdb::Iterator* it,
+  Result<std::optional<sdmxhub::state::v1::ObsRevision>> LatestObs(RevisionCursor* cursor,
                                                                    const std::string& obs_prefix, Watermark at,
                                                                    uint64_t* seq = nullptr) const;
-  std::unique_ptr<rocksdb::Iterator> NewObsIterator() const;
+  std::unique_ptr<RevisionCursor> NewObsCursor() const;
   // `seq`, when set, gets the commit that wrote it (0 when none).
   Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(const std::string& flow,
                                                                          const std::string& series_key,

@@ -34,13 +34,13 @@ class MaterialiserTest : public ::testing::Test {
 
   void Open() {
     EmbeddedEventLogOptions lo;
-    lo.path = dir_.Sub("log");
+    lo.path = dir_.Sub(dir_sub_ + "log");
     lo.data_partitions = 2;
     auto l = EmbeddedEventLog::Open(lo);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     log_ = std::move(*l);
     StateOptions so;
-    so.path = dir_.Sub("state");
+    so.path = dir_.Sub(dir_sub_ + "state");
     auto s = VersionedState::Open(so);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     state_ = std::move(*s);
@@ -169,6 +169,8 @@ class MaterialiserTest : public ::testing::Test {
 
   LogTopics topics_;
   MaterialiserOptions mat_options_;
+  std::string dir_sub_;  // prefix of the log and state directories
+  int runs_ = 0;
   testing::TempDir dir_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<VersionedState> state_;
@@ -406,6 +408,75 @@ TEST_F(MaterialiserTest, ReadersNeverSeePartOfASubmission) {
   EXPECT_GT(mat_->partial_batches(), 10u);
 }
 
+// Held in memory or read back from the log, applied in one batch or in
+// chunks of three observations: the same state, history and ledger.
+TEST_F(MaterialiserTest, SpilledAndChunkedSubmissionsGiveTheSameState) {
+  auto key = [](int area) {
+    return std::vector<std::string>{"A", "G", "SH_STA_MORT", std::to_string(area), "_T", "_T", "_T"};
+  };
+  auto run = [&](const MaterialiserOptions& options) {
+    Close();
+    mat_options_ = options;
+    dir_sub_ = "run" + std::to_string(++runs_);
+    Open();
+    std::map<std::vector<std::string>, std::vector<Obs>> first, second;
+    for (int i = 0; i < 40; ++i) first[key(i)] = {{"2015", "1"}, {"2016", std::to_string(i)}};
+    for (int i = 20; i < 60; ++i) second[key(i)] = {{"2016", std::to_string(i + 1)}, {"2017", "7"}};
+    SubmitSeries("s1", "NSO", first);
+    SubmitSeries("s2", "NSO", second, /*snapshot=*/true, {sdmx::JoinKey(key(5))});
+    // Merge a series spread over many events (one observation each), and a
+    // deletion, in one submission.
+    auto w = log_->NewWriter();
+    std::map<int32_t, int64_t> counts;
+    for (int y = 2000; y < 2012; ++y) {
+      const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(key(30)));
+      const int32_t p = PartitionForKey(rk, 2);
+      EXPECT_TRUE((*w)->Append(topics_.data, p, rk,
+                               DataEvent("s3", "s3-a", ev::ACTION_MERGE, {{std::to_string(y), "3"}}, key(30),
+                                         y % 2 ? "PT" : "NUMBER")).ok());
+      ++counts[p];
+    }
+    const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(key(31)));
+    const int32_t p = PartitionForKey(rk, 2);
+    EXPECT_TRUE((*w)->Append(topics_.data, p, rk, DataEvent("s3", "s3-a", ev::ACTION_DELETE, {{"2017", ""}}, key(31)))
+                    .ok());
+    ++counts[p];
+    ev::Envelope env;
+    ev::SubmissionMarker* m = env.mutable_marker();
+    m->set_submission_id("s3");
+    m->set_attempt_id("s3-a");
+    m->set_provider("NSO");
+    m->set_kind("data");
+    m->set_status(ev::STATUS_COMMITTED);
+    for (auto [part, n] : counts) {
+      ev::PartitionCount* c = m->add_counts();
+      c->set_topic(topics_.data);
+      c->set_partition(part);
+      c->set_events(n);
+    }
+    EXPECT_TRUE((*w)->Append(topics_.submissions, 0, "s3", Serialize(&env)).ok());
+    EXPECT_TRUE((*w)->Flush(5s).ok());
+    WaitCommitted("s3");
+    auto digest = state_->Digest();
+    EXPECT_TRUE(digest.ok());
+    return std::pair{*digest, ReadAll()};
+  };
+  const auto whole = run(MaterialiserOptions{});
+  EXPECT_EQ(mat_->spilled(), 0u);
+  MaterialiserOptions small;
+  small.max_held_event_bytes = 1;  // every submission read back from the log
+  small.apply_chunk_observations = 3;
+  small.max_batch_bytes = 512;
+  const auto chunked = run(small);
+  EXPECT_EQ(mat_->spilled(), 3u);
+  EXPECT_GT(mat_->partial_batches(), 10u);
+  EXPECT_EQ(chunked.second, whole.second);
+  EXPECT_EQ(chunked.first, whole.first);
+  EXPECT_EQ(whole.second.count(sdmx::JoinKey(key(31)) + "|2017"), 0u);
+  EXPECT_EQ(whole.second.count(sdmx::JoinKey(key(1)) + "|2015"), 0u) << "left out of the snapshot";
+  EXPECT_EQ(whole.second.at(sdmx::JoinKey(key(5)) + "|2015"), "1") << "skipped in the snapshot";
+}
+
 TEST_F(MaterialiserTest, StructureSubmissionsRebuildTheRegistryAfterRestart) {
   ev::Envelope env;
   env.mutable_structure()->set_submission_id("st");
@@ -487,7 +558,7 @@ TEST_F(MaterialiserTest, DataDigestFollowsTheDataNotItsHistory) {
 
   // LatestObs names the commit that wrote the revision it returns.
   uint64_t seq = 0;
-  auto it = state_->NewObsIterator();
+  auto it = state_->NewObsCursor();
   auto rev = state_->LatestObs(it.get(), ObsKeyPrefix(kFlow.ToString(), sdmx::JoinKey(kKey), "2016"),
                                state_->watermark(), &seq);
   ASSERT_TRUE(rev.ok() && *rev);
