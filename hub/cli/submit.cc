@@ -90,7 +90,9 @@ bool WaitApplied(const std::string& status_url, const std::string& provider, con
       continue;
     }
     if (status != "committed") {
-      std::cout << "  " << (status.empty() ? st->body : status) << ": not applied\n";
+      const std::string why = Field(sv, "failure");
+      std::cout << "  " << (status.empty() ? st->body : status) << ": not applied" << (why.empty() ? "" : ": " + why)
+                << "\n";
       return false;
     }
     if (Field(sv, "provider") != provider || Field(sv, "body_sha256") != body_sha256) {
@@ -99,7 +101,15 @@ bool WaitApplied(const std::string& status_url, const std::string& provider, con
                 << " from " << (provider.empty() ? "an unnamed provider" : provider) << "): not applied\n";
       return false;
     }
-    std::cout << "  committed at watermark " << Field(sv, "watermark") << "\n";
+    std::cout << "  committed at watermark " << Field(sv, "watermark");
+    if (sv.is_object() && sv.as_object().contains("revisions")) {
+      // "committed" never hides "nothing changed": what the data did.
+      const boost::json::value& r = sv.at("revisions");
+      std::cout << ", action " << Field(sv, "action") << " (declared " << Field(sv, "declared_action") << "): "
+                << Field(r, "new") << " new, " << Field(r, "changed") << " changed, " << Field(r, "deleted")
+                << " deleted, " << Field(r, "unchanged") << " unchanged observations";
+    }
+    std::cout << "\n";
     return true;
   }
 }

@@ -188,6 +188,10 @@ TEST_F(SubmissionIdsTest, SubmitWaitFailsWhenTheIdIsAnotherProvidersAndPassesOnA
   testing::ProcessRun first = testing::RunHubBinary(mine);
   EXPECT_EQ(first.exit_code, 0) << first.out;
   EXPECT_NE(first.out.find("committed at watermark"), std::string::npos) << first.out;
+  // It says what the data did: one observation changed (31 -> 32), applied as Merge.
+  EXPECT_NE(first.out.find("action Merge (declared (none)): 0 new, 1 changed, 0 deleted, 0 unchanged"),
+            std::string::npos)
+      << first.out;
   testing::ProcessRun retry = testing::RunHubBinary(mine);  // the same file again: its own, applied
   EXPECT_EQ(retry.exit_code, 0) << retry.out;
   EXPECT_EQ(ServedKenya2020(), "32");
