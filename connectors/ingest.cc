@@ -7,6 +7,7 @@
 
 #include "connectors/codes_in_use.h"
 #include "connectors/default_dataflow.h"
+#include "connectors/event_spool.h"
 #include "hub/base/crash_point.h"
 #include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
@@ -152,8 +153,8 @@ Result<SubmissionReceipt> Ingestor::Resubmit(const Provider& provider, const Sub
   // Another provider's id is refused before its body is complete: nothing
   // this body holds could change that.
   HUB_RETURN_IF_ERROR(CheckOwner(earlier, provider.id));
-  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
-  HUB_RETURN_IF_ERROR(CheckSameBody(earlier, Sha256Hex(body)));
+  HUB_ASSIGN_OR_RETURN(const std::string sha256, BodySha256(s));
+  HUB_RETURN_IF_ERROR(CheckSameBody(earlier, sha256));
   r.outcome = SubmissionOutcome::kDuplicate;
   r.kind = earlier.marker().kind();
   if (earlier.marker().has_dataflow()) r.dataflow = storage::FromProto(earlier.marker().dataflow());
@@ -174,7 +175,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
   }
-  std::vector<std::tuple<std::string, std::string, std::string>> events;
+  EventSpool events(options_.spool_dir, options_.spool_memory_bytes);
   std::vector<std::string> skipped_keys;  // snapshot: series left out as invalid
   std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
   std::optional<sdmx::ArtefactRef> flow_ref;
@@ -243,6 +244,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
       const bool receiving = s.arriving && !s.arriving->complete();
       progress_.Update(r.submission_id, {receiving ? "receiving" : "validating", provider.id, BodySize(s),
                                          receiving ? s.arriving->available() : rd->consumed(), seen, r.observations, 0});
+      if (s.arriving) s.arriving->Release(rd->consumed());  // the pages the parser has passed
     }
     const sdmx::DataSetInfo& ds = rd->dataset();
     const sdmx::DataStructure& dsd = rd->structure();
@@ -278,8 +280,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     }
     ++r.series;
     r.observations += series.observations.size();
-    events.emplace_back(options_.topics.data, storage::DataRecordKey(flow->ToString(), series.KeyString()),
-                        storage::Serialize(&env));
+    HUB_RETURN_IF_ERROR(events.Add(options_.topics.data,
+                                   storage::DataRecordKey(flow->ToString(), series.KeyString()),
+                                   storage::Serialize(&env)));
   }
   // Reading stopped early, or a problem the skip policy does not cover (one
   // outside any series, or every series invalid): reject it all.
@@ -327,9 +330,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
   // Nothing is recorded before the last byte: the verdict and the ledger's
   // hash are of the whole body (AppendRejected waits the same way).
-  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
-  m.set_body_sha256(Sha256Hex(body));
-  progress_.Update(r.submission_id, {"appending", provider.id, body.size(), body.size(), seen, r.observations, 0});
+  HUB_ASSIGN_OR_RETURN(const std::string sha256, BodySha256(s));
+  m.set_body_sha256(sha256);
+  progress_.Update(r.submission_id, {"appending", provider.id, BodySize(s), BodySize(s), seen, r.observations, 0});
   HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
   spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,
                r.observations, flow_ref->ToString(), provider.id);
@@ -371,7 +374,7 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   }
   r.diagnostics = std::move(in_use);  // forced: what it was forced past, for the ledger
   const std::string attempt = NewSubmissionId();
-  std::vector<std::tuple<std::string, std::string, std::string>> events;
+  EventSpool events(options_.spool_dir, options_.spool_memory_bytes);
   auto add_event = [&](std::string message) {
     ev::Envelope env;
     ev::StructureEvent* se = env.mutable_structure();
@@ -379,12 +382,12 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
     se->set_attempt_id(attempt);
     se->set_format("sdmx-ml");
     se->set_message(std::move(message));
-    events.emplace_back(options_.topics.structures, r.submission_id, storage::Serialize(&env));
+    return events.Add(options_.topics.structures, r.submission_id, storage::Serialize(&env));
   };
-  add_event(std::string(body));
+  HUB_RETURN_IF_ERROR(add_event(std::string(body)));
   // DSDs that no dataflow uses get their default one, in the same submission.
   const sdmx::StructureSet defaults = DefaultDataflowsFor(found, merged);
-  if (!defaults.empty()) add_event(GeneratedStructureMessage(defaults));
+  if (!defaults.empty()) HUB_RETURN_IF_ERROR(add_event(GeneratedStructureMessage(defaults)));
   ev::SubmissionMarker m;
   m.set_submission_id(r.submission_id);
   m.set_attempt_id(attempt);
@@ -400,22 +403,31 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   return r;
 }
 
-Status Ingestor::AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
-                                  ev::SubmissionMarker* m) {
+Status Ingestor::AppendWithMarker(const EventSpool& events, ev::SubmissionMarker* m) {
   CrashPoint("ingest.before_append");
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   std::map<std::pair<std::string, int32_t>, int64_t> counts;
-  std::map<std::string, int32_t> partitions;
-  for (const auto& [topic, key, value] : events) {
+  std::map<std::string, int32_t, std::less<>> partitions;
+  size_t unflushed = 0;
+  HUB_RETURN_IF_ERROR(events.ForEach([&](std::string_view topic, std::string_view key, std::string_view value) {
     auto it = partitions.find(topic);
     if (it == partitions.end()) {
-      HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(topic));
-      it = partitions.emplace(topic, n).first;
+      HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(std::string(topic)));
+      it = partitions.emplace(std::string(topic), n).first;
     }
     int32_t p = storage::PartitionForKey(key, it->second);
-    HUB_RETURN_IF_ERROR(writer->Append(topic, p, key, value));
-    ++counts[{topic, p}];
-  }
+    HUB_RETURN_IF_ERROR(writer->Append(it->first, p, key, value));
+    ++counts[{it->first, p}];
+    // In batches: what the writer holds until a flush stays bounded. The
+    // events are harmless until the marker names them (Materialiser).
+    unflushed += value.size();
+    if (unflushed >= options_.append_batch_bytes) {
+      HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
+      CrashPoint("ingest.after_batch_flush");
+      unflushed = 0;
+    }
+    return Status::Ok();
+  }));
   // The marker goes only after every event is durable: a marker must never
   // name events that could still be lost.
   HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
@@ -449,6 +461,12 @@ Result<std::string_view> Ingestor::WholeBody(const Submission& s) {
   return s.arriving->view();
 }
 
+Result<std::string> Ingestor::BodySha256(const Submission& s) {
+  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
+  // An upload's was computed as it arrived: its pages need not come back.
+  return s.arriving ? s.arriving->sha256() : Sha256Hex(body);
+}
+
 Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r) {
   ev::Envelope env;
   ev::SubmissionMarker* m = env.mutable_marker();
@@ -461,8 +479,8 @@ Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, c
   m->set_status(ev::STATUS_REJECTED);
   // Before anything is appended: a cut upload is not a bad message, and is
   // not recorded as one.
-  HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
-  m->set_body_sha256(Sha256Hex(body));
+  HUB_ASSIGN_OR_RETURN(const std::string sha256, BodySha256(s));
+  m->set_body_sha256(sha256);
   AddDiagnostics(r.diagnostics, m);
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, r.submission_id, storage::Serialize(&env)));

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "connectors/event_spool.h"
 #include "connectors/providers.h"
 #include "connectors/submission_ids.h"
 #include "connectors/submission_progress.h"
@@ -45,6 +46,14 @@ struct IngestOptions {
   size_t max_quoted_bytes = 1024;
   size_t max_diagnostics_bytes = 64 * 1024;
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
+  // A submission's validated events wait for its verdict in memory up to
+  // spool_memory_bytes (default 8 MiB), past it in an unnamed file in
+  // spool_dir (default: the system's temporary directory; the hub uses
+  // <data-dir>/spool), and are appended append_batch_bytes (default 8 MiB)
+  // at a time: memory stays bounded whatever the message's size.
+  std::string spool_dir;
+  size_t spool_memory_bytes = size_t{8} << 20;
+  size_t append_batch_bytes = size_t{8} << 20;
   // Load-time clock (ms since the epoch); default the system clock. Tests fix
   // it so that two runs of the same submissions have equal digests.
   std::function<int64_t()> now_ms;
@@ -164,13 +173,15 @@ class Ingestor {
                                      sdmxhub::state::v1::LedgerRecord earlier);
   Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
   Result<SubmissionReceipt> SubmitStructure(const Provider& provider, const Submission& s, SubmissionReceipt r);
-  // Appends `events` (topic, key, value) then the marker; both flushed.
-  Status AppendWithMarker(const std::vector<std::tuple<std::string, std::string, std::string>>& events,
-                          sdmxhub::events::v1::SubmissionMarker* marker);
+  // Appends `events` (flushed in batches of append_batch_bytes) then the
+  // marker counting them, flushed.
+  Status AppendWithMarker(const EventSpool& events, sdmxhub::events::v1::SubmissionMarker* marker);
   Status AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r);
   // The whole body; for one still arriving, once its last byte is in
   // (Unavailable when the upload stopped short).
   static Result<std::string_view> WholeBody(const Submission& s);
+  // The SHA-256 (hex) of the whole body, once its last byte is in.
+  static Result<std::string> BodySha256(const Submission& s);
 
   storage::EventLog* log_;
   storage::StructureRegistry* registry_;

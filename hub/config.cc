@@ -149,8 +149,8 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "ingest", "materialiser", "providers", "views",
-                                             "changes", "folder_drop", "pull"}));
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "state", "ingest", "materialiser", "providers",
+                                             "views", "changes", "folder_drop", "pull"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -180,9 +180,17 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     cfg.http.cache.max_bytes = static_cast<size_t>(cache);
   }
   if (const toml::table* t = root["log"].as_table()) {
-    HUB_RETURN_IF_ERROR(CheckKeys(*t, "log", {"topic_prefix", "data_partitions"}));
+    HUB_RETURN_IF_ERROR(
+        CheckKeys(*t, "log", {"topic_prefix", "data_partitions", "memtable_bytes", "block_cache_bytes"}));
     HUB_RETURN_IF_ERROR(Read(*t, "topic_prefix", "log", &cfg.topic_prefix));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "data_partitions", "log", &cfg.data_partitions));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "memtable_bytes", "log", &cfg.log_memory.memtable_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "block_cache_bytes", "log", &cfg.log_memory.block_cache_bytes));
+  }
+  if (const toml::table* t = root["state"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "state", {"memtable_bytes", "block_cache_bytes"}));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "memtable_bytes", "state", &cfg.state_memory.memtable_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "block_cache_bytes", "state", &cfg.state_memory.block_cache_bytes));
   }
   if (const toml::table* t = root["ingest"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_quoted_bytes", "max_diagnostics_bytes",

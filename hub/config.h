@@ -14,6 +14,7 @@
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
 #include "storage/materialiser.h"
+#include "storage/rocksdb_memory.h"
 
 namespace hub {
 
@@ -32,6 +33,8 @@ struct HubConfig {
   int64_t max_sorted_observations = 2'000'000;
   std::string topic_prefix;              // [log] topic_prefix; default ""
   int32_t data_partitions = 4;           // [log] data_partitions; default 4
+  storage::RocksMemoryOptions log_memory;    // [log] memtable_bytes, block_cache_bytes (embedded log)
+  storage::RocksMemoryOptions state_memory;  // [state] memtable_bytes, block_cache_bytes
   connectors::IngestOptions ingest;      // [ingest]
   storage::MaterialiserOptions materialiser;  // [materialiser]
   std::vector<ProviderConfig> providers; // [[providers]]

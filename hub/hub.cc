@@ -40,6 +40,7 @@ Status Hub::Init(const HubOptions& options) {
     lo.path = options.data_dir + "/log";
     lo.topics = topics;
     lo.data_partitions = config_.data_partitions;
+    lo.memory = config_.log_memory;
     HUB_ASSIGN_OR_RETURN(log_, storage::EmbeddedEventLog::Open(lo));
   } else {
     storage::KafkaEventLogOptions ko;
@@ -50,6 +51,7 @@ Status Hub::Init(const HubOptions& options) {
   }
   storage::StateOptions so;
   so.path = options.data_dir + "/state";
+  so.memory = config_.state_memory;
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
   changes_ = std::make_unique<feed::ChangeFeed>(state_.get(), config_.changes);
   state_->SetPublishListener([feed = changes_.get(), metrics = &metrics_, state = state_.get()](Watermark w) {
@@ -71,6 +73,12 @@ Status Hub::Init(const HubOptions& options) {
   for (const ProviderConfig& p : config_.providers) HUB_RETURN_IF_ERROR(providers_.Add(p.provider, p.token_sha256));
   providers_.SetAdminToken(options.admin_token);
   config_.ingest.topics = topics;
+  // Uploads and the events of submissions awaiting their verdict, in
+  // unnamed files (nothing outlives the process).
+  const std::string spool = options.data_dir + "/spool";
+  std::filesystem::create_directories(spool, ec);
+  if (ec) return Status::IoError("create " + spool + ": " + ec.message());
+  config_.ingest.spool_dir = config_.http.spool_dir = spool;
   config_.ingest.on_receipt = [metrics = &metrics_](const connectors::SubmissionReceipt& r) { metrics->OnReceipt(r); };
   if (const char* fixed = std::getenv("HUB_TEST_CLOCK_MS")) {
     // Test hook: every submission loads at this time, so that two runs of

@@ -3,12 +3,19 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <cstdlib>
 
 #include "hub/cli/commands.h"
 #include "hub/log_format.h"
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own arena (up to 8 per core):
+  // a large submission's buffers, freed on one thread and taken again on
+  // another, then pile up across arenas. Two are enough for the few
+  // threads that allocate much (upload worker, materialiser).
+  mallopt(M_ARENA_MAX, 2);
   hub::cli::BlockShutdownSignals();
   CLI::App app{"SDMX Hub: an event-sourced data-exchange hub for official statistics"};
   app.require_subcommand(1);

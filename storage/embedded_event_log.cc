@@ -117,6 +117,7 @@ EmbeddedEventLog::EmbeddedEventLog(EmbeddedEventLogOptions options) : options_(s
 Status EmbeddedEventLog::Init() {
   rocksdb::Options opts;
   opts.create_if_missing = !options_.read_only;
+  BoundMemory(options_.memory, &opts, {&opts});
   rocksdb::DB* db = nullptr;
   rocksdb::Status opened = options_.read_only ? rocksdb::DB::OpenForReadOnly(opts, options_.path, &db)
                                               : rocksdb::DB::Open(opts, options_.path, &db);

@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "storage/event_log.h"
+#include "storage/rocksdb_memory.h"
 
 namespace rocksdb {
 class DB;
@@ -26,6 +27,7 @@ struct EmbeddedEventLogOptions {
   bool sync = true;                // fsync the WAL on every Flush; default true
   bool read_only = false;          // open an existing log for reading only (replay beside a
                                    // running hub); sees the log as it was at open; default false
+  RocksMemoryOptions memory;       // memtables and block cache ([log]); see rocksdb_memory.h
 };
 
 class EmbeddedEventLog final : public EventLog {

@@ -121,8 +121,8 @@ Status Materialiser::Handle(const LogRecord& r) {
     range->second.second = r.offset;
     if (!a.spilled) {
       a.events.push_back(std::move(env));
-      // Parsed events take about twice their encoded size.
-      const size_t bytes = 2 * r.value.size();
+      // Parsed events take about three times their encoded size.
+      const size_t bytes = 3 * r.value.size();
       a.held_bytes += bytes;
       held_bytes_ += bytes;
       if (held_bytes_ > options_.max_held_event_bytes) SpillLargest();

@@ -45,7 +45,9 @@ namespace hub::storage {
 
 struct MaterialiserOptions {
   LogTopics topics;
-  size_t poll_max_records = 10'000;            // records per poll; default 10k
+  // Records per poll: what one poll holds in memory (events are a few KB
+  // each). Default 1000.
+  size_t poll_max_records = 1'000;
   std::chrono::milliseconds poll_timeout{100};  // wait per poll; default 100 ms
   // A submission's revisions are written in WriteBatches of about this many
   // bytes; the last one also carries the commit record, the ledger entry,
@@ -56,12 +58,12 @@ struct MaterialiserOptions {
   // memory up to this many bytes in all; past it, the largest waiting
   // submission's events are let go and read back from the log when it is
   // applied (the log is the buffer), so a submission of any size costs
-  // bounded memory. Default 64 MiB.
-  size_t max_held_event_bytes = size_t{64} << 20;
+  // bounded memory. Default 16 MiB.
+  size_t max_held_event_bytes = size_t{16} << 20;
   // A submission is applied in chunks of about this many observations
   // (collected, compared with the state, written as a batch above the
-  // watermark): the memory it takes beyond the held events. Default 100k.
-  size_t apply_chunk_observations = 100'000;
+  // watermark): the memory it takes beyond the held events. Default 50k.
+  size_t apply_chunk_observations = 50'000;
 };
 
 class Materialiser {

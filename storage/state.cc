@@ -68,9 +68,11 @@ Status VersionedState::Init(const StateOptions& options) {
   rocksdb::DBOptions db_opts;
   db_opts.create_if_missing = true;
   db_opts.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions family;
+  BoundMemory(options.memory, &db_opts, {&family});
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
-  for (const auto& n : FamilyNames()) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, family);
+  for (const auto& n : FamilyNames()) descs.emplace_back(n, family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status opened =

@@ -22,6 +22,7 @@
 #include "sdmx/key_pattern.h"
 #include "sdmx/model.h"
 #include "storage/event_log.h"
+#include "storage/rocksdb_memory.h"
 #include "storage/state.pb.h"
 
 namespace rocksdb {
@@ -42,6 +43,7 @@ struct StateOptions {
   std::string path;             // directory of the state DB (created if missing); required
   bool read_only = false;       // open without writing (e.g. `sdmx-hub digest` beside a running
                                 // hub); default false
+  RocksMemoryOptions memory;    // memtables and block cache ([state]); see rocksdb_memory.h
   bool sync_writes = false;     // fsync each applied submission. The log is the source of
                                 // truth and offsets commit with the state, so a lost tail is
                                 // re-applied after a crash; default false.

@@ -1,20 +1,84 @@
 #include "hub/base/arriving_bytes.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace hub {
 
 // Not value-initialised: a 256 MiB upload should not be zeroed before it is
 // overwritten.
-ArrivingBytes::ArrivingBytes(size_t size) : size_(size), data_(std::make_unique_for_overwrite<char[]>(size)) {}
+ArrivingBytes::ArrivingBytes(size_t size)
+    : size_(size), owned_(std::make_unique_for_overwrite<char[]>(size)), data_(owned_.get()) {}
+
+ArrivingBytes::ArrivingBytes(char* data, size_t size, int fd) : size_(size), data_(data), fd_(fd) {}
+
+Result<std::shared_ptr<ArrivingBytes>> ArrivingBytes::Spooled(size_t size, const std::string& dir) {
+  // O_TMPFILE: never linked, so a crash leaves nothing behind.
+  const int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("upload spool in " + dir + ": " + std::strerror(errno));
+  if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    const std::string why = std::strerror(errno);
+    close(fd);
+    return Status::IoError("upload spool in " + dir + " (" + std::to_string(size) + " bytes): " + why);
+  }
+  void* map = size ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : nullptr;
+  if (map == MAP_FAILED) {
+    const std::string why = std::strerror(errno);
+    close(fd);
+    return Status::IoError("upload spool map: " + why);
+  }
+  return std::shared_ptr<ArrivingBytes>(new ArrivingBytes(static_cast<char*>(map), size, fd));
+}
+
+ArrivingBytes::~ArrivingBytes() {
+  if (fd_ >= 0) {
+    if (size_) munmap(data_, size_);
+    close(fd_);
+  }
+}
+
+void ArrivingBytes::Drop(size_t from, size_t to) const {
+  if (fd_ < 0) return;
+  static const size_t kPage = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  from = (from + kPage - 1) / kPage * kPage;
+  to = to / kPage * kPage;
+  // A shared file mapping: the data stays in the page cache (and goes to
+  // the file); only this process's hold on the pages goes.
+  if (to > from) madvise(data_ + from, to - from, MADV_DONTNEED);
+}
 
 void ArrivingBytes::Arrived(size_t n) {
-  filled_ += std::min(n, room());
+  n = std::min(n, room());
+  sha_.Update(std::string_view(data_ + filled_, n));
+  filled_ += n;
+  if (filled_ - written_released_ >= kReleaseStep) {
+    Drop(written_released_, filled_);
+    written_released_ = filled_;
+  }
+  std::string hex = filled_ == size_ ? sha_.Hex() : std::string();
   {
     std::lock_guard lock(mu_);
     published_ = filled_;
+    if (published_ == size_) hex_ = std::move(hex);
   }
   cv_.notify_all();
+}
+
+void ArrivingBytes::Release(size_t offset) const {
+  size_t from;
+  {
+    std::lock_guard lock(mu_);
+    offset = std::min(offset, published_);
+    if (offset < read_released_ + kReleaseStep) return;
+    from = read_released_;
+    read_released_ = offset;
+  }
+  Drop(from, offset);
 }
 
 void ArrivingBytes::Fail(Status why) {
@@ -35,6 +99,11 @@ size_t ArrivingBytes::available() const {
 bool ArrivingBytes::complete() const {
   std::lock_guard lock(mu_);
   return published_ == size_;
+}
+
+std::string ArrivingBytes::sha256() const {
+  std::lock_guard lock(mu_);
+  return hex_;
 }
 
 size_t ArrivingBytes::WaitBeyond(size_t have) const {

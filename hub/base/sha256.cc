@@ -24,27 +24,32 @@ std::string Sha256Hex(std::string_view data) {
   return HexEncode(md, n);
 }
 
-struct FramedSha256::Ctx {
+struct Sha256::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   ~Ctx() { EVP_MD_CTX_free(md); }
 };
 
-FramedSha256::FramedSha256() : ctx_(std::make_unique<Ctx>()) { EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr); }
-FramedSha256::~FramedSha256() = default;
+Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) { EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr); }
+Sha256::~Sha256() = default;
 
-void FramedSha256::Add(std::string_view piece) {
-  unsigned char len[8];
-  uint64_t n = piece.size();
-  for (int i = 7; i >= 0; --i, n >>= 8) len[i] = static_cast<unsigned char>(n & 0xff);
-  EVP_DigestUpdate(ctx_->md, len, sizeof len);
-  EVP_DigestUpdate(ctx_->md, piece.data(), piece.size());
-}
+void Sha256::Update(std::string_view piece) { EVP_DigestUpdate(ctx_->md, piece.data(), piece.size()); }
 
-std::string FramedSha256::Hex() {
+std::string Sha256::Hex() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EVP_DigestFinal_ex(ctx_->md, md, &n);
   return HexEncode(md, n);
+}
+
+FramedSha256::FramedSha256() = default;
+FramedSha256::~FramedSha256() = default;
+
+void FramedSha256::Add(std::string_view piece) {
+  char len[8];
+  uint64_t n = piece.size();
+  for (int i = 7; i >= 0; --i, n >>= 8) len[i] = static_cast<char>(n & 0xff);
+  sha_.Update(std::string_view(len, sizeof len));
+  sha_.Update(piece);
 }
 
 }  // namespace hub

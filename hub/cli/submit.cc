@@ -33,20 +33,20 @@ std::string Field(const boost::json::value& v, const char* key) {
   return f->is_string() ? std::string(f->as_string()) : boost::json::serialize(*f);
 }
 
-// POSTs `body` while drawing a progress bar: the upload as it goes out,
+// POSTs the body `upload` names while drawing a progress bar: the upload as it goes out,
 // then the hub's own progress on it (GET /api/v1/submissions/{id}: still
 // receiving, validating, appending) until the answer comes.
 Result<http::HttpResponse> PostWithProgress(const std::string& url, const std::string& status_url,
-                                            const std::string& body, const std::map<std::string, std::string>& headers,
-                                            const http::FetchOptions& fetch) {
+                                            const std::map<std::string, std::string>& headers,
+                                            const http::FetchOptions& upload, const http::FetchOptions& fetch) {
   ProgressBar bar(&std::cout);
   std::atomic<bool> sent{false};
-  http::FetchOptions post = fetch;
+  http::FetchOptions post = upload;
   post.on_upload = [&](uint64_t done, uint64_t total) {
     bar.Draw("sending", done, total);
     if (done == total) sent = true;
   };
-  auto answer = std::async(std::launch::async, [&] { return http::Fetch("POST", url, body, headers, post); });
+  auto answer = std::async(std::launch::async, [&] { return http::Fetch("POST", url, "", headers, post); });
   while (answer.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
     if (!sent) continue;
     auto st = http::Fetch("GET", status_url, "", {}, fetch);
@@ -133,13 +133,20 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
     const std::string& f = files[i];
     const std::string name = std::filesystem::path(f).filename().string();
     std::cout << "[" << i + 1 << "/" << files.size() << "] " << f << ": " << std::flush;
-    auto body = sdmx::ReadFile(f);
-    if (!body.ok()) {
-      std::cout << body.status().message() << "\n";
+    // Streamed from the file (bounded memory whatever its size), hashed as
+    // it goes: --wait checks the ledger holds this very body.
+    std::error_code size_ec;
+    const uint64_t size = std::filesystem::file_size(f, size_ec);
+    if (size_ec) {
+      std::cout << f << ": " << size_ec.message() << "\n";
       ++failures;
       continue;
     }
-    std::cout << body->size() << " bytes " << (show ? "\n" : "... ") << std::flush;
+    std::cout << size << " bytes " << (show ? "\n" : "... ") << std::flush;
+    Sha256 sha;
+    http::FetchOptions post = fetch;
+    post.body_file = f;
+    post.on_file_piece = [&sha](std::string_view piece) { sha.Update(piece); };
     // The id is always ours, so that the hub can be asked how far it got.
     const std::string sid =
         id_prefix.empty() ? connectors::NewSubmissionId() : id_prefix + std::filesystem::path(f).stem().string();
@@ -147,8 +154,8 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
                                                   {"Content-Type", "application/xml"},
                                                   {"X-Submission-Id", sid}};
     const std::string url = endpoint + "?name=" + name + params;
-    auto resp = show ? PostWithProgress(url, endpoint + "/" + sid, *body, headers, fetch)
-                     : http::Fetch("POST", url, *body, headers, fetch);
+    auto resp = show ? PostWithProgress(url, endpoint + "/" + sid, headers, post, fetch)
+                     : http::Fetch("POST", url, "", headers, post);
     if (show) std::cout << "  ";
     if (!resp.ok()) {
       std::cout << resp.status().ToString() << "\n";
@@ -169,7 +176,7 @@ int Submit(const SubmitOptions& o, const std::vector<std::string>& files) {
       ++failures;
       continue;
     }
-    if (wait && !WaitApplied(endpoint + "/" + sid, Field(v, "provider"), Sha256Hex(*body), fetch)) ++failures;
+    if (wait && !WaitApplied(endpoint + "/" + sid, Field(v, "provider"), sha.Hex(), fetch)) ++failures;
   }
   return failures ? 1 : 0;
 }

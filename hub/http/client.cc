@@ -10,7 +10,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
 #include <limits>
 
 namespace hub::http {
@@ -56,6 +61,8 @@ struct Call {
   const Url& u;
   bhttp::request<bhttp::string_body>& req;
   const FetchOptions& options;
+  std::FILE* file = nullptr;  // the body, when options.body_file is set
+  uint64_t file_size = 0;
   std::chrono::steady_clock::time_point deadline;  // options.timeout from the start
   Result<HttpResponse> out = Status::Internal("the request did not run");
 };
@@ -84,7 +91,25 @@ net::awaitable<Status> Exchange(Stream& stream, Call& c) {
   auto token = net::redirect_error(net::use_awaitable, ec);
   Arm(beast::get_lowest_layer(stream), c);
   bhttp::request_serializer<bhttp::string_body> sr(c.req);
-  if (c.options.on_upload) {
+  if (c.file) {
+    // The head says Content-Length; the body follows from the file, a
+    // piece at a time.
+    co_await bhttp::async_write_header(stream, sr, token);
+    std::string piece(std::max<size_t>(c.options.file_piece_bytes, 4096), '\0');
+    uint64_t sent = 0, reported = 0;
+    while (!ec && sent < c.file_size) {
+      const size_t n = std::fread(piece.data(), 1, std::min<uint64_t>(piece.size(), c.file_size - sent), c.file);
+      if (n == 0) co_return Status::IoError("read " + c.options.body_file + ": it ended after " + std::to_string(sent) +
+                                            " of " + std::to_string(c.file_size) + " bytes");
+      if (c.options.on_file_piece) c.options.on_file_piece(std::string_view(piece.data(), n));
+      co_await net::async_write(stream, net::buffer(piece.data(), n), token);
+      sent += n;
+      if (c.options.on_upload && (sent - reported >= c.options.progress_step || sent == c.file_size)) {
+        c.options.on_upload(sent, c.file_size);
+        reported = sent;
+      }
+    }
+  } else if (c.options.on_upload) {
     // At most progress_step bytes per write, so that progress shows.
     const uint64_t step = std::max<uint64_t>(c.options.progress_step, 4096), total = c.req.body().size();
     sr.limit(static_cast<std::size_t>(step));
@@ -178,9 +203,20 @@ Result<HttpResponse> Fetch(const std::string& method, const std::string& url, co
   req.set(bhttp::field::host, u.hostport);
   req.set(bhttp::field::user_agent, "sdmx-hub");
   for (const auto& [k, v] : headers) req.set(k, v);
-  req.body() = body;
-  req.prepare_payload();
-  Call call{u, req, options, std::chrono::steady_clock::now() + options.timeout};
+  Call call{u, req, options, nullptr, 0, std::chrono::steady_clock::now() + options.timeout};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
+  if (!options.body_file.empty()) {
+    if (!body.empty()) return Status::InvalidArgument("Fetch: a body and a body_file");
+    file.reset(std::fopen(options.body_file.c_str(), "rb"));
+    std::error_code size_ec;
+    call.file_size = std::filesystem::file_size(options.body_file, size_ec);
+    if (!file || size_ec) return Status::IoError("open " + options.body_file + ": " + std::strerror(errno));
+    call.file = file.get();
+    req.content_length(call.file_size);
+  } else {
+    req.body() = body;
+    req.prepare_payload();
+  }
 
   if (!u.tls) {
     net::co_spawn(ioc, RunPlain(&call, std::move(endpoints)), net::detached);

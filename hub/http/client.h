@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "hub/base/status.h"
 #include "hub/http/message.h"
@@ -29,6 +30,13 @@ struct FetchOptions {
   // A larger answer body fails with ResourceExhausted as soon as its size is
   // known, before it is held. 0 (the default) = no limit.
   uint64_t max_response_bytes = 0;
+  // Send the body from this file instead of `body` (which must be empty),
+  // read and sent `file_piece_bytes` at a time: a file of any size costs
+  // that much memory. Each piece goes to `on_file_piece` as it is sent
+  // (e.g. to hash the body). Empty (the default) = `body`.
+  std::string body_file;
+  size_t file_piece_bytes = size_t{1} << 20;
+  std::function<void(std::string_view piece)> on_file_piece;
 };
 
 // `url` like "http://127.0.0.1:8080/api/v1/submissions" or "https://...".

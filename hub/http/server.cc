@@ -146,7 +146,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // both the handler has returned and the body has been read: a handler
   // that decides early (403) does not leave unread bytes on the connection.
   void StartUpload(HttpRequest head, uint64_t length) {
-    upload_ = std::make_shared<ArrivingBytes>(length);
+    upload_.reset();
+    if (!options_->spool_dir.empty()) {
+      auto spooled = ArrivingBytes::Spooled(length, options_->spool_dir);
+      if (spooled.ok()) {
+        upload_ = std::move(*spooled);
+      } else {
+        spdlog::warn("upload held in memory: {}", spooled.status().ToString());
+      }
+    }
+    if (!upload_) upload_ = std::make_shared<ArrivingBytes>(length);
     uploads_->Add(upload_);
     upload_parser_.emplace(std::move(*parser_));  // the head is read, the body not: change the body type
     upload_version_ = upload_parser_->get().version();

@@ -60,6 +60,10 @@ struct HttpOptions {
   std::function<bool(const HttpRequest& head)> stream_body;
   uint64_t stream_body_bytes = 1 << 20;
   int upload_threads = 4;
+  // Where streamed bodies are spooled (unnamed files, ArrivingBytes::
+  // Spooled), so that an upload of any size costs bounded memory; empty =
+  // held in memory. The hub sets <data-dir>/spool.
+  std::string spool_dir;
   // The slowest upload rate a large body may average ([http]
   // min_body_bytes_per_second). Default 64 KiB/s (256 MiB in about 68 min).
   uint64_t min_body_bytes_per_second = 64 * 1024;
