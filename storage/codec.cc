@@ -65,4 +65,10 @@ std::string Serialize(ev::Envelope* envelope) {
   return envelope->SerializeAsString();
 }
 
+void SerializeTo(ev::Envelope* envelope, std::string* out) {
+  envelope->set_schema_version(kSchemaVersion);
+  out->clear();
+  envelope->AppendToString(out);
+}
+
 }  // namespace hub::storage

@@ -30,5 +30,7 @@ std::string DataRecordKey(const std::string& flow, const std::string& series_key
 // Envelope serialisation with the current schema version.
 inline constexpr uint32_t kSchemaVersion = 1;
 std::string Serialize(ev::Envelope* envelope);
+// The same into *out (its capacity reused: no allocation per event).
+void SerializeTo(ev::Envelope* envelope, std::string* out);
 
 }  // namespace hub::storage

@@ -70,6 +70,14 @@ std::string ObsKey(std::string_view flow, std::string_view series_key, std::stri
   return k;
 }
 
+std::string_view ObsSeriesOf(std::string_view obs_key) {
+  const size_t flow_end = obs_key.find('\0');
+  if (flow_end == std::string_view::npos) return {};
+  const size_t series_end = obs_key.find('\0', flow_end + 1);
+  if (series_end == std::string_view::npos) return {};
+  return obs_key.substr(0, series_end + 1);
+}
+
 bool ParseObsKey(std::string_view key, ObsKeyParts* out) {
   if (key.size() < 8 + 3) return false;
   out->seq = ~DecodeFixed64BE(key.data() + key.size() - 8);

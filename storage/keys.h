@@ -47,6 +47,9 @@ struct ObsKeyParts {
   uint64_t seq = 0;
 };
 bool ParseObsKey(std::string_view key, ObsKeyParts* out);
+// The ObsSeriesPrefix that an ObsKeyPrefix or ObsKey starts with (empty
+// when malformed).
+std::string_view ObsSeriesOf(std::string_view obs_key);
 
 std::string SeriesKey(std::string_view flow, std::string_view series_key, uint64_t seq);
 std::string SeriesPrefix(std::string_view flow, std::string_view series_key);

@@ -103,7 +103,11 @@ Result<bool> Materialiser::AlreadyApplied(const std::string& submission_id) {
 Status Materialiser::Handle(const LogRecord& r) {
   CrashPoint("materialiser.handle");
   next_offset_[r.tp] = r.offset + 1;
-  ev::Envelope env;
+  // Parsed on an arena: a large submission's events are read again when
+  // applied, so this parse only sorts them and checks they decode, and
+  // allocating (then freeing) every field of it cost more than the parse.
+  google::protobuf::Arena arena(scratch_.data(), scratch_.size());
+  ev::Envelope& env = *google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
   if (!env.ParseFromString(r.value)) {
     return HandleUndecodable(r, "not a decodable event (malformed, or a text field that is not valid UTF-8)");
   }
@@ -120,9 +124,8 @@ Status Materialiser::Handle(const LogRecord& r) {
     auto [range, fresh] = a.event_range.try_emplace(r.tp, r.offset, r.offset);
     range->second.second = r.offset;
     if (!a.spilled) {
-      a.events.push_back(std::move(env));
-      // Parsed events take about three times their encoded size.
-      const size_t bytes = 3 * r.value.size();
+      a.events.push_back(r.value);
+      const size_t bytes = r.value.size();
       a.held_bytes += bytes;
       held_bytes_ += bytes;
       if (held_bytes_ > options_.max_held_event_bytes) SpillLargest();
@@ -167,7 +170,7 @@ void Materialiser::SpillLargest() {
   held_bytes_ -= a.held_bytes;
   a.held_bytes = 0;
   a.spilled = true;
-  std::vector<ev::Envelope>().swap(a.events);
+  std::vector<std::string>().swap(a.events);
   spilled_.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -99,9 +99,10 @@ class Materialiser {
   struct Attempt {
     std::string attempt_id;
     std::string submission_id;
-    // Held in memory until `spilled` (see max_held_event_bytes), then read
-    // back from the log: the offsets of its events span event_range.
-    std::vector<sdmxhub::events::v1::Envelope> events;
+    // Held in memory as encoded (parsed again when applied, on an arena)
+    // until `spilled` (see max_held_event_bytes), then read back from the
+    // log: the offsets of its events span event_range.
+    std::vector<std::string> events;
     size_t held_bytes = 0;
     bool spilled = false;
     std::map<TopicPartition, std::pair<int64_t, int64_t>> event_range;  // first, last offset
@@ -121,7 +122,8 @@ class Materialiser {
   Status Apply(Attempt& attempt);
   // Calls `fn` with the attempt's events in log order per partition, in
   // pieces: those held, or those read back from the log when spilled.
-  Status ForEachEvent(Attempt& a, const std::function<Status(std::vector<sdmxhub::events::v1::Envelope>&)>& fn);
+  // The envelopes live on an arena until `fn` returns.
+  Status ForEachEvent(Attempt& a, const std::function<Status(std::vector<sdmxhub::events::v1::Envelope*>&)>& fn);
   // The last batch of `run`: its commit record, ledger entry, positions and
   // watermark; then the watermark is published.
   Status Commit(Run* run);
@@ -174,6 +176,7 @@ class Materialiser {
   std::unique_ptr<LogReader> reader_;
 
   std::map<std::string, Attempt> pending_;  // by attempt id
+  std::vector<char> scratch_ = std::vector<char>(size_t{64} << 10);  // first block of Handle's arena
   size_t held_bytes_ = 0;                   // of the events held by pending_
   std::deque<std::string> marker_order_;    // attempt ids, in marker order
   std::map<TopicPartition, int64_t> next_offset_;

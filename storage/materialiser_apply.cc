@@ -75,8 +75,25 @@ Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, b
   return Status::Ok();
 }
 
-Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::vector<ev::Envelope>&)>& fn) {
-  if (!a.spilled) return fn(a.events);
+Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::vector<ev::Envelope*>&)>& fn) {
+  // Pieces of about a poll's worth of events, each parsed on an arena freed
+  // at once after it.
+  std::vector<ev::Envelope*> piece;
+  if (!a.spilled) {
+    for (size_t at = 0; at < a.events.size();) {
+      google::protobuf::Arena arena;
+      piece.clear();
+      for (; at < a.events.size() && piece.size() < options_.poll_max_records; ++at) {
+        auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
+        if (!env->ParseFromString(a.events[at])) {
+          return Status::Corruption("submission " + a.submission_id + ": a held event no longer decodes");
+        }
+        piece.push_back(env);
+      }
+      HUB_RETURN_IF_ERROR(fn(piece));
+    }
+    return Status::Ok();
+  }
   // Read back from the log: each partition from the attempt's first event
   // to its last, keeping the attempt's own (others share the partitions).
   std::vector<std::pair<TopicPartition, int64_t>> start;
@@ -87,7 +104,6 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
   }
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, log_->NewReader(start));
   std::vector<LogRecord> records;
-  std::vector<ev::Envelope> piece;
   auto idle_since = std::chrono::steady_clock::now();
   while (!left.empty()) {
     records.clear();
@@ -100,15 +116,16 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
     }
     idle_since = std::chrono::steady_clock::now();
     piece.clear();
+    google::protobuf::Arena arena;
     for (LogRecord& r : records) {
       auto it = left.find(r.tp);
       if (it == left.end() || r.offset > it->second) continue;  // past its last event
       if (r.offset == it->second) left.erase(it);
-      ev::Envelope env;
-      if (!env.ParseFromString(r.value)) continue;  // poisoned attempts never get here; others' junk
-      const std::string& aid = env.has_data() ? env.data().attempt_id()
-                               : env.has_structure() ? env.structure().attempt_id() : std::string();
-      if (aid == a.attempt_id) piece.push_back(std::move(env));
+      auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
+      if (!env->ParseFromString(r.value)) continue;  // poisoned attempts never get here; others' junk
+      const std::string& aid = env->has_data() ? env->data().attempt_id()
+                               : env->has_structure() ? env->structure().attempt_id() : std::string();
+      if (aid == a.attempt_id) piece.push_back(env);
     }
     if (!piece.empty()) HUB_RETURN_IF_ERROR(fn(piece));
   }
@@ -129,8 +146,9 @@ Status Materialiser::Apply(Attempt& a) {
 
   auto changes = std::make_unique<Changes>();
   std::string failure;  // the content of the submission is at fault
-  Status s = ForEachEvent(a, [&](std::vector<ev::Envelope>& events) -> Status {
-    for (ev::Envelope& env : events) {
+  Status s = ForEachEvent(a, [&](std::vector<ev::Envelope*>& events) -> Status {
+    for (ev::Envelope* e : events) {
+      ev::Envelope& env = *e;
       if (env.has_structure()) {
         auto merged = registry_->Merged(env.structure().message(), "submission " + run.sid, run.structures);
         if (!merged.ok()) {

@@ -262,6 +262,11 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
     c->series[{flow, sk}] = std::move(rev);
   }
   std::unique_ptr<RevisionCursor> it = merge ? state_->NewObsCursor() : nullptr;
+  // A series met for the first time (most of a new feed) has nothing to merge with.
+  bool stored = false;
+  if (merge) {
+    HUB_ASSIGN_OR_RETURN(stored, state_->AnyObs(it.get(), ObsSeriesPrefix(flow, sk)));
+  }
   for (const ev::Observation& o : d.observations()) {
     std::string id = ObsKeyPrefix(flow, sk, o.period());
     st::ObsRevision* rev = c->NewObs();
@@ -273,7 +278,7 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
       std::optional<st::ObsRevision> prev;
       if (found != c->obs.end()) {
         prev = *found->second;
-      } else {
+      } else if (stored) {
         HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, at));
       }
       if (prev && !prev->deleted()) {
@@ -304,9 +309,23 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   std::unique_ptr<RevisionCursor> it = state_->NewObsCursor();
   std::string key;
   std::string value;
+  // Whether the series of the observations at hand (ids sort by series) has
+  // any revision: when not, its observations need no lookup each.
+  std::string series;
+  bool series_stored = false;
+  st::ChangeRecord::SeriesChange* series_change = nullptr;  // its summary, once it has a revision
   for (const auto& [id, rev] : c.obs) {
+    const std::string_view id_series = ObsSeriesOf(id);
+    if (series.empty() || id_series != series) {
+      series.assign(id_series);
+      series_change = nullptr;
+      HUB_ASSIGN_OR_RETURN(series_stored, state_->AnyObs(it.get(), series));
+    }
     uint64_t found = 0;
-    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestObs(it.get(), id, at, &found));
+    std::optional<st::ObsRevision> prev;
+    if (series_stored) {
+      HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, at, &found));
+    }
     std::optional<st::ObsRevision> earlier;  // what an earlier chunk wrote at seq
     if (found == seq) {
       earlier = std::move(prev);
@@ -326,11 +345,14 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     batch->Put(state_->cf(Family::kObs), key, value);
     if (earlier) continue;  // summarised when first written
     ++revisions;
-    ObsKeyParts parts;
-    if (ParseObsKey(key, &parts)) {
-      st::ChangeRecord::SeriesChange& ch = change_of(parts.flow, parts.series_key);
-      ch.set_revised(ch.revised() + 1);
-      if (rev->deleted()) ch.set_deleted(ch.deleted() + 1);
+    // Ids sort by series: one summary lookup per series, not per observation.
+    if (series_change == nullptr) {
+      ObsKeyParts parts;
+      if (ParseObsKey(key, &parts)) series_change = &change_of(parts.flow, parts.series_key);
+    }
+    if (series_change != nullptr) {
+      series_change->set_revised(series_change->revised() + 1);
+      if (rev->deleted()) series_change->set_deleted(series_change->deleted() + 1);
     }
     if (batch->GetDataSize() >= options_.max_batch_bytes) HUB_RETURN_IF_ERROR(WritePartial(seq, sid, batch));
   }

@@ -429,6 +429,12 @@ Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(RevisionCursor*
   return std::optional<st::ObsRevision>(std::move(rev));
 }
 
+Result<bool> VersionedState::AnyObs(RevisionCursor* cursor, const std::string& series_prefix) const {
+  if (cursor->SeekWithin(series_prefix, series_prefix)) return true;
+  HUB_RETURN_IF_ERROR(FromRocks(cursor->iterator()->status(), "read observations"));
+  return false;
+}
+
 Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(const std::string& flow,
                                                                        const std::string& series_key,
                                                                        Watermark at, uint64_t* seq) const {

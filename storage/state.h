@@ -194,6 +194,10 @@ class VersionedState {
                                                                    const std::string& obs_prefix, Watermark at,
                                                                    uint64_t* seq = nullptr) const;
   std::unique_ptr<RevisionCursor> NewObsCursor() const;
+  // Whether any observation of the series whose key prefix is
+  // `series_prefix` (keys.h ObsSeriesPrefix) has a revision at all, in any
+  // commit: one seek that spares a new series' observations one each.
+  Result<bool> AnyObs(RevisionCursor* cursor, const std::string& series_prefix) const;
   // `seq`, when set, gets the commit that wrote it (0 when none).
   Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(const std::string& flow,
                                                                          const std::string& series_key,

@@ -15,7 +15,8 @@ namespace hub {
 ArrivingBytes::ArrivingBytes(size_t size)
     : size_(size), owned_(std::make_unique_for_overwrite<char[]>(size)), data_(owned_.get()) {}
 
-ArrivingBytes::ArrivingBytes(char* data, size_t size, int fd) : size_(size), data_(data), fd_(fd) {}
+ArrivingBytes::ArrivingBytes(char* data, size_t size, int fd)
+    : size_(size), data_(data), fd_(fd), staging_(std::make_unique_for_overwrite<char[]>(kStagingBytes)) {}
 
 Result<std::shared_ptr<ArrivingBytes>> ArrivingBytes::Spooled(size_t size, const std::string& dir) {
   // O_TMPFILE: never linked, so a crash leaves nothing behind.
@@ -26,7 +27,7 @@ Result<std::shared_ptr<ArrivingBytes>> ArrivingBytes::Spooled(size_t size, const
     close(fd);
     return Status::IoError("upload spool in " + dir + " (" + std::to_string(size) + " bytes): " + why);
   }
-  void* map = size ? mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : nullptr;
+  void* map = size ? mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0) : nullptr;
   if (map == MAP_FAILED) {
     const std::string why = std::strerror(errno);
     close(fd);
@@ -52,14 +53,24 @@ void ArrivingBytes::Drop(size_t from, size_t to) const {
   if (to > from) madvise(data_ + from, to - from, MADV_DONTNEED);
 }
 
-void ArrivingBytes::Arrived(size_t n) {
+bool ArrivingBytes::Arrived(size_t n) {
+  if (write_failed_) return false;  // what follows a lost piece must not land in its place
   n = std::min(n, room());
-  sha_.Update(std::string_view(data_ + filled_, n));
-  filled_ += n;
-  if (filled_ - written_released_ >= kReleaseStep) {
-    Drop(written_released_, filled_);
-    written_released_ = filled_;
+  sha_.Update(std::string_view(tail(), n));
+  if (fd_ >= 0) {
+    for (size_t done = 0; done < n;) {
+      const ssize_t w = pwrite(fd_, staging_.get() + done, n - done, static_cast<off_t>(filled_ + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        write_failed_ = true;
+        Fail(Status::IoError("upload spool write at byte " + std::to_string(filled_ + done) + ": " +
+                             std::strerror(w < 0 ? errno : EIO)));
+        return false;
+      }
+      done += static_cast<size_t>(w);
+    }
   }
+  filled_ += n;
   std::string hex = filled_ == size_ ? sha_.Hex() : std::string();
   {
     std::lock_guard lock(mu_);
@@ -67,6 +78,7 @@ void ArrivingBytes::Arrived(size_t n) {
     if (published_ == size_) hex_ = std::move(hex);
   }
   cv_.notify_all();
+  return true;
 }
 
 void ArrivingBytes::Release(size_t offset) const {

@@ -179,7 +179,9 @@ int DemoFeed(const DemoFeedOptions& opts) {
       return 2;
     }
     o.large_format = *f;
-    s = write(out_dir + "/large_" + std::to_string(large_observations) + "_" + format + ".xml", o);
+    // Named for what it holds: clients and the folder drop go by the extension.
+    const char* ext = format.rfind("csv", 0) == 0 ? ".csv" : format.rfind("json", 0) == 0 ? ".json" : ".xml";
+    s = write(out_dir + "/large_" + std::to_string(large_observations) + "_" + format + ext, o);
   } else {
     sdmx::DemoDataOptions first, second;
     first.file = sdmx::DemoDataOptions::File::kInitial;

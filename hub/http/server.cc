@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <optional>
 #include <sstream>
@@ -113,6 +114,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (reported) {
       if (!head) CopyHead(parser_->get(), &head.emplace());
       progress_head_ = head;
+      progress_reported_ = 0;
     }
     if (streamed) return StartUpload(std::move(*head), *length);
     if (reported) return ReadBodySome();
@@ -126,11 +128,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     bhttp::async_read_some(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->OnRead(ec, 0);
       const uint64_t total = *self->parser_->content_length();
-      self->options_->on_body_progress(*self->progress_head_, total - self->parser_->content_length_remaining().value_or(0),
-                                       total, false);
+      self->ReportProgress(total - self->parser_->content_length_remaining().value_or(0), total);
       if (self->parser_->is_done()) return self->OnRead({}, 0);
       self->ReadBodySome();
     });
+  }
+
+  // Tells on_body_progress how far the body is, once per kProgressStep
+  // bytes: a report authenticates the uploader and takes a lock, and
+  // loopback delivers a body in pieces of a few KiB.
+  void ReportProgress(uint64_t received, uint64_t total) {
+    if (received < total && received - progress_reported_ < kProgressStep) return;
+    progress_reported_ = received;
+    options_->on_body_progress(*progress_head_, received, total, false);
   }
 
   // Tells on_body_progress that the request reported so far is over.
@@ -173,25 +183,38 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     ReadUploadSome();
   }
 
+  // The body of a streamed upload is read straight from the stream into
+  // the upload's own buffer, a piece of up to room() bytes at a time (not
+  // through the parser, which reads 64 KiB at most and copies it): each
+  // piece costs a timer, a read, a write to the spool and a wake-up of the
+  // handler, so the fewer the better.
   void ReadUploadSome() {
+    if (buffer_.size() > 0) {  // read with the head (or pipelined): take it first
+      const size_t n = std::min(buffer_.size(), upload_->room());
+      std::memcpy(upload_->tail(), buffer_.data().data(), n);
+      buffer_.consume(n);
+      return UploadPieceRead({}, n);
+    }
     lowest().expires_at(std::min(std::chrono::steady_clock::now() + options_->read_timeout, body_deadline_));
-    auto& body = upload_parser_->get().body();
-    body.data = upload_->tail();
-    body.size = upload_->room();
-    bhttp::async_read_some(stream_, buffer_, *upload_parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->upload_->Arrived(self->upload_->room() - self->upload_parser_->get().body().size);
-      if (ec == bhttp::error::need_buffer) ec = {};  // the room given is full: the body is complete
-      if (ec) {
-        // Cut short, timed out or reset: nothing to answer on this connection.
-        self->upload_->Fail(Status::Unavailable("upload: " + ec.message()));
-        return self->EndProgress();
-      }
-      const uint64_t total = self->upload_->size();
-      if (self->progress_head_) self->options_->on_body_progress(*self->progress_head_, total - self->upload_->room(), total, false);
-      if (!self->upload_parser_->is_done()) return self->ReadUploadSome();
-      self->upload_read_ = true;
-      self->MaybeAnswerUpload();
-    });
+    stream_.async_read_some(net::buffer(upload_->tail(), upload_->room()),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->UploadPieceRead(ec, n);
+                            });
+  }
+
+  void UploadPieceRead(beast::error_code ec, std::size_t n) {
+    if (!upload_->Arrived(n)) return EndProgress();  // the spool refused it: the upload failed
+    if (ec) {
+      // Cut short, timed out or reset: nothing to answer on this connection.
+      upload_->Fail(Status::Unavailable("upload: " + ec.message()));
+      return EndProgress();
+    }
+    const uint64_t total = upload_->size();
+    const uint64_t have = upload_->available();
+    if (progress_head_) ReportProgress(have, total);
+    if (have < total) return ReadUploadSome();
+    upload_read_ = true;
+    MaybeAnswerUpload();
   }
 
   void MaybeAnswerUpload() {
@@ -461,6 +484,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
   std::optional<HttpRequest> progress_head_;  // set while a body is reported (OnHeader)
+  uint64_t progress_reported_ = 0;            // bytes of it last reported
+  static constexpr uint64_t kProgressStep = uint64_t{1} << 20;
   std::chrono::steady_clock::time_point body_deadline_;  // of a body read piecewise
   // PushBody responses (ReplyPush).
   std::shared_ptr<PushBody> push_;

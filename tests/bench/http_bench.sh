@@ -27,18 +27,10 @@ trap cleanup EXIT
 sed -e "s|^structures = \"structures\"|structures = \"$root/configs/structures\"|" \
     -e "s|^max_body_bytes = .*|max_body_bytes = 536870912|" "$root/configs/hub.toml" > "$tmp/hub.toml"
 
-start_hub() {  # start_hub DATA_DIR: sets $url and $hub_pid
-  "$hub" serve --data-dir "$1" --listen 127.0.0.1:0 --config "$tmp/hub.toml" > "$tmp/serve.out" 2> "$tmp/serve.err" &
-  hub_pid=$!
+source "$root/tests/bench/hub_process.sh"
+hub_at() {  # hub_at DATA_DIR: start_hub with this script's config, stopped on exit
+  start_hub "$1" "$tmp/hub.toml"
   pids+=("$hub_pid")
-  url=
-  for _ in $(seq 300); do
-    url=$(grep -o 'http://[0-9.:]*' "$tmp/serve.out" 2>/dev/null | head -1 || true)
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  cat "$tmp/serve.err" >&2
-  return 1
 }
 
 # nginx on a free port, serving $tmp/www.
@@ -88,7 +80,7 @@ compare() {  # compare NAME PATH CONNECTIONS
     "$(awk -v a="$h_rps" -v b="$n_rps" 'BEGIN { print a / b }')"
 }
 
-start_hub "$tmp/demo"
+hub_at "$tmp/demo"
 "$hub" demo-feed --out "$tmp/feed" --years 2000-2024 2>/dev/null  # 249 areas x 25 years
 "$hub" submit --to "$url" --token demo-unsd-token --wait "$tmp/feed/01_unsd_initial.xml" > /dev/null
 start_nginx
@@ -103,7 +95,7 @@ kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
 # The same with the response cache off: every request scans and writes.
 cp "$tmp/hub.toml" "$tmp/hub-cached.toml"
 sed -i "s|^response_cache_bytes = .*|response_cache_bytes = 0|" "$tmp/hub.toml"
-start_hub "$tmp/demo"
+hub_at "$tmp/demo"
 compare small-nocache "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.404._T._T._T?format=csv" 32
 compare areas-nocache "/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.._T._T._T?format=csv" 8
 kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
@@ -116,7 +108,7 @@ big=$(ls "$tmp"/large/large_*)
 head -1 "$big" > "$tmp/header.csv"
 tail -n +2 "$big" | split -l 2000000 - "$tmp/piece."
 rm -f "$big"
-start_hub "$tmp/stream"
+hub_at "$tmp/stream"
 for p in "$tmp"/piece.*; do
   cat "$tmp/header.csv" "$p" > "$p.csv"
   rm -f "$p"
@@ -124,7 +116,7 @@ for p in "$tmp"/piece.*; do
   rm -f "$p.csv"
 done
 kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true
-start_hub "$tmp/stream"
+hub_at "$tmp/stream"
 before=$(awk '/VmHWM/ { print $2 }' "/proc/$hub_pid/status")
 start=$(date +%s.%N)
 bytes=$(curl -sf "$url/sdmx/v1/data/DF_DEMO_SDG/all?format=csv" | wc -c)

@@ -38,9 +38,9 @@ TEST(ArrivingBytesTest, SpooledBytesReadBackHashAndLeaveNothing) {
   EXPECT_TRUE(b.spooled());
   std::thread producer([&] {
     for (size_t at = 0; at < size;) {
-      const size_t n = std::min<size_t>(1 << 16, size - at);
+      const size_t n = std::min<size_t>(1 << 16, b.room());
       std::memcpy(b.tail(), body.data() + at, n);
-      b.Arrived(n);
+      ASSERT_TRUE(b.Arrived(n));
       at += n;
     }
   });
@@ -65,9 +65,9 @@ TEST(ArrivingBytesTest, ALargeSpooledUploadKeepsItsResidentMemoryBounded) {
   const size_t before = RssKib();
   size_t peak = before;
   for (size_t at = 0; at < size;) {
-    const size_t n = std::min<size_t>(1 << 20, size - at);
+    const size_t n = b.room();
     std::memset(b.tail(), 'x', n);
-    b.Arrived(n);
+    ASSERT_TRUE(b.Arrived(n));
     at += n;
     b.Release(at);  // a reader keeping pace
     peak = std::max(peak, RssKib());

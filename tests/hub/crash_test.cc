@@ -164,10 +164,17 @@ std::string RunSubmissions(const std::string& data_dir, const std::string& confi
   return Digest(data_dir);
 }
 
-// configs/hub.toml with 64 KiB WriteBatches, so that the materialiser
-// writes each submission in several batches (and can be killed between them).
+// configs/hub.toml with every buffer of a submission's way small, so that
+// the demo files take the paths of a large feed (and can be killed between
+// their steps): events spooled to a file and appended 64 KiB at a time;
+// the materialiser holding 64 KiB of events (the rest read back from the
+// log), applying 2,000 observations per chunk and writing 64 KiB batches.
 std::string SmallBatchConfig(const testing::TempDir& dir) {
-  return testing::DemoConfig(dir, {{"max_batch_bytes = 67108864", "max_batch_bytes = 65536"}});
+  return testing::DemoConfig(dir, {{"max_batch_bytes = 67108864", "max_batch_bytes = 65536"},
+                                   {"spool_memory_bytes = 8388608", "spool_memory_bytes = 65536"},
+                                   {"append_batch_bytes = 8388608", "append_batch_bytes = 65536"},
+                                   {"max_held_event_bytes = 16777216", "max_held_event_bytes = 65536"},
+                                   {"apply_chunk_observations = 50000", "apply_chunk_observations = 2000"}});
 }
 
 class CrashTest : public ::testing::TestWithParam<const char*> {};
@@ -200,7 +207,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "materialiser.before_rejected_write:1", "http.after_handle:1", "http.after_handle:3",
                       // Between the batches of one submission (the initial file takes several).
                       "materialiser.before_partial_write:1", "materialiser.after_partial_write:1",
-                      "materialiser.after_partial_write:3"),
+                      "materialiser.after_partial_write:3",
+                      // Between the append batches of one submission.
+                      "ingest.after_batch_flush:1", "ingest.after_batch_flush:4"),
     [](const ::testing::TestParamInfo<const char*>& info) {
       std::string n = info.param;
       for (char& c : n) {
