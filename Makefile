@@ -67,6 +67,7 @@ bench: build
 	$(BUILD_DIR)/bin/freshness_bench
 	$(BUILD_DIR)/bin/change_feed_bench
 	tests/bench/peak_rss.sh $(BUILD_DIR)
+	tests/bench/ingest_bench.sh $(BUILD_DIR)
 	tests/bench/http_bench.sh $(BUILD_DIR)
 
 clean:

@@ -256,6 +256,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     if (!v) {
       sdmx::ValidatorOptions vo;
       vo.dataflow = flow;
+      vo.duplicate_memory_bytes = options_.duplicate_check_bytes;
+      vo.spool_dir = options_.spool_dir;
       v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name, vo);
     }
     const sdmx::Series& series = rd->series();
@@ -289,6 +291,11 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     HUB_RETURN_IF_ERROR(events.Add(options_.topics.data,
                                    storage::DataRecordKey(flow->ToString(), series.KeyString()), encoded));
   }
+  // Duplicates found only now (past [ingest] duplicate_check_bytes) cannot
+  // be skipped: their series are already among the events.
+  const size_t before_finish = r.diagnostics.count();
+  for (auto& [unused, v] : validators) HUB_RETURN_IF_ERROR(v->Finish(&r.diagnostics));
+  if (r.diagnostics.count() != before_finish) fatal = true;
   // Reading stopped early, or a problem the skip policy does not cover (one
   // outside any series, or every series invalid): reject it all.
   const bool only_series_problems = s.skip_invalid_series && !fatal && r.skipped_series > 0 && r.series > 0;

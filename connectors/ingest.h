@@ -54,6 +54,9 @@ struct IngestOptions {
   std::string spool_dir;
   size_t spool_memory_bytes = size_t{8} << 20;
   size_t append_batch_bytes = size_t{8} << 20;
+  // Hashes kept in memory to find duplicate observations; past it, sorted
+  // runs in spool_dir (sdmx::ValidatorOptions.duplicate_memory_bytes).
+  size_t duplicate_check_bytes = size_t{16} << 20;
   // Load-time clock (ms since the epoch); default the system clock. Tests fix
   // it so that two runs of the same submissions have equal digests.
   std::function<int64_t()> now_ms;

@@ -195,7 +195,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   if (const toml::table* t = root["ingest"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "ingest", {"max_diagnostics", "max_quoted_bytes", "max_diagnostics_bytes",
                                                  "max_series", "max_observations", "max_xml_depth", "spool_memory_bytes",
-                                                 "append_batch_bytes"}));
+                                                 "append_batch_bytes", "duplicate_check_bytes"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_diagnostics", "ingest", &cfg.ingest.max_diagnostics));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_quoted_bytes", "ingest", &cfg.ingest.max_quoted_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_diagnostics_bytes", "ingest", &cfg.ingest.max_diagnostics_bytes));
@@ -204,6 +204,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_xml_depth", "ingest", &cfg.ingest.reader.xml.max_depth));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "spool_memory_bytes", "ingest", &cfg.ingest.spool_memory_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "append_batch_bytes", "ingest", &cfg.ingest.append_batch_bytes));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "duplicate_check_bytes", "ingest", &cfg.ingest.duplicate_check_bytes));
     HUB_RETURN_IF_ERROR(cfg.ingest.Validate());
   }
   if (const toml::table* t = root["materialiser"].as_table()) {

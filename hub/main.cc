@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
   // another, then pile up across arenas. Two are enough for the few
   // threads that allocate much (upload worker, materialiser).
   mallopt(M_ARENA_MAX, 2);
+  // Blocks of 256 KiB and more (RocksDB's memtable arenas, a chunk's
+  // buffers) are mapped and unmapped on their own: glibc otherwise raises
+  // this threshold to the largest block freed, and later ones come from the
+  // heap, where freed memory stays resident.
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   hub::cli::BlockShutdownSignals();
   CLI::App app{"SDMX Hub: an event-sourced data-exchange hub for official statistics"};
   app.require_subcommand(1);

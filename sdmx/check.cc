@@ -32,6 +32,7 @@ hub::Status Check(Input input, const std::string& file, const StructureSet& stru
     c.observations += reader->series().observations.size();
     if (on_series) on_series(*reader);
   }
+  for (auto& [unused, v] : validators) HUB_RETURN_IF_ERROR(v->Finish(diags));
   return reader->status();
 }
 

@@ -108,24 +108,69 @@ bool IsObsValue(const std::string& v, TextKind kind) {
 }  // namespace
 
 void Validator::CheckDuplicates(const Series& s, const std::string& key, Diagnostics* diags) {
-  std::vector<uint64_t>& seen = periods_[std::hash<std::string_view>{}(key)];
+  const uint64_t key_hash = std::hash<std::string_view>{}(key);
+  const uint32_t series = series_index_++;
+  // Per observation: an unordered_map node and vector per key, 8 bytes per
+  // period and the vectors' slack.
+  constexpr size_t kKeyBytes = 96, kPeriodBytes = 16;
+  const bool kept = !runs_;  // this series' periods go to periods_
+  std::vector<uint64_t>* seen = nullptr;
+  if (kept) {
+    auto [it, fresh] = periods_.try_emplace(key_hash);
+    if (fresh) periods_bytes_ += kKeyBytes;
+    seen = &it->second;
+  } else if (auto it = periods_.find(key_hash); it != periods_.end()) {
+    seen = &it->second;
+  }
   // (hash, index): index -1 for periods of earlier series with this key.
   std::vector<std::pair<uint64_t, int64_t>> all;
-  all.reserve(seen.size() + s.observations.size());
-  for (uint64_t h : seen) all.emplace_back(h, -1);
-  for (size_t i = 0; i < s.observations.size(); ++i) {
-    uint64_t h = std::hash<std::string_view>{}(s.observations[i].period);
-    all.emplace_back(h, static_cast<int64_t>(i));
-    seen.push_back(h);
+  all.reserve((seen ? seen->size() : 0) + s.observations.size());
+  if (seen) {
+    for (uint64_t h : *seen) all.emplace_back(h, -1);
   }
+  for (size_t i = 0; i < s.observations.size(); ++i) {
+    const Observation& o = s.observations[i];
+    const uint64_t h = std::hash<std::string_view>{}(o.period);
+    all.emplace_back(h, static_cast<int64_t>(i));
+    if (kept) {
+      seen->push_back(h);
+    } else if (runs_status_.ok()) {
+      // Among the observations past the memory bound, found by Finish (with
+      // those of this series: not reported here too).
+      runs_status_ = runs_->Add({key_hash ^ (h + 0x9e3779b97f4a7c15ULL + (key_hash << 6) + (key_hash >> 2)), series,
+                                 static_cast<uint32_t>(std::max(o.line, 0))});
+    }
+  }
+  if (kept) periods_bytes_ += kPeriodBytes * s.observations.size();
   std::sort(all.begin(), all.end());
   for (size_t i = 1; i < all.size(); ++i) {
-    // Duplicates among earlier series (index -1) were reported with them.
+    // Duplicates among earlier series (index -1) were reported with them;
+    // past the bound, those within this series are Finish's.
     if (all[i].first != all[i - 1].first || all[i].second < 0) continue;
+    if (!kept && all[i - 1].second >= 0) continue;
     const Observation& o = s.observations[all[i].second];
     Report(diags, o.line, "Obs", "duplicate-observation",
            "observation " + key + " @ " + o.period + " appears more than once in this message");
   }
+  if (kept && periods_bytes_ > options_.duplicate_memory_bytes) {
+    // Full: what follows is checked against what is kept, and among itself
+    // on disk (sorted runs of a quarter of the bound each).
+    runs_ = std::make_unique<DuplicateRuns>(options_.spool_dir, options_.duplicate_memory_bytes / 4);
+  }
+}
+
+hub::Status Validator::Finish(Diagnostics* diags) {
+  if (!runs_) return hub::Status::Ok();
+  HUB_RETURN_IF_ERROR(runs_status_);
+  current_key_.clear();
+  HUB_RETURN_IF_ERROR(runs_->Finish([&](const DuplicateRuns::Entry& e) {
+    ok_ = false;
+    diags->Add({file_, static_cast<int>(e.line), "Obs", "duplicate-observation",
+                "this observation repeats the series key and period of an earlier one in this message (in series " +
+                    std::to_string(e.series + 1) + " of the message)"});
+  }));
+  runs_.reset();
+  return hub::Status::Ok();
 }
 
 bool Validator::Validate(const Series& s, Action action, Diagnostics* diags) {

@@ -16,12 +16,14 @@
 // (up to the Diagnostics cap). Thread-compatible; one per message.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "sdmx/diagnostic.h"
+#include "sdmx/duplicate_runs.h"
 #include "sdmx/model.h"
 #include "sdmx/text_type.h"
 
@@ -34,6 +36,12 @@ struct ValidatorOptions {
   // The dataflow the data is reported for: its Allowed constraints (and the
   // DSD's) apply. Unset: only the DSD's.
   std::optional<ArtefactRef> dataflow;
+  // Duplicate observations are found in memory (and reported as met, with
+  // their key and period) until the hashes kept take about this much; past
+  // it, the observations that follow are checked against those kept and,
+  // among themselves, by DuplicateRuns in `spool_dir` (reported by Finish).
+  size_t duplicate_memory_bytes = size_t{16} << 20;
+  std::string spool_dir;  // empty: the system's temporary directory
 };
 
 class Validator {
@@ -43,6 +51,10 @@ class Validator {
 
   // Adds one diagnostic per problem of `series` to `diags`; returns true when none.
   bool Validate(const Series& series, Action action, Diagnostics* diags);
+  // After the last series: the duplicates found only once the whole message
+  // is known (past duplicate_memory_bytes). Not OK only when the spool
+  // fails; the duplicates go to `diags`.
+  hub::Status Finish(Diagnostics* diags);
 
  private:
   void Report(Diagnostics* diags, int line, const char* element, const char* rule, std::string msg);
@@ -73,6 +85,10 @@ class Validator {
   // false report would need a 64-bit hash collision between two series keys
   // of one message or two periods of one series.
   std::unordered_map<uint64_t, std::vector<uint64_t>> periods_;
+  size_t periods_bytes_ = 0;  // about what periods_ takes
+  std::unique_ptr<DuplicateRuns> runs_;  // once periods_ is full
+  uint32_t series_index_ = 0;  // of the series being validated, in the message
+  hub::Status runs_status_;
 };
 
 }  // namespace sdmx

@@ -177,6 +177,10 @@ class Materialiser {
 
   std::map<std::string, Attempt> pending_;  // by attempt id
   std::vector<char> scratch_ = std::vector<char>(size_t{64} << 10);  // first block of Handle's arena
+  // Cursors on the state, one each for the submission being applied
+  // (refreshed after each partial batch): a new RocksDB iterator per event
+  // cost more than the lookups of a one-observation event.
+  std::unique_ptr<RevisionCursor> obs_cursor_, series_cursor_;
   size_t held_bytes_ = 0;                   // of the events held by pending_
   std::deque<std::string> marker_order_;    // attempt ids, in marker order
   std::map<TopicPartition, int64_t> next_offset_;

@@ -26,6 +26,9 @@ Status Materialiser::WritePartial(uint64_t seq, const std::string& sid, rocksdb:
   CrashPoint("materialiser.after_partial_write");
   batch->Clear();
   partial_batches_.fetch_add(1, std::memory_order_relaxed);
+  // The chunks that follow read what this one wrote at seq.
+  HUB_RETURN_IF_ERROR(obs_cursor_->Refresh());
+  HUB_RETURN_IF_ERROR(series_cursor_->Refresh());
   return Status::Ok();
 }
 
@@ -143,6 +146,16 @@ Status Materialiser::Apply(Attempt& a) {
   const bool snapshot = marker.snapshot() && marker.kind() == "data";
   run.note_sent = snapshot;
   HUB_RETURN_IF_ERROR(DropInflight(run.seq));
+  obs_cursor_ = state_->NewObsCursor();  // after DropInflight: they see the state it leaves
+  series_cursor_ = state_->NewSeriesCursor();
+  // Let go when done: a cursor holds on to the memtables and files it saw.
+  struct DropCursors {
+    Materialiser* m;
+    ~DropCursors() {
+      m->obs_cursor_.reset();
+      m->series_cursor_.reset();
+    }
+  } drop_cursors{this};
 
   auto changes = std::make_unique<Changes>();
   std::string failure;  // the content of the submission is at fault

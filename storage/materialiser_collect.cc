@@ -124,7 +124,7 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
       if (auto it = c->series.find({flow, tk}); it != c->series.end()) {
         prev = it->second;
       } else {
-        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(flow, tk, at));
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(series_cursor_.get(), flow, tk, at));
       }
       if (prev && !prev->deleted()) {
         RemoveFields(d.attributes(), prev->mutable_attributes());
@@ -132,7 +132,7 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
         c->series[{flow, tk}] = *prev;
       }
     }
-    std::unique_ptr<RevisionCursor> it = state_->NewObsCursor();
+    RevisionCursor* it = obs_cursor_.get();
     for (const ev::Observation& o : d.observations()) {
       std::string id = ObsKeyPrefix(flow, tk, o.period());
       if (!o.value().empty() || o.attributes_size() == 0) {
@@ -143,7 +143,7 @@ Status Materialiser::CollectDelete(const ev::DataEvent& d, const std::string& fl
       if (auto found = c->obs.find(id); found != c->obs.end()) {
         prev = *found->second;
       } else {
-        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, at));
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it, id, at));
       }
       if (!prev || prev->deleted()) continue;
       RemoveFields(o.attributes(), prev->mutable_attributes());
@@ -255,17 +255,17 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
       if (it != c->series.end()) {
         prev = it->second;
       } else {
-        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(flow, sk, at));
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(series_cursor_.get(), flow, sk, at));
       }
       if (prev && !prev->deleted()) MergeFields(prev->attributes(), rev.mutable_attributes());
     }
     c->series[{flow, sk}] = std::move(rev);
   }
-  std::unique_ptr<RevisionCursor> it = merge ? state_->NewObsCursor() : nullptr;
+  RevisionCursor* it = obs_cursor_.get();
   // A series met for the first time (most of a new feed) has nothing to merge with.
   bool stored = false;
   if (merge) {
-    HUB_ASSIGN_OR_RETURN(stored, state_->AnyObs(it.get(), ObsSeriesPrefix(flow, sk)));
+    HUB_ASSIGN_OR_RETURN(stored, state_->AnyObs(it, ObsSeriesPrefix(flow, sk)));
   }
   for (const ev::Observation& o : d.observations()) {
     std::string id = ObsKeyPrefix(flow, sk, o.period());
@@ -279,7 +279,7 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
       if (found != c->obs.end()) {
         prev = *found->second;
       } else if (stored) {
-        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, at));
+        HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it, id, at));
       }
       if (prev && !prev->deleted()) {
         MergeFields(prev->attributes(), rev->mutable_attributes());
@@ -306,7 +306,7 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     return changed[{std::string(flow), std::string(series)}];
   };
   const Watermark at{seq};
-  std::unique_ptr<RevisionCursor> it = state_->NewObsCursor();
+  RevisionCursor* it = obs_cursor_.get();
   std::string key;
   std::string value;
   // Whether the series of the observations at hand (ids sort by series) has
@@ -319,17 +319,17 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     if (series.empty() || id_series != series) {
       series.assign(id_series);
       series_change = nullptr;
-      HUB_ASSIGN_OR_RETURN(series_stored, state_->AnyObs(it.get(), series));
+      HUB_ASSIGN_OR_RETURN(series_stored, state_->AnyObs(it, series));
     }
     uint64_t found = 0;
     std::optional<st::ObsRevision> prev;
     if (series_stored) {
-      HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, at, &found));
+      HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it, id, at, &found));
     }
     std::optional<st::ObsRevision> earlier;  // what an earlier chunk wrote at seq
     if (found == seq) {
       earlier = std::move(prev);
-      HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it.get(), id, before));
+      HUB_ASSIGN_OR_RETURN(prev, state_->LatestObs(it, id, before));
       Count(Classify(prev, *earlier), -1, counts);
     }
     key.assign(id);
@@ -358,9 +358,9 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   }
   for (const auto& [id, rev] : c.series) {
     uint64_t found = 0;
-    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(id.first, id.second, at, &found));
+    HUB_ASSIGN_OR_RETURN(auto prev, state_->LatestSeries(series_cursor_.get(), id.first, id.second, at, &found));
     if (found == seq) {
-      HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(id.first, id.second, before));
+      HUB_ASSIGN_OR_RETURN(prev, state_->LatestSeries(series_cursor_.get(), id.first, id.second, before));
     }
     const std::string series_key = SeriesKey(id.first, id.second, seq);
     if (SameSeries(prev, rev)) {

@@ -15,7 +15,9 @@ void BoundMemory(const RocksMemoryOptions& memory, rocksdb::DBOptions* db,
   // Index and filter blocks in the cache too: held outside it, they grow
   // with every table file written (a large submission writes many).
   table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Not pinned: pinned blocks are held beyond the cache's capacity, and a
+  // large submission makes many level-0 files.
+  table.pin_l0_filter_and_index_blocks_in_cache = false;
   std::shared_ptr<rocksdb::TableFactory> factory(rocksdb::NewBlockBasedTableFactory(table));
   for (rocksdb::ColumnFamilyOptions* cf : families) {
     // One memtable may take half the budget: a large write is flushed in a

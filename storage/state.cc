@@ -402,8 +402,14 @@ bool RevisionCursor::SeekWithin(const std::string& prefix, const std::string& ta
   return it_->Valid() && it_->key().starts_with(prefix);
 }
 
+Status RevisionCursor::Refresh() { return FromRocks(it_->Refresh(), "refresh cursor"); }
+
 std::unique_ptr<RevisionCursor> VersionedState::NewObsCursor() const {
   return std::make_unique<RevisionCursor>(db_.get(), cf(Family::kObs));
+}
+
+std::unique_ptr<RevisionCursor> VersionedState::NewSeriesCursor() const {
+  return std::make_unique<RevisionCursor>(db_.get(), cf(Family::kSeries));
 }
 
 Result<std::optional<st::ObsRevision>> VersionedState::LatestObs(const std::string& flow,
@@ -439,9 +445,15 @@ Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(const std
                                                                        const std::string& series_key,
                                                                        Watermark at, uint64_t* seq) const {
   RevisionCursor cursor(db_.get(), cf(Family::kSeries));
+  return LatestSeries(&cursor, flow, series_key, at, seq);
+}
+
+Result<std::optional<st::SeriesRevision>> VersionedState::LatestSeries(RevisionCursor* cursor, const std::string& flow,
+                                                                       const std::string& series_key, Watermark at,
+                                                                       uint64_t* seq) const {
   const std::string prefix = SeriesPrefix(flow, series_key);
-  const bool found = cursor.SeekWithin(prefix, SeriesKey(flow, series_key, at.value));
-  rocksdb::Iterator* it = cursor.iterator();
+  const bool found = cursor->SeekWithin(prefix, SeriesKey(flow, series_key, at.value));
+  rocksdb::Iterator* it = cursor->iterator();
   if (seq) *seq = 0;
   if (!found || it->key().size() != prefix.size() + 8) {
     HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read series"));

@@ -77,6 +77,9 @@ class RevisionCursor {
   // with `prefix` (which ends with the '\0' every key prefix of keys.h
   // ends with); false when there is none (or on error: status()).
   bool SeekWithin(const std::string& prefix, const std::string& target);
+  // Sees what was written since it was made (or last refreshed): one cursor
+  // can serve a whole submission that writes in several batches.
+  Status Refresh();
   rocksdb::Iterator* iterator() const { return it_.get(); }
 
  private:
@@ -194,6 +197,7 @@ class VersionedState {
                                                                    const std::string& obs_prefix, Watermark at,
                                                                    uint64_t* seq = nullptr) const;
   std::unique_ptr<RevisionCursor> NewObsCursor() const;
+  std::unique_ptr<RevisionCursor> NewSeriesCursor() const;
   // Whether any observation of the series whose key prefix is
   // `series_prefix` (keys.h ObsSeriesPrefix) has a revision at all, in any
   // commit: one seek that spares a new series' observations one each.
@@ -203,6 +207,11 @@ class VersionedState {
                                                                          const std::string& series_key,
                                                                          Watermark at,
                                                                          uint64_t* seq = nullptr) const;
+  // The same through a caller's cursor on the series family (NewSeriesCursor).
+  Result<std::optional<sdmxhub::state::v1::SeriesRevision>> LatestSeries(RevisionCursor* cursor,
+                                                                         const std::string& flow,
+                                                                         const std::string& series_key,
+                                                                         Watermark at, uint64_t* seq = nullptr) const;
 
  private:
   VersionedState();

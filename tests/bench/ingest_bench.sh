@@ -16,7 +16,7 @@ build=${1:-build}
 hub="$(cd "$build" && pwd)/bin/sdmx-hub"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 obs=${OBS:-2000000}
-formats=${FORMATS:-generic21 ss21 csv10}
+formats=${FORMATS-generic21 ss21 csv10}
 sizes_gb=${SIZES_GB-1 5}
 limit_mb=${LIMIT_MB:-256}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ingest_bench.XXXXXX")
@@ -61,14 +61,10 @@ ingest() {
   echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $(stop_hub)"
 }
 
-verdict() {  # verdict PEAK_MB
-  if [ "$1" -gt "$limit_mb" ]; then
-    status=1
-    echo "OVER $limit_mb MB"
-  else
-    echo ok
-  fi
+verdict() {  # verdict PEAK_MB (in a subshell: the caller notes a failure, see over)
+  if [ "$1" -gt "$limit_mb" ]; then echo "OVER $limit_mb MB"; else echo ok; fi
 }
+over() { [ "$1" -gt "$limit_mb" ] && status=1 || true; }
 
 echo "== ingest over HTTP vs check, $obs observations (first byte sent -> committed; embedded log)"
 for fmt in $formats; do
@@ -83,6 +79,7 @@ for fmt in $formats; do
   awk -v fmt="$fmt" -v mb="$mb" -v n="$obs" -v c="$check_s" -v i="$ingest_s" -v p="$peak_mb" -v v="$(verdict "$peak_mb")" \
     'BEGIN { printf "%-9s %5d MB  check %6.2f s %8.0f obs/s   ingest %6.2f s %8.0f obs/s   ratio %.2f   hub peak RSS %4d MB %s\n",
              fmt, mb, c, n / c, i, n / i, c / i, p, v }'
+  over "$peak_mb"
   rm -f "$f"
 done
 
@@ -96,6 +93,7 @@ for gb in $sizes_gb; do
   read -r ingest_s peak_mb < <(ingest "$f")
   awk -v mb="$mb" -v n="$n" -v i="$ingest_s" -v p="$peak_mb" -v v="$(verdict "$peak_mb")" \
     'BEGIN { printf "generic21 %5d MB  %9d obs  ingest %7.2f s %8.0f obs/s   hub peak RSS %4d MB %s\n", mb, n, i, n / i, p, v }'
+  over "$peak_mb"
   rm -f "$f"
 done
 exit $status

@@ -155,6 +155,52 @@ TEST(ValidatorTest, ReportsEveryProblemNotJustTheFirst) {
   EXPECT_EQ(diags.count(), 6u) << diags.ToString();
 }
 
+// The lines of the duplicate-observation diagnostics of `body` when the
+// Validator keeps `memory_bytes` of hashes.
+std::vector<int> DuplicateLines(const std::string& body, size_t memory_bytes) {
+  const StructureSet& structures = hub::testing::DemoStructures();
+  Diagnostics diags;
+  auto reader = DataReader::Open(std::string_view(body), "case.xml", structures, {}, &diags);
+  EXPECT_TRUE(reader.ok());
+  ValidatorOptions vo;
+  vo.duplicate_memory_bytes = memory_bytes;
+  std::unique_ptr<Validator> v;
+  for (auto& rd = *reader; rd->Valid(); rd->Next()) {
+    if (!v) v = std::make_unique<Validator>(rd->structure(), structures, "case.xml", vo);
+    v->Validate(rd->series(), rd->dataset().action, &diags);
+  }
+  EXPECT_TRUE(v->Finish(&diags).ok());
+  std::vector<int> lines;
+  for (const Diagnostic& d : diags.items()) {
+    EXPECT_EQ(d.rule, "duplicate-observation") << diags.ToString();
+    lines.push_back(d.line);
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(ValidatorTest, DuplicatesPastTheMemoryBoundAreFoundAllTheSame) {
+  auto key = [](const std::string& area) {
+    return "FREQ=\"A\" REPORTING_TYPE=\"G\" SERIES=\"SI_POV_DAY1\" REF_AREA=\"" + area +
+           "\" SEX=\"_T\" AGE=\"_T\" URBANISATION=\"_T\"";
+  };
+  const std::vector<std::string> areas = {"404", "4", "8", "12", "24", "32", "36", "40", "50", "56"};
+  std::string series;
+  for (const std::string& a : areas) {
+    std::string obs;
+    for (int y = 2000; y < 2005; ++y) obs += Obs(std::to_string(y), "1");
+    series += Series(key(a), obs);
+  }
+  series += Series(key("404"), Obs("2003", "2"));  // repeats the first series (kept in memory)
+  series += Series(key("24"), Obs("2001", "2"));   // repeats a series met past the bound
+  series += Series(key("50"), Obs("2010", "2") + Obs("2010", "3"));  // repeats itself past the bound
+  const std::string body = Message(series);
+  const std::vector<int> in_memory = DuplicateLines(body, size_t{32} << 20);
+  ASSERT_EQ(in_memory.size(), 3u);
+  // A bound of one byte: only the first series' hashes stay in memory.
+  EXPECT_EQ(DuplicateLines(body, 1), in_memory);
+}
+
 TEST(ValidatorTest, DiagnosticsAreCappedButCounted) {
   Diagnostics diags(2);
   for (int i = 0; i < 5; ++i) diags.Add({"f", i, "Obs", "r", "m"});
