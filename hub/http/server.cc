@@ -172,11 +172,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     upload_keep_alive_ = upload_parser_->get().keep_alive();
     upload_answer_.reset();
     upload_read_ = false;
+    upload_failed_ = false;
     head.arriving = upload_;
     net::post(uploads_->workers(), [self = shared_from_this(), ex = stream_.get_executor(), r = std::move(head)]() mutable {
       HttpResponse out = self->router_->Handle(r);
       net::post(ex, [self, out = std::move(out)]() mutable {
         self->upload_answer_ = std::move(out);
+        if (self->upload_failed_) return self->EndProgress();  // the handler let go of the id: now it may go
         self->MaybeAnswerUpload();
       });
     });
@@ -203,11 +205,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void UploadPieceRead(beast::error_code ec, std::size_t n) {
-    if (!upload_->Arrived(n)) return EndProgress();  // the spool refused it: the upload failed
+    if (!upload_->Arrived(n)) return UploadFailed();  // the spool refused it
     if (ec) {
       // Cut short, timed out or reset: nothing to answer on this connection.
       upload_->Fail(Status::Unavailable("upload: " + ec.message()));
-      return EndProgress();
+      return UploadFailed();
     }
     const uint64_t total = upload_->size();
     const uint64_t have = upload_->available();
@@ -215,6 +217,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (have < total) return ReadUploadSome();
     upload_read_ = true;
     MaybeAnswerUpload();
+  }
+
+  // The progress entry of a failed upload goes once its handler has
+  // returned too: until then the handler holds the submission id, and a
+  // client that saw the entry gone would be refused its retry (409).
+  void UploadFailed() {
+    if (upload_answer_) return EndProgress();
+    upload_failed_ = true;
   }
 
   void MaybeAnswerUpload() {
@@ -480,6 +490,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::buffer_body>> upload_parser_;
   std::optional<HttpResponse> upload_answer_;
   bool upload_read_ = false, upload_keep_alive_ = false;
+  bool upload_failed_ = false;  // the body will not come whole (UploadFailed)
   unsigned upload_version_ = 11;
   bhttp::response<bhttp::string_body> res_;
   bool head_ = false;
