@@ -46,7 +46,9 @@ stop_hub() {  # prints the hub's peak RSS in MB
 now() { date +%s.%N; }
 
 # ingest FILE OBS: prints "SECONDS PEAK_MB"; fails when the hub did not commit.
+# Runs in a subshell (`< <(ingest ...)`): its own trap stops the hub.
 ingest() {
+  trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
   rm -rf "$tmp/data"
   start_hub "$tmp/data" "$tmp/hub.toml"
   local t0 t1
@@ -75,7 +77,8 @@ for fmt in $formats; do
   "$hub" check --structures "$root/configs/structures/demo_sdg.xml" "$f" > /dev/null 2>&1
   t1=$(now)
   check_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  read -r ingest_s peak_mb < <(ingest "$f")
+  read -r ingest_s peak_mb < <(ingest "$f") || true
+  if [ -z "${peak_mb:-}" ]; then echo "$fmt: the submission did not commit" >&2; status=1; continue; fi
   awk -v fmt="$fmt" -v mb="$mb" -v n="$obs" -v c="$check_s" -v i="$ingest_s" -v p="$peak_mb" -v v="$(verdict "$peak_mb")" \
     'BEGIN { printf "%-9s %5d MB  check %6.2f s %8.0f obs/s   ingest %6.2f s %8.0f obs/s   ratio %.2f   hub peak RSS %4d MB %s\n",
              fmt, mb, c, n / c, i, n / i, c / i, p, v }'
@@ -90,7 +93,8 @@ for gb in $sizes_gb; do
   "$hub" demo-feed --out "$tmp" --large "$n" --format generic21 > /dev/null 2>&1
   f="$tmp/large_${n}_generic21.xml"
   mb=$(($(stat -c %s "$f") / 1048576))
-  read -r ingest_s peak_mb < <(ingest "$f")
+  read -r ingest_s peak_mb < <(ingest "$f") || true
+  if [ -z "${peak_mb:-}" ]; then echo "$gb GB: the submission did not commit" >&2; status=1; continue; fi
   awk -v mb="$mb" -v n="$n" -v i="$ingest_s" -v p="$peak_mb" -v v="$(verdict "$peak_mb")" \
     'BEGIN { printf "generic21 %5d MB  %9d obs  ingest %7.2f s %8.0f obs/s   hub peak RSS %4d MB %s\n", mb, n, i, n / i, p, v }'
   over "$peak_mb"
