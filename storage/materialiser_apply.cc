@@ -6,6 +6,8 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "hub/base/crash_point.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
@@ -78,15 +80,23 @@ Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, b
   return Status::Ok();
 }
 
+namespace {
+
+// Events parsed at a time (on one arena, freed at once after them): parsed,
+// an event takes several times its encoded size, and a poll's worth of a
+// large submission's (1,000 series) took tens of MB.
+constexpr size_t kPieceEncodedBytes = size_t{1} << 20;
+
+}  // namespace
+
 Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::vector<ev::Envelope*>&)>& fn) {
-  // Pieces of about a poll's worth of events, each parsed on an arena freed
-  // at once after it.
   std::vector<ev::Envelope*> piece;
   if (!a.spilled) {
     for (size_t at = 0; at < a.events.size();) {
       google::protobuf::Arena arena;
       piece.clear();
-      for (; at < a.events.size() && piece.size() < options_.poll_max_records; ++at) {
+      for (size_t bytes = 0; at < a.events.size() && bytes < kPieceEncodedBytes; ++at) {
+        bytes += a.events[at].size();
         auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
         if (!env->ParseFromString(a.events[at])) {
           return Status::Corruption("submission " + a.submission_id + ": a held event no longer decodes");
@@ -118,19 +128,30 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
       continue;
     }
     idle_since = std::chrono::steady_clock::now();
-    piece.clear();
-    google::protobuf::Arena arena;
+    std::optional<google::protobuf::Arena> arena;
+    size_t bytes = 0;
+    auto flush = [&]() -> Status {
+      if (!piece.empty()) HUB_RETURN_IF_ERROR(fn(piece));
+      piece.clear();
+      arena.reset();
+      bytes = 0;
+      return Status::Ok();
+    };
     for (LogRecord& r : records) {
       auto it = left.find(r.tp);
       if (it == left.end() || r.offset > it->second) continue;  // past its last event
       if (r.offset == it->second) left.erase(it);
-      auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
+      if (!arena) arena.emplace();
+      auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&*arena);
       if (!env->ParseFromString(r.value)) continue;  // poisoned attempts never get here; others' junk
       const std::string& aid = env->has_data() ? env->data().attempt_id()
                                : env->has_structure() ? env->structure().attempt_id() : std::string();
-      if (aid == a.attempt_id) piece.push_back(env);
+      if (aid != a.attempt_id) continue;
+      piece.push_back(env);
+      bytes += r.value.size();
+      if (bytes >= kPieceEncodedBytes) HUB_RETURN_IF_ERROR(flush());
     }
-    if (!piece.empty()) HUB_RETURN_IF_ERROR(fn(piece));
+    HUB_RETURN_IF_ERROR(flush());
   }
   return Status::Ok();
 }
