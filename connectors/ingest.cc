@@ -269,7 +269,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     }
     if (!r.diagnostics.empty() && !s.skip_invalid_series) continue;  // stop building events once anything failed
     // On an arena whose first block is reused: a series' event takes no
-    // allocation of its own (one per field and observation on the heap).
+    // allocation of its own (on the heap it took one per field and observation).
     google::protobuf::Arena arena(arena_block.data(), arena_block.size());
     ev::Envelope& env = *google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
     ev::DataEvent* d = env.mutable_data();
