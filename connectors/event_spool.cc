@@ -1,12 +1,12 @@
 #include "connectors/event_spool.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "hub/base/unnamed_file.h"
 
 namespace hub::connectors {
 namespace {
@@ -53,15 +53,12 @@ Status EventSpool::Add(std::string_view topic, std::string_view key, std::string
 
 Status EventSpool::Spill() {
   if (fd_ < 0) {
-    // O_TMPFILE: never linked, so a crash leaves nothing behind.
-    fd_ = open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0) return Status::IoError("event spool in " + dir_ + ": " + std::strerror(errno));
+    auto opened = OpenUnnamedFile(dir_);
+    if (!opened.ok()) return Status::IoError("event spool: " + opened.status().message());
+    fd_ = *opened;
   }
-  for (size_t done = 0; done < buffer_.size();) {
-    const ssize_t n = pwrite(fd_, buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(file_bytes_ + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::IoError("event spool in " + dir_ + ": " + std::strerror(errno));
-    done += static_cast<size_t>(n);
+  if (Status w = WriteAt(fd_, buffer_, file_bytes_); !w.ok()) {
+    return Status::IoError("event spool in " + dir_ + ": " + w.message());
   }
   file_bytes_ += buffer_.size();
   buffer_.clear();
@@ -87,14 +84,10 @@ Status EventSpool::ForEach(const Visitor& fn) const {
     const size_t want = std::min(kReadBytes, file_bytes_ - off);
     const size_t had = chunk.size();
     chunk.resize(had + want);
-    const ssize_t n = pread(fd_, chunk.data() + had, want, static_cast<off_t>(off));
-    if (n < 0 && errno == EINTR) {
-      chunk.resize(had);
-      continue;
+    if (Status r = ReadAt(fd_, chunk.data() + had, want, off); !r.ok()) {
+      return Status::IoError("event spool: " + r.message());
     }
-    if (n <= 0) return Status::IoError("event spool read: " + std::string(std::strerror(errno)));
-    chunk.resize(had + static_cast<size_t>(n));
-    off += static_cast<size_t>(n);
+    off += want;
     size_t used = 0;
     HUB_RETURN_IF_ERROR(Parse(chunk, fn, &used));
     chunk.erase(0, used);

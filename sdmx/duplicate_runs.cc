@@ -1,14 +1,13 @@
 #include "sdmx/duplicate_runs.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <queue>
 #include <tuple>
+
+#include "hub/base/unnamed_file.h"
 
 namespace sdmx {
 namespace {
@@ -29,16 +28,11 @@ class RunCursor {
       if (next_ == end_ || !status_.ok()) return false;
       const uint64_t n = std::min<uint64_t>(kCursorEntries, end_ - next_);
       buffer_.resize(n);
-      const size_t bytes = n * sizeof(DuplicateRuns::Entry);
-      for (size_t done = 0; done < bytes;) {
-        const ssize_t r = pread(fd_, reinterpret_cast<char*>(buffer_.data()) + done, bytes - done,
-                                static_cast<off_t>(next_ * sizeof(DuplicateRuns::Entry) + done));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) {
-          status_ = hub::Status::IoError("duplicate check runs: " + std::string(r < 0 ? std::strerror(errno) : "cut short"));
-          return false;
-        }
-        done += static_cast<size_t>(r);
+      status_ = hub::ReadAt(fd_, reinterpret_cast<char*>(buffer_.data()), n * sizeof(DuplicateRuns::Entry),
+                            next_ * sizeof(DuplicateRuns::Entry));
+      if (!status_.ok()) {
+        status_ = hub::Status::IoError("duplicate check runs: " + status_.message());
+        return false;
       }
       next_ += n;
       at_ = 0;
@@ -75,19 +69,15 @@ hub::Status DuplicateRuns::Add(const Entry& e) {
 
 hub::Status DuplicateRuns::WriteRun() {
   if (fd_ < 0) {
-    // O_TMPFILE: never linked, so a crash leaves nothing behind.
-    fd_ = open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0) return hub::Status::IoError("duplicate check runs in " + dir_ + ": " + std::strerror(errno));
+    auto opened = hub::OpenUnnamedFile(dir_);
+    if (!opened.ok()) return hub::Status::IoError("duplicate check runs: " + opened.status().message());
+    fd_ = *opened;
   }
   std::sort(buffer_.begin(), buffer_.end(), Earlier);
   const uint64_t first = runs_.empty() ? 0 : runs_.back().first + runs_.back().second;
-  const size_t bytes = buffer_.size() * sizeof(Entry);
-  for (size_t done = 0; done < bytes;) {
-    const ssize_t n = pwrite(fd_, reinterpret_cast<const char*>(buffer_.data()) + done, bytes - done,
-                             static_cast<off_t>(first * sizeof(Entry) + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return hub::Status::IoError("duplicate check runs in " + dir_ + ": " + std::strerror(errno));
-    done += static_cast<size_t>(n);
+  const std::string_view bytes(reinterpret_cast<const char*>(buffer_.data()), buffer_.size() * sizeof(Entry));
+  if (hub::Status w = hub::WriteAt(fd_, bytes, first * sizeof(Entry)); !w.ok()) {
+    return hub::Status::IoError("duplicate check runs in " + dir_ + ": " + w.message());
   }
   runs_.emplace_back(first, buffer_.size());
   buffer_.clear();

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hub/base/unnamed_file.h"
+
 namespace hub {
 
 // Not value-initialised: a 256 MiB upload should not be zeroed before it is
@@ -19,9 +21,9 @@ ArrivingBytes::ArrivingBytes(char* data, size_t size, int fd)
     : size_(size), data_(data), fd_(fd), staging_(std::make_unique_for_overwrite<char[]>(kStagingBytes)) {}
 
 Result<std::shared_ptr<ArrivingBytes>> ArrivingBytes::Spooled(size_t size, const std::string& dir) {
-  // O_TMPFILE: never linked, so a crash leaves nothing behind.
-  const int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("upload spool in " + dir + ": " + std::strerror(errno));
+  auto opened = OpenUnnamedFile(dir);
+  if (!opened.ok()) return Status::IoError("upload spool: " + opened.status().message());
+  const int fd = *opened;
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
     const std::string why = std::strerror(errno);
     close(fd);
@@ -58,16 +60,10 @@ bool ArrivingBytes::Arrived(size_t n) {
   n = std::min(n, room());
   sha_.Update(std::string_view(tail(), n));
   if (fd_ >= 0) {
-    for (size_t done = 0; done < n;) {
-      const ssize_t w = pwrite(fd_, staging_.get() + done, n - done, static_cast<off_t>(filled_ + done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        write_failed_ = true;
-        Fail(Status::IoError("upload spool write at byte " + std::to_string(filled_ + done) + ": " +
-                             std::strerror(w < 0 ? errno : EIO)));
-        return false;
-      }
-      done += static_cast<size_t>(w);
+    if (Status w = WriteAt(fd_, std::string_view(staging_.get(), n), filled_); !w.ok()) {
+      write_failed_ = true;
+      Fail(Status::IoError("upload spool, at byte " + std::to_string(filled_) + ": " + w.message()));
+      return false;
     }
   }
   filled_ += n;
