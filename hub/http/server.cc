@@ -66,7 +66,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Read() {
     head_ = false;
     upload_.reset();
-    upload_parser_.reset();
     parser_.emplace();
     parser_->body_limit(options_->max_body_bytes);
     parser_->header_limit(options_->max_header_bytes);
@@ -167,9 +166,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (!upload_) upload_ = std::make_shared<ArrivingBytes>(length);
     uploads_->Add(upload_);
-    upload_parser_.emplace(std::move(*parser_));  // the head is read, the body not: change the body type
-    upload_version_ = upload_parser_->get().version();
-    upload_keep_alive_ = upload_parser_->get().keep_alive();
+    // The head is read; the body is read past the parser (ReadUploadSome).
+    upload_version_ = parser_->get().version();
+    upload_keep_alive_ = parser_->get().keep_alive();
     upload_answer_.reset();
     upload_read_ = false;
     upload_failed_ = false;
@@ -487,7 +486,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   // A body streamed to its handler (StartUpload).
   std::shared_ptr<ArrivingBytes> upload_;
-  std::optional<bhttp::request_parser<bhttp::buffer_body>> upload_parser_;
   std::optional<HttpResponse> upload_answer_;
   bool upload_read_ = false, upload_keep_alive_ = false;
   bool upload_failed_ = false;  // the body will not come whole (UploadFailed)
