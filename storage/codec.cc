@@ -61,8 +61,9 @@ std::string DataRecordKey(const std::string& flow, const std::string& series_key
 }
 
 std::string Serialize(ev::Envelope* envelope) {
-  envelope->set_schema_version(kSchemaVersion);
-  return envelope->SerializeAsString();
+  std::string out;
+  SerializeTo(envelope, &out);
+  return out;
 }
 
 void SerializeTo(ev::Envelope* envelope, std::string* out) {
