@@ -108,6 +108,20 @@ Status ReadBackoff(const toml::table& t, const std::string& section, const std::
   return out->Validate(section + "." + initial, section + "." + max, section + ".error_report_ms");
 }
 
+// A list of strings; absent keeps `out`.
+Status ReadStrings(const toml::table& t, const char* key, const std::string& section, std::vector<std::string>* out) {
+  if (!t.contains(key)) return Status::Ok();
+  const toml::array* a = t[key].as_array();
+  if (!a) return Status::InvalidArgument(section + "." + key + " must be a list of strings");
+  out->clear();
+  for (const toml::node& n : *a) {
+    auto v = n.value<std::string>();
+    if (!v) return Status::InvalidArgument(section + "." + key + " must be a list of strings");
+    out->push_back(*v);
+  }
+  return Status::Ok();
+}
+
 Status ReadPull(const toml::node& n, connectors::RestPullOptions* out) {
   const toml::table* t = n.as_table();
   if (!t) return Status::InvalidArgument("pull entries must be tables ([[pull]])");
@@ -162,7 +176,11 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "http", {"threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
                                               "max_sorted_observations", "response_cache_bytes",
                                               "min_body_bytes_per_second", "stream_body_bytes", "upload_threads",
-                                              "accept_retry_initial_ms", "accept_retry_max_ms", "error_report_ms"}));
+                                              "accept_retry_initial_ms", "accept_retry_max_ms", "error_report_ms",
+                                              "cors_read_origins", "cors_write_origins", "cors_max_age_seconds"}));
+    HUB_RETURN_IF_ERROR(ReadStrings(*t, "cors_read_origins", "http", &cfg.http.cors.read_origins));
+    HUB_RETURN_IF_ERROR(ReadStrings(*t, "cors_write_origins", "http", &cfg.http.cors.write_origins));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "cors_max_age_seconds", "http", &cfg.http.cors.max_age_seconds));
     HUB_RETURN_IF_ERROR(ReadBackoff(*t, "http", "accept_retry", &cfg.http.accept_retry));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "threads", "http", &cfg.http.threads));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_body_bytes", "http", &cfg.http.max_body_bytes));

@@ -125,8 +125,9 @@ Status Hub::Init(const HubOptions& options) {
   router_->SetLoadTime([state](uint64_t w) -> std::optional<int64_t> {
     auto c = state->Commit(w);
     if (!c.ok() || !*c) return std::nullopt;
-    return (*c)->accepted_time_ms();
+    return std::max((*c)->modified_time_ms(), (*c)->accepted_time_ms());  // data written before field 11 lacks it
   });
+  router_->SetCors(config_.http.cors);
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views,
                            changes_.get(), log_.get(), topics, &metrics_, rest_pull_.get()};

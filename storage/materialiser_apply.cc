@@ -6,6 +6,7 @@
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "hub/base/crash_point.h"
@@ -242,6 +243,13 @@ Status Materialiser::Commit(Run* run) {
   commit.set_kind(marker.kind());
   *commit.mutable_dataflow() = marker.dataflow();
   commit.set_accepted_time_ms(marker.accepted_time_ms());
+  int64_t modified = marker.accepted_time_ms();
+  if (seq > 1) {
+    Result<std::optional<st::CommitRecord>> previous = state_->Commit(seq - 1);
+    HUB_RETURN_IF_ERROR(previous.status());
+    if (*previous) modified = std::max({modified, (*previous)->modified_time_ms(), (*previous)->accepted_time_ms()});
+  }
+  commit.set_modified_time_ms(modified);
   commit.set_series(marker.series());
   commit.set_observations(marker.observations());
   commit.set_revisions_written(run->revisions);

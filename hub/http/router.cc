@@ -1,5 +1,6 @@
 #include "hub/http/router.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "hub/base/crash_point.h"
@@ -27,10 +28,15 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
 }
 
 HttpResponse Router::Handle(HttpRequest& req) const {
-  if (!observer_) return Dispatch(req, nullptr);
+  if (!observer_) {
+    HttpResponse resp = Dispatch(req, nullptr);
+    cors_.Annotate(req, &resp);
+    return resp;
+  }
   const auto start = std::chrono::steady_clock::now();
   const std::string* pattern = nullptr;
   HttpResponse resp = Dispatch(req, &pattern);
+  cors_.Annotate(req, &resp);
   static const std::string kUnmatched = "unmatched";
   observer_(req.method, pattern ? *pattern : kUnmatched, resp.status,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -60,7 +66,7 @@ HttpResponse Router::Dispatch(HttpRequest& req, const std::string** pattern) con
     resp = HttpResponse::Error(400, "malformed percent-encoding in the request target");
   } else {
     const std::vector<std::string> segs = Split(req.path);
-    bool path_known = false;
+    std::vector<std::string> methods;  // of the routes that match the path
     const Route* match = nullptr;
     for (const Route& r : routes_) {
       if (r.segments.size() != segs.size()) continue;
@@ -76,19 +82,23 @@ HttpResponse Router::Dispatch(HttpRequest& req, const std::string** pattern) con
         }
       }
       if (!ok) continue;
-      path_known = true;
-      if (r.method == req.method || (r.method == "GET" && req.method == "HEAD")) {
+      if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) methods.push_back(r.method);
+      if (!match && (r.method == req.method || (r.method == "GET" && req.method == "HEAD"))) {
         match = &r;
         req.params = std::move(params);
-        break;
       }
     }
     if (match) {
       if (pattern) *pattern = &match->pattern;
       resp = match->handler(req);
       CrashPoint("http.after_handle");  // handled, response not yet sent
-    } else if (path_known) {
+    } else if (!methods.empty() && req.method == "OPTIONS") {
+      resp = cors_.Preflight(req, methods);
+    } else if (!methods.empty()) {
       resp = HttpResponse::Error(405, "method " + req.method + " not allowed on " + req.path);
+      std::string allow;
+      for (const std::string& m : methods) allow += (allow.empty() ? "" : ", ") + m + (m == "GET" ? ", HEAD" : "");
+      resp.SetHeader("Allow", allow + ", OPTIONS");
     } else {
       resp = HttpResponse::Error(404, "no resource at " + req.path);
     }
@@ -112,15 +122,24 @@ void Router::Conditional(const HttpRequest& req, HttpResponse* resp) const {
   const std::string etag = "\"" + watermark + "-" + hex + "\"";
   resp->SetHeader("ETag", etag);
   resp->SetHeader("Vary", "Accept, Accept-Encoding");
+  const uint64_t w = std::stoull(watermark);
   std::optional<int64_t> loaded;
-  if (load_time_) loaded = load_time_(std::stoull(watermark));
+  if (load_time_) loaded = load_time_(w);
   if (loaded) resp->SetHeader("Last-Modified", HttpDate(*loaded / 1000));
   bool not_modified = false;
   if (auto inm = req.headers.find("if-none-match"); inm != req.headers.end()) {
     not_modified = inm->second == "*" || inm->second.find(etag) != std::string::npos;
   } else if (auto ims = req.headers.find("if-modified-since"); ims != req.headers.end() && loaded) {
+    // Last-Modified has whole seconds: when the watermark before this one
+    // was modified within the same second, a copy dated that second may hold
+    // either, so only an earlier second proves the copy current.
     auto since = ParseHttpDate(ims->second);
-    not_modified = since && *loaded / 1000 <= *since;
+    if (since && *loaded / 1000 < *since) {
+      not_modified = true;
+    } else if (since && *loaded / 1000 == *since) {
+      std::optional<int64_t> before = w > 0 ? load_time_(w - 1) : std::nullopt;
+      not_modified = w <= 1 || (before && *before / 1000 < *since);
+    }
   }
   if (!not_modified) return;
   HttpResponse nm;

@@ -9,7 +9,9 @@
 // them and Last-Modified (the watermark's load time), and If-None-Match /
 // If-Modified-Since that still hold get 304 without a body. With a cache
 // (EnableCache), those 200s are kept until the next commit and answered from
-// memory. Thread-safe after setup.
+// memory. OPTIONS on a known path answers what it allows (and grants CORS
+// preflights, cors.h); a 405 says what the path takes in Allow; every
+// answer to an allowed Origin carries CORS headers. Thread-safe after setup.
 #pragma once
 
 #include <functional>
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/http/cors.h"
 #include "hub/http/message.h"
 #include "hub/http/response_cache.h"
 
@@ -30,13 +33,16 @@ class Router {
   explicit Router(std::function<uint64_t()> watermark) : watermark_(std::move(watermark)) {}
 
   void Add(const std::string& method, const std::string& pattern, Handler handler);
-  // When a watermark's data was loaded (ms since the epoch), for Last-Modified.
+  // When a watermark's data was last modified (ms since the epoch), for
+  // Last-Modified: never earlier for a later watermark.
   void SetLoadTime(std::function<std::optional<int64_t>(uint64_t watermark)> load_time) {
     load_time_ = std::move(load_time);
   }
   // Keeps whole /sdmx/ responses until the watermark moves (max_bytes 0: off).
   void EnableCache(const ResponseCacheOptions& options) { cache_ = std::make_unique<ResponseCache>(options); }
   const ResponseCache* cache() const { return cache_.get(); }
+  // Cross-origin access (default: reads from any origin, writes from none).
+  void SetCors(const CorsOptions& options) { cors_ = Cors(options); }
   // Called after each request with the route pattern that answered it
   // ("unmatched" when none did), the status and the seconds to the response
   // head (metrics). Set before serving.
@@ -62,6 +68,7 @@ class Router {
   std::function<uint64_t()> watermark_;
   std::function<std::optional<int64_t>(uint64_t)> load_time_;
   std::unique_ptr<ResponseCache> cache_;
+  Cors cors_{CorsOptions{}};
   Observer observer_;
 };
 

@@ -76,6 +76,9 @@ struct HttpOptions {
   // Whole SDMX responses kept until the next commit ([http]
   // response_cache_bytes; 0 disables). Applied by the Router.
   ResponseCacheOptions cache;
+  // Cross-origin access for browsers on other origins (cors.h; [http]
+  // cors_read_origins, cors_write_origins). Applied by the Router.
+  CorsOptions cors;
   // A failing accept (EMFILE/ENFILE at the open-file limit, ENOBUFS...)
   // fails again at once while the connection waits in the backlog: each io
   // thread waits this back-off before it accepts again, and logs the

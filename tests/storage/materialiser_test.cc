@@ -211,6 +211,25 @@ TEST_F(MaterialiserTest, AsOfTimeMapsToTheWatermarkLoadedByThen) {
   EXPECT_EQ(Read(Watermark{at(2500)})["2015"], "11");
 }
 
+// Submissions commit in log order, which need not be the order they were
+// accepted in: the modified time (Last-Modified) never goes back.
+TEST_F(MaterialiserTest, ModifiedTimeNeverGoesBackForALaterWatermark) {
+  Submit("s1", {{"2015", "10"}}, true, ev::ACTION_REPLACE, 5000);
+  WaitCommitted("s1");
+  Submit("s2", {{"2015", "11"}}, true, ev::ACTION_REPLACE, 3000);  // accepted earlier, committed later
+  WaitCommitted("s2");
+  Submit("s3", {{"2015", "12"}}, true, ev::ACTION_REPLACE, 7000);
+  WaitCommitted("s3");
+  auto modified = [&](uint64_t w) {
+    auto c = state_->Commit(w);
+    EXPECT_TRUE(c.ok() && *c);
+    return c.ok() && *c ? std::make_pair((*c)->accepted_time_ms(), (*c)->modified_time_ms()) : std::make_pair(-1L, -1L);
+  };
+  EXPECT_EQ(modified(1), std::make_pair(5000L, 5000L));
+  EXPECT_EQ(modified(2), std::make_pair(3000L, 5000L));
+  EXPECT_EQ(modified(3), std::make_pair(7000L, 7000L));
+}
+
 TEST_F(MaterialiserTest, SubmissionWithoutMarkerIsNeverApplied) {
   Submit("orphan", {{"2015", "99"}}, /*with_marker=*/false);
   Submit("s1", {{"2016", "1"}});
