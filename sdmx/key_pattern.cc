@@ -49,6 +49,41 @@ hub::Result<KeyPattern> KeyPattern::ParseV1(std::string_view key, size_t dimensi
   return KeyPattern(std::move(codes));
 }
 
+hub::Result<KeyPattern> KeyPattern::ParseV2(std::string_view key, size_t dimensions) {
+  if (key.empty() || key == "*") return KeyPattern();
+  std::vector<KeyPattern> keys;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = key.find(',', start);
+    const std::string_view one = key.substr(start, comma == key.npos ? key.npos : comma - start);
+    std::vector<std::string> parts = SplitKey(one);
+    if (one.empty()) return hub::Status::InvalidArgument("empty key in the key list '" + std::string(key) + "'");
+    if (parts.size() > dimensions) {
+      return hub::Status::InvalidArgument("key '" + std::string(one) + "' has " + std::to_string(parts.size()) +
+                                          " dimensions, the data structure has " + std::to_string(dimensions));
+    }
+    std::vector<std::vector<std::string>> codes(dimensions);  // missing trailing ones: any
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i] == "*" || parts[i].empty()) continue;
+      codes[i].push_back(std::move(parts[i]));
+    }
+    keys.emplace_back(std::move(codes));
+    if (comma == key.npos) break;
+    start = comma + 1;
+  }
+  return AnyOf(std::move(keys));
+}
+
+KeyPattern KeyPattern::AnyOf(std::vector<KeyPattern> patterns) {
+  if (patterns.size() == 1) return std::move(patterns[0]);
+  for (const KeyPattern& p : patterns) {
+    if (p.MatchesAll()) return KeyPattern();
+  }
+  KeyPattern u;
+  u.any_of_ = std::move(patterns);
+  return u;
+}
+
 KeyPattern KeyPattern::FromKey(const std::vector<std::string>& key) {
   std::vector<std::vector<std::string>> codes(key.size());
   for (size_t i = 0; i < key.size(); ++i) {
@@ -58,6 +93,19 @@ KeyPattern KeyPattern::FromKey(const std::vector<std::string>& key) {
 }
 
 std::string KeyPattern::LiteralPrefix(bool* complete) const {
+  if (!any_of_.empty()) {
+    // The bytes every part's prefix shares, up to a whole dimension.
+    bool ignored;
+    std::string common = any_of_[0].LiteralPrefix(&ignored);
+    for (const KeyPattern& p : any_of_) {
+      const std::string other = p.LiteralPrefix(&ignored);
+      common.resize(std::mismatch(common.begin(), common.end(), other.begin(), other.end()).first - common.begin());
+    }
+    const size_t dot = common.rfind('.');
+    common.resize(dot == std::string::npos ? 0 : dot + 1);
+    *complete = false;
+    return common;
+  }
   std::string out;
   *complete = !codes_.empty();
   for (const auto& c : codes_) {
@@ -73,6 +121,19 @@ std::string KeyPattern::LiteralPrefix(bool* complete) const {
 }
 
 bool KeyPattern::SkipTarget(std::string_view series_key, std::string* target) const {
+  if (any_of_.empty()) return SkipTargetOne(series_key, target);
+  // The nearest place where any part may match again.
+  bool found = false;
+  std::string t;
+  for (const KeyPattern& p : any_of_) {
+    if (!p.SkipTargetOne(series_key, &t)) continue;
+    if (!found || t < *target) *target = t;
+    found = true;
+  }
+  return found;
+}
+
+bool KeyPattern::SkipTargetOne(std::string_view series_key, std::string* target) const {
   size_t start = 0;
   for (size_t i = 0; i < codes_.size(); ++i) {
     const bool last = i + 1 == codes_.size();
@@ -123,10 +184,14 @@ bool KeyPattern::SkipTarget(std::string_view series_key, std::string* target) co
 }
 
 bool KeyPattern::MatchesAll() const {
+  if (!any_of_.empty()) return false;  // AnyOf folds a union with a match-all part
   return std::all_of(codes_.begin(), codes_.end(), [](const auto& c) { return c.empty(); });
 }
 
 bool KeyPattern::Matches(std::string_view series_key) const {
+  if (!any_of_.empty()) {
+    return std::any_of(any_of_.begin(), any_of_.end(), [&](const KeyPattern& p) { return p.Matches(series_key); });
+  }
   if (codes_.empty()) return true;
   size_t start = 0;
   for (size_t i = 0; i < codes_.size(); ++i) {

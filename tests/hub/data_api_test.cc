@@ -249,7 +249,8 @@ std::map<std::string, std::string> SubmittedWhere(const std::function<bool(const
 
 TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   const std::string flow = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/";
-  http::HttpResponse r = Get(flow + "A.G.SH_STA_MORT.404,646.*.*.*");
+  // A key list: ',' separates whole keys (REST 2.x).
+  http::HttpResponse r = Get(flow + "A.G.SH_STA_MORT.404.*.*.*,A.G.SH_STA_MORT.646.*.*.*");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(*r.FindHeader("Content-Type"), "application/vnd.sdmx.data+xml;version=3.0.0");  // v2 default
   auto two_areas = SubmittedWhere([](const std::string& k, const std::string&) {
@@ -300,6 +301,22 @@ TEST_F(DataApiTest, V2KeysFiltersAndDefaults) {
   EXPECT_EQ(Get("/sdmx/v2/data/datastructure/SDMXHUB/NO_SUCH_DSD/1.0/*").status, 404);
   EXPECT_EQ(Get("/sdmx/v2/data/provisionagreement/SDMXHUB/NO_SUCH_PA/1.0/*").status, 404);
   EXPECT_EQ(Get("/sdmx/v2/data/everything/SDMXHUB/DF_DEMO_SDG/1.0/*").status, 400);
+  // Keys that differ in two dimensions select those two slices, not their product.
+  auto cross = SubmittedWhere([](const std::string& k, const std::string&) {
+    return k.rfind("A.G.SH_STA_MORT.404.", 0) == 0 || k.rfind("A.G.SI_POV_DAY1.646.", 0) == 0;
+  });
+  ASSERT_GT(cross.size(), two_areas.size() / 2);
+  EXPECT_EQ(Values(Get(flow + "A.G.SH_STA_MORT.404,A.G.SI_POV_DAY1.646")), cross);
+  // A shortened key wildcards the dimensions it leaves out; parts of the path
+  // left out take their default (what pysdmx sends).
+  const auto mortality = Values(Get(flow + "A.G.SH_STA_MORT.*.*.*.*"));
+  EXPECT_EQ(Values(Get(flow + "A.G.SH_STA_MORT")), mortality);
+  const auto everything = Values(Get(flow + "*"));
+  EXPECT_EQ(Values(Get("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/")), everything);
+  EXPECT_EQ(Values(Get("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG")), everything);
+  EXPECT_EQ(Values(Get("/sdmx/v2/data/")), everything);
+  EXPECT_EQ(Values(Get("/sdmx/v2/data/dataflow")), everything);
+  EXPECT_EQ(Get(flow + "A.G.SH_STA_MORT.404._T._T._T.EXTRA").status, 400);
   // Every dataflow of SDMXHUB: here only the demo one.
   EXPECT_EQ(Values(Get(std::string("/sdmx/v2/data/dataflow/SDMXHUB/*/1.0/") + kKey)), Values(Get(flow + kKey)));
 }

@@ -246,7 +246,7 @@ std::vector<Obs> Concat(std::vector<Obs> a, const std::vector<Obs>& b) {
 // dataset each, in SDMX-ML 2.1 and 3.0, SDMX-JSON 2.0 and both SDMX-CSVs
 // (one DSD: SDMX-CSV 1.0 names each row's dataflow).
 TEST_F(SeveralDataflowsTest, ADataStructureAnswersEachDataflowUsingIt) {
-  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404,646._T._T._T";
+  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404._T._T._T,A.G.SH_STA_MORT.646._T._T._T";
   const std::vector<Obs> want = Concat(Submitted(kDemo, Mortality404And646), Submitted(kWho, Mortality404And646));
   ASSERT_GT(want.size(), 10u);
   for (const char* accept : {kSs30, kSs21, kGeneric21, kJson20}) {
@@ -318,7 +318,7 @@ TEST_F(SeveralDataflowsTest, WildcardsSpanDataStructures) {
 // offset/limit page through the whole answer: a page across two datasets
 // holds both; a page within one names only its dataflow.
 TEST_F(SeveralDataflowsTest, PagesRunAcrossDataflows) {
-  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404,646._T._T._T";
+  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404._T._T._T,A.G.SH_STA_MORT.646._T._T._T";
   const std::vector<Obs> all = Read(Get(path));
   const size_t demo = Submitted(kDemo, Mortality404And646).size();
   ASSERT_EQ(all.size(), demo + 3);
@@ -334,7 +334,7 @@ TEST_F(SeveralDataflowsTest, PagesRunAcrossDataflows) {
 
 // updatedAfter and includeHistory per dataflow, in one message.
 TEST_F(SeveralDataflowsTest, HistoryPerDataflow) {
-  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404,646._T._T._T";
+  const std::string path = "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/A.G.SH_STA_MORT.404._T._T._T,A.G.SH_STA_MORT.646._T._T._T";
   // Since UNSD's load, only WHO's dataflow changed.
   EXPECT_EQ(Read(Get(path + "?updatedAfter=" + IsoTimeMs(loaded_unsd_))), Submitted(kWho, Mortality404And646));
   http::HttpResponse h = Get(path + "?includeHistory=true");

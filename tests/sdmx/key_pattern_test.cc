@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -19,6 +20,29 @@ TEST(KeyPatternTest, ParsesV1AndMatches) {
   EXPECT_FALSE(p->Matches("A.G.SH_STA_MORTX"));
   EXPECT_FALSE(KeyPattern::ParseV1("A.G", 3).ok());
   EXPECT_FALSE(KeyPattern::ParseV1("A.G+.X", 3).ok());
+}
+
+// REST 2.x: ',' separates whole keys, '*' is any code, and missing trailing
+// dimensions are wildcards.
+TEST(KeyPatternTest, ParsesV2KeyListsAndShortenedKeys) {
+  auto p = KeyPattern::ParseV2("M.USD.EUR,A.*.CHF", 3);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->Matches("M.USD.EUR"));
+  EXPECT_TRUE(p->Matches("A.JPY.CHF"));
+  EXPECT_FALSE(p->Matches("M.USD.CHF"));  // not a product of the two keys
+  EXPECT_FALSE(p->Matches("A.USD.EUR"));
+  auto shortened = KeyPattern::ParseV2("A.G", 4);
+  ASSERT_TRUE(shortened.ok());
+  EXPECT_TRUE(shortened->Matches("A.G.X.Y"));
+  EXPECT_FALSE(shortened->Matches("A.N.X.Y"));
+  EXPECT_TRUE(KeyPattern::ParseV2("*", 3)->MatchesAll());
+  EXPECT_TRUE(KeyPattern::ParseV2("A.G,*", 3)->MatchesAll());  // one part takes everything
+  EXPECT_FALSE(KeyPattern::ParseV2("A.B.C.D", 3).ok());
+  EXPECT_FALSE(KeyPattern::ParseV2("A.B,,C", 3).ok());
+  bool complete = true;
+  EXPECT_EQ(KeyPattern::ParseV2("A.G.SH_X,A.G.SH_Y", 3)->LiteralPrefix(&complete), "A.G.");
+  EXPECT_FALSE(complete);
+  EXPECT_EQ(KeyPattern::ParseV2("A.G.X,Q.G.X", 3)->LiteralPrefix(&complete), "");
 }
 
 TEST(KeyPatternTest, SkipTargetLandsBeyondTheKeyAndBeforeTheNextMatch) {
@@ -59,12 +83,29 @@ TEST(KeyPatternTest, SkipScanEqualsFilterOnRandomKeys) {
       }
       if (c.empty()) c.push_back(alphabet[rng() % alphabet.size()]);
     }
-    KeyPattern pattern(codes);
+    // Every other round a union (a REST 2.x key list) of 2-3 such patterns.
+    std::vector<KeyPattern> parts = {KeyPattern(codes)};
+    for (int extra = round % 2 ? 1 + static_cast<int>(rng() % 2) : 0; extra > 0; --extra) {
+      std::vector<std::vector<std::string>> more(dims);
+      for (auto& c : more) {
+        if (rng() % 3 == 0) continue;
+        c.push_back(alphabet[rng() % alphabet.size()]);
+      }
+      parts.emplace_back(std::move(more));
+    }
+    KeyPattern pattern = KeyPattern::AnyOf(parts);
+    bool complete = false;
+    const std::string prefix = pattern.LiteralPrefix(&complete);
 
     std::vector<std::string> expected, got;
     for (const auto& k : stored) {
       std::string key = k.substr(0, k.size() - 1);
-      if (pattern.Matches(key)) expected.push_back(key);
+      const bool any = std::any_of(parts.begin(), parts.end(), [&](const KeyPattern& p) { return p.Matches(key); });
+      ASSERT_EQ(pattern.Matches(key), any) << key;
+      if (any) {
+        expected.push_back(key);
+        EXPECT_EQ(k.compare(0, prefix.size(), prefix), 0) << "a match outside the literal prefix " << prefix;
+      }
     }
     size_t visits = 0;
     std::string target;

@@ -55,7 +55,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     q.filters = std::move(*filters);
   }
   const size_t n = dsd->dimensions.size();
-  auto pattern = v2 ? ParseKeyV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n);
+  auto pattern = v2 ? sdmx::KeyPattern::ParseV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n);
   if (!pattern.ok()) return ErrorFromStatus(pattern.status());
   const std::string component = req.Param("component");
   const bool one = !component.empty() && component != "all" && component != "*";
@@ -147,8 +147,10 @@ void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx) {
   for (const char* tail : {"", "/{key}", "/{key}/{provider}", "/{key}/{provider}/{component}"}) {
     router->Add("GET", std::string("/sdmx/v1/availableconstraint/{flow}") + tail, v1);
   }
-  for (const char* tail : {"", "/{key}", "/{key}/{component}"}) {
-    router->Add("GET", std::string("/sdmx/v2/availability/{context}/{agency}/{id}/{version}") + tail, v2);
+  for (const char* path : {"", "/{context}", "/{context}/{agency}", "/{context}/{agency}/{id}",
+                           "/{context}/{agency}/{id}/{version}", "/{context}/{agency}/{id}/{version}/{key}",
+                           "/{context}/{agency}/{id}/{version}/{key}/{component}"}) {
+    router->Add("GET", std::string("/sdmx/v2/availability") + path, v2);
   }
 }
 

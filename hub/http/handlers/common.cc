@@ -42,7 +42,13 @@ std::vector<V2Target> TargetsOf(const std::string& context, const ArtefactPatter
 
 Result<std::vector<V2Target>> ResolveV2Targets(const HttpRequest& req, const sdmx::StructureSet& structures) {
   static const std::vector<std::string> kContexts = {"dataflow", "datastructure", "provisionagreement"};
-  const std::string context = req.Param("context");
+  // Parts left out of the path (/sdmx/v2/data, .../dataflow/AG/ID/) take
+  // their default, '*'.
+  auto part = [&](const char* name) {
+    std::string v = req.Param(name);
+    return v.empty() ? std::string("*") : v;
+  };
+  const std::string context = part("context");
   std::vector<std::string> contexts;
   for (const std::string& c : kContexts) {
     if (SegmentMatches(context, c, /*v2=*/true)) contexts.push_back(c);
@@ -50,7 +56,7 @@ Result<std::vector<V2Target>> ResolveV2Targets(const HttpRequest& req, const sdm
   if (contexts.empty() || context.empty()) {
     return Status::InvalidArgument("context '" + context + "': expected dataflow, datastructure, provisionagreement or *");
   }
-  const ArtefactPattern p{req.Param("agency"), req.Param("id"), req.Param("version"), /*v2=*/true};
+  const ArtefactPattern p{part("agency"), part("id"), part("version"), /*v2=*/true};
   // Several contexts (*): the first that names anything, not all of them,
   // which would repeat a dataflow's data as its agreements'.
   for (const std::string& c : contexts) {

@@ -105,7 +105,7 @@ Result<DataQuery> ForTarget(const HttpRequest& req, const DataQuery& base, const
   q.dsd = t.dsd;
   if (!t.providers.empty()) q.providers = t.providers;
   const size_t n = q.dsd->dimensions.size();
-  HUB_ASSIGN_OR_RETURN(q.pattern, v2 ? ParseKeyV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n));
+  HUB_ASSIGN_OR_RETURN(q.pattern, v2 ? sdmx::KeyPattern::ParseV2(req.Param("key"), n) : sdmx::KeyPattern::ParseV1(req.Param("key"), n));
   HUB_RETURN_IF_ERROR(ReadDimensionAtObservation(req, *q.dsd, &q));
   return q;
 }
@@ -260,32 +260,17 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
 
 }  // namespace
 
-Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions) {
-  if (key.empty() || key == "*") return sdmx::KeyPattern();
-  for (char& c : key) {
-    if (c == ',') c = '+';
-  }
-  std::string v1;
-  size_t start = 0;
-  for (;;) {  // "*" between dots is the v1 empty wildcard
-    size_t dot = key.find('.', start);
-    std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    v1 += part == "*" ? "" : part;
-    if (dot == std::string::npos) break;
-    v1 += '.';
-    start = dot + 1;
-  }
-  return sdmx::KeyPattern::ParseV1(v1, dimensions);
-}
-
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx) {
   auto v1 = [ctx](HttpRequest& req) { return DataV1(ctx, req); };
   router->Add("GET", "/sdmx/v1/data/{flow}", v1);
   router->Add("GET", "/sdmx/v1/data/{flow}/{key}", v1);
   router->Add("GET", "/sdmx/v1/data/{flow}/{key}/{provider}", v1);
   auto v2 = [ctx](HttpRequest& req) { return DataV2(ctx, req); };
-  router->Add("GET", "/sdmx/v2/data/{context}/{agency}/{id}/{version}", v2);
-  router->Add("GET", "/sdmx/v2/data/{context}/{agency}/{id}/{version}/{key}", v2);
+  // Trailing path parts may be left out (they default to '*').
+  for (const char* path : {"", "/{context}", "/{context}/{agency}", "/{context}/{agency}/{id}",
+                           "/{context}/{agency}/{id}/{version}", "/{context}/{agency}/{id}/{version}/{key}"}) {
+    router->Add("GET", std::string("/sdmx/v2/data") + path, v2);
+  }
 }
 
 }  // namespace hub::http

@@ -75,8 +75,6 @@ struct DataQuery {
 // updatedAfter= and includeHistory= (both REST versions) into `q` (needs q->at).
 Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q);
 
-// SDMX REST 2.x key: '.'-separated dimensions, ',' = OR, '*' = any.
-Result<sdmx::KeyPattern> ParseKeyV2(std::string key, size_t dimensions);
 
 // v1 providerRef: "PROVIDER" or "AGENCY,PROVIDER" (the agency of the
 // provider scheme: ours has one), '+' for several; "all" or "" = any.
