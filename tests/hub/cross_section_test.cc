@@ -25,7 +25,8 @@ namespace {
 
 constexpr char kFlow[] = "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/";
 // Three areas of one indicator (WHO revises 124's): their sections are periods.
-constexpr char kThreeAreas[] = "A.G.SH_STA_MORT.124,404,646._T._T._T";
+// A REST 2.x key list: three whole keys.
+constexpr char kThreeAreas[] = "A.G.SH_STA_MORT.124._T._T._T,A.G.SH_STA_MORT.404._T._T._T,A.G.SH_STA_MORT.646._T._T._T";
 constexpr char kDeletedKey[] = "A.G.SH_STA_MORT.404._T._T._T";
 constexpr char kDeletedPeriod[] = "2016";
 constexpr char kSs30[] = "application/vnd.sdmx.data+xml;version=3.0.0";

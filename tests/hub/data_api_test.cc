@@ -223,7 +223,7 @@ TEST_F(DataApiTest, CrossSectionsGroupByTheOtherDimensions) {
   }
   // SDMX-JSON 2.0 names REF_AREA as the observation dimension.
   auto json = http::Fetch("GET", hub_->url() + "/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" +
-                                     "A.G.SH_STA_MORT.404,646.*.*.*?dimensionAtObservation=REF_AREA",
+                                     "A.G.SH_STA_MORT.404,A.G.SH_STA_MORT.646?dimensionAtObservation=REF_AREA",
                           "", {{"Accept", "application/vnd.sdmx.data+json;version=2.0.0"}});
   ASSERT_TRUE(json.ok());
   ASSERT_EQ(json->status, 200);
@@ -575,6 +575,33 @@ TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   EXPECT_EQ(Get(base + "?dimensionAtObservation=NOT_A_DIMENSION").status, 400);
   EXPECT_EQ(Get(base + "?includeHistory=maybe").status, 400);
   EXPECT_EQ(Get(base + "?format=application/pdf").status, 406);
+  // Booleans as clients spell them (sdmx1: "True").
+  for (const char* yes : {"true", "True", "1"}) {
+    http::HttpResponse h = Get(base + "?includeHistory=" + yes);
+    EXPECT_EQ(h.status, 200) << yes << ": " << h.body.substr(0, 300);
+    EXPECT_NE(h.body.find("validFromDate"), std::string::npos) << yes;
+  }
+  EXPECT_EQ(Get(base + "?includeHistory=False").body, Get(base).body);
+  // A parameter SDMX does not define (a browser's cache buster) is ignored;
+  // one it defines that this resource lacks is a 501 naming it.
+  EXPECT_EQ(Get(base + "?_=1733500000000&utm_source=x").body, Get(base).body);
+  http::HttpResponse lacking = Get(base + "?reportingYearStartDay=--07-01");
+  EXPECT_EQ(lacking.status, 501);
+  EXPECT_NE(lacking.body.find("reportingYearStartDay"), std::string::npos);
+  EXPECT_EQ(Get(std::string("/sdmx/v1/codelist/all?_=1")).status, 200);
+  // updatedAfter or includeHistory in a format that cannot carry deletions: 406.
+  http::HttpResponse csv10 = Get(base + "?format=csv&updatedAfter=2020-01-01T00:00:00Z");
+  EXPECT_EQ(csv10.status, 406);
+  EXPECT_NE(csv10.body.find("SDMX-CSV 2.0"), std::string::npos) << csv10.body;
+  EXPECT_EQ(Get(base + "?format=csv&includeHistory=true").status, 406);
+  // A malformed c[...] is a 400, never silently ignored.
+  const std::string v2 = std::string("/sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/") + kKey;
+  for (const char* bad : {"c[TIME_PERIOD=ge:2020", "c[TIME_PERIOD]=", "c[TIME_PERIOD]=gte:2020", "c[]=A",
+                          "c[TIME_PERIOD]=ge:2015+", "c[REF_AREA]=404,,646", "c=A"}) {
+    http::HttpResponse r = Get(v2 + "?" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+  EXPECT_EQ(Get(v2 + "?c[TIME_PERIOD]=ge:2015").status, 200);
 }
 
 }  // namespace

@@ -107,7 +107,7 @@ TEST(DataHistoryTest, UpdatedAfterCarriesDeletionsAndIncludeHistoryEachCommit) {
   // SDMX-CSV 1.0 cannot say "deleted".
   auto csv = http::Fetch("GET", (*hub)->url() + "/sdmx/v1/data/DF_DEMO_SDG/all?format=csv&updatedAfter=" + IsoTimeMs(t1));
   ASSERT_TRUE(csv.ok());
-  EXPECT_EQ(csv->status, 400);
+  EXPECT_EQ(csv->status, 406);
   (*hub)->Stop();
 }
 

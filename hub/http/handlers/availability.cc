@@ -19,7 +19,7 @@ namespace {
 HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
   static const std::set<std::string> kV1 = {"mode", "references", "at", "asOf", "startPeriod", "endPeriod"};
   static const std::set<std::string> kV2 = {"mode", "references", "at", "asOf", "c[]"};
-  if (Status s = CheckQueryParams(req, v2 ? kV2 : kV1); !s.ok()) return ErrorFromStatus(s);
+  if (Status s = CheckSdmxQueryParams(req, v2 ? kV2 : kV1); !s.ok()) return ErrorFromStatus(s);
   const std::string mode = req.HasQuery("mode") ? req.Query("mode") : "exact";
   if (mode != "exact" && mode != "available") return HttpResponse::Error(400, "mode=" + mode + ": expected exact or available");
   auto structures = ctx.registry->Snapshot();

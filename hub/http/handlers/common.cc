@@ -139,6 +139,31 @@ Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& sup
   return Status::Ok();
 }
 
+Status CheckSdmxQueryParams(const HttpRequest& req, const std::set<std::string>& supported) {
+  // What SDMX REST 1.5 and 2.2 define for any resource (plus the `format`
+  // that SDMX 2.1 services commonly take).
+  static const std::set<std::string> kDefined = {
+      "startPeriod", "endPeriod",  "updatedAfter", "firstNObservations", "lastNObservations",
+      "dimensionAtObservation",    "detail",       "includeHistory",     "references",
+      "mode",        "attributes", "measures",     "offset",             "limit",
+      "sort",        "asOf",       "reportingYearStartDay",              "format"};
+  for (const auto& [k, v] : req.query) {
+    if (k == "c" || k.rfind("c[", 0) == 0) {
+      if (!supported.count("c[]")) return Status::NotImplemented("query parameter '" + k + "' is not implemented yet");
+      if (k.size() < 4 || k.back() != ']' || k.find(']') != k.size() - 1) {
+        return Status::InvalidArgument("query parameter '" + k + "': expected c[COMPONENT_ID]=VALUES");
+      }
+      continue;
+    }
+    if (kDefined.count(k) && !supported.count(k)) {
+      return Status::NotImplemented("query parameter '" + k + "' is not implemented here");
+    }
+    // Anything else (a browser's `_=` cache buster, a tracking tag) is not
+    // SDMX's and not ours: ignored, as the web expects.
+  }
+  return Status::Ok();
+}
+
 HttpResponse ErrorFromStatus(const Status& s) {
   int code = 500;
   switch (s.code()) {

@@ -115,7 +115,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
                                                    "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "detail", "updatedAfter",
                                                    "includeHistory"};
-  if (Status st = CheckQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
+  if (Status st = CheckSdmxQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
   DataQuery base;
   auto providers = ParseProviderRef(req.Param("provider"));
   if (!providers.ok()) return ErrorFromStatus(providers.status());
@@ -143,6 +143,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   if (!format) return HttpResponse::Error(406, why);
   base.format = *format;
   if (Status st = ReadHistoryParams(ctx, req, &base); !st.ok()) return ErrorFromStatus(st);
+  if (auto why = HistoryFormatProblem(base)) return HttpResponse::Error(406, *why);
   DataQueries qs;
   for (const Target& t : targets) {
     auto q = ForTarget(req, base, t, /*v2=*/false);
@@ -218,7 +219,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   static const std::set<std::string> kSupported = {"at", "asOf", "c[]", "firstNObservations", "lastNObservations",
                                                    "dimensionAtObservation", "attributes", "measures",
                                                    "updatedAfter", "includeHistory", "offset", "limit", "sort"};
-  if (Status st = CheckQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
+  if (Status st = CheckSdmxQueryParams(req, kSupported); !st.ok()) return ErrorFromStatus(st);
   DataQuery base;
   base.structures = ctx.registry->Snapshot();
   base.no_results_status = 204;
@@ -253,6 +254,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
     }
   }
   if (Status st = ReadHistoryParams(ctx, req, &base); !st.ok()) return ErrorFromStatus(st);
+  if (auto why = HistoryFormatProblem(base)) return HttpResponse::Error(406, *why);
   auto qs = V2Queries(req, base, targets);
   if (!qs.ok()) return ErrorFromStatus(qs.status());
   return ServeData(ctx, *qs);

@@ -1,6 +1,7 @@
 #include "hub/http/handlers/data_query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <set>
@@ -111,6 +112,15 @@ Result<ObsWindow> ReadWindow(const HttpRequest& req) {
   return w;
 }
 
+std::optional<std::string> HistoryFormatProblem(const DataQuery& q) {
+  if ((q.include_history || q.updated_after) && q.format == sdmx::DataFormat::kCsv10) {
+    // Deletions need the ACTION column of SDMX-CSV 2.0.
+    return std::string("SDMX-CSV 1.0 cannot carry deletions or datasets (") +
+           (q.include_history ? "includeHistory" : "updatedAfter") + "): ask for SDMX-CSV 2.0 or another format";
+  }
+  return std::nullopt;
+}
+
 Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req, const sdmx::DataStructure& dsd) {
   static const std::set<std::string> kOps = {"eq", "ne", "lt", "le", "gt", "ge", "co", "nc", "sw", "ew"};
   std::vector<ComponentFilter> out;
@@ -118,6 +128,7 @@ Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req
     if (name.size() < 4 || name.compare(0, 2, "c[") != 0 || name.back() != ']') continue;
     ComponentFilter f;
     f.component = name.substr(2, name.size() - 3);
+    if (value.empty()) return Status::InvalidArgument(name + ": no value to filter on");
     if (dsd.DimensionIndex(f.component) < 0 && !dsd.FindAttribute(f.component) && f.component != dsd.time_dimension &&
         f.component != dsd.primary_measure) {
       return Status::InvalidArgument(name + ": " + f.component + " is not a component of " + dsd.ref.ToString());
@@ -132,9 +143,17 @@ Result<std::vector<ComponentFilter>> ReadComponentFilters(const HttpRequest& req
         if (y == std::string::npos) y = alt.size();
         std::string cond = alt.substr(x, y - x);
         ComponentFilter::Condition c{"eq", cond};
-        if (size_t colon = cond.find(':'); colon == 2 && kOps.count(cond.substr(0, 2))) {
-          c = {cond.substr(0, 2), cond.substr(3)};
+        // "op:value"; a code never holds ':' and a time or number never
+        // starts with letters, so letters before a ':' are meant as one.
+        const size_t colon = cond.find(':');
+        const bool op = colon != std::string::npos && colon > 0 &&
+                        std::all_of(cond.begin(), cond.begin() + colon, [](unsigned char ch) { return std::isalpha(ch); });
+        if (op && !kOps.count(cond.substr(0, colon))) {
+          return Status::InvalidArgument(name + "=" + value + ": unknown operator '" + cond.substr(0, colon) +
+                                         "' (eq, ne, lt, le, gt, ge, co, nc, sw, ew)");
         }
+        if (op) c = {cond.substr(0, colon), cond.substr(colon + 1)};
+        if (c.value.empty()) return Status::InvalidArgument(name + "=" + value + ": an empty value");
         all.push_back(std::move(c));
         x = y + 1;
       }
@@ -153,13 +172,13 @@ Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, Data
     HUB_ASSIGN_OR_RETURN(q->updated_after, ctx.state->WatermarkAt(*t, q->at));
   }
   if (req.HasQuery("includeHistory")) {
-    const std::string v = req.Query("includeHistory");
-    if (v != "true" && v != "false") return Status::InvalidArgument("includeHistory=" + v + ": expected true or false");
-    q->include_history = v == "true";
-  }
-  if ((q->include_history || q->updated_after) && q->format == sdmx::DataFormat::kCsv10) {
-    // Deletions need the ACTION column of SDMX-CSV 2.0.
-    return Status::InvalidArgument("SDMX-CSV 1.0 cannot carry deletions or datasets: ask for SDMX-CSV 2.0");
+    // An xs:boolean, as clients spell it (sdmx1 sends "True").
+    std::string v = req.Query("includeHistory");
+    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (v != "true" && v != "false" && v != "1" && v != "0") {
+      return Status::InvalidArgument("includeHistory=" + req.Query("includeHistory") + ": expected true or false");
+    }
+    q->include_history = v == "true" || v == "1";
   }
   return Status::Ok();
 }

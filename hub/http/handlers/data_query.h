@@ -72,6 +72,8 @@ struct DataQuery {
   size_t offset = 0;
   std::optional<size_t> limit;
 };
+// Why q's format cannot carry the history it asks for (a 406), if it cannot.
+std::optional<std::string> HistoryFormatProblem(const DataQuery& q);
 // updatedAfter= and includeHistory= (both REST versions) into `q` (needs q->at).
 Status ReadHistoryParams(const HandlerContext& ctx, const HttpRequest& req, DataQuery* q);
 

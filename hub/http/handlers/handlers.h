@@ -112,6 +112,10 @@ void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& re
 // NotImplemented (501) naming the first query parameter not in `supported`;
 // "c[]" in `supported` admits every c[COMPONENT] filter.
 Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& supported);
+// The same for an SDMX resource: a parameter SDMX REST defines that this
+// resource lacks is a 501, a malformed c[...] a 400, and one it does not
+// define at all (a browser's `_=`) is ignored.
+Status CheckSdmxQueryParams(const HttpRequest& req, const std::set<std::string>& supported);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

@@ -247,7 +247,7 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
 
 HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
   static const std::set<std::string> kSupported = {"references", "detail", "format", "at", "asOf"};
-  if (Status s = CheckQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
+  if (Status s = CheckSdmxQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
   const auto detail = ParseDetail(req.Query("detail"), v2);
   if (!detail) {
     return HttpResponse::Error(400, "detail=" + req.Query("detail") +
