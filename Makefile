@@ -12,8 +12,9 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev zlib1g-dev prometheus-cpp-dev \
   libgtest-dev libbenchmark-dev docker-compose time
 FUZZ_PACKAGES := clang libclang-rt-14-dev
-# Only the tests need these: a real SDMX client (R's rsdmx) reads from a running hub.
-TEST_PACKAGES := r-cran-rsdmx
+# Only the tests need these: real SDMX clients (R's rsdmx; sdmx1 from PyPI in a
+# venv) read from a running hub; jsonschema checks its SDMX-JSON against the official schemas.
+TEST_PACKAGES := r-cran-rsdmx python3-jsonschema python3-venv
 # Only the HTTP benchmark needs these: a load driver and a baseline server.
 BENCH_PACKAGES := wrk nginx-light curl
 FUZZ_SECONDS ?= 10

@@ -69,6 +69,10 @@ struct WriteContext {
   bool all_dimensions = false;
   OutputDetail detail;
   size_t flush_bytes = 64 * 1024;         // chunk size handed to the sink
+  // Where SDMX-JSON finds the names of components (their concepts) and of
+  // coded values (their codelists); clients such as sdmx1 need them. Null,
+  // or a name it lacks: the id stands for the name.
+  const StructureSet* names = nullptr;
 };
 
 // What a dataset of the output says about itself (SDMX-ML DataSet

@@ -8,6 +8,7 @@
 // numbering values as they appear, then `structures` at the end: JSON object
 // members are unordered, so readers find both wherever they stand.
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -70,6 +71,7 @@ bool IsJsonNumber(std::string_view s) {
 // Values of one component, numbered in order of first appearance.
 struct ValueIndex {
   std::string id;
+  const Component* component = nullptr;  // null for the time dimension
   std::vector<std::string> values;
   std::unordered_map<std::string, size_t> index;
   size_t Of(const std::string& v) {
@@ -84,10 +86,10 @@ class JsonWriter final : public BufferedWriter {
   JsonWriter(WriteContext ctx, Sink sink, bool v1) : BufferedWriter(std::move(ctx), std::move(sink)), v1_(v1) {
     for (const MessageStructure& m : ctx_.structures) {
       Values& v = values_.emplace_back();
-      for (const Dimension& d : m.dsd->dimensions) v.dims.push_back({d.id, {}, {}});
+      for (const Dimension& d : m.dsd->dimensions) v.dims.push_back({d.id, &d, {}, {}});
       v.time.id = m.dsd->time_dimension;
       for (const Attribute& a : m.dsd->attributes) {
-        (a.level == AttachmentLevel::kObservation ? v.obs_attrs : v.series_attrs).push_back({a.id, {}, {}});
+        (a.level == AttachmentLevel::kObservation ? v.obs_attrs : v.series_attrs).push_back({a.id, &a, {}, {}});
       }
     }
     UseStructure(0);
@@ -231,12 +233,8 @@ class JsonWriter final : public BufferedWriter {
       }
       out_ += ']';
     } else {
-      out_ += "{\"structure\":";
-      AppendJsonString(&out_, dsd_urn);
-      if (ctx_.dataflow) {
-        out_ += ",\"dataflow\":";
-        AppendJsonString(&out_, MaintainableUrn("datastructure.Dataflow", *ctx_.dataflow));
-      }
+      out_ += "{\"links\":";
+      AppendStructureLinks();
     }
     const bool flat = ctx_.all_dimensions;
     out_ += flat ? ",\"dimensions\":{\"dataSet\":[],\"series\":[],\"observation\":["
@@ -245,8 +243,13 @@ class JsonWriter final : public BufferedWriter {
       if (i) out_ += ',';
       Component((*dims_)[i], static_cast<int>(i), false);
     }
-    out_ += flat ? "," : "],\"observation\":[";
-    Component(*time_, static_cast<int>(dims_->size()), true);
+    out_ += flat ? "" : "],\"observation\":[";
+    // A dimension lists at least one value: with no observations
+    // (serieskeysonly, nodata) 2.0 leaves the time dimension out.
+    if (v1_ || !time_->values.empty()) {
+      if (flat) out_ += ',';
+      Component(*time_, static_cast<int>(dims_->size()), true);
+    }
     out_ += "]},\"attributes\":{\"dataSet\":[],\"series\":[";
     if (!flat) Components(*series_attrs_);
     out_ += "],\"observation\":[";
@@ -260,20 +263,70 @@ class JsonWriter final : public BufferedWriter {
     } else {
       out_ += "]},\"measures\":{\"observation\":[{\"id\":";
       AppendJsonString(&out_, ctx_.dsd->primary_measure);
+      out_ += ",\"name\":";
+      AppendJsonString(&out_, ConceptName(ctx_.dsd->primary_measure, nullptr));
       out_ += "}]}}";
     }
+  }
+
+  // 2.0: the dataflow (when one was asked for) and the data structure.
+  void AppendStructureLinks() {
+    out_ += '[';
+    if (ctx_.dataflow) {
+      out_ += "{\"rel\":\"dataflow\",\"urn\":";
+      AppendJsonString(&out_, MaintainableUrn("datastructure.Dataflow", *ctx_.dataflow));
+      out_ += "},";
+    }
+    out_ += "{\"rel\":\"datastructure\",\"urn\":";
+    AppendJsonString(&out_, MaintainableUrn("datastructure.DataStructure", ctx_.dsd->ref));
+    out_ += "}]";
+  }
+
+  // A component's name: its concept's, else its id. The time dimension and
+  // the measure have no Component here: their concept is looked up by id in
+  // the scheme the DSD's other concepts come from.
+  std::string ConceptName(const std::string& id, const Component* c) const {
+    if (!ctx_.names) return id;
+    const ConceptRef* ref = c && c->concept_identity ? &*c->concept_identity : nullptr;
+    std::optional<ArtefactRef> scheme = ref ? std::optional(ref->scheme) : std::nullopt;
+    if (!scheme) {
+      for (const Dimension& d : ctx_.dsd->dimensions) {
+        if (d.concept_identity) {
+          scheme = d.concept_identity->scheme;
+          break;
+        }
+      }
+    }
+    if (!scheme) return id;
+    const ItemScheme* s = ctx_.names->FindScheme(SchemeKind::kConceptScheme, *scheme);
+    const Code* concept_item = s ? s->Find(ref ? ref->id : id) : nullptr;
+    return concept_item && !concept_item->name.empty() ? concept_item->name : id;
+  }
+
+  // A coded value's name from the component's codelist, else the value.
+  std::string CodeName(const Component* c, const std::string& value) const {
+    if (!ctx_.names || !c || !c->codelist) return value;
+    const Codelist* cl = ctx_.names->FindCodelist(*c->codelist);
+    const Code* code = cl ? cl->Find(value) : nullptr;
+    return code && !code->name.empty() ? code->name : value;
   }
 
   void OpenDataSet(const DataSetHeader& h) {
     dataset_ = h;
     keys_in_dataset_.clear();
     series_written_ = 0;
-    out_ += v1_ ? "{" : "{\"structure\":" + std::to_string(structure_) + ",";
-    if (h.action) {
-      out_ += "\"action\":";
-      AppendJsonString(&out_, ActionName(*h.action));
+    if (v1_) {
+      out_ += "{";
+    } else {
+      out_ += "{\"structure\":" + std::to_string(structure_) + ",\"links\":";
+      AppendStructureLinks();
       out_ += ',';
     }
+    // Readers such as sdmx1 require an action; a plain read of the current
+    // state is "Information" (SDMX 3.1: what carries no action is a Merge).
+    out_ += "\"action\":";
+    AppendJsonString(&out_, h.action ? ActionName(*h.action) : "Information");
+    out_ += ',';
     if (!h.valid_from.empty()) {
       out_ += "\"validFrom\":";
       AppendJsonString(&out_, h.valid_from);
@@ -300,16 +353,52 @@ class JsonWriter final : public BufferedWriter {
   void Component(const ValueIndex& c, int key_position, bool time) {
     out_ += "{\"id\":";
     AppendJsonString(&out_, c.id);
+    out_ += ",\"name\":";
+    AppendJsonString(&out_, ConceptName(c.id, c.component));
     if (key_position >= 0) out_ += ",\"keyPosition\":" + std::to_string(key_position);
     if (time) out_ += ",\"roles\":[\"TIME_PERIOD\"]";
+    if (key_position < 0 && !v1_) Relationship(c);
+    // 2.0 wants at least one value in a list, or none (attributes); a
+    // dimension always lists its values.
+    if (c.values.empty() && key_position < 0 && !v1_) {
+      out_ += '}';
+      return;
+    }
     out_ += ",\"values\":[";
     for (size_t i = 0; i < c.values.size(); ++i) {
       if (i) out_ += ',';
-      out_ += time && !v1_ ? "{\"value\":" : "{\"id\":";  // 1.0 identifies time values by id too
-      AppendJsonString(&out_, c.values[i]);
+      // 2.0: a code is {id, name}, anything else (a period, free text) a
+      // {value}; 1.0 identifies every value by id.
+      const bool coded = c.component && c.component->codelist;
+      if (!v1_ && (time || !coded)) {
+        out_ += "{\"value\":";
+        AppendJsonString(&out_, c.values[i]);
+      } else {
+        out_ += "{\"id\":";
+        AppendJsonString(&out_, c.values[i]);
+        out_ += ",\"name\":";
+        AppendJsonString(&out_, time ? c.values[i] : CodeName(c.component, c.values[i]));
+      }
       out_ += '}';
     }
     out_ += "]}";
+  }
+
+  // 2.0: what an attribute's value varies with, from its attachment level.
+  void Relationship(const ValueIndex& c) {
+    const auto* a = static_cast<const Attribute*>(c.component);
+    if (!a || a->level == AttachmentLevel::kObservation) {
+      out_ += ",\"relationship\":{\"observation\":{}}";
+    } else if (a->level == AttachmentLevel::kDataSet) {
+      out_ += ",\"relationship\":{\"dataflow\":{}}";
+    } else {  // series (and groups, written at series level): the dimensions
+      out_ += ",\"relationship\":{\"dimensions\":[";
+      for (size_t i = 0; i < ctx_.dsd->dimensions.size(); ++i) {
+        if (i) out_ += ',';
+        AppendJsonString(&out_, ctx_.dsd->dimensions[i].id);
+      }
+      out_ += "]}";
+    }
   }
 
   void Components(const std::vector<ValueIndex>& cs) {

@@ -10,25 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 if ! Rscript -e 'library(rsdmx)' >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends r-cran-rsdmx >/dev/null
 fi
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-# Port 0: the hub prints the port it got on its first line.
-"$hub" serve --data-dir "$tmp/state" --listen 127.0.0.1:0 --config "$here/../../configs/hub.toml" \
-  > "$tmp/serve.out" 2> "$tmp/serve.err" &
-pid=$!
-for _ in $(seq 100); do
-  url=$(grep -o 'http://[0-9.:]*' "$tmp/serve.out" 2>/dev/null | head -1 || true)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$tmp/serve.err" >&2; echo "hub did not start" >&2; exit 1; }
-"$hub" demo-feed --out "$tmp/feed" 2>/dev/null
-"$hub" submit --to "$url" --token demo-unsd-token --wait "$tmp/feed/01_unsd_initial.xml" >/dev/null
+source "$here/hub_for_test.sh"
+load_demo 01_unsd_initial.xml
 
 key=A.G.SH_STA_MORT.404._T._T._T
 Rscript "$here/rsdmx_read.R" "$url/sdmx/v1" "$key" "$tmp" 2> "$tmp/r.err" || { cat "$tmp/r.err" >&2; exit 1; }

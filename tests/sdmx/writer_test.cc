@@ -131,7 +131,12 @@ TEST(JsonWriterTest, ValuesAndAttributesResolveThroughStructure) {
   boost::json::value v = boost::json::parse(text);
   const auto& data = v.at("data");
   const auto& st = data.at("structures").at(0);
-  EXPECT_EQ(st.at("dataflow").as_string(), "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXHUB:DF_DEMO_SDG(1.0)");
+  // The structure names its dataflow and DSD by links (the 2.0 schema's way).
+  const auto& links = st.at("links").as_array();
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].at("rel").as_string(), "dataflow");
+  EXPECT_EQ(links[0].at("urn").as_string(), "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXHUB:DF_DEMO_SDG(1.0)");
+  EXPECT_EQ(links[1].at("rel").as_string(), "datastructure");
   const auto& areas = st.at("dimensions").at("series").at(3);
   EXPECT_EQ(areas.at("id").as_string(), "REF_AREA");
   const auto& series = data.at("dataSets").at(0).at("series").as_object();
