@@ -5,6 +5,7 @@
 
 #include "hub/base/crash_point.h"
 #include "hub/http/gzip.h"
+#include "hub/http/sdmx_error.h"
 
 #include <cstdio>
 #include <ctime>
@@ -104,6 +105,7 @@ HttpResponse Router::Dispatch(HttpRequest& req, const std::string** pattern) con
     }
   }
   if (!resp.FindHeader("X-Hub-Watermark")) resp.SetHeader("X-Hub-Watermark", std::to_string(watermark_()));
+  if (resp.status >= 400 && req.path.rfind("/sdmx/", 0) == 0) ToSdmxError(req, &resp);
   if (resp.status == 200 && (req.method == "GET" || req.method == "HEAD") && req.path.rfind("/sdmx/", 0) == 0) {
     Conditional(req, &resp);
   }

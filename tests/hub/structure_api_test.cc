@@ -113,6 +113,61 @@ TEST_F(StructureApiTest, StatusCodesFollowEachVersion) {
   EXPECT_EQ(Get("/sdmx/v1/codelist/all?unknown=1").status, 200);  // not SDMX's: ignored
 }
 
+// SDMX REST: parentsandsiblings = the parents and what they refer to (not
+// what the artefact itself refers to); all = that and the descendants; a
+// structure type = the references of that type.
+TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
+  sdmx::StructureSet dsd = Parse(Get("/sdmx/v1/datastructure/SDMXHUB/DEMO_SDG/latest?references=parentsandsiblings"));
+  EXPECT_EQ(dsd.data_structures().size(), 1u);
+  EXPECT_EQ(dsd.dataflows().size(), 1u);  // its parent, whose only reference is the DSD again
+  EXPECT_TRUE(dsd.codelists().empty()) << "the DSD's own codelists are children, not siblings";
+  EXPECT_TRUE(dsd.schemes().empty());
+  // A codelist's siblings: what its DSD uses besides it.
+  sdmx::StructureSet sex = Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest?references=parentsandsiblings"));
+  EXPECT_EQ(sex.data_structures().size(), 1u);
+  EXPECT_GE(sex.codelists().size(), 7u);
+  EXPECT_EQ(sex.schemes().size(), 1u);  // the concept scheme
+  sdmx::StructureSet sex_all = Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest?references=all"));
+  EXPECT_EQ(sex_all.codelists().size(), sex.codelists().size());
+  EXPECT_EQ(sex_all.data_structures().size(), 1u);
+  // all on a dataflow: its descendants too.
+  sdmx::StructureSet flow_all = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=all"));
+  EXPECT_EQ(flow_all.data_structures().size(), 1u);
+  EXPECT_GE(flow_all.codelists().size(), 7u);
+  // One type: only references of it.
+  sdmx::StructureSet codelists = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=codelist"));
+  EXPECT_EQ(codelists.dataflows().size(), 1u);
+  EXPECT_TRUE(codelists.data_structures().empty());
+  EXPECT_GE(codelists.codelists().size(), 7u);
+  // A type SDMX defines that the hub holds none of: nothing added, not a 400.
+  http::HttpResponse categories = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=categoryscheme");
+  EXPECT_EQ(categories.status, 200) << categories.body;
+  EXPECT_EQ(Parse(categories).dataflows().size(), 1u);
+}
+
+// What SDMX REST defines and the hub does not serve is a 501 with an SDMX
+// error message, never a 404; the message is in the format the client reads.
+TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
+  for (const char* path : {"/sdmx/v1/categoryscheme/all", "/sdmx/v2/structure/metadatastructure/*/*/*",
+                           "/sdmx/v1/metadata/DF_DEMO_SDG", "/sdmx/v2/metadata/metadataset/*/*/*",
+                           "/sdmx/v1/schema/datastructure/SDMXHUB/DEMO_SDG/1.0",
+                           "/sdmx/v2/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0"}) {
+    EXPECT_EQ(Get(path).status, 501) << path;
+  }
+  http::HttpResponse xml = Get("/sdmx/v1/categoryscheme/all", "application/vnd.sdmx.structure+xml;version=2.1");
+  EXPECT_EQ(xml.status, 501);
+  EXPECT_EQ(ContentType(xml), "application/xml");
+  EXPECT_NE(xml.body.find("<mes:ErrorMessage code=\"501\">"), std::string::npos) << xml.body;
+  EXPECT_NE(xml.body.find("categoryscheme"), std::string::npos);
+  http::HttpResponse none = Get("/sdmx/v2/structure/codelist/NOPE/NOPE/1.0", "application/vnd.sdmx.structure+xml;version=3.0.0");
+  EXPECT_EQ(none.status, 204);
+  http::HttpResponse missing = Get("/sdmx/v1/codelist/NOPE", "application/vnd.sdmx.structure+json;version=1.0.0");
+  EXPECT_EQ(missing.status, 404);
+  const boost::json::value err = boost::json::parse(missing.body);
+  EXPECT_EQ(err.at("errors").at(0).at("code").as_int64(), 404);
+  EXPECT_FALSE(err.at("errors").at(0).at("title").as_string().empty());
+}
+
 // How many times `needle` occurs in `hay`.
 size_t Count(const std::string& hay, const std::string& needle) {
   size_t n = 0;

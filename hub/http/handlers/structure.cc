@@ -26,20 +26,43 @@ namespace {
 enum class Kind { kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint };
 
 std::optional<std::set<Kind>> KindsOf(const std::string& type) {
-  static const std::map<std::string, Kind> kNames = {
-      {"dataflow", Kind::kDataflow},           {"datastructure", Kind::kDsd},
-      {"codelist", Kind::kCodelist},           {"conceptscheme", Kind::kConceptScheme},
-      {"agencyscheme", Kind::kAgencyScheme},   {"dataproviderscheme", Kind::kProviderScheme},
-      {"provisionagreement", Kind::kAgreement}, {"contentconstraint", Kind::kConstraint},
-      {"dataconstraint", Kind::kConstraint}};
+  static const std::map<std::string, std::set<Kind>> kNames = {
+      {"dataflow", {Kind::kDataflow}},
+      {"datastructure", {Kind::kDsd}},
+      {"codelist", {Kind::kCodelist}},
+      {"conceptscheme", {Kind::kConceptScheme}},
+      {"agencyscheme", {Kind::kAgencyScheme}},
+      {"dataproviderscheme", {Kind::kProviderScheme}},
+      {"organisationscheme", {Kind::kAgencyScheme, Kind::kProviderScheme}},  // 1.x: every kind held
+      {"provisionagreement", {Kind::kAgreement}},
+      {"contentconstraint", {Kind::kConstraint}},
+      {"actualconstraint", {Kind::kConstraint}},
+      {"allowedconstraint", {Kind::kConstraint}},
+      {"dataconstraint", {Kind::kConstraint}}};
   if (type == "structure" || type == "*") {
     std::set<Kind> all;
-    for (const auto& [n, k] : kNames) all.insert(k);
+    for (const auto& [n, k] : kNames) all.insert(k.begin(), k.end());
     return all;
   }
   auto it = kNames.find(type);
   if (it == kNames.end()) return std::nullopt;
-  return std::set<Kind>{it->second};
+  return it->second;
+}
+
+// Structure types SDMX REST (1.5 or 2.2) defines that the hub does not hold
+// yet: a query for one is a 501, not a 404 (the resource exists in the
+// standard) nor an empty answer (the hub would not know).
+bool DefinedButNotHeld(const std::string& type) {
+  static const std::set<std::string> kTypes = {
+      "hierarchicalcodelist", "hierarchy",       "hierarchyassociation",   "categoryscheme",
+      "categorisation",       "dataconsumerscheme", "organisationunitscheme", "attachmentconstraint",
+      "metadataconstraint",   "structureset",    "process",                "metadataflow",
+      "metadatastructure",    "reportingtaxonomy", "representationmap",    "conceptschememap",
+      "categoryschememap",    "organisationschememap", "reportingtaxonomymap", "valuelist",
+      "transformationscheme", "rulesetscheme",   "userdefinedoperatorscheme", "customtypescheme",
+      "namepersonalisationscheme", "vtlmappingscheme", "metadataprovisionagreement",
+      "metadataproviderscheme"};
+  return kTypes.count(type) > 0;
 }
 
 struct Query {
@@ -159,6 +182,16 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
       frontier = std::move(next);
     }
   };
+  // Siblings: what the parents of `set` refer to, computed apart from the
+  // parents (a walk must not add to the set it iterates).
+  auto parents_and_siblings = [&] {
+    sdmx::StructureSet parents;
+    AddParents(all, *set, &parents);
+    sdmx::StructureSet siblings;
+    AddChildren(all, parents, &siblings);
+    extra.Merge(parents);
+    extra.Merge(siblings);
+  };
   if (refs == "children") {
     AddChildren(all, *set, &extra);
   } else if (refs == "descendants") {
@@ -166,17 +199,19 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
   } else if (refs == "parents") {
     AddParents(all, *set, &extra);
   } else if (refs == "parentsandsiblings") {
-    AddParents(all, *set, &extra);
-    AddChildren(all, extra, &extra);
-  } else if (refs == "all" || KindsOf(refs)) {
-    AddParents(all, *set, &extra);
+    parents_and_siblings();
+  } else if (refs == "all") {  // parentsandsiblings and descendants
+    parents_and_siblings();
     descendants();
-    if (refs != "all") {  // one type: only those
-      Query q{*KindsOf(refs), "", "", "", true};
-      sdmx::StructureSet only;
-      SelectAll(extra, q, &only);
-      extra = std::move(only);
-    }
+  } else if (KindsOf(refs)) {  // one type: those of it among all the references
+    parents_and_siblings();
+    descendants();
+    Query q{*KindsOf(refs), "", "", "", true};
+    sdmx::StructureSet only;
+    SelectAll(extra, q, &only);
+    extra = std::move(only);
+  } else if (DefinedButNotHeld(refs)) {
+    return Status::Ok();  // a type the hub holds none of: no references of it
   } else {
     return Status::InvalidArgument("references=" + refs + ": expected none, children, descendants, parents, "
                                    "parentsandsiblings, all or a structure type");
@@ -255,6 +290,10 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
                                         "referencecompletestubs, referencepartial" + (v2 ? " or raw" : ""));
   }
   auto kinds = KindsOf(req.Param("type"));
+  if (!kinds && DefinedButNotHeld(req.Param("type"))) {
+    return HttpResponse::Error(501, "structure type '" + req.Param("type") + "' is not implemented: the hub does not "
+                                    "hold " + req.Param("type") + " artefacts yet");
+  }
   if (!kinds) {
     return HttpResponse::Error(404, "no structure type '" + req.Param("type") + "'");
   }
@@ -312,6 +351,17 @@ HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest&
 }
 
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx) {
+  // Resources SDMX REST defines that the hub does not serve: 501 (before the
+  // {type} routes, which would take them for structure types).
+  auto not_implemented = [](const char* what) {
+    return [what](HttpRequest&) { return HttpResponse::Error(501, std::string(what) + " is not implemented"); };
+  };
+  for (const char* tail : {"", "/{a}", "/{a}/{b}", "/{a}/{b}/{c}", "/{a}/{b}/{c}/{d}", "/{a}/{b}/{c}/{d}/{e}"}) {
+    router->Add("GET", std::string("/sdmx/v1/metadata") + tail, not_implemented("reference metadata (/metadata)"));
+    router->Add("GET", std::string("/sdmx/v2/metadata") + tail, not_implemented("reference metadata (/metadata)"));
+    router->Add("GET", std::string("/sdmx/v1/schema") + tail, not_implemented("XML schemas of structures (/schema)"));
+    router->Add("GET", std::string("/sdmx/v2/schema") + tail, not_implemented("XML schemas of structures (/schema)"));
+  }
   auto v1 = [ctx](HttpRequest& req) { return Structures(ctx, req, false); };
   auto v2 = [ctx](HttpRequest& req) { return Structures(ctx, req, true); };
   for (const char* tail : {"", "/{agency}", "/{agency}/{id}", "/{agency}/{id}/{version}"}) {
