@@ -145,6 +145,30 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
   EXPECT_EQ(Parse(categories).dataflows().size(), 1u);
 }
 
+// Item queries: a scheme with only the items named, marked partial.
+TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
+  http::HttpResponse two = Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/F+M");
+  ASSERT_EQ(two.status, 200) << two.body;
+  sdmx::StructureSet set = Parse(two);
+  ASSERT_EQ(set.codelists().size(), 1u);
+  std::vector<std::string> ids;
+  for (const auto& c : set.codelists().begin()->second.codes) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"F", "M"}));
+  EXPECT_NE(two.body.find("isPartial=\"true\""), std::string::npos);
+  http::HttpResponse v2 = Get("/sdmx/v2/structure/codelist/SDMXHUB/CL_SEX/~/F,_T",
+                              "application/vnd.sdmx.structure+json;version=2.0.0");
+  ASSERT_EQ(v2.status, 200) << v2.body;
+  EXPECT_EQ(boost::json::parse(v2.body).at("data").at("codelists").at(0).at("codes").as_array().size(), 2u);
+  // Concepts too; every item with '*'; no such item: no results.
+  http::HttpResponse concept_item = Get("/sdmx/v1/conceptscheme/all/all/latest/REF_AREA");
+  ASSERT_EQ(concept_item.status, 200) << concept_item.body;
+  EXPECT_EQ(Parse(concept_item).schemes().begin()->second.items.size(), 1u);
+  EXPECT_EQ(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/all")).codelists().begin()->second.codes.size(),
+            Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest")).codelists().begin()->second.codes.size());
+  EXPECT_EQ(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/NOPE").status, 404);
+  EXPECT_EQ(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest/X").status, 400);
+}
+
 // What SDMX REST defines and the hub does not serve is a 501 with an SDMX
 // error message, never a 404; the message is in the format the client reads.
 TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {

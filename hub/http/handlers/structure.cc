@@ -280,6 +280,42 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
   return best;
 }
 
+// Item queries (/codelist/AG/ID/VER/ITEMS): the selected item schemes with
+// only the items named ('+' in 1.x, ',' in 2.x; '*' or "all" = every one),
+// each then partial. Other artefacts have no items: false.
+bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx::StructureSet* partial) {
+  if (items.empty() || items == "*" || items == "all") return true;
+  if (!set->data_structures().empty() || !set->dataflows().empty() || !set->provision_agreements().empty() ||
+      !set->constraints().empty()) {
+    return false;
+  }
+  std::set<std::string> wanted;
+  const char sep = v2 ? ',' : '+';
+  for (size_t start = 0; start <= items.size();) {
+    const size_t end = std::min(items.find(sep, start), items.size());
+    wanted.insert(items.substr(start, end - start));
+    start = end + 1;
+  }
+  auto keep = [&](std::vector<sdmx::Code>* codes) {
+    std::erase_if(*codes, [&](const sdmx::Code& c) { return !wanted.count(c.id); });
+    return !codes->empty();
+  };
+  sdmx::StructureSet out;
+  for (auto [k, cl] : set->codelists()) {
+    if (!keep(&cl.codes)) continue;
+    cl.Index();
+    partial->Add(cl);
+    out.Add(std::move(cl));
+  }
+  for (auto [k, scheme] : set->schemes()) {
+    if (!keep(&scheme.items)) continue;
+    partial->Add(scheme);
+    out.Add(std::move(scheme));
+  }
+  *set = std::move(out);
+  return true;
+}
+
 HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool v2) {
   static const std::set<std::string> kSupported = {"references", "detail", "format", "at", "asOf"};
   if (Status s = CheckSdmxQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
@@ -305,6 +341,11 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   auto all = ctx.registry->Snapshot();
   sdmx::StructureSet selected;
   SelectAll(*all, q, &selected);
+  sdmx::StructureSet partial;
+  if (!KeepItems(req.Param("items"), v2, &selected, &partial)) {
+    return HttpResponse::Error(400, "an item query (/" + req.Param("type") + "/AGENCY/ID/VERSION/ITEMS) is for item "
+                                    "schemes: codelists, concept, agency and data provider schemes");
+  }
   if (selected.empty()) {
     return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
   }
@@ -312,7 +353,7 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   const sdmx::StructureSet requested = *detail == Detail::kFull ? sdmx::StructureSet() : selected;
   if (Status s = AddReferences(*all, req.Query("references"), &selected); !s.ok()) return ErrorFromStatus(s);
   sdmx::StructureDetail form;
-  sdmx::StructureSet partial;
+  if (!partial.empty()) form.partial = &partial;
   form.stubs = *detail == Detail::kAllStubs || *detail == Detail::kReferenceStubs;
   if (*detail == Detail::kReferenceStubs) form.keep_full = &requested;
   if (*detail == Detail::kReferencePartial) {
@@ -364,7 +405,7 @@ void RegisterStructureRoutes(Router* router, const HandlerContext& ctx) {
   }
   auto v1 = [ctx](HttpRequest& req) { return Structures(ctx, req, false); };
   auto v2 = [ctx](HttpRequest& req) { return Structures(ctx, req, true); };
-  for (const char* tail : {"", "/{agency}", "/{agency}/{id}", "/{agency}/{id}/{version}"}) {
+  for (const char* tail : {"", "/{agency}", "/{agency}/{id}", "/{agency}/{id}/{version}", "/{agency}/{id}/{version}/{items}"}) {
     router->Add("GET", std::string("/sdmx/v1/{type}") + tail, v1);
     router->Add("GET", std::string("/sdmx/v2/structure/{type}") + tail, v2);
   }
