@@ -61,7 +61,9 @@ std::unique_ptr<DataWriter> NewFormatWriter(DataFormat format, WriteContext cont
   switch (format) {
     case DataFormat::kGeneric21:
     case DataFormat::kStructureSpecific21:
-    case DataFormat::kStructureSpecific30: return NewMlWriter(format, std::move(context), std::move(sink));
+    case DataFormat::kStructureSpecific30:
+    case DataFormat::kGenericTimeSeries21:
+    case DataFormat::kStructureSpecificTimeSeries21: return NewMlWriter(format, std::move(context), std::move(sink));
     case DataFormat::kCsv10: return NewCsvWriter(false, std::move(context), std::move(sink));
     case DataFormat::kCsv20: return NewCsvWriter(true, std::move(context), std::move(sink));
     case DataFormat::kJson10: return NewJsonWriter(std::move(context), std::move(sink), /*v1=*/true);

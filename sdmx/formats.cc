@@ -33,6 +33,11 @@ const std::vector<FormatInfo>& Formats() {
       {DataFormat::kJson20, "json20", "application/vnd.sdmx.data+json;version=2.0.0",
        {"application/vnd.sdmx.data+json;version=2.0", "application/vnd.sdmx.data+json",
         "application/json"}},
+      {DataFormat::kGenericTimeSeries21, "genericts21", "application/vnd.sdmx.generictimeseriesdata+xml;version=2.1",
+       {"application/vnd.sdmx.generictimeseriesdata+xml"}},
+      {DataFormat::kStructureSpecificTimeSeries21, "ssts21",
+       "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1",
+       {"application/vnd.sdmx.structurespecifictimeseriesdata+xml"}},
   };
   return kFormats;
 }
@@ -55,6 +60,9 @@ std::string Normalize(std::string_view s) {
 }  // namespace
 
 const char* MediaType(DataFormat f) { return Info(f).media_type; }
+bool TimeSeriesOnly(DataFormat f) {
+  return f == DataFormat::kGenericTimeSeries21 || f == DataFormat::kStructureSpecificTimeSeries21;
+}
 const char* FormatName(DataFormat f) { return Info(f).name; }
 
 std::optional<DataFormat> ParseFormatName(std::string_view name) {

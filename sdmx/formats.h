@@ -17,7 +17,14 @@ enum class DataFormat {
   kCsv20,                // SDMX-CSV 2.0
   kJson10,               // SDMX-JSON 1.0
   kJson20,               // SDMX-JSON 2.0
+  // SDMX-ML 2.1 GenericTimeSeriesData and StructureSpecificTimeSeriesData:
+  // the same content, time at the observation level only.
+  kGenericTimeSeries21,
+  kStructureSpecificTimeSeries21,
 };
+// Whether `f` can only put time at the observation level (no cross-section,
+// no AllDimensions).
+bool TimeSeriesOnly(DataFormat f);
 
 // e.g. "application/vnd.sdmx.structurespecificdata+xml;version=2.1".
 const char* MediaType(DataFormat f);

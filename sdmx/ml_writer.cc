@@ -1,5 +1,6 @@
-// SDMX-ML 2.1 GenericData and StructureSpecificData, and SDMX-ML 3.0
-// StructureSpecificData (3.0 has no generic format) writers.
+// SDMX-ML 2.1 GenericData and StructureSpecificData (and their time-series
+// forms), and SDMX-ML 3.0 StructureSpecificData (3.0 has no generic format)
+// writers.
 #include <algorithm>
 
 #include "sdmx/buffered_writer.h"
@@ -14,11 +15,15 @@ constexpr char kSchemas[] = "http://www.sdmx.org/resources/sdmxml/schemas/";
 class MlWriter final : public BufferedWriter {
  public:
   MlWriter(DataFormat format, WriteContext ctx, Sink sink)
-      : BufferedWriter(std::move(ctx), std::move(sink)), generic_(format == DataFormat::kGeneric21),
-        v3_(format == DataFormat::kStructureSpecific30) {
+      : BufferedWriter(std::move(ctx), std::move(sink)),
+        generic_(format == DataFormat::kGeneric21 || format == DataFormat::kGenericTimeSeries21),
+        v3_(format == DataFormat::kStructureSpecific30),
+        root_(std::string(generic_ ? "message:Generic" : "message:StructureSpecific") +
+              (TimeSeriesOnly(format) ? "TimeSeriesData" : "Data")),
+        dataset_type_(TimeSeriesOnly(format) ? "TimeSeriesDataSetType" : "DataSetType") {
     const std::string base = std::string(kSchemas) + (v3_ ? "v3_0/" : "v2_1/");
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out_ += generic_ ? "<message:GenericData" : "<message:StructureSpecificData";
+    out_ += "<" + root_;
     out_ += " xmlns:message=\"" + base + "message\" xmlns:common=\"" + base + "common\"";
     if (generic_) {
       out_ += " xmlns:generic=\"" + base + "data/generic\"";
@@ -66,8 +71,8 @@ class MlWriter final : public BufferedWriter {
       out_ += "<message:DataSet";
       Attr("structureRef", StructureId(structure_));
     } else {
-      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns" + std::to_string(structure_ + 1) +
-              ":DataSetType\"";
+      out_ += "<message:DataSet ss:dataScope=\"DataStructure\" xsi:type=\"ns" + std::to_string(structure_ + 1) + ":" +
+              dataset_type_ + "\"";
       Attr("ss:structureRef", StructureId(structure_));
     }
     if (h.action) out_ += std::string(" ") + p + "action=\"" + ActionName(*h.action) + "\"";
@@ -78,8 +83,7 @@ class MlWriter final : public BufferedWriter {
   }
 
   void Finish() override {
-    out_ += generic_ ? "</message:DataSet>\n</message:GenericData>\n"
-                     : "</message:DataSet>\n</message:StructureSpecificData>\n";
+    out_ += "</message:DataSet>\n</" + root_ + ">\n";
     Flush();
   }
 
@@ -198,10 +202,13 @@ class MlWriter final : public BufferedWriter {
     return ctx_.all_dimensions ? "AllDimensions" : ctx_.structures[i].dsd->time_dimension;
   }
 
+  // The schema namespace of a structure-specific dataset: of the dataflow
+  // when the data is a dataflow's (as agencies' files have it), else of the DSD.
   std::string Namespace(size_t i) const {
-    const ArtefactRef& dsd = ctx_.structures[i].dsd->ref;
-    return "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=" + dsd.agency + ":" + dsd.id + "(" +
-           dsd.version + "):ObsLevelDim:" + DimensionAtObservation(i);
+    const MessageStructure& m = ctx_.structures[i];
+    const ArtefactRef& ref = m.dataflow ? *m.dataflow : m.dsd->ref;
+    return std::string("urn:sdmx:org.sdmx.infomodel.datastructure.") + (m.dataflow ? "Dataflow=" : "DataStructure=") +
+           ref.agency + ":" + ref.id + "(" + ref.version + "):ObsLevelDim:" + DimensionAtObservation(i);
   }
 
   void HeaderStructure(size_t i) {
@@ -237,6 +244,8 @@ class MlWriter final : public BufferedWriter {
 
   bool generic_;
   bool v3_;
+  const std::string root_;          // the message element
+  const std::string dataset_type_;  // structure-specific DataSet's xsi:type
 };
 
 }  // namespace

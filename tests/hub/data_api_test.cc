@@ -567,6 +567,36 @@ TEST(StalledClientTest, DoesNotPinTheServer) {
   (*hub)->Stop();
 }
 
+// SDMX-ML 2.1 time-series messages: the same data, time at the observation
+// level only; and a dataset's namespace is its dataflow's when a dataflow
+// was asked for (as agencies' own files have it).
+TEST_F(DataApiTest, TimeSeriesFormatsAndDataflowNamespaces) {
+  const std::string v1 = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
+  const auto want = Values(Get(v1));
+  for (const char* accept : {"application/vnd.sdmx.generictimeseriesdata+xml;version=2.1",
+                             "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1"}) {
+    auto r = http::Fetch("GET", hub_->url() + v1, "", {{"Accept", accept}});
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 200) << accept << ": " << r->body.substr(0, 300);
+    EXPECT_EQ(*r->FindHeader("Content-Type"), accept);
+    EXPECT_NE(r->body.find("TimeSeriesData "), std::string::npos) << r->body.substr(0, 400);
+    EXPECT_EQ(Values(*r), want) << accept;
+    auto cross = http::Fetch("GET", hub_->url() + v1 + "?dimensionAtObservation=REF_AREA", "", {{"Accept", accept}});
+    ASSERT_TRUE(cross.ok());
+    EXPECT_EQ(cross->status, 406) << accept;
+  }
+  EXPECT_EQ(Values(Get(v1 + "?format=structurespecifictimeseriesdata")), want);
+  EXPECT_EQ(Get(v1 + "?format=generictimeseriesdata&dimensionAtObservation=AllDimensions").status, 406);
+  const std::string ss = Get(v1 + "?format=structurespecificdata").body;
+  EXPECT_NE(ss.find("namespace=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXHUB:DF_DEMO_SDG(1.0):ObsLevelDim:TIME_PERIOD\""),
+            std::string::npos) << ss.substr(0, 800);
+  auto by_dsd = http::Fetch("GET", hub_->url() + "/sdmx/v2/data/datastructure/SDMXHUB/DEMO_SDG/1.0/" + kKey, "",
+                            {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
+  ASSERT_TRUE(by_dsd.ok());
+  EXPECT_NE(by_dsd->body.find("Dataflow=SDMXHUB:DF_DEMO_SDG(1.0):ObsLevelDim"), std::string::npos)
+      << "a datastructure query answers with each dataflow's data";
+}
+
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   const std::string base = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
   EXPECT_EQ(Get(base + "?startPeriod=soon").status, 400);

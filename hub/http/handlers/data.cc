@@ -22,6 +22,8 @@ std::optional<sdmx::DataFormat> FormatParam(const std::string& f) {
   if (f == "jsondata" || f == "sdmx-json") return sdmx::DataFormat::kJson20;
   if (f == "genericdata") return sdmx::DataFormat::kGeneric21;
   if (f == "structurespecificdata") return sdmx::DataFormat::kStructureSpecific21;
+  if (f == "generictimeseriesdata") return sdmx::DataFormat::kGenericTimeSeries21;
+  if (f == "structurespecifictimeseriesdata") return sdmx::DataFormat::kStructureSpecificTimeSeries21;
   return sdmx::ParseFormatName(f);
 }
 
@@ -72,6 +74,15 @@ std::optional<sdmx::DataFormat> ChooseFormat(const HttpRequest& req, const std::
     f.reset();
   }
   return f;
+}
+
+// A time-series format asked for with another dimension at the observation
+// level: the 406 it gets.
+std::optional<std::string> TimeSeriesProblem(const DataQueries& qs) {
+  const DataQuery& q = qs[0];
+  if (!sdmx::TimeSeriesOnly(q.format) || (!q.all_dimensions && !q.cross_section)) return std::nullopt;
+  return std::string(sdmx::MediaType(q.format)) + " holds time series only: dimensionAtObservation must be the "
+         "time dimension";
 }
 
 // What both versions share: the watermark (at, asOf), the period window
@@ -138,7 +149,8 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
   auto format = ChooseFormat(req, req.HasQuery("format") ? std::optional(req.Query("format")) : std::nullopt,
                              {sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kStructureSpecific21,
                               sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv10,
-                              sdmx::DataFormat::kCsv20, sdmx::DataFormat::kJson20, sdmx::DataFormat::kJson10},
+                              sdmx::DataFormat::kCsv20, sdmx::DataFormat::kJson20, sdmx::DataFormat::kJson10,
+                              sdmx::DataFormat::kGenericTimeSeries21, sdmx::DataFormat::kStructureSpecificTimeSeries21},
                              targets, &why);
   if (!format) return HttpResponse::Error(406, why);
   base.format = *format;
@@ -150,6 +162,7 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
     if (!q.ok()) return ErrorFromStatus(q.status());
     qs.push_back(std::move(*q));
   }
+  if (auto why = TimeSeriesProblem(qs)) return HttpResponse::Error(406, *why);
   return ServeData(ctx, qs);
 }
 
@@ -241,7 +254,8 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   auto format = ChooseFormat(req, std::nullopt,
                              {sdmx::DataFormat::kStructureSpecific30, sdmx::DataFormat::kCsv20,
                               sdmx::DataFormat::kJson20, sdmx::DataFormat::kStructureSpecific21,
-                              sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kCsv10, sdmx::DataFormat::kJson10},
+                              sdmx::DataFormat::kGeneric21, sdmx::DataFormat::kCsv10, sdmx::DataFormat::kJson10,
+                              sdmx::DataFormat::kGenericTimeSeries21, sdmx::DataFormat::kStructureSpecificTimeSeries21},
                              targets, &why);
   if (!format) return HttpResponse::Error(406, why);
   base.format = *format;
@@ -257,6 +271,7 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
   if (auto why = HistoryFormatProblem(base)) return HttpResponse::Error(406, *why);
   auto qs = V2Queries(req, base, targets);
   if (!qs.ok()) return ErrorFromStatus(qs.status());
+  if (auto why = TimeSeriesProblem(*qs)) return HttpResponse::Error(406, *why);
   return ServeData(ctx, *qs);
 }
 
