@@ -73,6 +73,8 @@ struct WriteContext {
   // coded values (their codelists); clients such as sdmx1 need them. Null,
   // or a name it lacks: the id stands for the name.
   const StructureSet* names = nullptr;
+  // SDMX-CSV's labels, timeFormat and keys (formats.h); labels need `names`.
+  CsvOptions csv;
 };
 
 // What a dataset of the output says about itself (SDMX-ML DataSet

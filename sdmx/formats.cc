@@ -93,6 +93,8 @@ std::optional<DataFormat> NegotiateDataFormat(std::string_view accept,
       start = semi == std::string::npos ? range.size() + 1 : semi + 1;
       if (part.rfind("q=", 0) == 0) {
         q = std::strtod(part.c_str() + 2, nullptr);
+      } else if (part.rfind("labels=", 0) == 0 || part.rfind("timeformat=", 0) == 0 || part.rfind("keys=", 0) == 0) {
+        // SDMX-CSV options (ParseCsvOptions): how to write, not what.
       } else if (!part.empty()) {
         type += type.empty() ? part : ";" + part;
       }
@@ -119,6 +121,38 @@ std::optional<DataFormat> NegotiateDataFormat(std::string_view accept,
     }
   }
   return best;
+}
+
+hub::Result<CsvOptions> ParseCsvOptions(std::string_view accept) {
+  CsvOptions o;
+  const std::string a = Normalize(accept);
+  size_t start = 0;
+  while (start <= a.size()) {
+    const size_t end = std::min(a.find_first_of(";,", start), a.size());
+    const std::string part = a.substr(start, end - start);
+    start = end + 1;
+    const size_t eq = part.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string name = part.substr(0, eq), value = part.substr(eq + 1);
+    if (name == "labels") {
+      if (value == "id") o.labels = CsvOptions::Labels::kId;
+      else if (value == "both") o.labels = CsvOptions::Labels::kBoth;
+      else if (value == "name") o.labels = CsvOptions::Labels::kName;
+      else return hub::Status::InvalidArgument("labels=" + value + ": expected id, both or name");
+    } else if (name == "timeformat") {
+      if (value != "original" && value != "normalized") {
+        return hub::Status::InvalidArgument("timeFormat=" + value + ": expected original or normalized");
+      }
+      o.normalized_time = value == "normalized";
+    } else if (name == "keys") {
+      if (value != "none" && value != "series" && value != "obs" && value != "both") {
+        return hub::Status::InvalidArgument("keys=" + value + ": expected none, series, obs or both");
+      }
+      o.series_key = value == "series" || value == "both";
+      o.obs_key = value == "obs" || value == "both";
+    }
+  }
+  return o;
 }
 
 }  // namespace sdmx

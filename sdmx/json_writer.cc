@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "sdmx/buffered_writer.h"
+#include "sdmx/component_names.h"
 #include "sdmx/structure_writer.h"
 
 namespace sdmx {
@@ -264,7 +265,7 @@ class JsonWriter final : public BufferedWriter {
       out_ += "]},\"measures\":{\"observation\":[{\"id\":";
       AppendJsonString(&out_, ctx_.dsd->primary_measure);
       out_ += ",\"name\":";
-      AppendJsonString(&out_, ConceptName(ctx_.dsd->primary_measure, nullptr));
+      AppendJsonString(&out_, Names().Concept(ctx_.dsd->primary_measure));
       out_ += "}]}}";
     }
   }
@@ -282,34 +283,8 @@ class JsonWriter final : public BufferedWriter {
     out_ += "}]";
   }
 
-  // A component's name: its concept's, else its id. The time dimension and
-  // the measure have no Component here: their concept is looked up by id in
-  // the scheme the DSD's other concepts come from.
-  std::string ConceptName(const std::string& id, const Component* c) const {
-    if (!ctx_.names) return id;
-    const ConceptRef* ref = c && c->concept_identity ? &*c->concept_identity : nullptr;
-    std::optional<ArtefactRef> scheme = ref ? std::optional(ref->scheme) : std::nullopt;
-    if (!scheme) {
-      for (const Dimension& d : ctx_.dsd->dimensions) {
-        if (d.concept_identity) {
-          scheme = d.concept_identity->scheme;
-          break;
-        }
-      }
-    }
-    if (!scheme) return id;
-    const ItemScheme* s = ctx_.names->FindScheme(SchemeKind::kConceptScheme, *scheme);
-    const Code* concept_item = s ? s->Find(ref ? ref->id : id) : nullptr;
-    return concept_item && !concept_item->name.empty() ? concept_item->name : id;
-  }
-
-  // A coded value's name from the component's codelist, else the value.
-  std::string CodeName(const Component* c, const std::string& value) const {
-    if (!ctx_.names || !c || !c->codelist) return value;
-    const Codelist* cl = ctx_.names->FindCodelist(*c->codelist);
-    const Code* code = cl ? cl->Find(value) : nullptr;
-    return code && !code->name.empty() ? code->name : value;
-  }
+  // Names of the current structure's components and codes.
+  ComponentNames Names() const { return ComponentNames(ctx_.names, *ctx_.dsd); }
 
   void OpenDataSet(const DataSetHeader& h) {
     dataset_ = h;
@@ -354,7 +329,7 @@ class JsonWriter final : public BufferedWriter {
     out_ += "{\"id\":";
     AppendJsonString(&out_, c.id);
     out_ += ",\"name\":";
-    AppendJsonString(&out_, ConceptName(c.id, c.component));
+    AppendJsonString(&out_, Names().Concept(c.id));
     if (key_position >= 0) out_ += ",\"keyPosition\":" + std::to_string(key_position);
     if (time) out_ += ",\"roles\":[\"TIME_PERIOD\"]";
     if (key_position < 0 && !v1_) Relationship(c);
@@ -377,7 +352,7 @@ class JsonWriter final : public BufferedWriter {
         out_ += "{\"id\":";
         AppendJsonString(&out_, c.values[i]);
         out_ += ",\"name\":";
-        AppendJsonString(&out_, time ? c.values[i] : CodeName(c.component, c.values[i]));
+        AppendJsonString(&out_, time ? c.values[i] : Names().Code(c.id, c.values[i]));
       }
       out_ += '}';
     }

@@ -597,6 +597,57 @@ TEST_F(DataApiTest, TimeSeriesFormatsAndDataflowNamespaces) {
       << "a datastructure query answers with each dataflow's data";
 }
 
+// SDMX-CSV media-type parameters: labels (names from the concept scheme and
+// codelists), timeFormat=normalized (the start date), keys (key columns).
+TEST_F(DataApiTest, CsvLabelsTimeFormatAndKeysAreHonoured) {
+  const std::string path = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
+  auto get = [&](const std::string& accept) {
+    auto r = http::Fetch("GET", hub_->url() + path, "", {{"Accept", accept}});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : http::HttpResponse{};
+  };
+  auto lines = [](const std::string& body) {
+    std::vector<std::string> out;
+    for (size_t start = 0; start < body.size();) {
+      size_t end = body.find("\r\n", start);
+      if (end == std::string::npos) end = body.size();
+      out.push_back(body.substr(start, end - start));
+      start = end + 2;
+    }
+    return out;
+  };
+  const sdmx::StructureSet demo = testing::DemoStructures();
+  const sdmx::Codelist* areas = nullptr;
+  for (const auto& [k, cl] : demo.codelists()) {
+    if (cl.ref.id == "CL_AREA") areas = &cl;
+  }
+  ASSERT_NE(areas, nullptr);
+  const std::string kenya = areas->Find("404")->name;
+  ASSERT_FALSE(kenya.empty());
+
+  http::HttpResponse both = get("application/vnd.sdmx.data+csv;version=2.0.0;labels=both;timeFormat=normalized;keys=both");
+  ASSERT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(*both.FindHeader("Content-Type"), "application/vnd.sdmx.data+csv;version=2.0.0");
+  std::vector<std::string> rows = lines(both.body);
+  ASSERT_GT(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rfind("STRUCTURE,STRUCTURE_ID,ACTION,SERIES_KEY,OBS_KEY,FREQ: ", 0), 0u) << rows[0];
+  EXPECT_NE(rows[0].find(",REF_AREA: "), std::string::npos);
+  EXPECT_NE(rows[1].find(std::string(",") + kKey + "," + kKey + ".2015,"), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find(",404: " + kenya + ","), std::string::npos) << rows[1];
+  EXPECT_NE(rows[1].find(",2015-01-01,"), std::string::npos) << "normalized: the period's first day";
+  // labels=name: names only; the values stay.
+  std::vector<std::string> named = lines(get("application/vnd.sdmx.data+csv;version=1.0.0;labels=name").body);
+  ASSERT_GT(named.size(), 2u);
+  EXPECT_EQ(named[0].find("REF_AREA"), std::string::npos) << named[0];
+  EXPECT_NE(named[1].find("," + kenya + ","), std::string::npos) << named[1];
+  EXPECT_NE(named[1].find(",2015,"), std::string::npos);
+  // Default: ids, as before; the same values whatever the labels.
+  EXPECT_EQ(Values(get("application/vnd.sdmx.data+csv;version=2.0.0;labels=id;timeFormat=original;keys=none")),
+            Values(get("application/vnd.sdmx.data+csv;version=2.0.0")));
+  EXPECT_EQ(get("application/vnd.sdmx.data+csv;version=2.0.0;labels=nope").status, 406);
+  EXPECT_EQ(get("application/vnd.sdmx.data+csv;version=2.0.0;keys=all").status, 406);
+}
+
 TEST_F(DataApiTest, BadOrUnimplementedParametersAreSaidSo) {
   const std::string base = std::string("/sdmx/v1/data/DF_DEMO_SDG/") + kKey;
   EXPECT_EQ(Get(base + "?startPeriod=soon").status, 400);

@@ -154,6 +154,9 @@ HttpResponse DataV1(const HandlerContext& ctx, const HttpRequest& req) {
                              targets, &why);
   if (!format) return HttpResponse::Error(406, why);
   base.format = *format;
+  auto csv = sdmx::ParseCsvOptions(req.Header("accept"));
+  if (!csv.ok()) return HttpResponse::Error(406, csv.status().message());
+  base.csv = *csv;
   if (Status st = ReadHistoryParams(ctx, req, &base); !st.ok()) return ErrorFromStatus(st);
   if (auto why = HistoryFormatProblem(base)) return HttpResponse::Error(406, *why);
   DataQueries qs;
@@ -259,6 +262,9 @@ HttpResponse DataV2(const HandlerContext& ctx, const HttpRequest& req) {
                              targets, &why);
   if (!format) return HttpResponse::Error(406, why);
   base.format = *format;
+  auto csv = sdmx::ParseCsvOptions(req.Header("accept"));
+  if (!csv.ok()) return HttpResponse::Error(406, csv.status().message());
+  base.csv = *csv;
   // SDMX REST 2.x: updatedAfter later than asOf is a validation error (422).
   if (req.HasQuery("updatedAfter") && req.HasQuery("asOf")) {
     auto after = ParseIsoTimeMs(req.Query("updatedAfter")), as_of = ParseIsoTimeMs(req.Query("asOf"));

@@ -55,6 +55,7 @@ struct DataQuery {
   // dimensionAtObservation=a dimension other than time: its index.
   std::optional<size_t> cross_section;
   sdmx::DataFormat format = sdmx::DataFormat::kGeneric21;
+  sdmx::CsvOptions csv;  // the SDMX-CSV media type's labels, timeFormat, keys
   int no_results_status = 404;  // v1 404, v2 204
   // updatedAfter: only what changed after this watermark, deletions in a
   // second (Delete) dataset.

@@ -46,6 +46,7 @@ sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQueries& qs, c
   wc.all_dimensions = q.all_dimensions;
   wc.detail = q.detail;
   wc.names = q.structures.get();
+  wc.csv = q.csv;
   for (size_t i = 0; i < qs.size(); ++i) {
     if (on[i]) wc.structures.push_back({shapes[i] ? shapes[i].get() : qs[i].dsd, qs[i].flow->ref});
   }
