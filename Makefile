@@ -22,7 +22,7 @@ FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps fuzz-deps test-deps install-missing build run test fuzz bench clean
+.PHONY: deps fuzz-deps test-deps install-missing configure build run test fuzz bench clean
 
 deps:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)"
@@ -42,11 +42,15 @@ install-missing:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
 	cmake --build $(BUILD_DIR)
 
-run: build
+# Only what it runs: the hub itself, not the tests and benchmarks.
+run: configure
+	cmake --build $(BUILD_DIR) --target sdmx-hub
 	bash hub/run_demo.sh
 
 test: test-deps build
