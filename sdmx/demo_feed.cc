@@ -229,6 +229,59 @@ void HierarchicalCodelists(std::string* o) {
   *o += "</str:Hierarchy>\n</str:HierarchicalCodelist>\n</str:HierarchicalCodelists>\n";
 }
 
+// Who maintains the demo's structures and who reports its data: the
+// agencies, and the data providers of configs/hub.toml's [[providers]]
+// that report the demo dataflow.
+const char* const kDemoProviders[][2] = {{"UNSD", "United Nations Statistics Division"},
+                                         {"WHO", "World Health Organization"}};
+
+void OrganisationSchemes(std::string* o) {
+  *o += std::string("<str:OrganisationSchemes>\n<str:AgencyScheme id=\"AGENCIES\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"false\">";
+  Name(o, "Agencies of the SDMX Hub demo");
+  const char* agencies[][2] = {{kAgency, "SDMX Hub (demo maintenance agency)"}, {"UNSD", "United Nations Statistics Division"},
+                               {"WHO", "World Health Organization"}, {"KNBS", "Kenya National Bureau of Statistics"}};
+  for (auto& a : agencies) {
+    *o += std::string("<str:Agency id=\"") + a[0] + "\">";
+    Name(o, a[1]);
+    *o += "</str:Agency>";
+  }
+  *o += std::string("\n</str:AgencyScheme>\n<str:DataProviderScheme id=\"DATA_PROVIDERS\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"false\">";
+  Name(o, "Data providers of the SDMX Hub demo");
+  for (auto& p : kDemoProviders) {
+    *o += std::string("<str:DataProvider id=\"") + p[0] + "\">";
+    Name(o, p[1]);
+    *o += "</str:DataProvider>";
+  }
+  *o += "\n</str:DataProviderScheme>\n</str:OrganisationSchemes>\n";
+}
+
+// An Allowed constraint (the demo is annual, global or national figures)
+// and the provision agreements of the demo providers.
+void ConstraintsAndAgreements(std::string* o) {
+  const std::string flow = std::string("<Ref id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
+                           "\" version=\"1.0\" package=\"datastructure\" class=\"Dataflow\"/>";
+  *o += std::string("<str:Constraints>\n<str:ContentConstraint id=\"CC_DEMO_SDG\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\" type=\"Allowed\">";
+  Name(o, "What the SDG demo dataflow may hold");
+  *o += "<str:ConstraintAttachment><str:Dataflow>" + flow +
+        "</str:Dataflow></str:ConstraintAttachment><str:CubeRegion include=\"true\">"
+        "<com:KeyValue id=\"FREQ\"><com:Value>A</com:Value></com:KeyValue>"
+        "<com:KeyValue id=\"REPORTING_TYPE\"><com:Value>G</com:Value><com:Value>N</com:Value></com:KeyValue>"
+        "</str:CubeRegion></str:ContentConstraint>\n</str:Constraints>\n<str:ProvisionAgreements>\n";
+  for (auto& p : kDemoProviders) {
+    *o += std::string("<str:ProvisionAgreement id=\"PA_") + p[0] + "_" + kDemoDataflowId + "\" agencyID=\"" + kAgency +
+          "\" version=\"1.0\" isFinal=\"true\">";
+    Name(o, std::string(p[0]) + " reports " + kDemoDataflowId);
+    *o += "<str:StructureUsage>" + flow + "</str:StructureUsage><str:DataProvider><Ref id=\"" + p[0] +
+          "\" agencyID=\"" + kAgency +
+          "\" maintainableParentID=\"DATA_PROVIDERS\" maintainableParentVersion=\"1.0\" package=\"base\" "
+          "class=\"DataProvider\"/></str:DataProvider></str:ProvisionAgreement>\n";
+  }
+  *o += "</str:ProvisionAgreements>\n";
+}
+
 }  // namespace
 
 std::string DemoStructureMessage() {
@@ -240,7 +293,9 @@ std::string DemoStructureMessage() {
        "xmlns:com=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common\">\n"
        "<mes:Header><mes:ID>SDMXHUB_DEMO_STRUCTURES</mes:ID><mes:Test>false</mes:Test>"
        "<mes:Prepared>2026-01-01T00:00:00Z</mes:Prepared><mes:Sender id=\"SDMXHUB\"/></mes:Header>\n"
-       "<mes:Structures>\n<str:Dataflows>\n";
+       "<mes:Structures>\n";
+  OrganisationSchemes(&o);
+  o += "<str:Dataflows>\n";
   o += std::string("<str:Dataflow id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
        "\" version=\"1.0\" isFinal=\"true\">";
   Name(&o, "SDG indicators (SDMX Hub demo)");
@@ -314,7 +369,9 @@ std::string DemoStructureMessage() {
   Concept(&o, "OBS_VALUE");
   o += "<str:LocalRepresentation><str:TextFormat textType=\"Double\"/></str:LocalRepresentation>"
        "</str:PrimaryMeasure></str:MeasureList>\n</str:DataStructureComponents></str:DataStructure>\n"
-       "</str:DataStructures>\n</mes:Structures>\n</mes:Structure>\n";
+       "</str:DataStructures>\n";
+  ConstraintsAndAgreements(&o);
+  o += "</mes:Structures>\n</mes:Structure>\n";
   return o;
 }
 

@@ -27,6 +27,7 @@
 #include "sdmx/demo_feed.h"
 #include "sdmx/key_pattern.h"
 #include "sdmx/structure_reader.h"
+#include "sdmx/structure_reader.h"
 #include "hub/hub.h"
 #include "testing/test_hub.h"
 
@@ -565,6 +566,40 @@ TEST(StalledClientTest, DoesNotPinTheServer) {
   EXPECT_LT(waited, 20s);
   for (int fd : stalled) ::close(fd);
   (*hub)->Stop();
+}
+
+// Availability with references: the codelists keep only the codes with data
+// (partial), and the data providers are those of the dataflow's agreements.
+TEST_F(DataApiTest, AvailabilityReferencesArePartialToWhatIsAvailable) {
+  auto r = http::Fetch("GET", hub_->url() + "/sdmx/v1/availableconstraint/DF_DEMO_SDG/A.G.SH_STA_MORT.404+646...?references=all");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body.substr(0, 500);
+  sdmx::StructureSet set;
+  sdmx::Diagnostics d;
+  ASSERT_TRUE(sdmx::ReadStructureMessage(r->body, "availability", {}, &set, &d).ok()) << d.ToString();
+  const sdmx::Codelist* areas = set.FindCodelist({"SDMXHUB", "CL_AREA", "1.0"});
+  ASSERT_NE(areas, nullptr);
+  std::set<std::string> ids;
+  for (const auto& c : areas->codes) ids.insert(c.id);
+  // Kenya and Rwanda, and the regions above them so that parents resolve.
+  EXPECT_TRUE(ids.count("404") && ids.count("646") && ids.count("1")) << r->body.substr(0, 2000);
+  EXPECT_FALSE(ids.count("4")) << "Afghanistan has no data under this key";
+  EXPECT_LT(ids.size(), 12u);
+  const sdmx::Codelist* series = set.FindCodelist({"SDMXHUB", "CL_SERIES", "1.0"});
+  ASSERT_NE(series, nullptr);
+  ASSERT_EQ(series->codes.size(), 1u);
+  EXPECT_EQ(series->codes[0].id, "SH_STA_MORT");
+  EXPECT_NE(r->body.find("isPartial=\"true\""), std::string::npos);
+  // The providers that report the dataflow (its provision agreements).
+  auto providers = http::Fetch("GET", hub_->url() + "/sdmx/v1/availableconstraint/DF_DEMO_SDG/A.G.SH_STA_MORT....?references=dataproviderscheme");
+  ASSERT_TRUE(providers.ok());
+  sdmx::StructureSet p;
+  ASSERT_TRUE(sdmx::ReadStructureMessage(providers->body, "availability", {}, &p, &d).ok()) << d.ToString();
+  const sdmx::ItemScheme* scheme = p.FindScheme(sdmx::SchemeKind::kDataProviderScheme, {"SDMXHUB", "DATA_PROVIDERS", "1.0"});
+  ASSERT_NE(scheme, nullptr) << providers->body.substr(0, 1500);
+  std::set<std::string> who;
+  for (const auto& c : scheme->items) who.insert(c.id);
+  EXPECT_EQ(who, (std::set<std::string>{"UNSD", "WHO"}));
 }
 
 // SDMX-ML 2.1 time-series messages: the same data, time at the observation

@@ -292,13 +292,26 @@ TEST_F(StructureApiTest, ReferenceStubsKeepWhatWasAskedForFull) {
   EXPECT_TRUE(dsd.at("isExternalReference").as_bool());
 }
 
-TEST_F(StructureApiTest, ReferencePartialWithoutConstraintsIsFull) {
-  // The demo DSD uses every concept of its scheme and no constraint limits
-  // any codelist: nothing to leave out.
+TEST_F(StructureApiTest, ReferencePartialKeepsWhatTheDemoConstraintAllows) {
+  // The demo DSD uses every concept of its scheme; the demo's Allowed
+  // constraint limits FREQ to A and REPORTING_TYPE to G and N: only those two
+  // codelists lose codes, the rest stay whole.
   const std::string path = "/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=descendants";
-  http::HttpResponse partial = Get(path + "&detail=referencepartial");
-  ASSERT_EQ(partial.status, 200) << partial.body;
-  EXPECT_EQ(partial.body, Get(path).body);
+  http::HttpResponse r = Get(path + "&detail=referencepartial");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const sdmx::StructureSet partial = Parse(r), full = Parse(Get(path));
+  auto ids = [](const sdmx::StructureSet& set, const char* id) {
+    std::set<std::string> out;
+    if (const sdmx::Codelist* cl = set.FindCodelist({"SDMXHUB", id, "1.0"})) {
+      for (const auto& c : cl->codes) out.insert(c.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(partial, "CL_FREQ"), (std::set<std::string>{"A"}));
+  EXPECT_EQ(ids(partial, "CL_REPORTING_TYPE"), (std::set<std::string>{"G", "N"}));
+  EXPECT_EQ(ids(partial, "CL_AREA"), ids(full, "CL_AREA"));
+  EXPECT_EQ(partial.schemes(), full.schemes());
+  EXPECT_EQ(Count(r.body, "isPartial=\"true\""), 2u);
 }
 
 // A hub whose demo concept scheme has a concept no DSD uses, and an Allowed
@@ -352,7 +365,8 @@ TEST_F(StructurePartialTest, ReferencedItemSchemesHoldOnlyWhatIsUsed) {
     EXPECT_EQ(codes(set, "CL_SEX"), (std::set<std::string>{"F", "M"}));
     // Kenya and the regions above it (their Parent references resolve).
     EXPECT_EQ(codes(set, "CL_AREA"), (std::set<std::string>{"404", "14", "202", "2", "1"}));
-    EXPECT_EQ(codes(set, "CL_FREQ"), codes(full, "CL_FREQ"));  // unconstrained
+    EXPECT_EQ(codes(set, "CL_FREQ"), (std::set<std::string>{"A"}));  // the demo's own constraint
+    EXPECT_EQ(codes(set, "CL_AGE"), codes(full, "CL_AGE"));         // unconstrained
     const sdmx::ItemScheme* concepts = set.FindScheme(sdmx::SchemeKind::kConceptScheme, {"SDMXHUB", "DEMO_CONCEPTS", "1.0"});
     ASSERT_NE(concepts, nullptr);
     const sdmx::ItemScheme* all = full.FindScheme(sdmx::SchemeKind::kConceptScheme, {"SDMXHUB", "DEMO_CONCEPTS", "1.0"});
@@ -362,8 +376,9 @@ TEST_F(StructurePartialTest, ReferencedItemSchemesHoldOnlyWhatIsUsed) {
     EXPECT_EQ(Ids(concepts->items), all_concepts);
     EXPECT_EQ(set.data_structures(), full.data_structures());
     EXPECT_EQ(set.dataflows(), full.dataflows());
-    // Marked partial: CL_SEX, CL_AREA and the concept scheme.
-    EXPECT_EQ(Count(r.body, "isPartial=\"true\""), 3u);
+    // Marked partial: CL_SEX, CL_AREA, the concept scheme, and CL_FREQ and
+    // CL_REPORTING_TYPE (the demo's own constraint).
+    EXPECT_EQ(Count(r.body, "isPartial=\"true\""), 5u);
     const size_t at = r.body.find("<str:Codelist urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist=SDMXHUB:CL_SEX");
     ASSERT_NE(at, std::string::npos);
     EXPECT_NE(r.body.substr(at, r.body.find('>', at) - at).find("isPartial=\"true\""), std::string::npos);
@@ -379,7 +394,7 @@ TEST_F(StructurePartialTest, ReferencedItemSchemesHoldOnlyWhatIsUsed) {
   const boost::json::value doc = boost::json::parse(json.body);
   int seen = 0;
   for (const auto& c : doc.at("data").at("codelists").as_array()) {
-    if (c.at("id").as_string() == "CL_FREQ") {
+    if (c.at("id").as_string() == "CL_AGE") {  // no constraint limits it
       EXPECT_FALSE(c.as_object().contains("isPartial"));
     }
     if (c.at("id").as_string() != "CL_SEX") continue;

@@ -8,6 +8,7 @@
 // period window (v1 startPeriod/endPeriod, v2 c[TIME_PERIOD]) and the other
 // c[] filters count, from the providers providerRef names. references adds
 // the dataflow and what it uses. At a watermark like every read.
+#include <map>
 #include <set>
 
 #include "hub/http/handlers/data_query.h"
@@ -132,8 +133,48 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     sdmx::StructureSet out;
     out.Add(std::move(c));
     // references: the dataflow it is attached to, and what that uses.
-    if (Status s = AddReferences(*structures, req.Query("references"), &out); !s.ok()) return ErrorFromStatus(s);
-    resp = StructureResponse(out, req, v2, LoadTimeIso(*ctx.state, *at));
+    const std::string refs = req.Query("references");
+    if (Status s = AddReferences(*structures, refs, &out); !s.ok()) return ErrorFromStatus(s);
+    // What is available, also in the references: each dimension's codelist
+    // keeps the codes with data (and their ancestors), and the data
+    // providers are those of the dataflow's agreements; both partial.
+    sdmx::StructureSet partial;
+    for (size_t i = 0; i < n; ++i) {
+      const auto& cl_ref = dsd->dimensions[i].codelist;
+      const sdmx::Codelist* cl = cl_ref ? out.FindCodelist(*cl_ref) : nullptr;
+      if (!cl || values[i].empty()) continue;
+      sdmx::Codelist trimmed = *cl;
+      std::set<std::string> keep = values[i];
+      for (const std::string& code : values[i]) {
+        for (const sdmx::Code* c = cl->Find(code); c && !c->parent.empty(); c = cl->Find(c->parent)) {
+          if (!keep.insert(c->parent).second) break;
+        }
+      }
+      std::erase_if(trimmed.codes, [&](const sdmx::Code& c) { return !keep.count(c.id); });
+      trimmed.Index();
+      partial.Add(trimmed);
+      out.Add(std::move(trimmed));
+    }
+    if (refs == "dataproviderscheme" || refs == "all" || refs == "parentsandsiblings") {
+      std::map<std::string, std::pair<const sdmx::ItemScheme*, std::set<std::string>>> providers;  // by scheme
+      for (const auto& [k, pa] : structures->provision_agreements()) {
+        if (structures->FindDataflow(pa.dataflow) != flow) continue;
+        const sdmx::ItemScheme* scheme = structures->FindScheme(sdmx::SchemeKind::kDataProviderScheme, pa.provider_scheme);
+        if (!scheme) continue;
+        auto& entry = providers[scheme->ref.ToString()];
+        entry.first = scheme;
+        entry.second.insert(pa.provider);
+      }
+      for (const auto& [k, entry] : providers) {
+        sdmx::ItemScheme kept = *entry.first;
+        std::erase_if(kept.items, [&](const sdmx::Code& c) { return !entry.second.count(c.id); });
+        partial.Add(kept);
+        out.Add(std::move(kept));
+      }
+    }
+    sdmx::StructureDetail detail;
+    detail.partial = &partial;
+    resp = StructureResponse(out, req, v2, LoadTimeIso(*ctx.state, *at), detail);
   }
   resp.SetHeader("X-Hub-Watermark", std::to_string(at->value));
   return resp;
