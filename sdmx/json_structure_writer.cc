@@ -1,5 +1,7 @@
 #include "sdmx/json_structure_writer.h"
 
+#include <map>
+
 #include <boost/json.hpp>
 
 #include "sdmx/structure_writer.h"
@@ -132,6 +134,55 @@ class JsonStructureWriter {
     return o;
   }
 
+  // Codes of a hierarchy as nested objects; a code used again gets its own
+  // id (CODE_2...), unique within the hierarchy.
+  json::array HierarchicalCodes(const std::vector<HierarchicalCode>& codes, const ArtefactRef& codelist,
+                                std::map<std::string, int>* uses) const {
+    json::array out;
+    for (const HierarchicalCode& hc : codes) {
+      const int n = ++(*uses)[hc.code];
+      json::object o{{"id", n == 1 ? hc.code : hc.code + "_" + std::to_string(n)},
+                     {"code", MaintainableUrn("codelist.Code", codelist) + "." + hc.code}};
+      if (!hc.children.empty()) o["hierarchicalCodes"] = HierarchicalCodes(hc.children, codelist, uses);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  // 1.0: a hierarchicalCodelist holding its hierarchies; 2.0: each
+  // hierarchy a maintainable of its own (the codelist's id, or with the
+  // hierarchy's id appended when there are several).
+  template <typename Add>
+  void Hierarchies(const HierarchicalCodelist& h, const Add& add) const {
+    const ArtefactRef codelist = h.codelists.empty() ? ArtefactRef{} : h.codelists[0];
+    if (v1_) {
+      json::object o = Maintainable("codelist.HierarchicalCodelist", h);
+      if (!detail_.IsStub(h)) {
+        json::array hierarchies;
+        for (const Hierarchy& hierarchy : h.hierarchies) {
+          std::map<std::string, int> uses;
+          hierarchies.push_back(json::object{{"id", hierarchy.id},
+                                             {"name", hierarchy.name.empty() ? hierarchy.id : hierarchy.name},
+                                             {"hierarchicalCodes", HierarchicalCodes(hierarchy.codes, codelist, &uses)}});
+        }
+        o["hierarchies"] = std::move(hierarchies);
+      }
+      add("hierarchicalCodelists", std::move(o));
+      return;
+    }
+    for (const Hierarchy& hierarchy : h.hierarchies) {
+      HierarchicalCodelist one = h;
+      if (h.hierarchies.size() > 1) one.ref.id = h.ref.id + "_" + hierarchy.id;
+      json::object o = Maintainable("codelist.Hierarchy", one);
+      if (!detail_.IsStub(one)) {
+        std::map<std::string, int> uses;
+        o["hasFormalLevels"] = false;
+        o["hierarchicalCodes"] = HierarchicalCodes(hierarchy.codes, codelist, &uses);
+      }
+      add("hierarchies", std::move(o));
+    }
+  }
+
   json::object Constraint(const ContentConstraint& c) const {
     json::object o = Maintainable(v1_ ? "registry.ContentConstraint" : "registry.DataConstraint", c);
     o[v1_ ? "type" : "role"] = c.type == ContentConstraint::Type::kActual ? "Actual" : "Allowed";
@@ -221,6 +272,7 @@ class JsonStructureWriter {
       add("provisionAgreements", std::move(o));
     }
     for (const auto& [k, c] : set.constraints()) add(v1_ ? "contentConstraints" : "dataConstraints", Constraint(c));
+    for (const auto& [k, h] : set.hierarchical_codelists()) Hierarchies(h, add);
     json::object meta{{"id", options.message_id}, {"test", false}, {"sender", json::object{{"id", options.sender}}}};
     if (!options.prepared.empty()) meta["prepared"] = options.prepared;
     meta["contentLanguages"] = json::array{"en"};

@@ -22,6 +22,9 @@ bool StructureDetail::IsStub(const ProvisionAgreement& a) const {
 bool StructureDetail::IsStub(const ContentConstraint& a) const {
   return stubs && !(keep_full && keep_full->FindConstraint(a.ref));
 }
+bool StructureDetail::IsStub(const HierarchicalCodelist& a) const {
+  return stubs && !(keep_full && keep_full->FindHierarchicalCodelist(a.ref));
+}
 bool StructureDetail::IsPartial(const Codelist& a) const { return partial && partial->FindCodelist(a.ref); }
 bool StructureDetail::IsPartial(const ItemScheme& a) const { return partial && partial->FindScheme(a.kind, a.ref); }
 

@@ -345,6 +345,31 @@ HierarchicalCode ReadHierarchicalCode(const pugi::xml_node& n) {
   return hc;
 }
 
+// SDMX-ML 3.0 Hierarchy (a maintainable of its own): one hierarchy, its
+// codes named by Code URNs; the codelist of the first code is the one it
+// includes.
+HierarchicalCodelist ReadHierarchy30(const pugi::xml_node& n) {
+  HierarchicalCodelist hcl;
+  hcl.ref = RefOf(n);
+  hcl.name = NameOf(n);
+  Hierarchy h{hcl.ref.id, hcl.name, {}};
+  for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
+    if (LocalName(k) != "HierarchicalCode") continue;
+    if (hcl.codelists.empty()) {
+      // urn:...codelist.Code=AGENCY:ID(VERSION).CODE
+      const std::string urn = ChildByLocalName(k, "Code").text().get();
+      const size_t eq = urn.find('='), colon = urn.find(':', eq), open = urn.find('(', colon), close = urn.find(')', open);
+      if (eq != std::string::npos && colon != std::string::npos && open != std::string::npos && close != std::string::npos) {
+        hcl.codelists.push_back({urn.substr(eq + 1, colon - eq - 1), urn.substr(colon + 1, open - colon - 1),
+                                 urn.substr(open + 1, close - open - 1)});
+      }
+    }
+    h.codes.push_back(ReadHierarchicalCode(k));
+  }
+  hcl.hierarchies.push_back(std::move(h));
+  return hcl;
+}
+
 HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
   HierarchicalCodelist hcl;
   hcl.ref = RefOf(n);
@@ -433,6 +458,8 @@ hub::Status ReadStructureMessage(std::string_view message, const std::string& fi
         found.Add(ReadConstraint(a));
       } else if (ln == "HierarchicalCodelist") {
         found.Add(ReadHierarchicalCodelist(a));
+      } else if (ln == "Hierarchy") {
+        found.Add(ReadHierarchy30(a));
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "sdmx/structure_writer.h"
 
+#include <map>
+
 #include "sdmx/xml.h"
 
 namespace sdmx {
@@ -46,10 +48,12 @@ class MlStructureWriter {
       Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
       Schemes(set, SchemeKind::kDataProviderScheme, "DataProviderSchemes");
       Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
+      Section("Hierarchies", set.hierarchical_codelists(), [&](const HierarchicalCodelist& h) { WriteHierarchies(h); });
       Section("ProvisionAgreements", set.provision_agreements(),
               [&](const ProvisionAgreement& p) { WriteAgreement(p); });
     } else {
-      // 2.1: OrganisationSchemes, Dataflows, Codelists, Concepts, DataStructures, Constraints, ProvisionAgreements.
+      // 2.1: OrganisationSchemes, Dataflows, Codelists, HierarchicalCodelists, Concepts, DataStructures,
+      // Constraints, ProvisionAgreements.
       bool orgs = false;
       for (const auto& [k, s] : set.schemes()) orgs = orgs || s.kind != SchemeKind::kConceptScheme;
       if (orgs) {
@@ -63,6 +67,8 @@ class MlStructureWriter {
       }
       Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
       Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
+      Section("HierarchicalCodelists", set.hierarchical_codelists(),
+              [&](const HierarchicalCodelist& h) { WriteHierarchicalCodelist(h); });
       Schemes(set, SchemeKind::kConceptScheme, "Concepts");
       Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
       Section("Constraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
@@ -331,6 +337,68 @@ class MlStructureWriter {
     if (OpenMaintainable("Dataflow", "datastructure.Dataflow", d)) return;
     Ref("Structure", "datastructure", "DataStructure", d.structure);
     o_ += "</str:Dataflow>\n";
+  }
+
+  // The codes of a hierarchy, nested. A code may sit under several parents
+  // (a country in its region and in the LDCs): each use gets its own id
+  // (CODE, CODE_2...), unique within the hierarchy as the schema asks.
+  void HierarchicalCodes(const std::vector<HierarchicalCode>& codes, const ArtefactRef& codelist,
+                         std::map<std::string, int>* uses) {
+    for (const HierarchicalCode& hc : codes) {
+      const int n = ++(*uses)[hc.code];
+      o_ += "<str:HierarchicalCode";
+      Attr("id", n == 1 ? hc.code : hc.code + "_" + std::to_string(n));
+      o_ += '>';
+      if (v30_) {
+        o_ += "<str:Code>";
+        AppendEscaped(&o_, MaintainableUrn("codelist.Code", codelist) + "." + hc.code);
+        o_ += "</str:Code>";
+      } else {
+        o_ += "<str:Code><Ref";
+        Attr("agencyID", codelist.agency);
+        Attr("maintainableParentID", codelist.id);
+        Attr("maintainableParentVersion", codelist.version);
+        Attr("id", hc.code);
+        o_ += " class=\"Code\" package=\"codelist\"/></str:Code>";
+      }
+      HierarchicalCodes(hc.children, codelist, uses);
+      o_ += "</str:HierarchicalCode>";
+    }
+  }
+
+  // 2.1 HierarchicalCodelist: its included codelists (codes refer to the first).
+  void WriteHierarchicalCodelist(const HierarchicalCodelist& h) {
+    if (OpenMaintainable("HierarchicalCodelist", "codelist.HierarchicalCodelist", h)) return;
+    for (const ArtefactRef& cl : h.codelists) {
+      o_ += "<str:IncludedCodelist><Ref";
+      Attr("agencyID", cl.agency);
+      Attr("id", cl.id);
+      Attr("version", cl.version);
+      o_ += " class=\"Codelist\" package=\"codelist\"/></str:IncludedCodelist>";
+    }
+    for (const Hierarchy& hierarchy : h.hierarchies) {
+      o_ += "\n<str:Hierarchy";
+      Attr("id", hierarchy.id);
+      o_ += '>';
+      Name(hierarchy.name, hierarchy.id);
+      std::map<std::string, int> uses;
+      if (!h.codelists.empty()) HierarchicalCodes(hierarchy.codes, h.codelists[0], &uses);
+      o_ += "</str:Hierarchy>";
+    }
+    o_ += "\n</str:HierarchicalCodelist>\n";
+  }
+
+  // 3.0 has no HierarchicalCodelist: each hierarchy is a maintainable
+  // Hierarchy, with the codelist's id (its own id when there are several).
+  void WriteHierarchies(const HierarchicalCodelist& h) {
+    for (const Hierarchy& hierarchy : h.hierarchies) {
+      HierarchicalCodelist one = h;
+      if (h.hierarchies.size() > 1) one.ref.id = h.ref.id + "_" + hierarchy.id;
+      if (OpenMaintainable("Hierarchy", "codelist.Hierarchy", one, " hasFormalLevels=\"false\"")) continue;
+      std::map<std::string, int> uses;
+      if (!h.codelists.empty()) HierarchicalCodes(hierarchy.codes, h.codelists[0], &uses);
+      o_ += "\n</str:Hierarchy>\n";
+    }
   }
 
   void WriteAgreement(const ProvisionAgreement& p) {

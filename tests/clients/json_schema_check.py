@@ -52,6 +52,8 @@ STRUCTURE_PATHS = [
     "/sdmx/v1/codelist/all?detail=allstubs",
     "/sdmx/v1/conceptscheme/all",
     "/sdmx/v1/agencyscheme/all",
+    "/sdmx/v1/hierarchicalcodelist/all",
+    "/sdmx/v2/structure/hierarchy/*/*/*",
     "/sdmx/v1/dataproviderscheme/all",
     "/sdmx/v1/provisionagreement/all",
     "/sdmx/v1/contentconstraint/all",

@@ -145,6 +145,30 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
   EXPECT_EQ(Parse(categories).dataflows().size(), 1u);
 }
 
+// The hub holds the demo's hierarchical codelist (M49 regions): served as an
+// SDMX 2.1 HierarchicalCodelist (1.x) and as SDMX 3.0 Hierarchies (2.x),
+// the same hierarchy read back; the codelist it uses is its child.
+TEST_F(StructureApiTest, HierarchicalCodelistsAreServed) {
+  http::HttpResponse r = Get("/sdmx/v1/hierarchicalcodelist/SDMXHUB/HCL_AREA/latest?references=children");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+  const sdmx::StructureSet got = Parse(r);
+  const sdmx::StructureSet demo = testing::DemoStructures();
+  ASSERT_EQ(got.hierarchical_codelists().size(), 1u);
+  EXPECT_EQ(got.hierarchical_codelists().begin()->second, demo.hierarchical_codelists().begin()->second);
+  EXPECT_NE(got.FindCodelist({"SDMXHUB", "CL_AREA", "1.0"}), nullptr);
+  // Parents of CL_AREA include the hierarchical codelist using it.
+  EXPECT_EQ(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_AREA/latest?references=parents")).hierarchical_codelists().size(), 1u);
+  http::HttpResponse v2 = Get("/sdmx/v2/structure/hierarchy/SDMXHUB/*/~");
+  ASSERT_EQ(v2.status, 200) << v2.body.substr(0, 500);
+  EXPECT_NE(v2.body.find("<str:Hierarchy urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Hierarchy=SDMXHUB:HCL_AREA"),
+            std::string::npos) << v2.body.substr(0, 800);
+  EXPECT_NE(v2.body.find("<str:Code>urn:sdmx:org.sdmx.infomodel.codelist.Code=SDMXHUB:CL_AREA(1.0).404</str:Code>"),
+            std::string::npos);
+  http::HttpResponse json = Get("/sdmx/v1/hierarchicalcodelist/all", "application/vnd.sdmx.structure+json;version=1.0.0");
+  ASSERT_EQ(json.status, 200);
+  EXPECT_FALSE(boost::json::parse(json.body).at("data").at("hierarchicalCodelists").at(0).at("hierarchies").as_array().empty());
+}
+
 // Item queries: a scheme with only the items named, marked partial.
 TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
   http::HttpResponse two = Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/F+M");

@@ -124,6 +124,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     sdmx::CubeRegion region;
     for (size_t i = 0; i < n; ++i) {
       if (one && dsd->dimensions[i].id != component) continue;
+      if (values[i].empty()) continue;  // a KeyValue holds at least one Value
       region.components.push_back({dsd->dimensions[i].id, false, {values[i].begin(), values[i].end()}, "", ""});
     }
     if ((!one || component == dsd->time_dimension) && !first.day.empty()) {

@@ -23,7 +23,9 @@
 namespace hub::http {
 namespace {
 
-enum class Kind { kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint };
+enum class Kind {
+  kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint, kHierarchy
+};
 
 std::optional<std::set<Kind>> KindsOf(const std::string& type) {
   static const std::map<std::string, std::set<Kind>> kNames = {
@@ -38,7 +40,9 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
       {"contentconstraint", {Kind::kConstraint}},
       {"actualconstraint", {Kind::kConstraint}},
       {"allowedconstraint", {Kind::kConstraint}},
-      {"dataconstraint", {Kind::kConstraint}}};
+      {"dataconstraint", {Kind::kConstraint}},
+      {"hierarchicalcodelist", {Kind::kHierarchy}},  // 1.x (SDMX 2.1)
+      {"hierarchy", {Kind::kHierarchy}}};            // 2.x (SDMX 3.0): each of its hierarchies
   if (type == "structure" || type == "*") {
     std::set<Kind> all;
     for (const auto& [n, k] : kNames) all.insert(k.begin(), k.end());
@@ -54,7 +58,7 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
 // standard) nor an empty answer (the hub would not know).
 bool DefinedButNotHeld(const std::string& type) {
   static const std::set<std::string> kTypes = {
-      "hierarchicalcodelist", "hierarchy",       "hierarchyassociation",   "categoryscheme",
+      "hierarchyassociation",   "categoryscheme",
       "categorisation",       "dataconsumerscheme", "organisationunitscheme", "attachmentconstraint",
       "metadataconstraint",   "structureset",    "process",                "metadataflow",
       "metadatastructure",    "reportingtaxonomy", "representationmap",    "conceptschememap",
@@ -84,6 +88,7 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   if (q.kinds.count(Kind::kCodelist)) Select(all.codelists(), q, add);
   if (q.kinds.count(Kind::kAgreement)) Select(all.provision_agreements(), q, add);
   if (q.kinds.count(Kind::kConstraint)) Select(all.constraints(), q, add);
+  if (q.kinds.count(Kind::kHierarchy)) Select(all.hierarchical_codelists(), q, add);
   for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
                               std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
                               std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme}}) {
@@ -124,6 +129,11 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
     if (auto* df = all.FindDataflow(p.dataflow)) out->Add(*df);
     if (auto* s = all.FindScheme(sdmx::SchemeKind::kDataProviderScheme, p.provider_scheme)) out->Add(*s);
   }
+  for (const auto& [k, h] : set.hierarchical_codelists()) {
+    for (const auto& cl : h.codelists) {
+      if (auto* c = all.FindCodelist(cl)) out->Add(*c);
+    }
+  }
   for (const auto& [k, c] : set.constraints()) {
     for (const auto& a : c.attachments) {
       if (a.kind == "Dataflow") {
@@ -157,6 +167,14 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   }
   for (const auto& [k, p] : all.provision_agreements()) {
     if (set.FindDataflow(p.dataflow)) out->Add(p);
+  }
+  for (const auto& [k, h] : all.hierarchical_codelists()) {
+    for (const auto& cl : h.codelists) {
+      if (set.FindCodelist(cl)) {
+        out->Add(h);
+        break;
+      }
+    }
   }
   for (const auto& [k, c] : all.constraints()) {
     for (const auto& a : c.attachments) {
