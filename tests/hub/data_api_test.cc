@@ -600,6 +600,15 @@ TEST_F(DataApiTest, AvailabilityReferencesArePartialToWhatIsAvailable) {
   std::set<std::string> who;
   for (const auto& c : scheme->items) who.insert(c.id);
   EXPECT_EQ(who, (std::set<std::string>{"UNSD", "WHO"}));
+  // A providerRef keeps its providers only.
+  auto unsd = http::Fetch("GET", hub_->url() + "/sdmx/v1/availableconstraint/DF_DEMO_SDG/A.G.SH_STA_MORT..../UNSD?references=dataproviderscheme");
+  ASSERT_TRUE(unsd.ok());
+  sdmx::StructureSet u;
+  ASSERT_TRUE(sdmx::ReadStructureMessage(unsd->body, "availability", {}, &u, &d).ok()) << d.ToString() << unsd->body;
+  const sdmx::ItemScheme* only = u.FindScheme(sdmx::SchemeKind::kDataProviderScheme, {"SDMXHUB", "DATA_PROVIDERS", "1.0"});
+  ASSERT_NE(only, nullptr);
+  ASSERT_EQ(only->items.size(), 1u);
+  EXPECT_EQ(only->items[0].id, "UNSD");
 }
 
 // SDMX-ML 2.1 time-series messages: the same data, time at the observation

@@ -134,11 +134,19 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
   sdmx::StructureSet flow_all = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=all"));
   EXPECT_EQ(flow_all.data_structures().size(), 1u);
   EXPECT_GE(flow_all.codelists().size(), 7u);
-  // One type: only references of it.
-  sdmx::StructureSet codelists = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=codelist"));
-  EXPECT_EQ(codelists.dataflows().size(), 1u);
-  EXPECT_TRUE(codelists.data_structures().empty());
+  // One type: the direct references of that type, either way.
+  sdmx::StructureSet codelists = Parse(Get("/sdmx/v1/datastructure/SDMXHUB/DEMO_SDG/latest?references=codelist"));
+  EXPECT_EQ(codelists.data_structures().size(), 1u);
+  EXPECT_TRUE(codelists.schemes().empty());
   EXPECT_GE(codelists.codelists().size(), 7u);
+  sdmx::StructureSet indirect = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=codelist"));
+  EXPECT_EQ(indirect.dataflows().size(), 1u);
+  EXPECT_TRUE(indirect.codelists().empty()) << "a dataflow refers to codelists only through its DSD";
+  EXPECT_EQ(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest?references=datastructure")).data_structures().size(), 1u);
+  EXPECT_TRUE(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest?references=conceptscheme")).schemes().empty());
+  EXPECT_TRUE(Parse(Get("/sdmx/v1/contentconstraint/SDMXHUB/CC_DEMO_SDG/latest?references=datastructure"))
+                  .data_structures()
+                  .empty());
   // A type SDMX defines that the hub holds none of: nothing added, not a 400.
   http::HttpResponse categories = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=categoryscheme");
   EXPECT_EQ(categories.status, 200) << categories.body;

@@ -8,6 +8,7 @@
 // period window (v1 startPeriod/endPeriod, v2 c[TIME_PERIOD]) and the other
 // c[] filters count, from the providers providerRef names. references adds
 // the dataflow and what it uses. At a watermark like every read.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -135,7 +136,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
     out.Add(std::move(c));
     // references: the dataflow it is attached to, and what that uses.
     const std::string refs = req.Query("references");
-    if (Status s = AddReferences(*structures, refs, &out); !s.ok()) return ErrorFromStatus(s);
+    if (Status s = AddReferences(*structures, refs, &out, TypeWalk::kAll); !s.ok()) return ErrorFromStatus(s);
     // What is available, also in the references: each dimension's codelist
     // keeps the codes with data (and their ancestors), and the data
     // providers are those of the dataflow's agreements; both partial.
@@ -160,6 +161,11 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       std::map<std::string, std::pair<const sdmx::ItemScheme*, std::set<std::string>>> providers;  // by scheme
       for (const auto& [k, pa] : structures->provision_agreements()) {
         if (structures->FindDataflow(pa.dataflow) != flow) continue;
+        // Only the providers the query names (providerRef), when it names any.
+        if (!q.providers.empty() &&
+            std::find(q.providers.begin(), q.providers.end(), pa.provider) == q.providers.end()) {
+          continue;
+        }
         const sdmx::ItemScheme* scheme = structures->FindScheme(sdmx::SchemeKind::kDataProviderScheme, pa.provider_scheme);
         if (!scheme) continue;
         auto& entry = providers[scheme->ref.ToString()];

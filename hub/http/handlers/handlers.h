@@ -99,8 +99,12 @@ HttpResponse StructureResponse(const sdmx::StructureSet& set, const HttpRequest&
 std::string LoadTimeIso(const storage::VersionedState& state, Watermark w);
 // Adds to `set` what `references` (none, children, descendants, parents,
 // parentsandsiblings, all or a structure type) names among `all`; 400 on
-// anything else.
-Status AddReferences(const sdmx::StructureSet& all, const std::string& references, sdmx::StructureSet* set);
+// anything else. A structure type names the direct references of that type
+// (structure queries), or with kAll those anywhere in `all`'s walk (an
+// availability constraint's codelists are its dataflow's DSD's).
+enum class TypeWalk { kDirect, kAll };
+Status AddReferences(const sdmx::StructureSet& all, const std::string& references, sdmx::StructureSet* set,
+                     TypeWalk type_walk = TypeWalk::kDirect);
 // detail=referencepartial: the item schemes of `set` not in `requested` keep
 // only the items the rest of `set` uses (codes: those the Allowed
 // constraints, in `all`, of the returned dataflows or DSDs allow; concepts:

@@ -188,7 +188,7 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
 
 }  // namespace
 
-Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdmx::StructureSet* set) {
+Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdmx::StructureSet* set, TypeWalk type_walk) {
   if (refs.empty() || refs == "none") return Status::Ok();
   sdmx::StructureSet extra;
   auto descendants = [&] {
@@ -221,9 +221,14 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
   } else if (refs == "all") {  // parentsandsiblings and descendants
     parents_and_siblings();
     descendants();
-  } else if (KindsOf(refs)) {  // one type: those of it among all the references
-    parents_and_siblings();
-    descendants();
+  } else if (KindsOf(refs)) {  // one type: the artefacts of it that refer to, or are referred to by, `set`
+    AddParents(all, *set, &extra);
+    if (type_walk == TypeWalk::kAll) {
+      parents_and_siblings();
+      descendants();
+    } else {
+      AddChildren(all, *set, &extra);
+    }
     Query q{*KindsOf(refs), "", "", "", true};
     sdmx::StructureSet only;
     SelectAll(extra, q, &only);
