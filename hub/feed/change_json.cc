@@ -1,3 +1,4 @@
+#include "hub/base/json_text.h"
 #include "hub/feed/change_json.h"
 
 #include <boost/json.hpp>
@@ -21,7 +22,7 @@ std::string ChangeEventJson(const feed::ChangeEvent& e) {
                                   {"attributes", c.attributes()}});
   }
   const auto& c = e.commit;
-  return json::serialize(json::object{
+  return JsonText(json::object{
       {"watermark", c.seq()},
       {"submission", c.submission_id()},
       {"provider", c.provider()},

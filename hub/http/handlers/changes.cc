@@ -12,6 +12,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "hub/base/json_text.h"
 #include "hub/feed/change_feed.h"
 #include "hub/feed/change_json.h"
 #include "hub/http/handlers/handlers.h"
@@ -32,7 +33,7 @@ struct FeedItem {
 bool NextItems(feed::Subscription& sub, std::vector<FeedItem>* out) {
   auto batch = sub.Next();
   if (!batch.ok()) {
-    out->push_back({0, "error", json::serialize(json::string(batch.status().ToString()))});
+    out->push_back({0, "error", JsonText(json::string(batch.status().ToString()))});
     return false;
   }
   if (batch->resume) {

@@ -3,6 +3,7 @@
 // text: HubMetrics plus the same measurements).
 #include <boost/json.hpp>
 
+#include "hub/base/json_text.h"
 #include "hub/http/handlers/handlers.h"
 
 namespace hub::http {
@@ -96,7 +97,7 @@ void RegisterHealthRoutes(Router* router, const HandlerContext& ctx) {
     if (!h.ok()) o["error"] = h.ToString();
     if (!log_status.ok()) o["log_error"] = log_status.ToString();
     if (ctx.rest_pull) o["pull"] = PullJson(*ctx.rest_pull);
-    return HttpResponse::Make(ok ? 200 : 503, "application/json", boost::json::serialize(o) + "\n");
+    return HttpResponse::Make(ok ? 200 : 503, "application/json", JsonText(o) + "\n");
   });
   router->Add("GET", "/metrics", [ctx](HttpRequest&) {
     Status log_status;

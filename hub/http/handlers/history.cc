@@ -2,6 +2,7 @@
 // one series, with the submission, provider and load time that made it.
 #include <boost/json.hpp>
 
+#include "hub/base/json_text.h"
 #include "hub/http/handlers/handlers.h"
 #include "storage/codec.h"
 
@@ -39,7 +40,7 @@ HttpResponse History(const HandlerContext& ctx, const HttpRequest& req) {
   }
   if (revisions.empty()) return HttpResponse::Error(404, "no revisions of " + req.Param("key"));
   json::object o{{"dataflow", (*flow)->ref.ToString()}, {"key", req.Param("key")}, {"revisions", std::move(revisions)}};
-  HttpResponse resp = HttpResponse::Make(200, "application/json", json::serialize(o) + "\n");
+  HttpResponse resp = HttpResponse::Make(200, "application/json", JsonText(o) + "\n");
   resp.SetHeader("X-Hub-Watermark", std::to_string(at->value));
   return resp;
 }

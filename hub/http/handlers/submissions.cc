@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 
+#include "hub/base/json_text.h"
 #include "hub/http/handlers/handlers.h"
 #include "storage/codec.h"
 
@@ -34,7 +35,7 @@ json::array DiagnosticsJson(const google::protobuf::RepeatedPtrField<ev::Diagnos
 }
 
 HttpResponse JsonResponse(int status, const json::value& v) {
-  return HttpResponse::Make(status, "application/json", json::serialize(v) + "\n");
+  return HttpResponse::Make(status, "application/json", JsonText(v) + "\n");
 }
 
 // The id Submit uses: ?id= first, then X-Submission-Id (may be empty).

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "hub/base/json_text.h"
 #include "hub/http/handlers/handlers.h"
 #include "hub/views/views.h"
 
@@ -260,7 +261,7 @@ HttpResponse Global(const HandlerContext& ctx, const HttpRequest& req) {
   auto view = views::BuildGlobalView(*vc, req.Param("indicator"), type);
   if (!view.ok()) return ErrorFromStatus(view.status());
   if (WantsCsv(req)) return Finish(HttpResponse::Make(200, "text/csv; charset=utf-8", GlobalCsv(*vc, *view)), vc->at);
-  return Finish(HttpResponse::Make(200, "application/json", json::serialize(GlobalJson(*vc, *view)) + "\n"), vc->at);
+  return Finish(HttpResponse::Make(200, "application/json", JsonText(GlobalJson(*vc, *view)) + "\n"), vc->at);
 }
 
 HttpResponse Country(const HandlerContext& ctx, const HttpRequest& req) {
@@ -269,7 +270,7 @@ HttpResponse Country(const HandlerContext& ctx, const HttpRequest& req) {
   auto view = views::BuildCountryView(*vc, req.Param("area"));
   if (!view.ok()) return ErrorFromStatus(view.status());
   if (WantsCsv(req)) return Finish(HttpResponse::Make(200, "text/csv; charset=utf-8", CountryCsv(*vc, *view)), vc->at);
-  return Finish(HttpResponse::Make(200, "application/json", json::serialize(CountryJson(*vc, *view)) + "\n"), vc->at);
+  return Finish(HttpResponse::Make(200, "application/json", JsonText(CountryJson(*vc, *view)) + "\n"), vc->at);
 }
 
 }  // namespace
