@@ -257,6 +257,39 @@ void OrganisationSchemes(std::string* o) {
   *o += "\n</str:DataProviderScheme>\n</str:OrganisationSchemes>\n";
 }
 
+// The 17 Sustainable Development Goals as a category scheme, and the demo
+// dataflow filed under the goals its series belong to (portals browse by it).
+void CategorySchemeAndCategorisations(std::string* o) {
+  static const char* const kGoals[] = {
+      "No poverty", "Zero hunger", "Good health and well-being", "Quality education", "Gender equality",
+      "Clean water and sanitation", "Affordable and clean energy", "Decent work and economic growth",
+      "Industry, innovation and infrastructure", "Reduced inequalities", "Sustainable cities and communities",
+      "Responsible consumption and production", "Climate action", "Life below water", "Life on land",
+      "Peace, justice and strong institutions", "Partnerships for the goals"};
+  *o += std::string("<str:CategorySchemes>\n<str:CategoryScheme id=\"SDG_GOALS\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "Sustainable Development Goals");
+  for (int g = 1; g <= 17; ++g) {
+    *o += "\n<str:Category id=\"" + std::to_string(g) + "\">";
+    Name(o, "Goal " + std::to_string(g) + ": " + kGoals[g - 1]);
+    *o += "</str:Category>";
+  }
+  *o += "\n</str:CategoryScheme>\n</str:CategorySchemes>\n<str:Categorisations>\n";
+  // The goals of the demo series (SeriesDefs): poverty, hunger, health,
+  // education, gender, water, work.
+  for (int g : {1, 2, 3, 4, 5, 6, 8}) {
+    const std::string id = std::string("CAT_") + kDemoDataflowId + "_" + std::to_string(g);
+    *o += "<str:Categorisation id=\"" + id + "\" agencyID=\"" + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
+    Name(o, std::string(kDemoDataflowId) + " under SDG " + std::to_string(g));
+    *o += std::string("<str:Source><Ref id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
+          "\" version=\"1.0\" package=\"datastructure\" class=\"Dataflow\"/></str:Source>"
+          "<str:Target><Ref id=\"" + std::to_string(g) + "\" agencyID=\"" + kAgency +
+          "\" maintainableParentID=\"SDG_GOALS\" maintainableParentVersion=\"1.0\" package=\"categoryscheme\" "
+          "class=\"Category\"/></str:Target></str:Categorisation>\n";
+  }
+  *o += "</str:Categorisations>\n";
+}
+
 // An Allowed constraint (the demo is annual, global or national figures)
 // and the provision agreements of the demo providers.
 void ConstraintsAndAgreements(std::string* o) {
@@ -301,7 +334,9 @@ std::string DemoStructureMessage() {
   Name(&o, "SDG indicators (SDMX Hub demo)");
   o += std::string("<str:Structure><Ref agencyID=\"") + kAgency +
        "\" id=\"DEMO_SDG\" version=\"1.0\" package=\"datastructure\" class=\"DataStructure\"/></str:Structure>"
-       "</str:Dataflow>\n</str:Dataflows>\n<str:Codelists>\n";
+       "</str:Dataflow>\n</str:Dataflows>\n";
+  CategorySchemeAndCategorisations(&o);
+  o += "<str:Codelists>\n";
   for (const CodelistDef& cl : Codelists()) {
     o += std::string("<str:Codelist id=\"") + cl.id + "\" agencyID=\"" + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
     Name(&o, cl.name);

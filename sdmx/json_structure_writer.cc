@@ -52,6 +52,20 @@ class JsonStructureWriter {
     return out;
   }
 
+  // Categories nest: those under `parent`, each with its own.
+  json::array Categories(const std::vector<Code>& items, const std::string& parent) const {
+    json::array out;
+    for (const Code& c : items) {
+      if (c.parent != parent) continue;
+      json::object i{{"id", c.id}, {"name", c.name.empty() ? c.id : c.name}};
+      i["names"] = json::object{{"en", c.name.empty() ? c.id : c.name}};
+      json::array children = Categories(items, c.id);
+      if (!children.empty()) i["categories"] = std::move(children);
+      out.push_back(std::move(i));
+    }
+    return out;
+  }
+
   void Component(const Component& c, json::object* o) const {
     if (c.concept_identity) (*o)["conceptIdentity"] = ConceptUrn(*c.concept_identity);
     if (c.codelist) {
@@ -244,11 +258,14 @@ class JsonStructureWriter {
       data[key].as_array().push_back(std::move(value));
     };
     for (const auto& [k, s] : set.schemes()) {
-      static constexpr const char* kList[] = {"conceptSchemes", "agencySchemes", "dataProviderSchemes"};
-      static constexpr const char* kItems[] = {"concepts", "agencies", "dataProviders"};
+      static constexpr const char* kList[] = {"conceptSchemes", "agencySchemes", "dataProviderSchemes",
+                                              "categorySchemes"};
+      static constexpr const char* kItems[] = {"concepts", "agencies", "dataProviders", "categories"};
       const int i = static_cast<int>(s.kind);
       json::object o = Maintainable(SchemePackageClass(s.kind), s);
-      if (!detail_.IsStub(s)) o[kItems[i]] = Items(s.items);
+      if (!detail_.IsStub(s)) {
+        o[kItems[i]] = s.kind == SchemeKind::kCategoryScheme ? Categories(s.items, "") : Items(s.items);
+      }
       add(kList[i], std::move(o));
     }
     for (const auto& [k, c] : set.codelists()) {
@@ -273,6 +290,14 @@ class JsonStructureWriter {
     }
     for (const auto& [k, c] : set.constraints()) add(v1_ ? "contentConstraints" : "dataConstraints", Constraint(c));
     for (const auto& [k, h] : set.hierarchical_codelists()) Hierarchies(h, add);
+    for (const auto& [k, c] : set.categorisations()) {
+      json::object o = Maintainable("categoryscheme.Categorisation", c);
+      if (!detail_.IsStub(c)) {
+        o["source"] = MaintainableUrn("datastructure." + c.source_class, c.source);
+        o["target"] = MaintainableUrn("categoryscheme.Category", c.category_scheme) + "." + c.category;
+      }
+      add("categorisations", std::move(o));
+    }
     json::object meta{{"id", options.message_id}, {"test", false}, {"sender", json::object{{"id", options.sender}}}};
     if (!options.prepared.empty()) meta["prepared"] = options.prepared;
     meta["contentLanguages"] = json::array{"en"};

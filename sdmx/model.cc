@@ -102,6 +102,7 @@ void StructureSet::Add(ItemScheme scheme) {
 void StructureSet::Add(ProvisionAgreement pa) { agreements_[pa.ref.ToString()] = std::move(pa); }
 void StructureSet::Add(ContentConstraint cc) { constraints_[cc.ref.ToString()] = std::move(cc); }
 void StructureSet::Add(HierarchicalCodelist hcl) { hcls_[hcl.ref.ToString()] = std::move(hcl); }
+void StructureSet::Add(Categorisation c) { categorisations_[c.ref.ToString()] = std::move(c); }
 
 void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.codelists_) Add(v);
@@ -111,6 +112,7 @@ void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.agreements_) agreements_[k] = v;
   for (const auto& [k, v] : other.constraints_) constraints_[k] = v;
   for (const auto& [k, v] : other.hcls_) hcls_[k] = v;
+  for (const auto& [k, v] : other.categorisations_) categorisations_[k] = v;
 }
 
 const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
@@ -132,6 +134,9 @@ const ProvisionAgreement* StructureSet::FindProvisionAgreement(const ArtefactRef
   return Find(agreements_, ref);
 }
 const ContentConstraint* StructureSet::FindConstraint(const ArtefactRef& ref) const { return Find(constraints_, ref); }
+const Categorisation* StructureSet::FindCategorisation(const ArtefactRef& ref) const {
+  return Find(categorisations_, ref);
+}
 const HierarchicalCodelist* StructureSet::FindHierarchicalCodelist(const ArtefactRef& ref) const {
   return Find(hcls_, ref);
 }
@@ -161,6 +166,7 @@ const char* SchemeKindName(SchemeKind kind) {
     case SchemeKind::kConceptScheme: return "ConceptScheme";
     case SchemeKind::kAgencyScheme: return "AgencyScheme";
     case SchemeKind::kDataProviderScheme: return "DataProviderScheme";
+    case SchemeKind::kCategoryScheme: return "CategoryScheme";
   }
   return "?";
 }

@@ -116,7 +116,9 @@ struct Dataflow {
 
 // ConceptScheme, AgencyScheme and DataProviderScheme: item schemes whose
 // items, like codes, have an id, a name and (concepts only) a parent.
-enum class SchemeKind { kConceptScheme, kAgencyScheme, kDataProviderScheme };
+// Category schemes hold categories nested in SDMX-ML; here, as every item
+// scheme, a flat list whose `parent` says where each sits.
+enum class SchemeKind { kConceptScheme, kAgencyScheme, kDataProviderScheme, kCategoryScheme };
 const char* SchemeKindName(SchemeKind kind);  // "ConceptScheme", ...
 
 struct ItemScheme {
@@ -214,6 +216,18 @@ struct HierarchicalCodelist {
   bool operator==(const HierarchicalCodelist&) const = default;
 };
 
+// A Categorisation files an artefact (here a dataflow) under a category of
+// a category scheme: portals browse dataflows by it (the SDG goals).
+struct Categorisation {
+  ArtefactRef ref;
+  std::string name;
+  std::string source_class = "Dataflow";  // the class of `source`
+  ArtefactRef source;
+  ArtefactRef category_scheme;
+  std::string category;  // the category's id in the scheme
+  bool operator==(const Categorisation&) const = default;
+};
+
 // A set of structures that references resolve within (e.g. all of configs/).
 // Lookups by AGENCY:ID(VERSION); an empty version resolves to the highest
 // version held. Thread-compatible; share as shared_ptr<const StructureSet>.
@@ -226,6 +240,7 @@ class StructureSet {
   void Add(ProvisionAgreement pa);
   void Add(ContentConstraint cc);
   void Add(HierarchicalCodelist hcl);
+  void Add(Categorisation c);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
 
@@ -241,6 +256,7 @@ class StructureSet {
   const ProvisionAgreement* FindProvisionAgreement(const ArtefactRef& ref) const;
   const ContentConstraint* FindConstraint(const ArtefactRef& ref) const;
   const HierarchicalCodelist* FindHierarchicalCodelist(const ArtefactRef& ref) const;
+  const Categorisation* FindCategorisation(const ArtefactRef& ref) const;
   // The Allowed constraints attached to `dataflow` or to its DSD.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
                                                               const ArtefactRef& dsd) const;
@@ -253,10 +269,11 @@ class StructureSet {
   const std::map<std::string, ProvisionAgreement>& provision_agreements() const { return agreements_; }
   const std::map<std::string, ContentConstraint>& constraints() const { return constraints_; }
   const std::map<std::string, HierarchicalCodelist>& hierarchical_codelists() const { return hcls_; }
+  const std::map<std::string, Categorisation>& categorisations() const { return categorisations_; }
   bool empty() const { return size() == 0; }
   size_t size() const {
     return codelists_.size() + dsds_.size() + dataflows_.size() + schemes_.size() + agreements_.size() +
-           constraints_.size() + hcls_.size();
+           constraints_.size() + hcls_.size() + categorisations_.size();
   }
 
  private:
@@ -270,6 +287,7 @@ class StructureSet {
   std::map<std::string, ProvisionAgreement> agreements_;
   std::map<std::string, ContentConstraint> constraints_;
   std::map<std::string, HierarchicalCodelist> hcls_;
+  std::map<std::string, Categorisation> categorisations_;
 };
 
 // Compares SDMX versions numerically per dot-separated part ("1.10" > "1.9").

@@ -25,6 +25,9 @@ bool StructureDetail::IsStub(const ContentConstraint& a) const {
 bool StructureDetail::IsStub(const HierarchicalCodelist& a) const {
   return stubs && !(keep_full && keep_full->FindHierarchicalCodelist(a.ref));
 }
+bool StructureDetail::IsStub(const Categorisation& a) const {
+  return stubs && !(keep_full && keep_full->FindCategorisation(a.ref));
+}
 bool StructureDetail::IsPartial(const Codelist& a) const { return partial && partial->FindCodelist(a.ref); }
 bool StructureDetail::IsPartial(const ItemScheme& a) const { return partial && partial->FindScheme(a.kind, a.ref); }
 

@@ -38,6 +38,7 @@ struct StructureDetail {
   bool IsStub(const ProvisionAgreement& a) const;
   bool IsStub(const ContentConstraint& a) const;
   bool IsStub(const HierarchicalCodelist& a) const;
+  bool IsStub(const Categorisation& a) const;
   bool IsPartial(const Codelist& a) const;
   bool IsPartial(const ItemScheme& a) const;
   // The structureURL of a stub of `sdmx_class` ("Codelist", or a package

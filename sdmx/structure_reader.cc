@@ -183,6 +183,58 @@ ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_
   return scheme;
 }
 
+// Categories nest in SDMX-ML: each becomes an item with its parent's id.
+void ReadCategories(const pugi::xml_node& n, const std::string& parent, std::vector<Code>* out) {
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (LocalName(c) != "Category") continue;
+    out->push_back(Code{Attr(c, "id"), NameOf(c), parent});
+    ReadCategories(c, out->back().id, out);
+  }
+}
+
+ItemScheme ReadCategoryScheme(const pugi::xml_node& n) {
+  ItemScheme scheme;
+  scheme.kind = SchemeKind::kCategoryScheme;
+  scheme.ref = RefOf(n);
+  scheme.name = NameOf(n);
+  ReadCategories(n, "", &scheme.items);
+  return scheme;
+}
+
+// <Source>/<Target>: a 2.1 Ref, or a 3.0 URN (…Class=AGENCY:ID(VERSION)[.ITEM]).
+void ReadRefOrUrn(const pugi::xml_node& holder, std::string* cls, ArtefactRef* ref, std::string* item) {
+  if (pugi::xml_node r = ChildByLocalName(holder, "Ref")) {
+    *cls = Attr(r, "class");
+    const std::string parent = Attr(r, "maintainableParentID");
+    if (!parent.empty()) {
+      *ref = {Attr(r, "agencyID"), parent, Attr(r, "maintainableParentVersion")};
+      *item = Attr(r, "id");
+    } else {
+      *ref = {Attr(r, "agencyID"), Attr(r, "id"), Attr(r, "version")};
+    }
+    return;
+  }
+  const std::string urn = holder.text().get();
+  const size_t eq = urn.find('='), dot = urn.rfind('.', eq), colon = urn.find(':', eq), open = urn.find('(', colon),
+               close = urn.find(')', open);
+  if (eq == std::string::npos || colon == std::string::npos || open == std::string::npos || close == std::string::npos) {
+    return;
+  }
+  *cls = urn.substr(dot + 1, eq - dot - 1);
+  *ref = {urn.substr(eq + 1, colon - eq - 1), urn.substr(colon + 1, open - colon - 1), urn.substr(open + 1, close - open - 1)};
+  if (close + 2 <= urn.size()) *item = urn.substr(close + 2);
+}
+
+Categorisation ReadCategorisation(const pugi::xml_node& n) {
+  Categorisation c;
+  c.ref = RefOf(n);
+  c.name = NameOf(n);
+  std::string ignored_item, ignored_class;
+  ReadRefOrUrn(ChildByLocalName(n, "Source"), &c.source_class, &c.source, &ignored_item);
+  ReadRefOrUrn(ChildByLocalName(n, "Target"), &ignored_class, &c.category_scheme, &c.category);
+  return c;
+}
+
 ProvisionAgreement ReadProvisionAgreement(const pugi::xml_node& n) {
   ProvisionAgreement pa;
   pa.ref = RefOf(n);
@@ -456,6 +508,10 @@ hub::Status ReadStructureMessage(std::string_view message, const std::string& fi
         found.Add(ReadProvisionAgreement(a));
       } else if (ln == "ContentConstraint" || ln == "DataConstraint") {
         found.Add(ReadConstraint(a));
+      } else if (ln == "CategoryScheme") {
+        found.Add(ReadCategoryScheme(a));
+      } else if (ln == "Categorisation") {
+        found.Add(ReadCategorisation(a));
       } else if (ln == "HierarchicalCodelist") {
         found.Add(ReadHierarchicalCodelist(a));
       } else if (ln == "Hierarchy") {

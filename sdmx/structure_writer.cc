@@ -12,7 +12,7 @@ std::string MaintainableUrn(std::string_view package_class, const ArtefactRef& r
 
 const char* SchemePackageClass(SchemeKind kind) {
   static constexpr const char* kPackage[] = {"conceptscheme.ConceptScheme", "base.AgencyScheme",
-                                             "base.DataProviderScheme"};
+                                             "base.DataProviderScheme", "categoryscheme.CategoryScheme"};
   return kPackage[static_cast<int>(kind)];
 }
 
@@ -42,6 +42,8 @@ class MlStructureWriter {
     if (v30_) {
       // 3.0 lists the artefact kinds in alphabetical order.
       Schemes(set, SchemeKind::kAgencyScheme, "AgencySchemes");
+      Section("Categorisations", set.categorisations(), [&](const Categorisation& c) { WriteCategorisation(c); });
+      Schemes(set, SchemeKind::kCategoryScheme, "CategorySchemes");
       Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
       Schemes(set, SchemeKind::kConceptScheme, "ConceptSchemes");
       Section("DataConstraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
@@ -52,10 +54,12 @@ class MlStructureWriter {
       Section("ProvisionAgreements", set.provision_agreements(),
               [&](const ProvisionAgreement& p) { WriteAgreement(p); });
     } else {
-      // 2.1: OrganisationSchemes, Dataflows, Codelists, HierarchicalCodelists, Concepts, DataStructures,
-      // Constraints, ProvisionAgreements.
+      // 2.1: OrganisationSchemes, Dataflows, CategorySchemes, Categorisations, Codelists,
+      // HierarchicalCodelists, Concepts, DataStructures, Constraints, ProvisionAgreements.
       bool orgs = false;
-      for (const auto& [k, s] : set.schemes()) orgs = orgs || s.kind != SchemeKind::kConceptScheme;
+      for (const auto& [k, s] : set.schemes()) {
+      orgs = orgs || s.kind == SchemeKind::kAgencyScheme || s.kind == SchemeKind::kDataProviderScheme;
+    }
       if (orgs) {
         o_ += "<str:OrganisationSchemes>\n";
         for (SchemeKind kind : {SchemeKind::kAgencyScheme, SchemeKind::kDataProviderScheme}) {
@@ -66,6 +70,8 @@ class MlStructureWriter {
         o_ += "</str:OrganisationSchemes>\n";
       }
       Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
+      Schemes(set, SchemeKind::kCategoryScheme, "CategorySchemes");
+      Section("Categorisations", set.categorisations(), [&](const Categorisation& c) { WriteCategorisation(c); });
       Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
       Section("HierarchicalCodelists", set.hierarchical_codelists(),
               [&](const HierarchicalCodelist& h) { WriteHierarchicalCodelist(h); });
@@ -216,10 +222,35 @@ class MlStructureWriter {
   }
 
   void WriteScheme(const ItemScheme& s) {
-    static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider"};
+    static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider", "Category"};
     if (OpenMaintainable(SchemeKindName(s.kind), SchemePackageClass(s.kind), s)) return;
-    Items(s.items, kItem[static_cast<int>(s.kind)]);
+    if (s.kind == SchemeKind::kCategoryScheme) {
+      NestedCategories(s.items, "");
+    } else {
+      Items(s.items, kItem[static_cast<int>(s.kind)]);
+    }
     o_ += std::string("\n</str:") + SchemeKindName(s.kind) + ">\n";
+  }
+
+  // Categories nest (no Parent reference in SDMX-ML): those under `parent`.
+  void NestedCategories(const std::vector<Code>& items, const std::string& parent) {
+    for (const Code& c : items) {
+      if (c.parent != parent) continue;
+      o_ += "\n<str:Category";
+      Attr("id", c.id);
+      o_ += '>';
+      Name(c.name, c.id);
+      NestedCategories(items, c.id);
+      o_ += "</str:Category>";
+    }
+  }
+
+  // Source: the artefact filed; target: the category (an item reference).
+  void WriteCategorisation(const Categorisation& c) {
+    if (OpenMaintainable("Categorisation", "categoryscheme.Categorisation", c)) return;
+    Ref("Source", "datastructure", c.source_class, c.source);
+    ItemRef("Target", "categoryscheme", "Category", c.category_scheme, c.category);
+    o_ += "</str:Categorisation>\n";
   }
 
   void Concept(const std::optional<ConceptRef>& c) {

@@ -148,9 +148,9 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
                   .data_structures()
                   .empty());
   // A type SDMX defines that the hub holds none of: nothing added, not a 400.
-  http::HttpResponse categories = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=categoryscheme");
-  EXPECT_EQ(categories.status, 200) << categories.body;
-  EXPECT_EQ(Parse(categories).dataflows().size(), 1u);
+  http::HttpResponse metadataflows = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=metadataflow");
+  EXPECT_EQ(metadataflows.status, 200) << metadataflows.body;
+  EXPECT_EQ(Parse(metadataflows).size(), 1u);
 }
 
 // The hub holds the demo's hierarchical codelist (M49 regions): served as an
@@ -175,6 +175,42 @@ TEST_F(StructureApiTest, HierarchicalCodelistsAreServed) {
   http::HttpResponse json = Get("/sdmx/v1/hierarchicalcodelist/all", "application/vnd.sdmx.structure+json;version=1.0.0");
   ASSERT_EQ(json.status, 200);
   EXPECT_FALSE(boost::json::parse(json.body).at("data").at("hierarchicalCodelists").at(0).at("hierarchies").as_array().empty());
+}
+
+// The SDG goals as a category scheme and the demo dataflow filed under the
+// goals of its series: served in every format, read back as held, and
+// found from either side by references.
+TEST_F(StructureApiTest, CategorySchemesAndCategorisationsAreServed) {
+  const sdmx::StructureSet demo = testing::DemoStructures();
+  const sdmx::ItemScheme* goals = demo.FindScheme(sdmx::SchemeKind::kCategoryScheme, {"SDMXHUB", "SDG_GOALS", "1.0"});
+  ASSERT_NE(goals, nullptr);
+  ASSERT_EQ(goals->items.size(), 17u);
+  for (const char* path : {"/sdmx/v1/categoryscheme/SDMXHUB/SDG_GOALS/latest", "/sdmx/v2/structure/categoryscheme/SDMXHUB/SDG_GOALS/~"}) {
+    const sdmx::StructureSet got = Parse(Get(path));
+    const sdmx::ItemScheme* back = got.FindScheme(sdmx::SchemeKind::kCategoryScheme, goals->ref);
+    ASSERT_NE(back, nullptr) << path;
+    EXPECT_EQ(*back, *goals) << path;
+  }
+  for (const char* path : {"/sdmx/v1/categorisation/all/all/latest", "/sdmx/v2/structure/categorisation/*/*/*"}) {
+    const sdmx::StructureSet got = Parse(Get(path));
+    EXPECT_EQ(got.categorisations(), demo.categorisations()) << path;
+  }
+  ASSERT_EQ(demo.categorisations().size(), 7u);
+  // The dataflow's parents are its categorisations; theirs the scheme and the dataflow.
+  sdmx::StructureSet parents = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=parentsandsiblings"));
+  EXPECT_EQ(parents.categorisations().size(), 7u);
+  EXPECT_NE(parents.FindScheme(sdmx::SchemeKind::kCategoryScheme, goals->ref), nullptr);
+  EXPECT_EQ(Parse(Get("/sdmx/v1/categoryscheme/SDMXHUB/SDG_GOALS/latest?references=categorisation")).categorisations().size(),
+            7u);
+  // An item query on a category scheme.
+  const sdmx::StructureSet three = Parse(Get("/sdmx/v1/categoryscheme/SDMXHUB/SDG_GOALS/latest/3"));
+  const sdmx::ItemScheme* one = three.FindScheme(sdmx::SchemeKind::kCategoryScheme, goals->ref);
+  ASSERT_NE(one, nullptr);
+  ASSERT_EQ(one->items.size(), 1u);
+  EXPECT_EQ(one->items[0].name, "Goal 3: Good health and well-being");
+  const boost::json::value json = boost::json::parse(
+      Get("/sdmx/v1/categoryscheme/all", "application/vnd.sdmx.structure+json;version=1.0.0").body);
+  EXPECT_EQ(json.at("data").at("categorySchemes").at(0).at("categories").as_array().size(), 17u);
 }
 
 // Item queries: a scheme with only the items named, marked partial.
@@ -204,17 +240,17 @@ TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
 // What SDMX REST defines and the hub does not serve is a 501 with an SDMX
 // error message, never a 404; the message is in the format the client reads.
 TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
-  for (const char* path : {"/sdmx/v1/categoryscheme/all", "/sdmx/v2/structure/metadatastructure/*/*/*",
+  for (const char* path : {"/sdmx/v1/metadataflow/all", "/sdmx/v2/structure/metadatastructure/*/*/*",
                            "/sdmx/v1/metadata/DF_DEMO_SDG", "/sdmx/v2/metadata/metadataset/*/*/*",
                            "/sdmx/v1/schema/datastructure/SDMXHUB/DEMO_SDG/1.0",
                            "/sdmx/v2/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0"}) {
     EXPECT_EQ(Get(path).status, 501) << path;
   }
-  http::HttpResponse xml = Get("/sdmx/v1/categoryscheme/all", "application/vnd.sdmx.structure+xml;version=2.1");
+  http::HttpResponse xml = Get("/sdmx/v1/metadataflow/all", "application/vnd.sdmx.structure+xml;version=2.1");
   EXPECT_EQ(xml.status, 501);
   EXPECT_EQ(ContentType(xml), "application/xml");
   EXPECT_NE(xml.body.find("<mes:ErrorMessage code=\"501\">"), std::string::npos) << xml.body;
-  EXPECT_NE(xml.body.find("categoryscheme"), std::string::npos);
+  EXPECT_NE(xml.body.find("metadataflow"), std::string::npos);
   http::HttpResponse none = Get("/sdmx/v2/structure/codelist/NOPE/NOPE/1.0", "application/vnd.sdmx.structure+xml;version=3.0.0");
   EXPECT_EQ(none.status, 204);
   http::HttpResponse missing = Get("/sdmx/v1/codelist/NOPE", "application/vnd.sdmx.structure+json;version=1.0.0");

@@ -24,7 +24,8 @@ namespace hub::http {
 namespace {
 
 enum class Kind {
-  kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint, kHierarchy
+  kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint, kHierarchy,
+  kCategoryScheme, kCategorisation
 };
 
 std::optional<std::set<Kind>> KindsOf(const std::string& type) {
@@ -42,7 +43,9 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
       {"allowedconstraint", {Kind::kConstraint}},
       {"dataconstraint", {Kind::kConstraint}},
       {"hierarchicalcodelist", {Kind::kHierarchy}},  // 1.x (SDMX 2.1)
-      {"hierarchy", {Kind::kHierarchy}}};            // 2.x (SDMX 3.0): each of its hierarchies
+      {"hierarchy", {Kind::kHierarchy}},             // 2.x (SDMX 3.0): each of its hierarchies
+      {"categoryscheme", {Kind::kCategoryScheme}},
+      {"categorisation", {Kind::kCategorisation}}};
   if (type == "structure" || type == "*") {
     std::set<Kind> all;
     for (const auto& [n, k] : kNames) all.insert(k.begin(), k.end());
@@ -58,8 +61,7 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
 // standard) nor an empty answer (the hub would not know).
 bool DefinedButNotHeld(const std::string& type) {
   static const std::set<std::string> kTypes = {
-      "hierarchyassociation",   "categoryscheme",
-      "categorisation",       "dataconsumerscheme", "organisationunitscheme", "attachmentconstraint",
+      "hierarchyassociation", "dataconsumerscheme", "organisationunitscheme", "attachmentconstraint",
       "metadataconstraint",   "structureset",    "process",                "metadataflow",
       "metadatastructure",    "reportingtaxonomy", "representationmap",    "conceptschememap",
       "categoryschememap",    "organisationschememap", "reportingtaxonomymap", "valuelist",
@@ -89,9 +91,11 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   if (q.kinds.count(Kind::kAgreement)) Select(all.provision_agreements(), q, add);
   if (q.kinds.count(Kind::kConstraint)) Select(all.constraints(), q, add);
   if (q.kinds.count(Kind::kHierarchy)) Select(all.hierarchical_codelists(), q, add);
+  if (q.kinds.count(Kind::kCategorisation)) Select(all.categorisations(), q, add);
   for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
                               std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
-                              std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme}}) {
+                              std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme},
+                              std::pair{Kind::kCategoryScheme, sdmx::SchemeKind::kCategoryScheme}}) {
     if (!q.kinds.count(kind)) continue;
     Select(all.schemes(), q, [&](const sdmx::ItemScheme& s) {
       if (s.kind == scheme) out->Add(s);
@@ -134,6 +138,12 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
       if (auto* c = all.FindCodelist(cl)) out->Add(*c);
     }
   }
+  for (const auto& [k, c] : set.categorisations()) {  // what it files, and where
+    if (c.source_class == "Dataflow") {
+      if (auto* df = all.FindDataflow(c.source)) out->Add(*df);
+    }
+    if (auto* s = all.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) out->Add(*s);
+  }
   for (const auto& [k, c] : set.constraints()) {
     for (const auto& a : c.attachments) {
       if (a.kind == "Dataflow") {
@@ -174,6 +184,12 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
         out->Add(h);
         break;
       }
+    }
+  }
+  for (const auto& [k, c] : all.categorisations()) {  // of a dataflow, or into a category scheme
+    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) ||
+        set.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) {
+      out->Add(c);
     }
   }
   for (const auto& [k, c] : all.constraints()) {
@@ -309,7 +325,7 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
 bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx::StructureSet* partial) {
   if (items.empty() || items == "*" || items == "all") return true;
   if (!set->data_structures().empty() || !set->dataflows().empty() || !set->provision_agreements().empty() ||
-      !set->constraints().empty()) {
+      !set->constraints().empty() || !set->categorisations().empty() || !set->hierarchical_codelists().empty()) {
     return false;
   }
   std::set<std::string> wanted;
@@ -331,6 +347,19 @@ bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx:
     out.Add(std::move(cl));
   }
   for (auto [k, scheme] : set->schemes()) {
+    if (scheme.kind == sdmx::SchemeKind::kCategoryScheme) {  // nested: keep the categories above those named
+      std::set<std::string> more = wanted;
+      for (const std::string& id : wanted) {
+        for (const sdmx::Code* c = scheme.Find(id); c && !c->parent.empty(); c = scheme.Find(c->parent)) {
+          more.insert(c->parent);
+        }
+      }
+      std::erase_if(scheme.items, [&](const sdmx::Code& c) { return !more.count(c.id); });
+      if (scheme.items.empty()) continue;
+      partial->Add(scheme);
+      out.Add(std::move(scheme));
+      continue;
+    }
     if (!keep(&scheme.items)) continue;
     partial->Add(scheme);
     out.Add(std::move(scheme));
