@@ -115,6 +115,19 @@ void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.categorisations_) categorisations_[k] = v;
 }
 
+void StructureSet::MergeNew(const StructureSet& other) {
+  for (const auto& [k, v] : other.codelists_) {
+    if (!codelists_.count(k)) Add(v);
+  }
+  dsds_.insert(other.dsds_.begin(), other.dsds_.end());  // insert keeps what is there
+  dataflows_.insert(other.dataflows_.begin(), other.dataflows_.end());
+  schemes_.insert(other.schemes_.begin(), other.schemes_.end());
+  agreements_.insert(other.agreements_.begin(), other.agreements_.end());
+  constraints_.insert(other.constraints_.begin(), other.constraints_.end());
+  hcls_.insert(other.hcls_.begin(), other.hcls_.end());
+  categorisations_.insert(other.categorisations_.begin(), other.categorisations_.end());
+}
+
 const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
   if (!ref.version.empty()) {
     auto it = schemes_.find(SchemeKey(kind, ref));

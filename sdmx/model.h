@@ -243,6 +243,9 @@ class StructureSet {
   void Add(Categorisation c);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
+  // Adds what `other` holds and this does not; ours stay as they are (a
+  // partial scheme asked for is not replaced by the whole one referenced).
+  void MergeNew(const StructureSet& other);
 
   const Codelist* FindCodelist(const ArtefactRef& ref) const;
   const DataStructure* FindDataStructure(const ArtefactRef& ref) const;

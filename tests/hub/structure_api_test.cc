@@ -234,6 +234,10 @@ TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
   EXPECT_EQ(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/all")).codelists().begin()->second.codes.size(),
             Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest")).codelists().begin()->second.codes.size());
   EXPECT_EQ(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/NOPE").status, 404);
+  // References do not bring the whole scheme back over the items asked for.
+  const sdmx::StructureSet with_refs = Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_SEX/latest/F+M?references=parentsandsiblings"));
+  EXPECT_EQ(with_refs.FindCodelist({"SDMXHUB", "CL_SEX", "1.0"})->codes.size(), 2u);
+  EXPECT_EQ(with_refs.data_structures().size(), 1u);
   EXPECT_EQ(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest/X").status, 400);
 }
 

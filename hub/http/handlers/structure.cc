@@ -255,7 +255,7 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
     return Status::InvalidArgument("references=" + refs + ": expected none, children, descendants, parents, "
                                    "parentsandsiblings, all or a structure type");
   }
-  set->Merge(extra);
+  set->MergeNew(extra);  // what was asked for stays as selected (e.g. an item query's partial scheme)
   return Status::Ok();
 }
 
