@@ -116,6 +116,14 @@ void Name(std::string* out, std::string_view name) {
   *out += "</com:Name>";
 }
 
+// A maintainable's name and description (what complete stubs keep).
+void Name(std::string* out, std::string_view name, std::string_view description) {
+  Name(out, name);
+  *out += "<com:Description xml:lang=\"en\">";
+  AppendEscaped(out, description);
+  *out += "</com:Description>";
+}
+
 void Enumeration(std::string* out, const char* codelist) {
   *out += std::string("<str:LocalRepresentation><str:Enumeration><Ref agencyID=\"") + kAgency + "\" id=\"" +
           codelist + "\" version=\"1.0\" package=\"codelist\" class=\"Codelist\"/></str:Enumeration></str:LocalRepresentation>";
@@ -209,7 +217,9 @@ void HierarchicalCodeXml(std::string* out, const std::string& id,
 void HierarchicalCodelists(std::string* o) {
   *o += std::string("<str:HierarchicalCodelists>\n<str:HierarchicalCodelist id=\"HCL_AREA\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "UN M49 regions and SDG regional groupings");
+  Name(o, "UN M49 regions and SDG regional groupings",
+       "Areas of CL_AREA arranged as the UN M49 geographic regions and as the SDG regional groupings; the "
+       "global view aggregates by them.");
   *o += std::string("<str:IncludedCodelist alias=\"AREA\"><Ref agencyID=\"") + kAgency +
         "\" id=\"CL_AREA\" version=\"1.0\" package=\"codelist\" class=\"Codelist\"/></str:IncludedCodelist>\n";
   std::multimap<std::string, std::string> tree;
@@ -238,7 +248,7 @@ const char* const kDemoProviders[][2] = {{"UNSD", "United Nations Statistics Div
 void OrganisationSchemes(std::string* o) {
   *o += std::string("<str:OrganisationSchemes>\n<str:AgencyScheme id=\"AGENCIES\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"false\">";
-  Name(o, "Agencies of the SDMX Hub demo");
+  Name(o, "Agencies of the SDMX Hub demo", "Who maintains the demo structures and who reports to the hub.");
   const char* agencies[][2] = {{kAgency, "SDMX Hub (demo maintenance agency)"}, {"UNSD", "United Nations Statistics Division"},
                                {"WHO", "World Health Organization"}, {"KNBS", "Kenya National Bureau of Statistics"}};
   for (auto& a : agencies) {
@@ -248,7 +258,7 @@ void OrganisationSchemes(std::string* o) {
   }
   *o += std::string("\n</str:AgencyScheme>\n<str:DataProviderScheme id=\"DATA_PROVIDERS\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"false\">";
-  Name(o, "Data providers of the SDMX Hub demo");
+  Name(o, "Data providers of the SDMX Hub demo", "The providers of configs/hub.toml that report the demo dataflow.");
   for (auto& p : kDemoProviders) {
     *o += std::string("<str:DataProvider id=\"") + p[0] + "\">";
     Name(o, p[1]);
@@ -268,7 +278,7 @@ void CategorySchemeAndCategorisations(std::string* o) {
       "Peace, justice and strong institutions", "Partnerships for the goals"};
   *o += std::string("<str:CategorySchemes>\n<str:CategoryScheme id=\"SDG_GOALS\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "Sustainable Development Goals");
+  Name(o, "Sustainable Development Goals", "The 17 goals of the 2030 Agenda, under which dataflows are filed.");
   for (int g = 1; g <= 17; ++g) {
     *o += "\n<str:Category id=\"" + std::to_string(g) + "\">";
     Name(o, "Goal " + std::to_string(g) + ": " + kGoals[g - 1]);
@@ -280,7 +290,8 @@ void CategorySchemeAndCategorisations(std::string* o) {
   for (int g : {1, 2, 3, 4, 5, 6, 8}) {
     const std::string id = std::string("CAT_") + kDemoDataflowId + "_" + std::to_string(g);
     *o += "<str:Categorisation id=\"" + id + "\" agencyID=\"" + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
-    Name(o, std::string(kDemoDataflowId) + " under SDG " + std::to_string(g));
+    Name(o, std::string(kDemoDataflowId) + " under SDG " + std::to_string(g),
+         "Files the demo dataflow under a goal its series belong to.");
     *o += std::string("<str:Source><Ref id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
           "\" version=\"1.0\" package=\"datastructure\" class=\"Dataflow\"/></str:Source>"
           "<str:Target><Ref id=\"" + std::to_string(g) + "\" agencyID=\"" + kAgency +
@@ -297,7 +308,7 @@ void ConstraintsAndAgreements(std::string* o) {
                            "\" version=\"1.0\" package=\"datastructure\" class=\"Dataflow\"/>";
   *o += std::string("<str:Constraints>\n<str:ContentConstraint id=\"CC_DEMO_SDG\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\" type=\"Allowed\">";
-  Name(o, "What the SDG demo dataflow may hold");
+  Name(o, "What the SDG demo dataflow may hold", "Annual series, global (G) or national (N) figures.");
   *o += "<str:ConstraintAttachment><str:Dataflow>" + flow +
         "</str:Dataflow></str:ConstraintAttachment><str:CubeRegion include=\"true\">"
         "<com:KeyValue id=\"FREQ\"><com:Value>A</com:Value></com:KeyValue>"
@@ -306,7 +317,8 @@ void ConstraintsAndAgreements(std::string* o) {
   for (auto& p : kDemoProviders) {
     *o += std::string("<str:ProvisionAgreement id=\"PA_") + p[0] + "_" + kDemoDataflowId + "\" agencyID=\"" + kAgency +
           "\" version=\"1.0\" isFinal=\"true\">";
-    Name(o, std::string(p[0]) + " reports " + kDemoDataflowId);
+    Name(o, std::string(p[0]) + " reports " + kDemoDataflowId,
+         std::string("The agreement under which ") + p[0] + " submits the demo dataflow.");
     *o += "<str:StructureUsage>" + flow + "</str:StructureUsage><str:DataProvider><Ref id=\"" + p[0] +
           "\" agencyID=\"" + kAgency +
           "\" maintainableParentID=\"DATA_PROVIDERS\" maintainableParentVersion=\"1.0\" package=\"base\" "
@@ -331,7 +343,9 @@ std::string DemoStructureMessage() {
   o += "<str:Dataflows>\n";
   o += std::string("<str:Dataflow id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
        "\" version=\"1.0\" isFinal=\"true\">";
-  Name(&o, "SDG indicators (SDMX Hub demo)");
+  Name(&o, "SDG indicators (SDMX Hub demo)",
+       "SDG indicator series by area, sex, age and urbanisation, as UNSD and the custodian agencies report them; "
+       "generated by sdmx-hub demo-feed.");
   o += std::string("<str:Structure><Ref agencyID=\"") + kAgency +
        "\" id=\"DEMO_SDG\" version=\"1.0\" package=\"datastructure\" class=\"DataStructure\"/></str:Structure>"
        "</str:Dataflow>\n</str:Dataflows>\n";
@@ -339,7 +353,7 @@ std::string DemoStructureMessage() {
   o += "<str:Codelists>\n";
   for (const CodelistDef& cl : Codelists()) {
     o += std::string("<str:Codelist id=\"") + cl.id + "\" agencyID=\"" + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
-    Name(&o, cl.name);
+    Name(&o, cl.name, std::string("The codes of ") + cl.name + " in the SDMX Hub demo.");
     o += '\n';
     for (const CodeDef& c : cl.codes) {
       o += "<str:Code id=\"";
@@ -355,7 +369,7 @@ std::string DemoStructureMessage() {
   HierarchicalCodelists(&o);
   o += "<str:Concepts>\n";
   o += std::string("<str:ConceptScheme id=\"DEMO_CONCEPTS\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
-  Name(&o, "SDG demo concepts");
+  Name(&o, "SDG demo concepts", "What the components of the demo data structure mean.");
   const char* concepts[][2] = {
       {"FREQ", "Frequency"}, {"REPORTING_TYPE", "Reporting type"}, {"SERIES", "Series"},
       {"REF_AREA", "Reference area"}, {"SEX", "Sex"}, {"AGE", "Age"}, {"URBANISATION", "Urbanisation"},
@@ -368,7 +382,7 @@ std::string DemoStructureMessage() {
   }
   o += "\n</str:ConceptScheme>\n</str:Concepts>\n<str:DataStructures>\n";
   o += std::string("<str:DataStructure id=\"DEMO_SDG\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
-  Name(&o, "SDG indicators (SDMX Hub demo)");
+  Name(&o, "SDG indicators (SDMX Hub demo)", "Dimensions, attributes and measure of the SDG demo data.");
   o += "<str:DataStructureComponents>\n<str:DimensionList id=\"DimensionDescriptor\">\n";
   const char* dims[][2] = {{"FREQ", "CL_FREQ"}, {"REPORTING_TYPE", "CL_REPORTING_TYPE"}, {"SERIES", "CL_SERIES"},
                            {"REF_AREA", "CL_AREA"}, {"SEX", "CL_SEX"}, {"AGE", "CL_AGE"},

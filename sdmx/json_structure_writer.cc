@@ -29,6 +29,10 @@ class JsonStructureWriter {
     json::object o{{"id", ref.id}, {"agencyID", ref.agency}, {"version", ref.version}};
     o["name"] = name.empty() ? ref.id : name;
     o["names"] = json::object{{"en", name.empty() ? ref.id : name}};
+    if (!a.description.empty() && (!detail_.IsStub(a) || detail_.complete_stubs)) {
+      o["description"] = a.description;
+      o["descriptions"] = json::object{{"en", a.description}};
+    }
     if (v1_) o["isFinal"] = false;
     json::object self{{"rel", "self"}, {"urn", MaintainableUrn(package_class, ref)}};
     if (detail_.IsStub(a)) {

@@ -43,11 +43,14 @@ struct StringHash {
 struct Codelist {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   std::vector<Code> codes;
 
   const Code* Find(std::string_view id) const;
   void Index();  // rebuild the lookup after codes change
-  bool operator==(const Codelist& o) const { return ref == o.ref && name == o.name && codes == o.codes; }
+  bool operator==(const Codelist& o) const {
+    return ref == o.ref && name == o.name && description == o.description && codes == o.codes;
+  }
 
  private:
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> index_;
@@ -90,6 +93,7 @@ struct Attribute : Component {
 struct DataStructure {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   std::vector<Dimension> dimensions;  // key order, time dimension excluded
   std::string time_dimension = "TIME_PERIOD";
   std::vector<Attribute> attributes;
@@ -110,6 +114,7 @@ struct DataStructure {
 struct Dataflow {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   ArtefactRef structure;
   bool operator==(const Dataflow&) const = default;
 };
@@ -125,6 +130,7 @@ struct ItemScheme {
   SchemeKind kind = SchemeKind::kConceptScheme;
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   std::vector<Code> items;
 
   const Code* Find(std::string_view id) const;
@@ -136,6 +142,7 @@ struct ItemScheme {
 struct ProvisionAgreement {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   ArtefactRef dataflow;
   ArtefactRef provider_scheme;  // the DataProviderScheme holding...
   std::string provider;         // ...this data provider id
@@ -178,6 +185,7 @@ struct ContentConstraint {
   };
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   Type type = Type::kAllowed;
   std::vector<Attachment> attachments;
   std::vector<CubeRegion> cube_regions;
@@ -211,6 +219,7 @@ struct Hierarchy {
 struct HierarchicalCodelist {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   std::vector<ArtefactRef> codelists;  // the included codelists
   std::vector<Hierarchy> hierarchies;
   bool operator==(const HierarchicalCodelist&) const = default;
@@ -221,6 +230,7 @@ struct HierarchicalCodelist {
 struct Categorisation {
   ArtefactRef ref;
   std::string name;
+  std::string description;  // empty: none
   std::string source_class = "Dataflow";  // the class of `source`
   ArtefactRef source;
   ArtefactRef category_scheme;

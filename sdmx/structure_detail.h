@@ -20,6 +20,9 @@ namespace sdmx {
 struct StructureDetail {
   // Write artefacts as stubs (default false: every artefact in full)...
   bool stubs = false;
+  // Complete stubs (allcompletestubs, referencecompletestubs) keep the
+  // description (and annotations) a plain stub leaves out.
+  bool complete_stubs = false;
   // ...except those also held here (same type and reference): the artefacts
   // a query asked for under detail=referencestubs. Null: none excepted.
   const StructureSet* keep_full = nullptr;

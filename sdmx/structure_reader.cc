@@ -14,17 +14,19 @@ namespace {
 
 std::string Attr(const pugi::xml_node& n, const char* name) { return n.attribute(name).value(); }
 
-// The text of the first Name child (any language; English preferred).
-std::string NameOf(const pugi::xml_node& n) {
+// The English text of a Name or Description child, else the first one.
+std::string TextOf(const pugi::xml_node& n, std::string_view element) {
   std::string first;
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-    if (LocalName(c) != "Name") continue;
+    if (LocalName(c) != element) continue;
     std::string_view lang = c.attribute("xml:lang").value();
     if (lang == "en") return c.text().get();
     if (first.empty()) first = c.text().get();
   }
   return first;
 }
+std::string NameOf(const pugi::xml_node& n) { return TextOf(n, "Name"); }
+std::string DescriptionOf(const pugi::xml_node& n) { return TextOf(n, "Description"); }
 
 // A reference element holds either <Ref agencyID= id= version=/> (2.1), a
 // <URN> child (2.1), or the URN as its text (3.0).
@@ -129,6 +131,7 @@ Codelist ReadCodelist(const pugi::xml_node& n) {
   Codelist cl;
   cl.ref = RefOf(n);
   cl.name = NameOf(n);
+  cl.description = DescriptionOf(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != "Code") continue;
     Code code{Attr(c, "id"), NameOf(c), ""};
@@ -169,6 +172,7 @@ ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_
   // version of DataProviderSchemes): files often leave them out.
   if (scheme.ref.id.empty()) scheme.ref.id = kind == SchemeKind::kAgencyScheme ? "AGENCIES" : "DATA_PROVIDERS";
   scheme.name = NameOf(n);
+  scheme.description = DescriptionOf(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != item_name) continue;
     Code item{Attr(c, "id"), NameOf(c), ""};
@@ -197,6 +201,7 @@ ItemScheme ReadCategoryScheme(const pugi::xml_node& n) {
   scheme.kind = SchemeKind::kCategoryScheme;
   scheme.ref = RefOf(n);
   scheme.name = NameOf(n);
+  scheme.description = DescriptionOf(n);
   ReadCategories(n, "", &scheme.items);
   return scheme;
 }
@@ -229,6 +234,7 @@ Categorisation ReadCategorisation(const pugi::xml_node& n) {
   Categorisation c;
   c.ref = RefOf(n);
   c.name = NameOf(n);
+  c.description = DescriptionOf(n);
   std::string ignored_item, ignored_class;
   ReadRefOrUrn(ChildByLocalName(n, "Source"), &c.source_class, &c.source, &ignored_item);
   ReadRefOrUrn(ChildByLocalName(n, "Target"), &ignored_class, &c.category_scheme, &c.category);
@@ -239,6 +245,7 @@ ProvisionAgreement ReadProvisionAgreement(const pugi::xml_node& n) {
   ProvisionAgreement pa;
   pa.ref = RefOf(n);
   pa.name = NameOf(n);
+  pa.description = DescriptionOf(n);
   pugi::xml_node usage = ChildByLocalName(n, "StructureUsage");  // 2.1
   if (!usage) usage = ChildByLocalName(n, "Dataflow");           // 3.0
   if (auto r = ParseRef(usage)) pa.dataflow = *r;
@@ -272,6 +279,7 @@ ContentConstraint ReadConstraint(const pugi::xml_node& n) {
   ContentConstraint c;
   c.ref = RefOf(n);
   c.name = NameOf(n);
+  c.description = DescriptionOf(n);
   std::string type = Attr(n, "type");
   if (type.empty()) type = Attr(n, "role");
   c.type = type == "Actual" ? ContentConstraint::Type::kActual : ContentConstraint::Type::kAllowed;
@@ -307,6 +315,7 @@ DataStructure ReadDataStructure(const pugi::xml_node& n, const CoreTextTypes& co
   DataStructure dsd;
   dsd.ref = RefOf(n);
   dsd.name = NameOf(n);
+  dsd.description = DescriptionOf(n);
   pugi::xml_node comps = ChildByLocalName(n, "DataStructureComponents");
   pugi::xml_node dims = ChildByLocalName(comps, "DimensionList");
   for (pugi::xml_node d = dims.first_child(); d; d = d.next_sibling()) {
@@ -404,6 +413,7 @@ HierarchicalCodelist ReadHierarchy30(const pugi::xml_node& n) {
   HierarchicalCodelist hcl;
   hcl.ref = RefOf(n);
   hcl.name = NameOf(n);
+  hcl.description = DescriptionOf(n);
   Hierarchy h{hcl.ref.id, hcl.name, {}};
   for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
     if (LocalName(k) != "HierarchicalCode") continue;
@@ -426,6 +436,7 @@ HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
   HierarchicalCodelist hcl;
   hcl.ref = RefOf(n);
   hcl.name = NameOf(n);
+  hcl.description = DescriptionOf(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     std::string_view ln = LocalName(c);
     if (ln == "IncludedCodelist") {
@@ -445,6 +456,7 @@ Dataflow ReadDataflow(const pugi::xml_node& n) {
   Dataflow df;
   df.ref = RefOf(n);
   df.name = NameOf(n);
+  df.description = DescriptionOf(n);
   if (auto s = ParseRef(ChildByLocalName(n, "Structure"))) df.structure = *s;
   return df;
 }

@@ -153,6 +153,11 @@ class MlStructureWriter {
     o_ += extra;
     o_ += '>';
     Name(a.name, ref.id);
+    if (!a.description.empty() && (!stub || detail.complete_stubs)) {
+      o_ += "<com:Description xml:lang=\"en\">";
+      AppendEscaped(&o_, a.description);
+      o_ += "</com:Description>";
+    }
     if (stub) o_ += std::string("</str:") + element + ">\n";
     return stub;
   }

@@ -283,6 +283,10 @@ TEST_F(StructureApiTest, AllStubsAreIdentificationAndNameOnly) {
       EXPECT_EQ(Count(r.body, "DataStructureComponents"), 0u);
       EXPECT_EQ(Count(r.body, "<str:Structure>"), 0u);  // the dataflow's DSD reference
       EXPECT_EQ(Count(r.body, "isExternalReference=\"true\""), full.size());
+      // Complete stubs keep each description; plain stubs leave them out.
+      EXPECT_EQ(Count(r.body, "<com:Description"),
+                std::string(detail) == "allcompletestubs" ? Count(Get(path).body, "<com:Description") : 0u)
+          << detail;
       EXPECT_NE(r.body.find(std::string("structureURL=\"") + (path[7] == '1' ? "/sdmx/v1" : "/sdmx/v2/structure") +
                             "/codelist/SDMXHUB/CL_SEX/1.0\""),
                 std::string::npos);

@@ -268,7 +268,7 @@ std::optional<Detail> ParseDetail(const std::string& detail, bool v2) {
   static const std::map<std::string, Detail> kNames = {
       {"full", Detail::kFull},
       {"allstubs", Detail::kAllStubs},
-      {"allcompletestubs", Detail::kAllStubs},  // complete stubs add descriptions and annotations: none held
+      {"allcompletestubs", Detail::kAllStubs},  // with their descriptions (StructureDetail::complete_stubs)
       {"referencestubs", Detail::kReferenceStubs},
       {"referencecompletestubs", Detail::kReferenceStubs},
       {"referencepartial", Detail::kReferencePartial}};
@@ -407,6 +407,7 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   sdmx::StructureDetail form;
   if (!partial.empty()) form.partial = &partial;
   form.stubs = *detail == Detail::kAllStubs || *detail == Detail::kReferenceStubs;
+  form.complete_stubs = req.Query("detail").find("completestubs") != std::string::npos;
   if (*detail == Detail::kReferenceStubs) form.keep_full = &requested;
   if (*detail == Detail::kReferencePartial) {
     TrimToUsedItems(*all, requested, &selected, &partial);
