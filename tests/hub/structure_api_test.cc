@@ -208,6 +208,11 @@ TEST_F(StructureApiTest, CategorySchemesAndCategorisationsAreServed) {
   ASSERT_NE(one, nullptr);
   ASSERT_EQ(one->items.size(), 1u);
   EXPECT_EQ(one->items[0].name, "Goal 3: Good health and well-being");
+  // Its parents: the categorisations into that category only.
+  const sdmx::StructureSet goal3 =
+      Parse(Get("/sdmx/v1/categoryscheme/SDMXHUB/SDG_GOALS/latest/3?references=parentsandsiblings"));
+  ASSERT_EQ(goal3.categorisations().size(), 1u);
+  EXPECT_EQ(goal3.categorisations().begin()->second.category, "3");
   const boost::json::value json = boost::json::parse(
       Get("/sdmx/v1/categoryscheme/all", "application/vnd.sdmx.structure+json;version=1.0.0").body);
   EXPECT_EQ(json.at("data").at("categorySchemes").at(0).at("categories").as_array().size(), 17u);

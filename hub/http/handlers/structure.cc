@@ -186,9 +186,9 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
       }
     }
   }
-  for (const auto& [k, c] : all.categorisations()) {  // of a dataflow, or into a category scheme
-    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) ||
-        set.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) {
+  for (const auto& [k, c] : all.categorisations()) {  // of a dataflow, or into a category the set holds
+    const sdmx::ItemScheme* scheme = set.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme);
+    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) || (scheme && scheme->Find(c.category))) {
       out->Add(c);
     }
   }
