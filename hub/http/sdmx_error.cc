@@ -2,24 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "sdmx/xml.h"
+
 namespace hub::http {
-namespace {
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void ToSdmxError(const HttpRequest& req, HttpResponse* resp) {
   const std::string* type = resp->FindHeader("Content-Type");
@@ -35,10 +20,12 @@ void ToSdmxError(const HttpRequest& req, HttpResponse* resp) {
   if (req.Header("accept").find("xml") != std::string::npos) {
     const bool v2 = req.path.rfind("/sdmx/v2/", 0) == 0;
     const std::string ns = v2 ? "v3_0" : "v2_1";
+    std::string text;
+    sdmx::AppendEscaped(&text, message);
     resp->body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:Error xmlns:mes=\"http://www.sdmx.org/resources/sdmxml/schemas/" +
                  ns + "/message\" xmlns:com=\"http://www.sdmx.org/resources/sdmxml/schemas/" + ns +
                  "/common\">\n  <mes:ErrorMessage code=\"" + code + "\">\n    <com:Text xml:lang=\"en\">" +
-                 XmlEscape(message) + "</com:Text>\n  </mes:ErrorMessage>\n</mes:Error>\n";
+                 text + "</com:Text>\n  </mes:ErrorMessage>\n</mes:Error>\n";
     resp->SetHeader("Content-Type", "application/xml");
     return;
   }
