@@ -611,6 +611,35 @@ TEST_F(DataApiTest, AvailabilityReferencesArePartialToWhatIsAvailable) {
   EXPECT_EQ(only->items[0].id, "UNSD");
 }
 
+// mode=available over a REST 2.x key list: what each key offers, together.
+TEST_F(DataApiTest, AvailableModeOverAKeyListIsTheUnionOfItsKeys) {
+  auto region = [&](const std::string& key) {
+    auto r = http::Fetch("GET", hub_->url() + "/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/" + key +
+                                    "?mode=available",
+                         "", {{"Accept", "application/vnd.sdmx.structure+xml;version=3.0.0"}});
+    EXPECT_TRUE(r.ok());
+    std::set<std::string> out;
+    sdmx::StructureSet set;
+    sdmx::Diagnostics d;
+    EXPECT_TRUE(sdmx::ReadStructureMessage(r->body, "availability", {}, &set, &d).ok()) << d.ToString() << r->body;
+    for (const auto& [k, c] : set.constraints()) {
+      for (const auto& cr : c.cube_regions) {
+        for (const auto& cv : cr.components) {
+          for (const auto& v : cv.values) out.insert(cv.id + "=" + v);
+        }
+      }
+    }
+    return out;
+  };
+  const auto kenya = region("A.G.SH_STA_MORT.404"), rwanda = region("A.G.SI_POV_DAY1.646");
+  ASSERT_FALSE(kenya.empty());
+  ASSERT_FALSE(rwanda.empty());
+  std::set<std::string> both = kenya;
+  both.insert(rwanda.begin(), rwanda.end());
+  EXPECT_EQ(region("A.G.SH_STA_MORT.404,A.G.SI_POV_DAY1.646"), both);
+  EXPECT_NE(both, region("*")) << "the key list narrows what is offered";
+}
+
 // SDMX-ML 2.1 time-series messages: the same data, time at the observation
 // level only; and a dataset's namespace is its dataflow's when a dataflow
 // was asked for (as agencies' own files have it).

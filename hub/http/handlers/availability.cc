@@ -100,14 +100,19 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       return ErrorFromStatus(s);
     }
   } else {
-    // Each dimension free in turn, the others as the key says.
-    std::vector<std::vector<std::string>> codes = pattern->codes();
-    codes.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (one && dsd->dimensions[i].id != component) continue;
-      auto free = codes;
-      free[i].clear();
-      if (Status s = collect(sdmx::KeyPattern(free), i, false); !s.ok()) return ErrorFromStatus(s);
+    // Each dimension free in turn, the others as the key says (as each key
+    // of a REST 2.x key list says).
+    const std::vector<sdmx::KeyPattern> keys =
+        pattern->alternatives().empty() ? std::vector<sdmx::KeyPattern>{*pattern} : pattern->alternatives();
+    for (const sdmx::KeyPattern& key : keys) {
+      std::vector<std::vector<std::string>> codes = key.codes();
+      codes.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (one && dsd->dimensions[i].id != component) continue;
+        auto free = codes;
+        free[i].clear();
+        if (Status s = collect(sdmx::KeyPattern(free), i, false); !s.ok()) return ErrorFromStatus(s);
+      }
     }
     if (!one) {  // the TimeRange of the key as given
       if (Status s = collect(*pattern, n, true); !s.ok()) return ErrorFromStatus(s);
