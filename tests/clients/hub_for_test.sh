@@ -2,7 +2,8 @@
 # repo's config in a fresh temporary directory ($tmp), sets $url, and stops
 # the hub and removes $tmp on exit. Then `load_demo FILE...` generates the
 # demo feed and submits the named files (01_unsd_initial.xml, ...) as their
-# providers would.
+# providers would (submission ids prefixed with $ID_PREFIX when set, as
+# `make run` does with demo-).
 tmp=$(mktemp -d)
 pid=
 cleanup() {
@@ -27,6 +28,6 @@ load_demo() {
   for f in "$@"; do
     token=demo-unsd-token
     [ "$f" = 02_who_revision.xml ] && token=demo-who-token
-    "$hub" submit --to "$url" --token "$token" --wait "$tmp/feed/$f" >/dev/null
+    "$hub" submit --to "$url" --token "$token" ${ID_PREFIX:+--id-prefix "$ID_PREFIX"} --wait "$tmp/feed/$f" >/dev/null
   done
 }
