@@ -61,14 +61,13 @@ std::optional<ConceptRef> ConceptOf(const pugi::xml_node& component) {
   return ConceptRef{*scheme, urn.substr(close + 2)};
 }
 
-// A DataProvider reference: 2.1 Ref (agencyID, maintainableParentID/Version,
-// id) or a 3.0 URN "...DataProvider=AG:SCHEME(1.0).ID".
-bool ProviderOf(const pugi::xml_node& holder, ArtefactRef* scheme, std::string* id) {
+// A reference to an item of a scheme (a data provider, a category): a 2.1
+// Ref (agencyID, maintainableParentID/Version, id) or a URN
+// "...Class=AG:SCHEME(1.0).ID" (3.0, or a 2.1 <URN> child).
+bool ItemRefOf(const pugi::xml_node& holder, ArtefactRef* scheme, std::string* id) {
   if (!holder) return false;
   if (pugi::xml_node ref = ChildByLocalName(holder, "Ref")) {
-    std::string parent = Attr(ref, "maintainableParentID");
-    *scheme = {Attr(ref, "agencyID"), parent.empty() ? "DATA_PROVIDERS" : parent,
-               Attr(ref, "maintainableParentVersion").empty() ? "1.0" : Attr(ref, "maintainableParentVersion")};
+    *scheme = {Attr(ref, "agencyID"), Attr(ref, "maintainableParentID"), Attr(ref, "maintainableParentVersion")};
     *id = Attr(ref, "id");
     return true;
   }
@@ -79,6 +78,17 @@ bool ProviderOf(const pugi::xml_node& holder, ArtefactRef* scheme, std::string* 
   if (!s || close == std::string::npos || close + 2 > urn.size()) return false;
   *scheme = *s;
   *id = urn.substr(close + 2);
+  return true;
+}
+
+// A DataProvider reference; a 2.1 Ref may leave out its scheme, which SDMX
+// fixes at DATA_PROVIDERS(1.0).
+bool ProviderOf(const pugi::xml_node& holder, ArtefactRef* scheme, std::string* id) {
+  if (!ItemRefOf(holder, scheme, id)) return false;
+  if (ChildByLocalName(holder, "Ref")) {
+    if (scheme->id.empty()) scheme->id = "DATA_PROVIDERS";
+    if (scheme->version.empty()) scheme->version = "1.0";
+  }
   return true;
 }
 
@@ -206,38 +216,22 @@ ItemScheme ReadCategoryScheme(const pugi::xml_node& n) {
   return scheme;
 }
 
-// <Source>/<Target>: a 2.1 Ref, or a 3.0 URN (…Class=AGENCY:ID(VERSION)[.ITEM]).
-void ReadRefOrUrn(const pugi::xml_node& holder, std::string* cls, ArtefactRef* ref, std::string* item) {
-  if (pugi::xml_node r = ChildByLocalName(holder, "Ref")) {
-    *cls = Attr(r, "class");
-    const std::string parent = Attr(r, "maintainableParentID");
-    if (!parent.empty()) {
-      *ref = {Attr(r, "agencyID"), parent, Attr(r, "maintainableParentVersion")};
-      *item = Attr(r, "id");
-    } else {
-      *ref = {Attr(r, "agencyID"), Attr(r, "id"), Attr(r, "version")};
-    }
-    return;
-  }
-  const std::string urn = holder.text().get();
-  const size_t eq = urn.find('='), dot = urn.rfind('.', eq), colon = urn.find(':', eq), open = urn.find('(', colon),
-               close = urn.find(')', open);
-  if (eq == std::string::npos || colon == std::string::npos || open == std::string::npos || close == std::string::npos) {
-    return;
-  }
-  *cls = urn.substr(dot + 1, eq - dot - 1);
-  *ref = {urn.substr(eq + 1, colon - eq - 1), urn.substr(colon + 1, open - colon - 1), urn.substr(open + 1, close - open - 1)};
-  if (close + 2 <= urn.size()) *item = urn.substr(close + 2);
-}
-
+// Source: the artefact filed (a 2.1 Ref with its class, or a URN); target:
+// the category, an item reference.
 Categorisation ReadCategorisation(const pugi::xml_node& n) {
   Categorisation c;
   c.ref = RefOf(n);
   c.name = NameOf(n);
   c.description = DescriptionOf(n);
-  std::string ignored_item, ignored_class;
-  ReadRefOrUrn(ChildByLocalName(n, "Source"), &c.source_class, &c.source, &ignored_item);
-  ReadRefOrUrn(ChildByLocalName(n, "Target"), &ignored_class, &c.category_scheme, &c.category);
+  const pugi::xml_node source = ChildByLocalName(n, "Source");
+  if (pugi::xml_node ref = ChildByLocalName(source, "Ref")) {
+    c.source_class = Attr(ref, "class");
+  } else {
+    std::string urn = ChildText(source, "URN");
+    (void)ParseUrn(urn.empty() ? source.text().get() : urn, &c.source_class);
+  }
+  if (auto ref = ParseRef(source)) c.source = *ref;
+  (void)ItemRefOf(ChildByLocalName(n, "Target"), &c.category_scheme, &c.category);
   return c;
 }
 
@@ -417,14 +411,8 @@ HierarchicalCodelist ReadHierarchy30(const pugi::xml_node& n) {
   Hierarchy h{hcl.ref.id, hcl.name, {}};
   for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
     if (LocalName(k) != "HierarchicalCode") continue;
-    if (hcl.codelists.empty()) {
-      // urn:...codelist.Code=AGENCY:ID(VERSION).CODE
-      const std::string urn = ChildByLocalName(k, "Code").text().get();
-      const size_t eq = urn.find('='), colon = urn.find(':', eq), open = urn.find('(', colon), close = urn.find(')', open);
-      if (eq != std::string::npos && colon != std::string::npos && open != std::string::npos && close != std::string::npos) {
-        hcl.codelists.push_back({urn.substr(eq + 1, colon - eq - 1), urn.substr(colon + 1, open - colon - 1),
-                                 urn.substr(open + 1, close - open - 1)});
-      }
+    if (hcl.codelists.empty()) {  // urn:...codelist.Code=AGENCY:ID(VERSION).CODE
+      if (auto codelist = ParseUrn(ChildByLocalName(k, "Code").text().get())) hcl.codelists.push_back(*codelist);
     }
     h.codes.push_back(ReadHierarchicalCode(k));
   }

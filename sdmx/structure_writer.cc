@@ -385,18 +385,7 @@ class MlStructureWriter {
       o_ += "<str:HierarchicalCode";
       Attr("id", n == 1 ? hc.code : hc.code + "_" + std::to_string(n));
       o_ += '>';
-      if (v30_) {
-        o_ += "<str:Code>";
-        AppendEscaped(&o_, MaintainableUrn("codelist.Code", codelist) + "." + hc.code);
-        o_ += "</str:Code>";
-      } else {
-        o_ += "<str:Code><Ref";
-        Attr("agencyID", codelist.agency);
-        Attr("maintainableParentID", codelist.id);
-        Attr("maintainableParentVersion", codelist.version);
-        Attr("id", hc.code);
-        o_ += " class=\"Code\" package=\"codelist\"/></str:Code>";
-      }
+      ItemRef("Code", "codelist", "Code", codelist, hc.code);
       HierarchicalCodes(hc.children, codelist, uses);
       o_ += "</str:HierarchicalCode>";
     }
@@ -405,13 +394,7 @@ class MlStructureWriter {
   // 2.1 HierarchicalCodelist: its included codelists (codes refer to the first).
   void WriteHierarchicalCodelist(const HierarchicalCodelist& h) {
     if (OpenMaintainable("HierarchicalCodelist", "codelist.HierarchicalCodelist", h)) return;
-    for (const ArtefactRef& cl : h.codelists) {
-      o_ += "<str:IncludedCodelist><Ref";
-      Attr("agencyID", cl.agency);
-      Attr("id", cl.id);
-      Attr("version", cl.version);
-      o_ += " class=\"Codelist\" package=\"codelist\"/></str:IncludedCodelist>";
-    }
+    for (const ArtefactRef& cl : h.codelists) Ref("IncludedCodelist", "codelist", "Codelist", cl);
     for (const Hierarchy& hierarchy : h.hierarchies) {
       o_ += "\n<str:Hierarchy";
       Attr("id", hierarchy.id);

@@ -151,13 +151,7 @@ HttpResponse Availability(const HandlerContext& ctx, const HttpRequest& req, boo
       const sdmx::Codelist* cl = cl_ref ? out.FindCodelist(*cl_ref) : nullptr;
       if (!cl || values[i].empty()) continue;
       sdmx::Codelist trimmed = *cl;
-      std::set<std::string> keep = values[i];
-      for (const std::string& code : values[i]) {
-        for (const sdmx::Code* c = cl->Find(code); c && !c->parent.empty(); c = cl->Find(c->parent)) {
-          if (!keep.insert(c->parent).second) break;
-        }
-      }
-      std::erase_if(trimmed.codes, [&](const sdmx::Code& c) { return !keep.count(c.id); });
+      KeepWithAncestors(values[i], &trimmed.codes);  // marked partial below whether or not a code went
       trimmed.Index();
       partial.Add(trimmed);
       out.Add(std::move(trimmed));

@@ -113,6 +113,9 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& reference
 // added to `partial` too.
 void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& requested, sdmx::StructureSet* set,
                      sdmx::StructureSet* partial);
+// `items` limited to those in `keep` and their ancestors (a Parent must
+// resolve); false when nothing was dropped.
+bool KeepWithAncestors(const std::set<std::string>& keep, std::vector<sdmx::Code>* items);
 // NotImplemented (501) naming the first query parameter not in `supported`;
 // "c[]" in `supported` admits every c[COMPONENT] filter.
 Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& supported);

@@ -348,13 +348,7 @@ bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx:
   }
   for (auto [k, scheme] : set->schemes()) {
     if (scheme.kind == sdmx::SchemeKind::kCategoryScheme) {  // nested: keep the categories above those named
-      std::set<std::string> more = wanted;
-      for (const std::string& id : wanted) {
-        for (const sdmx::Code* c = scheme.Find(id); c && !c->parent.empty(); c = scheme.Find(c->parent)) {
-          more.insert(c->parent);
-        }
-      }
-      std::erase_if(scheme.items, [&](const sdmx::Code& c) { return !more.count(c.id); });
+      KeepWithAncestors(wanted, &scheme.items);
       if (scheme.items.empty()) continue;
       partial->Add(scheme);
       out.Add(std::move(scheme));

@@ -42,9 +42,9 @@ void AddConcepts(const sdmx::StructureSet& set, const sdmx::DataStructure& dsd, 
   add(dsd.measure_concept);
 }
 
-// `items` limited to those in `keep` and their ancestors (a Parent must
-// resolve); false when nothing was dropped.
-bool Keep(const std::set<std::string>& keep, std::vector<sdmx::Code>* items) {
+}  // namespace
+
+bool KeepWithAncestors(const std::set<std::string>& keep, std::vector<sdmx::Code>* items) {
   std::map<std::string, const sdmx::Code*> by_id;
   for (const sdmx::Code& c : *items) by_id[c.id] = &c;
   std::set<std::string> kept;
@@ -58,8 +58,6 @@ bool Keep(const std::set<std::string>& keep, std::vector<sdmx::Code>* items) {
   std::erase_if(*items, [&](const sdmx::Code& c) { return !kept.count(c.id); });
   return true;
 }
-
-}  // namespace
 
 void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& requested, sdmx::StructureSet* set,
                      sdmx::StructureSet* partial) {
@@ -91,7 +89,7 @@ void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& re
     auto used = codes.find(k);
     if (requested.FindCodelist(cl.ref) || used == codes.end()) continue;
     sdmx::Codelist copy = cl;
-    if (Keep(used->second, &copy.codes)) trimmed_lists.push_back(std::move(copy));
+    if (KeepWithAncestors(used->second, &copy.codes)) trimmed_lists.push_back(std::move(copy));
   }
   std::vector<sdmx::ItemScheme> trimmed_schemes;
   for (const auto& [k, s] : set->schemes()) {
@@ -101,7 +99,7 @@ void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& re
       continue;
     }
     sdmx::ItemScheme copy = s;
-    if (Keep(used->second, &copy.items)) trimmed_schemes.push_back(std::move(copy));
+    if (KeepWithAncestors(used->second, &copy.items)) trimmed_schemes.push_back(std::move(copy));
   }
   for (sdmx::Codelist& cl : trimmed_lists) {
     partial->Add(cl);
