@@ -16,6 +16,7 @@
 #include "sdmx/validator.h"
 #include "sdmx/xml.h"
 #include "storage/codec.h"
+#include "storage/event_chunks.h"
 
 namespace hub::connectors {
 namespace {
@@ -419,17 +420,25 @@ Status Ingestor::AppendWithMarker(const EventSpool& events, ev::SubmissionMarker
   CrashPoint("ingest.before_append");
   HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
   std::map<std::pair<std::string, int32_t>, int64_t> counts;
-  std::map<std::string, int32_t, std::less<>> partitions;
+  struct TopicInfo {
+    int32_t partitions;
+    size_t max_record_bytes;
+  };
+  std::map<std::string, TopicInfo, std::less<>> topics;
   size_t unflushed = 0;
   HUB_RETURN_IF_ERROR(events.ForEach([&](std::string_view topic, std::string_view key, std::string_view value) {
-    auto it = partitions.find(topic);
-    if (it == partitions.end()) {
+    auto it = topics.find(topic);
+    if (it == topics.end()) {
       HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(std::string(topic)));
-      it = partitions.emplace(std::string(topic), n).first;
+      HUB_ASSIGN_OR_RETURN(size_t limit, log_->MaxRecordBytes(std::string(topic)));
+      it = topics.emplace(std::string(topic), TopicInfo{n, limit}).first;
     }
-    int32_t p = storage::PartitionForKey(key, it->second);
-    HUB_RETURN_IF_ERROR(writer->Append(it->first, p, key, value));
-    ++counts[{it->first, p}];
+    int32_t p = storage::PartitionForKey(key, it->second.partitions);
+    // An event larger than the log takes goes in pieces, each counted.
+    HUB_ASSIGN_OR_RETURN(int64_t records, storage::AppendEvent(writer.get(), it->first, p, key, value,
+                                                               m->submission_id(), m->attempt_id(),
+                                                               it->second.max_record_bytes));
+    counts[{it->first, p}] += records;
     // In batches: what the writer holds until a flush stays bounded. The
     // events are harmless until the marker names them (Materialiser).
     unflushed += value.size();

@@ -122,6 +122,41 @@ Status ReadStrings(const toml::table& t, const char* key, const std::string& sec
   return Status::Ok();
 }
 
+// A table of settings passed on as text (librdkafka properties, topic
+// configs): strings, integers and booleans, as Kafka's own files write them.
+Status ReadTextTable(const toml::table& t, const char* key, const std::string& section,
+                     std::map<std::string, std::string>* out) {
+  if (!t.contains(key)) return Status::Ok();
+  const toml::table* sub = t[key].as_table();
+  if (!sub) return Status::InvalidArgument(section + "." + key + " must be a table of settings");
+  for (const auto& [k, n] : *sub) {
+    const std::string name(k.str());
+    if (auto s = n.value_exact<std::string>()) {
+      (*out)[name] = *s;
+    } else if (auto i = n.value_exact<int64_t>()) {
+      (*out)[name] = std::to_string(*i);
+    } else if (auto b = n.value_exact<bool>()) {
+      (*out)[name] = *b ? "true" : "false";
+    } else {
+      return Status::InvalidArgument(section + "." + key + "." + name + " must be a string, integer or boolean");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadKafka(const toml::table& t, storage::KafkaEventLogOptions* k) {
+  HUB_RETURN_IF_ERROR(CheckKeys(t, "kafka", {"replication_factor", "timeout_ms", "client_id", "allow_finite_retention",
+                                             "properties", "topic_config"}));
+  HUB_RETURN_IF_ERROR(ReadPositive(t, "replication_factor", "kafka", &k->replication_factor));
+  int64_t timeout = k->timeout.count();
+  HUB_RETURN_IF_ERROR(ReadPositive(t, "timeout_ms", "kafka", &timeout));
+  k->timeout = std::chrono::milliseconds(timeout);
+  HUB_RETURN_IF_ERROR(Read(t, "client_id", "kafka", &k->client_id));
+  HUB_RETURN_IF_ERROR(Read(t, "allow_finite_retention", "kafka", &k->allow_finite_retention));
+  HUB_RETURN_IF_ERROR(ReadTextTable(t, "properties", "kafka", &k->extra));
+  return ReadTextTable(t, "topic_config", "kafka", &k->topic_config);
+}
+
 Status ReadPull(const toml::node& n, connectors::RestPullOptions* out) {
   const toml::table* t = n.as_table();
   if (!t) return Status::InvalidArgument("pull entries must be tables ([[pull]])");
@@ -199,12 +234,21 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   }
   if (const toml::table* t = root["log"].as_table()) {
     HUB_RETURN_IF_ERROR(
-        CheckKeys(*t, "log", {"topic_prefix", "data_partitions", "memtable_bytes", "block_cache_bytes"}));
+        CheckKeys(*t, "log", {"topic_prefix", "data_partitions", "memtable_bytes", "block_cache_bytes",
+                              "max_record_bytes"}));
+    int64_t max_record = static_cast<int64_t>(cfg.max_record_bytes);
+    HUB_RETURN_IF_ERROR(Read(*t, "max_record_bytes", "log", &max_record));
+    // A piece needs room beside its key and headers (event_chunks.h).
+    if (max_record != 0 && max_record < 16384) {
+      return Status::InvalidArgument("log.max_record_bytes must be 0 (the log's own limit) or >= 16384");
+    }
+    cfg.max_record_bytes = static_cast<size_t>(max_record);
     HUB_RETURN_IF_ERROR(Read(*t, "topic_prefix", "log", &cfg.topic_prefix));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "data_partitions", "log", &cfg.data_partitions));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "memtable_bytes", "log", &cfg.log_memory.memtable_bytes));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "block_cache_bytes", "log", &cfg.log_memory.block_cache_bytes));
   }
+  if (const toml::table* t = root["kafka"].as_table()) HUB_RETURN_IF_ERROR(ReadKafka(*t, &cfg.kafka));
   if (const toml::table* t = root["state"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "state", {"memtable_bytes", "block_cache_bytes"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "memtable_bytes", "state", &cfg.state_memory.memtable_bytes));

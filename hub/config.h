@@ -13,6 +13,7 @@
 #include "hub/http/server.h"
 #include "hub/feed/change_feed.h"
 #include "hub/views/view_options.h"
+#include "storage/kafka_event_log.h"
 #include "storage/materialiser.h"
 #include "storage/rocksdb_memory.h"
 
@@ -34,6 +35,16 @@ struct HubConfig {
   std::string topic_prefix;              // [log] topic_prefix; default ""
   int32_t data_partitions = 4;           // [log] data_partitions; default 4
   storage::RocksMemoryOptions log_memory;    // [log] memtable_bytes, block_cache_bytes (embedded log)
+  // [log] max_record_bytes: the largest record the hub writes (larger events
+  // go in pieces); default 0 = the log's own limit (Kafka: read from the
+  // broker; embedded: none).
+  size_t max_record_bytes = 0;
+  // [kafka] replication_factor, timeout_ms, client_id, allow_finite_retention,
+  // [kafka.properties] (any librdkafka property: security.protocol, sasl.*,
+  // ssl.*), [kafka.topic_config] (configs of topics the hub creates).
+  // Used with `serve --kafka`; bootstrap, topics and partitions come from
+  // the command line and [log].
+  storage::KafkaEventLogOptions kafka;
   storage::RocksMemoryOptions state_memory;  // [state] memtable_bytes, block_cache_bytes
   connectors::IngestOptions ingest;      // [ingest]
   storage::MaterialiserOptions materialiser;  // [materialiser]

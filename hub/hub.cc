@@ -41,9 +41,11 @@ Status Hub::Init(const HubOptions& options) {
     lo.topics = topics;
     lo.data_partitions = config_.data_partitions;
     lo.memory = config_.log_memory;
+    lo.max_record_bytes = config_.max_record_bytes;
     HUB_ASSIGN_OR_RETURN(log_, storage::EmbeddedEventLog::Open(lo));
   } else {
-    storage::KafkaEventLogOptions ko;
+    storage::KafkaEventLogOptions ko = config_.kafka;
+    ko.max_record_bytes = config_.max_record_bytes;
     ko.bootstrap = options.kafka_bootstrap;
     ko.topics = topics;
     ko.data_partitions = config_.data_partitions;

@@ -27,8 +27,10 @@ bool FlowFilterMatches(const std::string& want, const ev::ArtefactRef& flow);
 // always goes to one partition and keeps its order.
 std::string DataRecordKey(const std::string& flow, const std::string& series_key);
 
-// Envelope serialisation with the current schema version.
-inline constexpr uint32_t kSchemaVersion = 1;
+// Envelope serialisation with the current schema version. 2: EventChunk
+// (an event in pieces); a hub of version 1 stops at such a record instead
+// of skipping what it cannot read.
+inline constexpr uint32_t kSchemaVersion = 2;
 std::string Serialize(ev::Envelope* envelope);
 // The same into *out (its capacity reused: no allocation per event).
 void SerializeTo(ev::Envelope* envelope, std::string* out);

@@ -28,6 +28,10 @@ struct EmbeddedEventLogOptions {
   bool read_only = false;          // open an existing log for reading only (replay beside a
                                    // running hub); sees the log as it was at open; default false
   RocksMemoryOptions memory;       // memtables and block cache ([log]); see rocksdb_memory.h
+  // Largest record; larger events are appended in pieces (event_chunks.h).
+  // RocksDB needs no limit: default 0 = none. Set, it runs the hub as on a
+  // Kafka with that limit.
+  size_t max_record_bytes = 0;
 };
 
 class EmbeddedEventLog final : public EventLog {
@@ -40,6 +44,7 @@ class EmbeddedEventLog final : public EventLog {
   Result<std::unique_ptr<LogReader>> NewReader(
       const std::vector<std::pair<TopicPartition, int64_t>>& start) override;
   Result<int64_t> EndOffset(const TopicPartition& tp) override;
+  Result<size_t> MaxRecordBytes(const std::string& topic) override;
   std::string Describe() const override { return "embedded:" + options_.path; }
 
  private:

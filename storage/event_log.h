@@ -89,6 +89,11 @@ class EventLog {
       const std::vector<std::pair<TopicPartition, int64_t>>& start) = 0;
   // The offset the next record of `tp` will get (the log end), as durable now.
   virtual Result<int64_t> EndOffset(const TopicPartition& tp) = 0;
+  // The largest record (key and value, with the log's own headers) that
+  // `topic` takes: Kafka's is the smaller of the topic's max.message.bytes
+  // and the producer's message.max.bytes. Larger events go in pieces
+  // (event_chunks.h).
+  virtual Result<size_t> MaxRecordBytes(const std::string& topic) = 0;
   // A short description for logs and /healthz ("embedded:/data/log", "kafka:host:9092").
   virtual std::string Describe() const = 0;
 };

@@ -65,15 +65,16 @@ std::optional<PeekedRecord> PeekRecord(std::string_view bytes) {
   if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return std::nullopt;
   for (int i = 0; i < envelope.field_count(); ++i) {
     const UnknownField& f = envelope.field(i);
-    // Envelope: 2 data, 3 structure, 4 marker (events.proto).
-    if (f.type() != UnknownField::TYPE_LENGTH_DELIMITED || f.number() < 2 || f.number() > 4) continue;
+    // Envelope: 2 data, 3 structure, 4 marker, 5 a piece of an event (events.proto).
+    if (f.type() != UnknownField::TYPE_LENGTH_DELIMITED || f.number() < 2 || f.number() > 5) continue;
     UnknownFieldSet event;
     if (!event.ParseFromString(f.length_delimited())) continue;
     PeekedRecord out;
-    out.kind = f.number() == 2 ? PeekedRecord::Kind::kData
+    out.kind = f.number() == 2   ? PeekedRecord::Kind::kData
                : f.number() == 3 ? PeekedRecord::Kind::kStructure
-                                 : PeekedRecord::Kind::kMarker;
-    out.submission_id = Text(event, 1);  // field 1 and 2 in all three
+               : f.number() == 4 ? PeekedRecord::Kind::kMarker
+                                 : PeekedRecord::Kind::kChunk;
+    out.submission_id = Text(event, 1);  // field 1 and 2 in all four
     out.attempt_id = Text(event, 2);
     if (out.kind == PeekedRecord::Kind::kMarker) PeekMarker(event, &out.marker);
     if (out.submission_id.empty() || out.attempt_id.empty()) return std::nullopt;

@@ -16,7 +16,7 @@
 namespace hub::storage {
 
 struct PeekedRecord {
-  enum class Kind { kData, kStructure, kMarker };
+  enum class Kind { kData, kStructure, kMarker, kChunk };
   Kind kind = Kind::kData;
   std::string submission_id;
   std::string attempt_id;

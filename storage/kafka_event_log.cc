@@ -2,6 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
@@ -165,6 +168,51 @@ class KafkaLogReader final : public LogReader {
   rd_kafka_t* consumer_;
 };
 
+// A topic's configs as the broker holds them (its own and the defaults it
+// inherits). Unimplemented (the mock cluster has no Admin API) comes back
+// as such, for the caller to decide.
+Result<std::map<std::string, std::string>> DescribeTopicConfigs(rd_kafka_t* rk, const std::string& topic,
+                                                                int timeout_ms) {
+  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+  char err[512];
+  rd_kafka_AdminOptions_set_request_timeout(opts, timeout_ms, err, sizeof err);
+  rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
+  rd_kafka_DescribeConfigs(rk, &res, 1, opts, q);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, timeout_ms + 1000);
+  Result<std::map<std::string, std::string>> out = Status::Unavailable("kafka: describing topic " + topic + " timed out");
+  if (ev) {
+    if (rd_kafka_resp_err_t e = rd_kafka_event_error(ev); e) {
+      out = e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE || e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION
+                ? Status::NotImplemented("kafka DescribeConfigs: " + std::string(rd_kafka_err2str(e)))
+                : FromKafka(e, "kafka DescribeConfigs " + topic);
+    } else {
+      size_t n = 0;
+      const rd_kafka_ConfigResource_t** rs =
+          rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+      if (n != 1) {
+        out = Status::IoError("kafka DescribeConfigs " + topic + ": " + std::to_string(n) + " resources answered");
+      } else if (rd_kafka_resp_err_t re = rd_kafka_ConfigResource_error(rs[0]); re) {
+        out = FromKafka(re, "kafka DescribeConfigs " + topic);
+      } else {
+        std::map<std::string, std::string> configs;
+        size_t cn = 0;
+        const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(rs[0], &cn);
+        for (size_t i = 0; i < cn; ++i) {
+          const char* v = rd_kafka_ConfigEntry_value(entries[i]);
+          configs[rd_kafka_ConfigEntry_name(entries[i])] = v ? v : "";
+        }
+        out = std::move(configs);
+      }
+    }
+    rd_kafka_event_destroy(ev);
+  }
+  rd_kafka_queue_destroy(q);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_ConfigResource_destroy(res);
+  return out;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOptions& options) {
@@ -199,7 +247,67 @@ Status KafkaEventLog::Init() {
   poller_ = std::thread([this] {
     while (!stop_.load()) rd_kafka_poll(producer_, 100);
   });
-  return EnsureTopics();
+  HUB_RETURN_IF_ERROR(EnsureTopics());
+  return CheckTopics();
+}
+
+Status KafkaEventLog::CheckTopics() {
+  char buf[64];
+  size_t size = sizeof buf;
+  size_t producer_limit = 1'000'000;  // librdkafka's default, if it will not say
+  if (rd_kafka_conf_get(rd_kafka_conf(producer_), "message.max.bytes", buf, &size) == RD_KAFKA_CONF_OK) {
+    producer_limit = std::stoull(buf);
+  }
+  // librdkafka's mock cluster (ids "mockCluster<hex>") never answers
+  // DescribeConfigs: asking would only wait out the timeout.
+  bool mock = false;
+  if (char* id = rd_kafka_clusterid(producer_, static_cast<int>(options_.timeout.count()))) {
+    mock = std::string_view(id).starts_with("mockCluster");
+    rd_kafka_mem_free(producer_, id);
+  }
+  for (const std::string& topic : options_.topics.All()) {
+    size_t limit = producer_limit;
+    if (options_.max_record_bytes > 0) limit = std::min(limit, options_.max_record_bytes);
+    Result<std::map<std::string, std::string>> configs =
+        mock ? Result<std::map<std::string, std::string>>(Status::NotImplemented("the librdkafka mock cluster"))
+             : DescribeTopicConfigs(producer_, topic, static_cast<int>(options_.timeout.count()));
+    if (configs.status().code() == StatusCode::kNotImplemented) {
+      spdlog::warn("kafka: {} cannot describe topic {} ({}): records up to the producer's {} bytes, retention "
+                   "not checked", options_.bootstrap, topic, configs.status().message(), limit);
+      max_record_bytes_[topic] = limit;
+      continue;
+    }
+    HUB_RETURN_IF_ERROR(configs.status());
+    auto get = [&](const char* name) {
+      auto it = configs->find(name);
+      return it == configs->end() ? std::string() : it->second;
+    };
+    if (std::string m = get("max.message.bytes"); !m.empty()) limit = std::min<size_t>(limit, std::stoull(m));
+    max_record_bytes_[topic] = limit;
+    const std::string retention_ms = get("retention.ms"), retention_bytes = get("retention.bytes"),
+                      cleanup = get("cleanup.policy");
+    const bool deletes = (!retention_ms.empty() && retention_ms != "-1") ||
+                         (!retention_bytes.empty() && retention_bytes != "-1") ||
+                         cleanup.find("compact") != std::string::npos;
+    if (deletes && !options_.allow_finite_retention) {
+      return Status::InvalidArgument(
+          "kafka topic " + topic + " would delete the hub's history (retention.ms=" + retention_ms +
+          ", retention.bytes=" + retention_bytes + ", cleanup.policy=" + cleanup +
+          "): the log is the system of record. Set retention.ms=-1 and retention.bytes=-1 with cleanup.policy=delete "
+          "on it, or start with [kafka] allow_finite_retention = true");
+    }
+    if (deletes) {
+      spdlog::warn("kafka topic {} may delete history (retention.ms={}, retention.bytes={}, cleanup.policy={}): "
+                   "allowed by allow_finite_retention", topic, retention_ms, retention_bytes, cleanup);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<size_t> KafkaEventLog::MaxRecordBytes(const std::string& topic) {
+  auto it = max_record_bytes_.find(topic);
+  if (it == max_record_bytes_.end()) return Status::NotFound("no input topic " + topic);
+  return it->second;
 }
 
 Status KafkaEventLog::EnsureTopics() {
@@ -226,7 +334,17 @@ Status KafkaEventLog::EnsureTopics() {
   char err[512];
   for (const std::string& t : missing) {
     int parts = t == options_.topics.data ? options_.data_partitions : 1;
-    new_topics.push_back(rd_kafka_NewTopic_new(t.c_str(), parts, options_.replication_factor, err, sizeof err));
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.c_str(), parts, options_.replication_factor, err, sizeof err);
+    if (!nt) {
+      for (auto* x : new_topics) rd_kafka_NewTopic_destroy(x);
+      return Status::InvalidArgument("kafka topic " + t + ": " + err);
+    }
+    new_topics.push_back(nt);
+    // The log is the system of record: nothing ages out of it.
+    std::map<std::string, std::string> configs = {
+        {"retention.ms", "-1"}, {"retention.bytes", "-1"}, {"cleanup.policy", "delete"}};
+    for (const auto& [k, v] : options_.topic_config) configs[k] = v;
+    for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
   }
   rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);
   rd_kafka_CreateTopics(producer_, new_topics.data(), new_topics.size(), nullptr, q);

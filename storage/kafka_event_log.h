@@ -8,8 +8,15 @@
 // state, see Materialiser), auto.offset.reset=error so a missing offset is an
 // error, never a silent skip.
 //
-// Topics must exist or be creatable with the Admin API (the librdkafka mock
-// cluster cannot create topics: `sdmx-hub kafka-dev` creates them itself).
+// Topics: the hub creates missing ones with the configured partitions and
+// replication and retention.ms = retention.bytes = -1 (the log is the
+// system of record: nothing may age out of it). An existing input topic
+// that would delete history (finite retention, or cleanup.policy compact)
+// is refused unless allow_finite_retention. The largest record is read
+// from the broker (DescribeConfigs: the topic's max.message.bytes) and the
+// producer's message.max.bytes; larger events go in pieces (event_chunks.h).
+// The librdkafka mock cluster has no Admin API: `sdmx-hub kafka-dev`
+// creates its topics itself, and the limits are the producer's.
 #pragma once
 
 #include <atomic>
@@ -32,6 +39,13 @@ struct KafkaEventLogOptions {
   std::string client_id = "sdmx-hub";
   // Extra librdkafka properties (security.protocol, sasl.*, ...), applied last.
   std::map<std::string, std::string> extra;
+  // Extra topic configs when the hub creates a topic (e.g. min.insync.replicas).
+  std::map<std::string, std::string> topic_config;
+  // Largest record to write; 0 (default) = what the broker and producer allow.
+  size_t max_record_bytes = 0;
+  // Start even on an existing topic whose retention or compaction would
+  // delete history. Default false: the hub refuses, naming the topic.
+  bool allow_finite_retention = false;
 };
 
 class KafkaEventLog final : public EventLog {
@@ -44,16 +58,21 @@ class KafkaEventLog final : public EventLog {
   Result<std::unique_ptr<LogReader>> NewReader(
       const std::vector<std::pair<TopicPartition, int64_t>>& start) override;
   Result<int64_t> EndOffset(const TopicPartition& tp) override;
+  Result<size_t> MaxRecordBytes(const std::string& topic) override;
   std::string Describe() const override { return "kafka:" + options_.bootstrap; }
 
  private:
   explicit KafkaEventLog(KafkaEventLogOptions options) : options_(std::move(options)) {}
   Status Init();
   Status EnsureTopics();
+  // Reads each input topic's configs: the record limit, and whether its
+  // retention would delete history.
+  Status CheckTopics();
 
   KafkaEventLogOptions options_;
   rd_kafka_t* producer_ = nullptr;
   std::map<std::string, int32_t> partitions_;
+  std::map<std::string, size_t> max_record_bytes_;  // by topic; set by CheckTopics
   std::atomic<bool> stop_{false};
   std::thread poller_;
 };

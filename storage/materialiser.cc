@@ -116,22 +116,12 @@ Status Materialiser::Handle(const LogRecord& r) {
     const std::string& aid = env.has_data() ? env.data().attempt_id() : env.structure().attempt_id();
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(sid));
     if (applied) return Status::Ok();
-    Attempt& a = pending_[aid];
-    a.attempt_id = aid;
-    a.submission_id = sid;
-    a.received[r.tp]++;
-    a.first_offset.emplace(r.tp, r.offset);
-    auto [range, fresh] = a.event_range.try_emplace(r.tp, r.offset, r.offset);
-    range->second.second = r.offset;
-    if (!a.spilled) {
-      a.events.push_back(r.value);
-      const size_t bytes = r.value.size();
-      a.held_bytes += bytes;
-      held_bytes_ += bytes;
-      if (held_bytes_ > options_.max_held_event_bytes) SpillLargest();
-    }
+    Attempt& a = NoteEvent(r, sid, aid);
+    if (Status s = a.joiner.Whole(r.tp, r.offset); !s.ok() && a.poison.empty()) a.poison = s.message();
+    Hold(a, r.value);
     return Status::Ok();
   }
+  if (env.has_chunk()) return HandleChunk(r, env.chunk());
   if (env.has_marker()) {
     const ev::SubmissionMarker& m = env.marker();
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(m.submission_id()));
@@ -156,6 +146,55 @@ Status Materialiser::Handle(const LogRecord& r) {
                               std::to_string(kSchemaVersion) + ": upgrade the hub");
   }
   return HandleUndecodable(r, "an envelope holding no event");
+}
+
+Materialiser::Attempt& Materialiser::NoteEvent(const LogRecord& r, const std::string& sid, const std::string& aid) {
+  Attempt& a = pending_[aid];
+  a.attempt_id = aid;
+  a.submission_id = sid;
+  a.received[r.tp]++;
+  a.first_offset.emplace(r.tp, r.offset);
+  auto [range, fresh] = a.event_range.try_emplace(r.tp, r.offset, r.offset);
+  range->second.second = r.offset;
+  return a;
+}
+
+void Materialiser::Hold(Attempt& a, std::string value) {
+  if (a.spilled) return;
+  const size_t bytes = value.size();
+  a.events.push_back(std::move(value));
+  a.held_bytes += bytes;
+  held_bytes_ += bytes;
+  if (held_bytes_ > options_.max_held_event_bytes) SpillLargest();
+}
+
+Status Materialiser::HandleChunk(const LogRecord& r, const ev::EventChunk& piece) {
+  HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(piece.submission_id()));
+  if (applied) return Status::Ok();
+  Attempt& a = NoteEvent(r, piece.submission_id(), piece.attempt_id());
+  if (!a.poison.empty()) return Status::Ok();  // it fails anyway: nothing more to join
+  // Joined whole even for a spilled attempt (then dropped): that the event
+  // decodes is known now, as for an event in one record, and a joined one
+  // costs no more memory than that record would have.
+  Result<std::optional<std::string>> whole = a.joiner.Add(r.tp, r.offset, piece);
+  if (!whole.ok()) {
+    a.poison = whole.status().message();
+    a.joiner.Clear();
+    return Status::Ok();
+  }
+  if (!*whole) return Status::Ok();
+  google::protobuf::Arena arena;  // not on scratch_: Handle's arena holds the piece
+  ev::Envelope& env = *google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
+  const std::string where = "the event in pieces ending at " + r.tp.ToString() + " offset " + std::to_string(r.offset);
+  if (!env.ParseFromString(**whole)) {
+    a.poison = where + " is not a decodable event (malformed, or a text field that is not valid UTF-8)";
+  } else if (!(env.has_data() && env.data().attempt_id() == piece.attempt_id()) &&
+             !(env.has_structure() && env.structure().attempt_id() == piece.attempt_id())) {
+    a.poison = where + " is not a data or structure event of its attempt";
+  } else {
+    Hold(a, std::move(**whole));
+  }
+  return Status::Ok();
 }
 
 void Materialiser::SpillLargest() {

@@ -36,6 +36,7 @@
 #include <thread>
 #include <tuple>
 
+#include "storage/event_chunks.h"
 #include "storage/event_log.h"
 #include "storage/events.pb.h"
 #include "storage/state.h"
@@ -109,6 +110,9 @@ class Materialiser {
     std::map<TopicPartition, int64_t> received;
     std::map<TopicPartition, int64_t> first_offset;
     std::optional<sdmxhub::events::v1::SubmissionMarker> marker;
+    // Events in pieces (EventChunk) being joined; a whole one is held (or,
+    // spilled, dropped and joined again when read back).
+    ChunkJoiner joiner;
     std::string poison;  // why it cannot be applied (a record that did not decode); empty = fine
   };
 
@@ -118,6 +122,11 @@ class Materialiser {
 
   void Loop();
   Status Handle(const LogRecord& record);
+  // An event of attempt `aid` at `record`: counted, and `value` (its
+  // encoded Envelope) held unless the attempt is spilled.
+  Attempt& NoteEvent(const LogRecord& record, const std::string& sid, const std::string& aid);
+  void Hold(Attempt& a, std::string value);
+  Status HandleChunk(const LogRecord& record, const sdmxhub::events::v1::EventChunk& piece);
   Status ApplyReady();
   Status Apply(Attempt& attempt);
   // Calls `fn` with the attempt's events in log order per partition, in

@@ -118,6 +118,7 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
   }
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, log_->NewReader(start));
   std::vector<LogRecord> records;
+  ChunkJoiner joiner;
   auto idle_since = std::chrono::steady_clock::now();
   while (!left.empty()) {
     records.clear();
@@ -145,11 +146,23 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
       if (!arena) arena.emplace();
       auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&*arena);
       if (!env->ParseFromString(r.value)) continue;  // poisoned attempts never get here; others' junk
+      size_t encoded = r.value.size();
+      if (env->has_chunk()) {
+        if (env->chunk().attempt_id() != a.attempt_id) continue;
+        // Handle joined these already and found the whole decodable.
+        HUB_ASSIGN_OR_RETURN(std::optional<std::string> whole, joiner.Add(r.tp, r.offset, env->chunk()));
+        if (!whole) continue;
+        env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&*arena);
+        if (!env->ParseFromString(*whole)) {
+          return Status::Corruption("submission " + a.submission_id + ": an event in pieces no longer decodes");
+        }
+        encoded = whole->size();
+      }
       const std::string& aid = env->has_data() ? env->data().attempt_id()
                                : env->has_structure() ? env->structure().attempt_id() : std::string();
       if (aid != a.attempt_id) continue;
       piece.push_back(env);
-      bytes += r.value.size();
+      bytes += encoded;
       if (bytes >= kPieceEncodedBytes) HUB_RETURN_IF_ERROR(flush());
     }
     HUB_RETURN_IF_ERROR(flush());
@@ -158,6 +171,9 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
 }
 
 Status Materialiser::Apply(Attempt& a) {
+  // Every record the marker counts is in: an event still missing pieces
+  // was written wrong, and the submission cannot be read whole.
+  if (a.poison.empty()) a.poison = a.joiner.Unfinished();
   if (!a.poison.empty()) return RecordFailed(a, a.poison);
   Run run;
   run.before = state_->watermark();

@@ -26,7 +26,7 @@ Status RunReplay(const std::string& data_dir, const std::string& kafka, const st
     o.read_only = true;
     HUB_ASSIGN_OR_RETURN(log, storage::EmbeddedEventLog::Open(o));
   } else {
-    storage::KafkaEventLogOptions o;
+    storage::KafkaEventLogOptions o = config.kafka;
     o.bootstrap = kafka;
     o.topics = topics;
     HUB_ASSIGN_OR_RETURN(log, storage::KafkaEventLog::Open(o));

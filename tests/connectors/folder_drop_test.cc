@@ -253,6 +253,7 @@ class LogThatGoesDown final : public storage::EventLog {
     return log_->NewReader(start);
   }
   Result<int64_t> EndOffset(const storage::TopicPartition& tp) override { return log_->EndOffset(tp); }
+  Result<size_t> MaxRecordBytes(const std::string& topic) override { return log_->MaxRecordBytes(topic); }
   std::string Describe() const override { return "down-able " + log_->Describe(); }
 
  private:
