@@ -198,7 +198,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
     return Status::InvalidArgument(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
-  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "state", "ingest", "materialiser", "providers",
+  HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "kafka", "state", "ingest", "materialiser", "providers",
                                              "views", "changes", "folder_drop", "pull"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
