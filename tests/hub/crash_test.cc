@@ -168,9 +168,13 @@ std::string RunSubmissions(const std::string& data_dir, const std::string& confi
 // the demo files take the paths of a large feed (and can be killed between
 // their steps): events spooled to a file and appended 64 KiB at a time;
 // the materialiser holding 64 KiB of events (the rest read back from the
-// log), applying 2,000 observations per chunk and writing 64 KiB batches.
+// log), applying 2,000 observations per chunk and writing 64 KiB batches;
+// and the log taking records of 16 KiB at most, as a Kafka topic with that
+// max.message.bytes would, so that the structure message (135 KB) goes in
+// pieces that a kill can fall between.
 std::string SmallBatchConfig(const testing::TempDir& dir) {
-  return testing::DemoConfig(dir, {{"max_batch_bytes = 67108864", "max_batch_bytes = 65536"},
+  return testing::DemoConfig(dir, {{"max_record_bytes = 0 ", "max_record_bytes = 16384 "},
+                                   {"max_batch_bytes = 67108864", "max_batch_bytes = 65536"},
                                    {"spool_memory_bytes = 8388608", "spool_memory_bytes = 65536"},
                                    {"append_batch_bytes = 8388608", "append_batch_bytes = 65536"},
                                    {"max_held_event_bytes = 16777216", "max_held_event_bytes = 65536"},
@@ -200,7 +204,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "ingest.after_marker_flush:1", "ingest.after_marker_flush:2", "ingest.after_marker_flush:3",
                       "ingest.after_rejected_flush:1", "log.before_write:1", "log.before_write:3",
                       "log.before_write:4", "log.after_write:4", "log.after_write:5", "log.after_write:7",
-                      "materialiser.handle:2", "materialiser.handle:500", "materialiser.handle:1078",
+                      "materialiser.handle:2", "materialiser.handle:5", "materialiser.handle:500", "materialiser.handle:1078",
                       "materialiser.handle:1200", "materialiser.before_apply_write:1",
                       "materialiser.before_apply_write:2", "materialiser.before_apply_write:3",
                       "materialiser.after_apply_write:2", "materialiser.after_apply_write:3",
