@@ -193,7 +193,9 @@ Result<std::map<std::string, std::string>> DescribeTopicConfigs(rd_kafka_t* rk, 
       if (n != 1) {
         out = Status::IoError("kafka DescribeConfigs " + topic + ": " + std::to_string(n) + " resources answered");
       } else if (rd_kafka_resp_err_t re = rd_kafka_ConfigResource_error(rs[0]); re) {
-        out = FromKafka(re, "kafka DescribeConfigs " + topic);
+        out = re == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+                  ? Status::NotFound("kafka DescribeConfigs " + topic + ": " + rd_kafka_err2str(re))
+                  : FromKafka(re, "kafka DescribeConfigs " + topic);
       } else {
         std::map<std::string, std::string> configs;
         size_t cn = 0;
@@ -224,6 +226,25 @@ Result<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(const KafkaEventLogOp
 }
 
 Status KafkaEventLog::Init() {
+  // First a handle for metadata and the Admin API: the topics must exist
+  // and their limits be known before the producer is made to fit them.
+  rd_kafka_conf_t* admin_conf = rd_kafka_conf_new();
+  HUB_RETURN_IF_ERROR(Configure(admin_conf,
+                                {{"bootstrap.servers", options_.bootstrap},
+                                 {"client.id", options_.client_id + "-admin"},
+                                 {"socket.nagle.disable", "true"}},
+                                options_.extra));
+  char err[512];
+  admin_ = rd_kafka_new(RD_KAFKA_PRODUCER, admin_conf, err, sizeof err);
+  if (!admin_) {
+    rd_kafka_conf_destroy(admin_conf);
+    return Status::InvalidArgument(std::string("kafka client: ") + err);
+  }
+  HUB_RETURN_IF_ERROR(EnsureTopics());
+  HUB_RETURN_IF_ERROR(CheckTopics());
+  size_t batch = 1'000'000;  // librdkafka's default batch.size
+  for (const auto& [topic, limit] : max_record_bytes_) batch = std::min(batch, limit);
+
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const std::map<std::string, std::string> settings = {
       {"bootstrap.servers", options_.bootstrap},
@@ -231,6 +252,10 @@ Status KafkaEventLog::Init() {
       {"enable.idempotence", "true"},
       {"acks", "all"},
       {"linger.ms", "5"},
+      // A topic's max.message.bytes limits a whole record batch, not one
+      // record: batches no larger than the smallest limit (one record of
+      // up to the limit still goes alone).
+      {"batch.size", std::to_string(batch)},
       // Submissions are small bursts awaited by a flush: Nagle's algorithm
       // would hold their last segment for a delayed ACK (~40 ms on loopback).
       {"socket.nagle.disable", "true"},
@@ -238,7 +263,6 @@ Status KafkaEventLog::Init() {
   };
   HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
   rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
-  char err[512];
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!producer_) {
     rd_kafka_conf_destroy(conf);
@@ -247,30 +271,36 @@ Status KafkaEventLog::Init() {
   poller_ = std::thread([this] {
     while (!stop_.load()) rd_kafka_poll(producer_, 100);
   });
-  HUB_RETURN_IF_ERROR(EnsureTopics());
-  return CheckTopics();
+  return Status::Ok();
 }
 
 Status KafkaEventLog::CheckTopics() {
   char buf[64];
   size_t size = sizeof buf;
   size_t producer_limit = 1'000'000;  // librdkafka's default, if it will not say
-  if (rd_kafka_conf_get(rd_kafka_conf(producer_), "message.max.bytes", buf, &size) == RD_KAFKA_CONF_OK) {
+  if (rd_kafka_conf_get(rd_kafka_conf(admin_), "message.max.bytes", buf, &size) == RD_KAFKA_CONF_OK) {
     producer_limit = std::stoull(buf);
   }
   // librdkafka's mock cluster (ids "mockCluster<hex>") never answers
   // DescribeConfigs: asking would only wait out the timeout.
   bool mock = false;
-  if (char* id = rd_kafka_clusterid(producer_, static_cast<int>(options_.timeout.count()))) {
+  if (char* id = rd_kafka_clusterid(admin_, static_cast<int>(options_.timeout.count()))) {
     mock = std::string_view(id).starts_with("mockCluster");
-    rd_kafka_mem_free(producer_, id);
+    rd_kafka_mem_free(admin_, id);
   }
-  for (const std::string& topic : options_.topics.All()) {
+  const std::vector<std::string> inputs = options_.topics.All();
+  for (const std::string& topic : options_.topics.Created()) {
     size_t limit = producer_limit;
     if (options_.max_record_bytes > 0) limit = std::min(limit, options_.max_record_bytes);
     Result<std::map<std::string, std::string>> configs =
-        mock ? Result<std::map<std::string, std::string>>(Status::NotImplemented("the librdkafka mock cluster"))
-             : DescribeTopicConfigs(producer_, topic, static_cast<int>(options_.timeout.count()));
+        Result<std::map<std::string, std::string>>(Status::NotImplemented("the librdkafka mock cluster"));
+    // A topic just created may be unknown to the broker asked for a moment.
+    const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+    while (!mock) {
+      configs = DescribeTopicConfigs(admin_, topic, static_cast<int>(options_.timeout.count()));
+      if (configs.status().code() != StatusCode::kNotFound || std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     if (configs.status().code() == StatusCode::kNotImplemented) {
       spdlog::warn("kafka: {} cannot describe topic {} ({}): records up to the producer's {} bytes, retention "
                    "not checked", options_.bootstrap, topic, configs.status().message(), limit);
@@ -289,6 +319,9 @@ Status KafkaEventLog::CheckTopics() {
     const bool deletes = (!retention_ms.empty() && retention_ms != "-1") ||
                          (!retention_bytes.empty() && retention_bytes != "-1") ||
                          cleanup.find("compact") != std::string::npos;
+    // `changes` is the hub's output, replayable from the state: any
+    // retention the operator likes.
+    if (std::find(inputs.begin(), inputs.end(), topic) == inputs.end()) continue;
     if (deletes && !options_.allow_finite_retention) {
       return Status::InvalidArgument(
           "kafka topic " + topic + " would delete the hub's history (retention.ms=" + retention_ms +
@@ -314,9 +347,9 @@ Status KafkaEventLog::EnsureTopics() {
   const int timeout_ms = static_cast<int>(options_.timeout.count());
   std::vector<std::string> missing;
   for (const std::string& topic : options_.topics.Created()) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_, topic.c_str(), nullptr);
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(admin_, topic.c_str(), nullptr);
     const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(producer_, 0, rkt, &md, timeout_ms);
+    rd_kafka_resp_err_t err = rd_kafka_metadata(admin_, 0, rkt, &md, timeout_ms);
     rd_kafka_topic_destroy(rkt);
     if (err) return FromKafka(err, "kafka metadata for " + topic + " at " + options_.bootstrap);
     int32_t count = 0;
@@ -346,8 +379,8 @@ Status KafkaEventLog::EnsureTopics() {
     for (const auto& [k, v] : options_.topic_config) configs[k] = v;
     for (const auto& [k, v] : configs) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
   }
-  rd_kafka_queue_t* q = rd_kafka_queue_new(producer_);
-  rd_kafka_CreateTopics(producer_, new_topics.data(), new_topics.size(), nullptr, q);
+  rd_kafka_queue_t* q = rd_kafka_queue_new(admin_);
+  rd_kafka_CreateTopics(admin_, new_topics.data(), new_topics.size(), nullptr, q);
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, timeout_ms);
   Status result = Status::Ok();
   if (!ev) {
@@ -372,6 +405,28 @@ Status KafkaEventLog::EnsureTopics() {
   for (const std::string& t : missing) {
     partitions_[t] = t == options_.topics.data ? options_.data_partitions : 1;
   }
+  // Created is not yet known everywhere: wait until the metadata shows every
+  // partition of them, so that the first produce finds its leader.
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  for (const std::string& t : missing) {
+    for (;;) {
+      rd_kafka_topic_t* rkt = rd_kafka_topic_new(admin_, t.c_str(), nullptr);
+      const rd_kafka_metadata_t* md = nullptr;
+      rd_kafka_resp_err_t e = rd_kafka_metadata(admin_, 0, rkt, &md, timeout_ms);
+      rd_kafka_topic_destroy(rkt);
+      bool ready = false;
+      if (!e) {
+        ready = md->topic_cnt == 1 && !md->topics[0].err && md->topics[0].partition_cnt == partitions_[t];
+        for (int i = 0; ready && i < md->topics[0].partition_cnt; ++i) ready = md->topics[0].partitions[i].leader >= 0;
+        rd_kafka_metadata_destroy(md);
+      }
+      if (ready) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::Unavailable("kafka: topic " + t + " was created but has no leader for every partition yet");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   return Status::Ok();
 }
 
@@ -382,6 +437,7 @@ KafkaEventLog::~KafkaEventLog() {
     if (poller_.joinable()) poller_.join();
     rd_kafka_destroy(producer_);
   }
+  if (admin_) rd_kafka_destroy(admin_);
 }
 
 Result<int32_t> KafkaEventLog::PartitionCount(const std::string& topic) {
@@ -392,7 +448,7 @@ Result<int32_t> KafkaEventLog::PartitionCount(const std::string& topic) {
 
 Result<int64_t> KafkaEventLog::EndOffset(const TopicPartition& tp) {
   int64_t low = 0, high = 0;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(producer_, tp.topic.c_str(), tp.partition, &low, &high,
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(admin_, tp.topic.c_str(), tp.partition, &low, &high,
                                                            static_cast<int>(options_.timeout.count()));
   HUB_RETURN_IF_ERROR(FromKafka(e, "kafka end offset of " + tp.ToString()));
   return high;

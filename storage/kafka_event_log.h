@@ -70,7 +70,8 @@ class KafkaEventLog final : public EventLog {
   Status CheckTopics();
 
   KafkaEventLogOptions options_;
-  rd_kafka_t* producer_ = nullptr;
+  rd_kafka_t* admin_ = nullptr;     // metadata, Admin API, offsets
+  rd_kafka_t* producer_ = nullptr;  // records (NewWriter)
   std::map<std::string, int32_t> partitions_;
   std::map<std::string, size_t> max_record_bytes_;  // by topic; set by CheckTopics
   std::atomic<bool> stop_{false};

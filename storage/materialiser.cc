@@ -9,6 +9,7 @@
 #include "hub/base/crash_point.h"
 #include "storage/codec.h"
 #include "storage/keys.h"
+#include "storage/materialiser_run.h"
 
 namespace hub::storage {
 
@@ -264,7 +265,7 @@ Status Materialiser::RecordRejected(const ev::SubmissionMarker& m) {
   rocksdb::WriteBatch batch;
   st::LedgerRecord rec;
   *rec.mutable_marker() = m;
-  rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
+  ClearLogCoordinates(rec.mutable_marker());
   unapplied_cache_.clear();
   batch.Put(state_->cf(Family::kLedger), m.submission_id(), rec.SerializeAsString());
   state_->PutAppliedTime(m.submission_id(), &batch);

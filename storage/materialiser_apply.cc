@@ -273,7 +273,7 @@ Status Materialiser::Commit(Run* run) {
   batch.Put(state_->cf(Family::kCommits), SeqKey(seq), commit.SerializeAsString());
   st::LedgerRecord ledger;
   *ledger.mutable_marker() = marker;
-  ledger.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
+  ClearLogCoordinates(ledger.mutable_marker());
   ledger.set_seq(seq);
   if (marker.kind() == "data") *ledger.mutable_revisions() = run->counts;
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());

@@ -11,6 +11,7 @@
 #include "storage/event_peek.h"
 #include "storage/keys.h"
 #include "storage/materialiser.h"
+#include "storage/materialiser_run.h"
 
 namespace hub::storage {
 namespace {
@@ -63,7 +64,7 @@ Status Materialiser::RecordFailed(const Attempt& a, const std::string& reason) {
   HUB_RETURN_IF_ERROR(DropInflight(seq));  // whatever an interrupted apply of it left
   st::LedgerRecord rec;
   *rec.mutable_marker() = *a.marker;
-  rec.mutable_marker()->clear_attempt_id();  // random per attempt: not part of the history
+  ClearLogCoordinates(rec.mutable_marker());
   rec.mutable_marker()->set_status(ev::STATUS_FAILED);
   rec.set_failure(ToValidUtf8(reason, kMaxFailureText));
   rocksdb::WriteBatch batch;

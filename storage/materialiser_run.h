@@ -15,6 +15,16 @@
 
 namespace hub::storage {
 
+// The ledger keeps a submission's marker without where the log kept it:
+// the attempt id (random per attempt) and the records per partition (topic
+// names with their prefix, pieces per the log's record limit). Two hubs
+// with the same history on differently named or limited logs hold the
+// same ledger.
+inline void ClearLogCoordinates(sdmxhub::events::v1::SubmissionMarker* m) {
+  m->clear_attempt_id();
+  m->clear_counts();
+}
+
 // What one chunk of a submission changes, last write per observation /
 // series winning. Observation revisions live on an arena: allocating and
 // freeing them one by one cost more than writing them.

@@ -9,11 +9,19 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "hub/feed/change_feed.h"
 
 namespace hub::feed {
 
 std::string ChangeEventJson(const ChangeEvent& e);
+
+// The event as records of the Kafka topic, each at most `max_bytes` (the
+// topic's limit): the whole ChangeEventJson when it fits; else parts, each
+// with every field of the event (counts are the whole event's) plus "part"
+// (0-based) and "parts", and a run of its series, in order. A consumer
+// joins the series of parts 0..parts-1 of one watermark.
+std::vector<std::string> ChangeEventRecords(const ChangeEvent& e, size_t max_bytes);
 
 }  // namespace hub::feed

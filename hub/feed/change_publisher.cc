@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
+
+#include <algorithm>
 #include <charconv>
 
 #include "hub/feed/change_json.h"
@@ -44,6 +47,17 @@ Result<uint64_t> ChangePublisher::LastOnTopic() {
   if (ec != std::errc() || p != key.data() + key.size()) {
     return Status::Corruption("the last record of " + tp.ToString() + " has key '" + key + "', not a watermark");
   }
+  // The last part of an event in parts (ChangeEventRecords) may be missing:
+  // then that event goes again, whole.
+  boost::system::error_code jec;
+  const boost::json::value v = boost::json::parse(records.front().value, jec);
+  if (!jec && v.is_object() && v.as_object().contains("part")) {
+    const auto* part = v.as_object().if_contains("part");
+    const auto* parts = v.as_object().if_contains("parts");
+    if (part && parts && part->is_int64() && parts->is_int64() && part->as_int64() + 1 < parts->as_int64()) {
+      return w - 1;
+    }
+  }
   return w;
 }
 
@@ -64,8 +78,13 @@ Status ChangePublisher::PublishBatch(bool* resume) {
   HUB_ASSIGN_OR_RETURN(auto batch, sub_->Next());
   *resume = batch.resume;
   if (batch.events.empty()) return Status::Ok();
+  HUB_ASSIGN_OR_RETURN(const size_t limit, log_->MaxRecordBytes(options_.topic));
   for (const ChangeEvent& e : batch.events) {
-    HUB_RETURN_IF_ERROR(writer_->Append(options_.topic, 0, std::to_string(e.commit.seq()), ChangeEventJson(e)));
+    // A commit of many series may not fit in one record of the topic.
+    const std::string key = std::to_string(e.commit.seq());
+    for (const std::string& record : ChangeEventRecords(e, limit - std::min(limit, key.size() + 1024))) {
+      HUB_RETURN_IF_ERROR(writer_->Append(options_.topic, 0, key, record));
+    }
   }
   HUB_RETURN_IF_ERROR(writer_->Flush(options_.flush_timeout));
   published_.store(batch.events.back().commit.seq());

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/feed/change_json.h"
 #include "hub/http/client.h"
 #include "storage/kafka_event_log.h"
 #include "storage/kafka_mock_cluster.h"
@@ -321,6 +322,45 @@ TEST(ChangeFeedTest, ALiveSubscriberThatFallsBehindIsToldToResume) {
   EXPECT_EQ((*again)->Next()->events.size(), 2u);
   EXPECT_EQ((*again)->Next()->events.size(), 2u);
   EXPECT_EQ((*again)->cursor(), 5u);
+}
+
+}  // namespace
+}  // namespace hub
+
+namespace hub {
+namespace {
+
+// A commit of many series goes to the Kafka topic in parts that each fit
+// its record limit, each a whole JSON object, together every series once.
+TEST(ChangeEventRecordsTest, ALargeCommitGoesInPartsThatFitAndJoinBack) {
+  feed::ChangeEvent e;
+  e.commit.set_seq(42);
+  e.commit.set_submission_id("big");
+  e.commit.set_provider("WHO");
+  e.commit.set_kind("data");
+  for (int i = 0; i < 5000; ++i) {
+    auto& c = e.series.emplace_back();
+    c.set_series_key("A.G.SH_STA_MORT." + std::to_string(i) + "._T._T._T");
+    c.set_revised(i % 7);
+  }
+  const std::vector<std::string> whole = feed::ChangeEventRecords(e, 1'000'000);
+  ASSERT_EQ(whole.size(), 1u);
+  EXPECT_EQ(whole[0], feed::ChangeEventJson(e));
+
+  const std::vector<std::string> parts = feed::ChangeEventRecords(e, 20'000);
+  ASSERT_GT(parts.size(), 10u);
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    EXPECT_LE(parts[i].size(), 20'000u);
+    const json::object o = json::parse(parts[i]).as_object();
+    EXPECT_EQ(o.at("watermark").as_int64(), 42);
+    EXPECT_EQ(o.at("part").as_int64(), static_cast<int64_t>(i));
+    EXPECT_EQ(o.at("parts").as_int64(), static_cast<int64_t>(parts.size()));
+    EXPECT_EQ(o.at("seriesChanged").as_int64(), 5000) << "the whole event's count";
+    for (const auto& s : o.at("series").as_array()) keys.push_back(std::string(s.at("key").as_string()));
+  }
+  ASSERT_EQ(keys.size(), 5000u);
+  for (int i = 0; i < 5000; ++i) EXPECT_EQ(keys[i], e.series[i].series_key());
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // One contract, two logs: the same tests run on the embedded (RocksDB) log
-// and on Kafka, through librdkafka's mock cluster on loopback TCP.
+// and on Kafka, through librdkafka's mock cluster on loopback TCP; built
+// with HUB_REAL_KAFKA (kafka_broker_test), on a real Apache Kafka broker.
 #include "storage/event_log.h"
 
 #include <gtest/gtest.h>
@@ -7,8 +8,10 @@
 #include <map>
 
 #include "storage/embedded_event_log.h"
+#include "storage/event_chunks.h"
 #include "storage/kafka_event_log.h"
 #include "storage/kafka_mock_cluster.h"
+#include "testing/kafka_cluster.h"
 #include "testing/test_util.h"
 
 namespace hub::storage {
@@ -16,8 +19,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-enum class Backend { kEmbedded, kKafka };
-void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kEmbedded ? "embedded" : "kafka"); }
+// Every log here takes records of 100,000 bytes at most.
+constexpr size_t kRecordLimit = 100'000;
+
+enum class Backend { kEmbedded, kKafka, kRealKafka };
+const char* Name(Backend b) {
+  return b == Backend::kEmbedded ? "Embedded" : b == Backend::kKafka ? "Kafka" : "RealKafka";
+}
+void PrintTo(Backend b, std::ostream* os) { *os << Name(b); }
 
 class EventLogTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -28,6 +37,12 @@ class EventLogTest : public ::testing::TestWithParam<Backend> {
       auto c = KafkaMockCluster::Start(mo);
       ASSERT_TRUE(c.ok()) << c.status().ToString();
       cluster_ = std::move(*c);
+    } else if (GetParam() == Backend::kRealKafka) {
+      auto c = testing::KafkaCluster::Shared();
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+      real_ = std::move(*c);
+      // The broker is shared with other tests: topics of this test's own.
+      topics_ = LogTopics::WithPrefix(testing::KafkaCluster::UniquePrefix());
     }
     Reopen();
   }
@@ -38,13 +53,23 @@ class EventLogTest : public ::testing::TestWithParam<Backend> {
       EmbeddedEventLogOptions o;
       o.path = dir_.Sub("log");
       o.data_partitions = 3;
+      o.max_record_bytes = kRecordLimit;
       auto l = EmbeddedEventLog::Open(o);
       ASSERT_TRUE(l.ok()) << l.status().ToString();
       log_ = std::move(*l);
     } else {
       KafkaEventLogOptions o;
-      o.bootstrap = cluster_->bootstrap();
+      o.bootstrap = cluster_ ? cluster_->bootstrap() : real_->bootstrap();
+      o.topics = topics_;
+      o.data_partitions = 3;
       o.timeout = 10s;
+      if (real_) {
+        // Set on the topics (when this creates them) and read back from the
+        // broker: the limit is the broker's word, never assumed.
+        o.topic_config["max.message.bytes"] = std::to_string(kRecordLimit);
+      } else {
+        o.max_record_bytes = kRecordLimit;  // the mock has no DescribeConfigs
+      }
       auto l = KafkaEventLog::Open(o);
       ASSERT_TRUE(l.ok()) << l.status().ToString();
       log_ = std::move(*l);
@@ -67,6 +92,7 @@ class EventLogTest : public ::testing::TestWithParam<Backend> {
   LogTopics topics_;
   testing::TempDir dir_;
   std::unique_ptr<KafkaMockCluster> cluster_;
+  std::unique_ptr<testing::KafkaCluster> real_;
   std::unique_ptr<EventLog> log_;
 };
 
@@ -134,14 +160,47 @@ TEST_P(EventLogTest, FlushedRecordsSurviveReopen) {
   EXPECT_EQ(got[1].offset, 1);
 }
 
+TEST_P(EventLogTest, AnEventTenTimesTheRecordLimitTravelsInPieces) {
+  auto limit = log_->MaxRecordBytes(topics_.structures);
+  ASSERT_TRUE(limit.ok()) << limit.status().ToString();
+  EXPECT_EQ(*limit, kRecordLimit);
+  std::string event(10 * kRecordLimit + 12345, '\0');
+  for (size_t i = 0; i < event.size(); ++i) event[i] = static_cast<char>(i * 2654435761u >> 13);
+  auto writer = log_->NewWriter();
+  auto n = AppendEvent(writer->get(), topics_.structures, 0, "dsd", event, "s1", "s1-a", *limit);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 11);
+  ASSERT_TRUE((*writer)->Append(topics_.structures, 0, "after", "small").ok());
+  ASSERT_TRUE((*writer)->Flush(10s).ok()) << "a record over the limit would fail here";
+  std::vector<LogRecord> got = ReadN({{{topics_.structures, 0}, 0}}, 12);
+  ASSERT_EQ(got.size(), 12u);
+  ChunkJoiner joiner;
+  std::optional<std::string> whole;
+  for (int i = 0; i < 11; ++i) {
+    sdmxhub::events::v1::Envelope env;
+    ASSERT_TRUE(env.ParseFromString(got[i].value));
+    auto r = joiner.Add(got[i].tp, got[i].offset, env.chunk());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (*r) whole = std::move(*r);
+  }
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_TRUE(*whole == event);
+  EXPECT_EQ(got[11].value, "small");
+}
+
 TEST_P(EventLogTest, UnknownPartitionIsRefused) {
   auto writer = log_->NewWriter();
   EXPECT_FALSE((*writer)->Append(topics_.data, 3, "k", "v").ok());
   EXPECT_FALSE(log_->NewReader({{{topics_.data, 7}, 0}}).ok());
 }
 
+#ifdef HUB_REAL_KAFKA
+INSTANTIATE_TEST_SUITE_P(Logs, EventLogTest, ::testing::Values(Backend::kRealKafka),
+                         [](const auto& info) { return Name(info.param); });
+#else
 INSTANTIATE_TEST_SUITE_P(Logs, EventLogTest, ::testing::Values(Backend::kEmbedded, Backend::kKafka),
-                         [](const auto& info) { return info.param == Backend::kEmbedded ? "Embedded" : "Kafka"; });
+                         [](const auto& info) { return Name(info.param); });
+#endif
 
 }  // namespace
 }  // namespace hub::storage

@@ -1,10 +1,32 @@
 #include "testing/test_hub.h"
 
+#include "testing/kafka_cluster.h"
+
 #include <gtest/gtest.h>
 
 #include "hub/http/client.h"
 
 namespace hub::testing {
+
+namespace {
+
+std::string& LastLogArgs() {
+  static std::string args;
+  return args;
+}
+
+}  // namespace
+
+Result<std::string> OnRealKafka(const std::string& config_path, const std::string& path) {
+  std::string toml = ReadFileOrDie(config_path);
+  const std::string from = "topic_prefix = \"\"";
+  const size_t at = toml.find(from);
+  if (at == std::string::npos) return Status::InvalidArgument(config_path + " has no '" + from + "'");
+  toml.replace(at, from.size(), "topic_prefix = \"" + KafkaCluster::UniquePrefix() + "\"");
+  toml += "\n[kafka.topic_config]\n\"max.message.bytes\" = " + std::to_string(kRealKafkaRecordLimit) + "\n";
+  WriteFileOrDie(path, toml);
+  return path;
+}
 
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path,
                                           const std::string& admin_token) {
@@ -13,8 +35,17 @@ Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string&
   o.data_dir = dir.Sub("data");
   o.listen = "127.0.0.1:0";
   o.config_path = config_path.empty() ? SourcePath("configs/hub.toml") : config_path;
+#ifdef HUB_REAL_KAFKA
+  HUB_ASSIGN_OR_RETURN(std::unique_ptr<KafkaCluster> kafka, KafkaCluster::Shared());
+  o.kafka_bootstrap = kafka->bootstrap();
+  HUB_ASSIGN_OR_RETURN(o.config_path,
+                       OnRealKafka(config_path.empty() ? DemoConfig(dir) : config_path, dir.Sub("kafka-hub.toml")));
+#endif
+  LastLogArgs() = " --config " + o.config_path + (o.kafka_bootstrap.empty() ? "" : " --kafka " + o.kafka_bootstrap);
   return Hub::Start(o);
 }
+
+std::string LogArgs() { return LastLogArgs(); }
 
 Result<http::HttpResponse> Submit(Hub& hub, const std::string& body, const std::string& id, const std::string& token,
                                   const std::string& params, const http::FetchOptions& fetch) {

@@ -15,8 +15,22 @@ namespace hub::testing {
 
 // A hub with its data in `dir`/data, configured by `config_path` (default
 // configs/hub.toml; see DemoConfig for variants), with `admin_token` if set.
+// Built with HUB_REAL_KAFKA (kafka_broker_test): on the real broker ctest
+// started (KafkaCluster::Shared), on topics of its own whose records take
+// kRealKafkaRecordLimit bytes at most (OnRealKafka).
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "",
                                           const std::string& admin_token = "");
+// What `sdmx-hub replay` needs to read the log of the last hub StartTestHub
+// started: " --config FILE [--kafka BOOTSTRAP]".
+std::string LogArgs();
+
+// The record limit of topics on the real broker: 150,000 bytes, a tenth of
+// Rwanda's DSD (1.5 MB), which then travels in pieces.
+inline constexpr size_t kRealKafkaRecordLimit = 150'000;
+// `config_path` rewritten to `path` for a hub on a shared real broker: a
+// topic prefix of its own, and topics created with max.message.bytes =
+// kRealKafkaRecordLimit. Returns `path`.
+Result<std::string> OnRealKafka(const std::string& config_path, const std::string& path);
 
 // POSTs `body` to /api/v1/submissions as the holder of `token`, with
 // submission id `id` and `params` added to the query: the answer (202 once

@@ -291,10 +291,12 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
   }
   auto receipt = ctx.ingestor->Submit(*provider, s);
   if (!receipt.ok()) {
-    // 409 for an id that is another provider's, another body's, or busy.
+    // 409 for an id that is another provider's, another body's, or busy;
+    // 503 while the log cannot take it (e.g. Kafka below min.insync.replicas):
+    // nothing was acknowledged, and the same id may be sent again.
     HttpResponse resp = ErrorFromStatus(receipt.status());
-    if (receipt.status().code() == StatusCode::kAlreadyExists && receipt.status().retryable()) {
-      resp.SetHeader("Retry-After", "1");
+    if (receipt.status().retryable()) {
+      resp.SetHeader("Retry-After", receipt.status().code() == StatusCode::kAlreadyExists ? "1" : "5");
     }
     return resp;
   }
