@@ -302,8 +302,10 @@ Status KafkaEventLog::CheckTopics() {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (configs.status().code() == StatusCode::kNotImplemented) {
-      spdlog::warn("kafka: {} cannot describe topic {} ({}): records up to the producer's {} bytes, retention "
-                   "not checked", options_.bootstrap, topic, configs.status().message(), limit);
+      if (topic == options_.topics.data) {
+        spdlog::warn("kafka: {} cannot describe its topics ({}): records up to the producer's {} bytes, retention "
+                     "not checked", options_.bootstrap, configs.status().message(), limit);
+      }
       max_record_bytes_[topic] = limit;
       continue;
     }
