@@ -15,7 +15,8 @@ FUZZ_PACKAGES := clang libclang-rt-14-dev
 # Only the tests need these: real SDMX clients (R's rsdmx; sdmx1 from PyPI in a
 # venv) read from a running hub; jsonschema checks its SDMX-JSON against the official schemas;
 # a JDK and Maven run the real Apache Kafka broker (jars from Maven Central, tests/kafka/broker).
-TEST_PACKAGES := r-cran-rsdmx python3 python3-jsonschema python3-venv openjdk-17-jre-headless maven
+TEST_PACKAGES := r-cran-rsdmx python3 python3-jsonschema python3-venv python3-pip libxml2-utils \
+  openjdk-17-jre-headless maven
 # Only the HTTP benchmark needs these: a load driver and a baseline server.
 BENCH_PACKAGES := wrk nginx-light curl
 FUZZ_SECONDS ?= 10

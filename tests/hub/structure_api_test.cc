@@ -251,8 +251,8 @@ TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
 TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
   for (const char* path : {"/sdmx/v1/metadataflow/all", "/sdmx/v2/structure/metadatastructure/*/*/*",
                            "/sdmx/v1/metadata/DF_DEMO_SDG", "/sdmx/v2/metadata/metadataset/*/*/*",
-                           "/sdmx/v1/schema/datastructure/SDMXHUB/DEMO_SDG/1.0",
-                           "/sdmx/v2/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0"}) {
+                           "/sdmx/v1/schema/metadatastructure/SDMXHUB/MSD/1.0",
+                           "/sdmx/v2/schema/metadataflow/SDMXHUB/MDF/1.0"}) {
     EXPECT_EQ(Get(path).status, 501) << path;
   }
   http::HttpResponse xml = Get("/sdmx/v1/metadataflow/all", "application/vnd.sdmx.structure+xml;version=2.1");
@@ -267,6 +267,36 @@ TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
   const boost::json::value err = boost::json::parse(missing.body);
   EXPECT_EQ(err.at("errors").at(0).at("code").as_int64(), 404);
   EXPECT_FALSE(err.at("errors").at(0).at("title").as_string().empty());
+}
+
+// /schema: the XML Schema of structure-specific data for a DSD, a dataflow
+// or an agreement, in the namespace the data answers name (that it is valid
+// and validates them: tests/clients/xml_schema_test.sh, with xmllint).
+TEST_F(StructureApiTest, SchemasNameTheNamespaceOfTheDataAndEnumerateCodes) {
+  http::HttpResponse flow = Get("/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0");
+  ASSERT_EQ(flow.status, 200) << flow.body;
+  EXPECT_EQ(ContentType(flow), "application/xml");
+  EXPECT_NE(flow.body.find("targetNamespace=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow="
+                           "SDMXHUB:DF_DEMO_SDG(1.0):ObsLevelDim:TIME_PERIOD\""),
+            std::string::npos);
+  EXPECT_NE(flow.body.find("<xs:attribute name=\"REF_AREA\" type=\"SDMXHUB_CL_AREA_1.0_Type\" use=\"required\"/>"),
+            std::string::npos);
+  EXPECT_NE(flow.body.find("<xs:enumeration value=\"404\"/>"), std::string::npos);
+  EXPECT_NE(flow.body.find("<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"),
+            std::string::npos)
+      << "the demo measure is a Double";
+  http::HttpResponse dsd = Get("/sdmx/v2/schema/datastructure/SDMXHUB/DEMO_SDG/~?dimensionAtObservation=REF_AREA",
+                               "application/vnd.sdmx.schema+xml;version=2.1");
+  ASSERT_EQ(dsd.status, 200) << dsd.body;
+  EXPECT_EQ(ContentType(dsd), "application/vnd.sdmx.schema+xml;version=2.1");
+  EXPECT_NE(dsd.body.find("DataStructure=SDMXHUB:DEMO_SDG(1.0):ObsLevelDim:REF_AREA\""), std::string::npos);
+  EXPECT_NE(dsd.body.find("<xs:attribute name=\"TIME_PERIOD\" type=\"common:ObservationalTimePeriodType\" "
+                          "use=\"required\"/>"),
+            std::string::npos)
+      << "the time period moves to the series";
+  EXPECT_EQ(Get("/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?dimensionAtObservation=NOPE").status, 400);
+  EXPECT_EQ(Get("/sdmx/v1/schema/codelist/SDMXHUB/CL_AREA/1.0").status, 400);
+  EXPECT_EQ(Get("/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0", "application/json").status, 406);
 }
 
 // How many times `needle` occurs in `hay`.

@@ -45,6 +45,7 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
+void RegisterSchemaRoutes(Router* router, const HandlerContext& ctx);  // by RegisterStructureRoutes
 void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
 void RegisterChangeRoutes(Router* router, const HandlerContext& ctx);

@@ -447,9 +447,8 @@ void RegisterStructureRoutes(Router* router, const HandlerContext& ctx) {
   for (const char* tail : {"", "/{a}", "/{a}/{b}", "/{a}/{b}/{c}", "/{a}/{b}/{c}/{d}", "/{a}/{b}/{c}/{d}/{e}"}) {
     router->Add("GET", std::string("/sdmx/v1/metadata") + tail, not_implemented("reference metadata (/metadata)"));
     router->Add("GET", std::string("/sdmx/v2/metadata") + tail, not_implemented("reference metadata (/metadata)"));
-    router->Add("GET", std::string("/sdmx/v1/schema") + tail, not_implemented("XML schemas of structures (/schema)"));
-    router->Add("GET", std::string("/sdmx/v2/schema") + tail, not_implemented("XML schemas of structures (/schema)"));
   }
+  RegisterSchemaRoutes(router, ctx);  // before {type}, which would take "schema" for a structure type
   auto v1 = [ctx](HttpRequest& req) { return Structures(ctx, req, false); };
   auto v2 = [ctx](HttpRequest& req) { return Structures(ctx, req, true); };
   for (const char* tail : {"", "/{agency}", "/{agency}/{id}", "/{agency}/{id}/{version}", "/{agency}/{id}/{version}/{items}"}) {
