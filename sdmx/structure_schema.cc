@@ -3,7 +3,6 @@
 #include <map>
 #include <set>
 
-#include "sdmx/text_type.h"
 #include "sdmx/xml.h"
 
 namespace sdmx {
@@ -12,26 +11,53 @@ namespace {
 constexpr char kStructureSpecific[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific";
 constexpr char kCommon[] = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common";
 
-// The XML Schema type of a non-coded value of SDMX textType `t`: what the
-// hub's own checks admit (text_type.h), so that its answers validate.
+// The XML Schema type of a non-coded value of SDMX textType `t`: SDMX's
+// own mapping (SDMX-ML 2.1 section 2, as the official TCK checks it); a
+// type it does not name is a string.
 std::string ValueType(const std::string& t) {
-  if (t == "Duration") return "xs:duration";
-  if (t == "Time") return "xs:time";
-  switch (TextKindOf(t)) {
-    case TextKind::kInteger:
-      return "xs:integer";
-    case TextKind::kNumber:
-      return "xs:double";
-    case TextKind::kBoolean:
-      return "xs:boolean";
-    case TextKind::kTime:
-      return "common:ObservationalTimePeriodType";
-    case TextKind::kToken:
-      return "xs:anyURI";
-    case TextKind::kString:
-      break;
-  }
-  return "xs:string";
+  static const std::map<std::string, std::string, std::less<>> kTypes = {
+      {"String", "xs:string"},
+      {"AlphaNumeric", "common:AlphaNumericType"},
+      {"Alpha", "common:AlphaType"},
+      {"Numeric", "common:NumericType"},
+      {"BigInteger", "xs:integer"},
+      {"Integer", "xs:int"},
+      {"Long", "xs:long"},
+      {"Short", "xs:short"},
+      {"Decimal", "xs:decimal"},
+      {"Float", "xs:float"},
+      {"Double", "xs:double"},
+      {"Boolean", "xs:boolean"},
+      {"URI", "xs:anyURI"},
+      {"Count", "xs:integer"},
+      {"InclusiveValueRange", "xs:decimal"},
+      {"ExclusiveValueRange", "xs:decimal"},
+      {"Incremental", "xs:decimal"},
+      {"ObservationalTimePeriod", "common:ObservationalTimePeriodType"},
+      {"StandardTimePeriod", "common:StandardTimePeriodType"},
+      {"BasicTimePeriod", "common:BasicTimePeriodType"},
+      {"GregorianTimePeriod", "common:GregorianTimePeriodType"},
+      {"GregorianYear", "xs:gYear"},
+      {"GregorianYearMonth", "xs:gYearMonth"},
+      {"GregorianDay", "xs:date"},
+      {"ReportingTimePeriod", "common:ReportingTimePeriodType"},
+      {"ReportingYear", "common:ReportingYearType"},
+      {"ReportingSemester", "common:ReportingSemesterType"},
+      {"ReportingTrimester", "common:ReportingTrimesterType"},
+      {"ReportingQuarter", "common:ReportingQuarterType"},
+      {"ReportingMonth", "common:ReportingMonthType"},
+      {"ReportingWeek", "common:ReportingWeekType"},
+      {"ReportingDay", "common:ReportingDayType"},
+      {"DateTime", "xs:dateTime"},
+      {"TimeRange", "common:TimeRangeType"},
+      {"Month", "xs:gMonth"},
+      {"MonthDay", "xs:gMonthDay"},
+      {"Day", "xs:gDay"},
+      {"Time", "xs:time"},
+      {"Duration", "xs:duration"},
+  };
+  auto it = kTypes.find(t);
+  return it == kTypes.end() ? "xs:string" : it->second;
 }
 
 // An NCName for a codelist's simple type: AGENCY_ID_VERSION, other
@@ -62,22 +88,38 @@ class SchemaWriter {
     return ValueType(c.text_type);
   }
 
-  void Attribute(const std::string& id, const std::string& type, bool required) {
+  void Attribute(const std::string& id, const std::string& type, const char* use) {
     out_ += "      <xs:attribute name=\"";
     AppendEscaped(&out_, id);
-    out_ += "\" type=\"" + type + "\" use=\"" + (required ? "required" : "optional") + "\"/>\n";
+    out_ += "\" type=\"" + type + "\" use=\"" + use + "\"/>\n";
   }
 
-  void Attributes(AttachmentLevel level) {
+  // The attributes attached at `level`, optional (the hub checks mandatory
+  // ones on the way in; a query may select some attributes only).
+  void Attributes(std::initializer_list<AttachmentLevel> levels) {
     for (const auto& a : dsd_.attributes) {
-      // Group attributes travel on the series (the hub writes no groups).
-      const bool here = a.level == level || (level == AttachmentLevel::kSeries && a.level == AttachmentLevel::kGroup);
-      if (here) Attribute(a.id, TypeOf(a), false);
+      for (AttachmentLevel l : levels) {
+        if (a.level == l) Attribute(a.id, TypeOf(a), "optional");
+      }
     }
   }
 
+  void Begin(const char* name, const std::string& base) {
+    out_ += std::string("  <xs:complexType name=\"") + name + "\">\n    <xs:complexContent>\n      <xs:restriction base=\"" +
+            base + "\">\n        <xs:sequence>\n          <xs:element ref=\"common:Annotations\" minOccurs=\"0\"/>\n";
+  }
+  void End() { out_ += "      </xs:restriction>\n    </xs:complexContent>\n  </xs:complexType>\n"; }
+
+  // As SDMX's registries write them, and the official TCK checks: with
+  // the time dimension at the observation level the types derive from the
+  // time-series ones (TimeSeriesDataSetType...); with another dimension the
+  // series are cross-sections keyed by the time period too, and attributes
+  // attached to dimensions move to the observations (as the hub writes
+  // them, data_sort.cc); AllDimensions has no series at all.
   std::string Write(const StructureSchemaOptions& o) {
-    const bool flat = o.dimension_at_observation == "AllDimensions";
+    const std::string& at = o.dimension_at_observation;
+    const bool flat = at == "AllDimensions", time_series = at == dsd_.time_dimension;
+    const std::string time_type = "common:ObservationalTimePeriodType";
     out_ += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out_ += "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns=\"";
     AppendEscaped(&out_, o.target_namespace);
@@ -89,54 +131,49 @@ class SchemaWriter {
             "\" schemaLocation=\"SDMXDataStructureSpecific.xsd\"/>\n";
     out_ += std::string("  <xs:import namespace=\"") + kCommon + "\" schemaLocation=\"SDMXCommon.xsd\"/>\n";
 
-    out_ += "  <xs:complexType name=\"DataSetType\">\n    <xs:complexContent>\n"
-            "      <xs:restriction base=\"dsd:DataSetType\">\n        <xs:sequence>\n"
-            "          <xs:element ref=\"common:Annotations\" minOccurs=\"0\"/>\n"
-            "          <xs:element name=\"DataProvider\" type=\"common:DataProviderReferenceType\" form=\"unqualified\" "
-            "minOccurs=\"0\"/>\n";
-    out_ += flat ? "          <xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" maxOccurs=\"unbounded\"/>\n"
-                 : "          <xs:element name=\"Series\" type=\"SeriesType\" form=\"unqualified\" "
+    Begin("DataSetType", time_series ? "dsd:TimeSeriesDataSetType" : "dsd:DataSetType");
+    out_ += "          <xs:element name=\"DataProvider\" type=\"common:DataProviderReferenceType\" form=\"unqualified\" "
+            "minOccurs=\"0\"/>\n          <xs:choice minOccurs=\"0\">\n";
+    out_ += flat ? "            <xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" maxOccurs=\"unbounded\"/>\n"
+                 : "            <xs:element name=\"Series\" type=\"SeriesType\" form=\"unqualified\" "
                    "maxOccurs=\"unbounded\"/>\n";
-    out_ += "        </xs:sequence>\n";
-    Attributes(AttachmentLevel::kDataSet);
-    out_ += "      </xs:restriction>\n    </xs:complexContent>\n  </xs:complexType>\n";
+    out_ += "          </xs:choice>\n        </xs:sequence>\n";
+    Attributes({AttachmentLevel::kDataSet});
+    Attribute("REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited");
+    End();
 
     if (!flat) {
-      out_ += "  <xs:complexType name=\"SeriesType\">\n    <xs:complexContent>\n"
-              "      <xs:restriction base=\"dsd:SeriesType\">\n        <xs:sequence>\n"
-              "          <xs:element ref=\"common:Annotations\" minOccurs=\"0\"/>\n"
-              "          <xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" minOccurs=\"0\" "
+      Begin("SeriesType", time_series ? "dsd:TimeSeriesType" : "dsd:SeriesType");
+      out_ += "          <xs:element name=\"Obs\" type=\"ObsType\" form=\"unqualified\" minOccurs=\"0\" "
               "maxOccurs=\"unbounded\"/>\n        </xs:sequence>\n";
       for (const auto& d : dsd_.dimensions) {
-        if (d.id != o.dimension_at_observation) Attribute(d.id, TypeOf(d), true);
+        if (d.id != at) Attribute(d.id, TypeOf(d), "required");
       }
-      if (o.dimension_at_observation != dsd_.time_dimension) {
-        Attribute(dsd_.time_dimension, "common:ObservationalTimePeriodType", true);
-      }
-      Attributes(AttachmentLevel::kSeries);
-      out_ += "      </xs:restriction>\n    </xs:complexContent>\n  </xs:complexType>\n";
+      if (!time_series) Attribute(dsd_.time_dimension, time_type, "required");
+      // Group attributes travel on the series (the hub writes no groups).
+      if (time_series) Attributes({AttachmentLevel::kSeries, AttachmentLevel::kGroup});
+      Attribute("REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited");
+      End();
     }
 
-    out_ += "  <xs:complexType name=\"ObsType\">\n    <xs:complexContent>\n"
-            "      <xs:restriction base=\"dsd:ObsType\">\n        <xs:sequence>\n"
-            "          <xs:element ref=\"common:Annotations\" minOccurs=\"0\"/>\n        </xs:sequence>\n";
-    // The base declares TIME_PERIOD (as ObservationalTimePeriodType) and
-    // OBS_VALUE: restated, never retyped against it.
+    Begin("ObsType", time_series ? "dsd:TimeSeriesObsType" : "dsd:ObsType");
+    out_ += "        </xs:sequence>\n";
     if (flat) {
-      // Each observation carries its whole key, and its series' attributes.
-      for (const auto& d : dsd_.dimensions) Attribute(d.id, TypeOf(d), true);
-      Attribute(dsd_.time_dimension, "common:ObservationalTimePeriodType", true);
-      Attributes(AttachmentLevel::kSeries);
-    } else if (o.dimension_at_observation == dsd_.time_dimension) {
-      Attribute(dsd_.time_dimension, "common:ObservationalTimePeriodType", true);
-    } else {
+      for (const auto& d : dsd_.dimensions) Attribute(d.id, TypeOf(d), "required");
+    } else if (!time_series) {
       for (const auto& d : dsd_.dimensions) {
-        if (d.id == o.dimension_at_observation) Attribute(d.id, TypeOf(d), true);
+        if (d.id == at) Attribute(d.id, TypeOf(d), "required");
       }
     }
-    Attribute(dsd_.primary_measure, ValueType(dsd_.measure_text_type), false);
-    Attributes(AttachmentLevel::kObservation);
-    out_ += "      </xs:restriction>\n    </xs:complexContent>\n  </xs:complexType>\n";
+    // The base types declare TIME_PERIOD as ObservationalTimePeriodType:
+    // restated, never retyped against them. In a cross-section it is part
+    // of the series key.
+    Attribute(dsd_.time_dimension, time_type, time_series || flat ? "required" : "prohibited");
+    Attribute(dsd_.primary_measure, ValueType(dsd_.measure_text_type), "optional");
+    if (!time_series) Attributes({AttachmentLevel::kSeries, AttachmentLevel::kGroup});
+    Attributes({AttachmentLevel::kObservation});
+    Attribute("type", "common:IDType", "prohibited");  // no measure dimension: no explicit measures
+    End();
 
     for (const auto& [name, cl] : codelists_) {
       out_ += "  <xs:simpleType name=\"" + name + "\">\n    <xs:restriction base=\"xs:string\">\n";

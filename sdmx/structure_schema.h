@@ -5,9 +5,10 @@
 // + ":ObsLevelDim:" + the dimension at the observation level). It imports
 // SDMX's own SDMXDataStructureSpecific.xsd and SDMXCommon.xsd by their file
 // names, as the official schemas are laid out, and derives DataSetType,
-// SeriesType and ObsType from theirs by restriction: every dimension a
-// required attribute, every attribute optional unless mandatory, codes as
-// enumerations of their codelist, other values typed by their textType.
+// SeriesType and ObsType from theirs by restriction (the time-series ones
+// when the time dimension is at the observation level): every dimension a
+// required attribute, every attribute optional, codes as enumerations of
+// their codelist, other values typed by SDMX's textType mapping.
 #pragma once
 
 #include <string>

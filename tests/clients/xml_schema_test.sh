@@ -57,6 +57,8 @@ flow=/sdmx/v1/data/SDMXHUB,DF_DEMO_SDG,1.0
 check dataflow /sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0 "$flow/all"
 check dataflow-latest /sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG "$flow/A.G.SH_STA_MORT.._T._T._T"
 check dataflow-v2 /sdmx/v2/schema/dataflow/SDMXHUB/DF_DEMO_SDG/~ /sdmx/v2/data/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/*
+check cross-section "/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?dimensionAtObservation=REF_AREA" \
+  "$flow/A.G.SH_STA_MORT.._T._T._T?dimensionAtObservation=REF_AREA"
 check all-dimensions "/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?dimensionAtObservation=AllDimensions" \
   "$flow/all?dimensionAtObservation=AllDimensions"
 # The hub's answers name the dataflow's namespace; the same data under the

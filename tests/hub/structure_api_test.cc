@@ -282,6 +282,8 @@ TEST_F(StructureApiTest, SchemasNameTheNamespaceOfTheDataAndEnumerateCodes) {
   EXPECT_NE(flow.body.find("<xs:attribute name=\"REF_AREA\" type=\"SDMXHUB_CL_AREA_1.0_Type\" use=\"required\"/>"),
             std::string::npos);
   EXPECT_NE(flow.body.find("<xs:enumeration value=\"404\"/>"), std::string::npos);
+  EXPECT_NE(flow.body.find("<xs:restriction base=\"dsd:TimeSeriesDataSetType\">"), std::string::npos)
+      << "time series by default";
   EXPECT_NE(flow.body.find("<xs:attribute name=\"OBS_VALUE\" type=\"xs:double\" use=\"optional\"/>"),
             std::string::npos)
       << "the demo measure is a Double";
@@ -294,6 +296,11 @@ TEST_F(StructureApiTest, SchemasNameTheNamespaceOfTheDataAndEnumerateCodes) {
                           "use=\"required\"/>"),
             std::string::npos)
       << "the time period moves to the series";
+  EXPECT_NE(dsd.body.find("<xs:restriction base=\"dsd:DataSetType\">"), std::string::npos);
+  const size_t obs = dsd.body.find("<xs:complexType name=\"ObsType\">");
+  ASSERT_NE(obs, std::string::npos);
+  EXPECT_NE(dsd.body.find("<xs:attribute name=\"UNIT_MEASURE\"", obs), std::string::npos)
+      << "attributes of the series key move to the observations of a cross-section";
   EXPECT_EQ(Get("/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?dimensionAtObservation=NOPE").status, 400);
   EXPECT_EQ(Get("/sdmx/v1/schema/codelist/SDMXHUB/CL_AREA/1.0").status, 400);
   EXPECT_EQ(Get("/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0", "application/json").status, 406);
