@@ -17,8 +17,9 @@ FUZZ_PACKAGES := clang libclang-rt-14-dev
 # a JDK and Maven run the real Apache Kafka broker (jars from Maven Central, tests/kafka/broker).
 TEST_PACKAGES := r-cran-rsdmx python3 python3-jsonschema python3-venv python3-pip libxml2-utils \
   openjdk-17-jre-headless maven
-# Only the HTTP benchmark needs these: a load driver and a baseline server.
-BENCH_PACKAGES := wrk nginx-light curl
+# Only the benchmarks need these: a load driver and a baseline server (HTTP); a JDK and
+# Maven for the real Kafka broker (freshness and ingest on Kafka).
+BENCH_PACKAGES := wrk nginx-light curl openjdk-17-jre-headless maven
 FUZZ_SECONDS ?= 10
 FUZZ_DIR ?= build-fuzz
 CORPUS ?= ../shared/corpus
@@ -75,6 +76,7 @@ bench: build
 	$(BUILD_DIR)/bin/change_feed_bench
 	tests/bench/peak_rss.sh $(BUILD_DIR)
 	tests/bench/ingest_bench.sh $(BUILD_DIR)
+	KAFKA=1 FORMATS=generic21 SIZES_GB=1 tests/bench/ingest_bench.sh $(BUILD_DIR)
 	tests/bench/http_bench.sh $(BUILD_DIR)
 
 clean:

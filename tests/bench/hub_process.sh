@@ -2,9 +2,10 @@
 # loopback port. Needs $hub (the binary) and $tmp (a scratch directory).
 
 # start_hub DATA_DIR CONFIG: sets $url and $hub_pid (port 0: the hub prints
-# the address it got).
+# the address it got). Extra serve arguments in the array HUB_ARGS (--kafka).
 start_hub() {
-  "$hub" serve --data-dir "$1" --listen 127.0.0.1:0 --config "$2" > "$tmp/serve.out" 2> "$tmp/serve.err" &
+  "$hub" serve --data-dir "$1" --listen 127.0.0.1:0 --config "$2" ${HUB_ARGS[@]+"${HUB_ARGS[@]}"} \
+    > "$tmp/serve.out" 2> "$tmp/serve.err" &
   hub_pid=$!
   url=
   for _ in $(seq 300); do

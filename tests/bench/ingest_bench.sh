@@ -9,8 +9,12 @@
 #     obs/s end to end, ratio to `check`, peak RSS;
 #  2. peak RSS for files of about SIZES_GB gigabytes (default "1 5", generic
 #     SDMX-ML 2.1; max_body_bytes raised for them) against LIMIT_MB (256).
+# With KAFKA=1 the hub runs on a real Apache Kafka broker (one node, KRaft,
+# tests/kafka/broker/cluster.sh) instead, each submission on topics of its
+# own: the same figures for the Kafka path.
 #   tests/bench/ingest_bench.sh [BUILD_DIR]
 #   OBS=200000 SIZES_GB= tests/bench/ingest_bench.sh     (a quick run)
+#   KAFKA=1 SIZES_GB=1 tests/bench/ingest_bench.sh
 set -euo pipefail
 build=${1:-build}
 hub="$(cd "$build" && pwd)/bin/sdmx-hub"
@@ -21,8 +25,10 @@ sizes_gb=${SIZES_GB-1 5}
 limit_mb=${LIMIT_MB:-256}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ingest_bench.XXXXXX")
 hub_pid=
+log_name=embedded
 cleanup() {
   [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true
+  [ -n "${KAFKA:-}" ] && "$root/tests/kafka/broker/cluster.sh" stop "$tmp/kafka" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -33,6 +39,10 @@ sed -e "s|^structures = \"structures\"|structures = \"$root/configs/structures\"
     -e "s|^max_body_bytes = .*|max_body_bytes = 1099511627776|" "$root/configs/hub.toml" > "$tmp/hub.toml"
 
 source "$root/tests/bench/hub_process.sh"
+if [ -n "${KAFKA:-}" ]; then
+  HUB_ARGS=(--kafka "$("$root/tests/kafka/broker/cluster.sh" start "$tmp/kafka" 1)")
+  log_name="real Kafka broker"
+fi
 
 stop_hub() {  # prints the hub's peak RSS in MB
   local kb
@@ -50,7 +60,9 @@ now() { date +%s.%N; }
 ingest() {
   trap '[ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true' EXIT
   rm -rf "$tmp/data"
-  start_hub "$tmp/data" "$tmp/hub.toml"
+  # Topics of its own on Kafka: a fresh log, as the embedded one is.
+  sed "s|^topic_prefix = \"\"|topic_prefix = \"bench-$RANDOM-$RANDOM.\"|" "$tmp/hub.toml" > "$tmp/hub-run.toml"
+  start_hub "$tmp/data" "$tmp/hub-run.toml"
   local t0 t1
   t0=$(now)
   if ! "$hub" submit --to "$url" --token demo-unsd-token --wait --progress never "$1" > "$tmp/submit.out" 2>&1 ||
@@ -68,7 +80,7 @@ verdict() {  # verdict PEAK_MB (in a subshell: the caller notes a failure, see o
 }
 over() { [ "$1" -gt "$limit_mb" ] && status=1 || true; }
 
-echo "== ingest over HTTP vs check, $obs observations (first byte sent -> committed; embedded log)"
+echo "== ingest over HTTP vs check, $obs observations (first byte sent -> committed; $log_name)"
 for fmt in $formats; do
   "$hub" demo-feed --out "$tmp" --large "$obs" --format "$fmt" > /dev/null 2>&1
   f=$(ls "$tmp"/large_"${obs}"_"${fmt}".* | head -1)
