@@ -483,6 +483,11 @@ Result<std::unique_ptr<LogReader>> KafkaEventLog::NewReader(
       // freshness (accepted -> visible) is bounded by it when the log is idle.
       {"fetch.wait.max.ms", "10"},
       {"socket.nagle.disable", "true"},
+      // What a reader prefetches ahead of the materialiser: librdkafka's
+      // default (64 MiB per reader, and a spilled submission's read-back is a
+      // second reader) took the hub past its memory bound on a 1 GB feed.
+      // Any [kafka.properties] setting overrides it.
+      {"queued.max.messages.kbytes", "8192"},
   };
   HUB_RETURN_IF_ERROR(Configure(conf, settings, options_.extra));
   char err[512];
