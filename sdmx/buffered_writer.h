@@ -12,7 +12,7 @@ class BufferedWriter : public DataWriter {
  protected:
   BufferedWriter(WriteContext ctx, Sink sink) : ctx_(std::move(ctx)), sink_(std::move(sink)) {
     if (ctx_.prepared.empty()) ctx_.prepared = NowIso8601();
-    if (ctx_.structures.empty()) ctx_.structures.push_back({ctx_.dsd, ctx_.dataflow});
+    if (ctx_.structures.empty()) ctx_.structures.push_back({ctx_.dsd, ctx_.dataflow, std::nullopt});
     Select(0);
   }
   void NextDataSet(const DataSetHeader& header) override { NextDataSetOf(structure_, header); }

@@ -49,6 +49,10 @@ struct OutputDetail {
 struct MessageStructure {
   const DataStructure* dsd = nullptr;   // required
   std::optional<ArtefactRef> dataflow;  // named in the header when the data is a dataflow's
+  // The provision agreement, when the data is one provider's under one:
+  // SDMX-ML headers name it instead of the dataflow, and structure-specific
+  // datasets take its URN as their namespace (as /schema/provisionagreement).
+  std::optional<ArtefactRef> agreement;
 };
 
 struct WriteContext {

@@ -206,8 +206,11 @@ class MlWriter final : public BufferedWriter {
   // when the data is a dataflow's (as agencies' files have it), else of the DSD.
   std::string Namespace(size_t i) const {
     const MessageStructure& m = ctx_.structures[i];
-    const ArtefactRef& ref = m.dataflow ? *m.dataflow : m.dsd->ref;
-    return std::string("urn:sdmx:org.sdmx.infomodel.datastructure.") + (m.dataflow ? "Dataflow=" : "DataStructure=") +
+    const ArtefactRef& ref = m.agreement ? *m.agreement : m.dataflow ? *m.dataflow : m.dsd->ref;
+    return std::string("urn:sdmx:org.sdmx.infomodel.") +
+           (m.agreement  ? "registry.ProvisionAgreement="
+            : m.dataflow ? "datastructure.Dataflow="
+                         : "datastructure.DataStructure=") +
            ref.agency + ":" + ref.id + "(" + ref.version + "):ObsLevelDim:" + DimensionAtObservation(i);
   }
 
@@ -225,6 +228,24 @@ class MlWriter final : public BufferedWriter {
     }
     Attr("dimensionAtObservation", DimensionAtObservation(i));
     out_ += ">";
+    if (const auto& pa = ctx_.structures[i].agreement) {
+      // SDMX-ML 2.1's schema spells this element ProvisionAgrement.
+      if (v3_) {
+        out_ += "<common:ProvisionAgreement>";
+        AppendEscaped(&out_, MaintainableUrn("registry.ProvisionAgreement", *pa));
+        out_ += "</common:ProvisionAgreement>";
+      } else {
+        out_ += "<common:ProvisionAgrement><Ref agencyID=\"";
+        AppendEscaped(&out_, pa->agency);
+        out_ += "\" id=\"";
+        AppendEscaped(&out_, pa->id);
+        out_ += "\" version=\"";
+        AppendEscaped(&out_, pa->version);
+        out_ += "\" class=\"ProvisionAgreement\" package=\"registry\"/></common:ProvisionAgrement>";
+      }
+      out_ += "</message:Structure>\n";
+      return;
+    }
     const char* usage = flow ? "common:StructureUsage" : "common:Structure";
     out_ += std::string("<") + usage + ">";
     if (v3_) {

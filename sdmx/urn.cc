@@ -26,11 +26,17 @@ std::optional<ArtefactRef> ParseUrn(std::string_view urn, std::string* class_nam
 std::optional<StructureRef> ParseStructureRef(const pugi::xml_node& holder) {
   const std::string_view element = LocalName(holder);
   StructureRef out;
-  out.is_dataflow = element != "Structure";  // StructureUsage, Dataflow, ProvisionAgreement
+  // SDMX-ML 2.1's schema spells the agreement's element ProvisionAgrement.
+  out.is_agreement = element == "ProvisionAgrement" || element == "ProvisionAgreement";
+  out.is_dataflow = element != "Structure" && !out.is_agreement;  // StructureUsage, Dataflow
+  auto classify = [&](std::string_view cls) {
+    if (cls.empty()) return;
+    out.is_agreement = cls == "ProvisionAgreement";
+    out.is_dataflow = cls == "Dataflow";
+  };
   if (pugi::xml_node ref = ChildByLocalName(holder, "Ref")) {
     out.ref = {ref.attribute("agencyID").value(), ref.attribute("id").value(), ref.attribute("version").value()};
-    std::string_view cls = ref.attribute("class").value();
-    if (!cls.empty()) out.is_dataflow = cls == "Dataflow";
+    classify(ref.attribute("class").value());
     return out;
   }
   std::string text = ChildText(holder, "URN");
@@ -39,7 +45,7 @@ std::optional<StructureRef> ParseStructureRef(const pugi::xml_node& holder) {
   auto ref = ParseUrn(text, &cls);
   if (!ref) return std::nullopt;
   out.ref = *ref;
-  if (!cls.empty()) out.is_dataflow = cls == "Dataflow";
+  classify(cls);
   return out;
 }
 

@@ -17,7 +17,8 @@ std::optional<ArtefactRef> ParseUrn(std::string_view urn, std::string* class_nam
 
 struct StructureRef {
   ArtefactRef ref;
-  bool is_dataflow = false;  // a dataflow (usage) rather than a data structure
+  bool is_dataflow = false;   // a dataflow (usage) rather than a data structure
+  bool is_agreement = false;  // a provision agreement (whose dataflow it is)
 };
 
 // Reads the reference held by a header Structure's child element

@@ -229,6 +229,13 @@ class XmlDataReader final : public QueuedReader {
         if (c.type() == pugi::node_element) ref = ParseStructureRef(c);
       }
       if (!ref) return Fail(s, "structure-ref", "header Structure names no structure or dataflow");
+      if (ref->is_agreement) {
+        // The agreement's dataflow is the data's.
+        const ProvisionAgreement* pa = structures_.FindProvisionAgreement(ref->ref);
+        if (!pa) return Fail(s, "structure-known", "provision agreement " + ref->ref.ToString() + " is not known to the hub");
+        ref->ref = pa->dataflow;
+        ref->is_dataflow = true;
+      }
       if (ref->is_dataflow) {
         if (const Dataflow* df = structures_.FindDataflow(ref->ref)) {
           hs.dataflow = df->ref;

@@ -150,6 +150,32 @@ TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservationsAndSortIsBound
   EXPECT_EQ(both, everything);
   EXPECT_EQ(values(all + "/UNSD+WHO?format=csv"), everything);
   EXPECT_EQ(values(all + "/all?format=csv"), everything);
+  // One provider's data names its provision agreement in SDMX-ML headers
+  // (structure-specific: as its namespace, as /schema/provisionagreement
+  // serves it), and reads back through the agreement; several providers'
+  // name the dataflow.
+  for (const char* accept : {"application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+                             "application/vnd.sdmx.genericdata+xml;version=2.1"}) {
+    auto ml = http::Fetch("GET", (*hub)->url() + all + "/WHO", "", {{"Accept", accept}});
+    ASSERT_TRUE(ml.ok());
+    ASSERT_EQ(ml->status, 200) << ml->body;
+    EXPECT_NE(ml->body.find("<common:ProvisionAgrement><Ref agencyID=\"SDMXHUB\" id=\"PA_WHO_DF_DEMO_SDG\" "
+                            "version=\"1.0\" class=\"ProvisionAgreement\" package=\"registry\"/>"),
+              std::string::npos)
+        << accept;
+    EXPECT_EQ(testing::ObservationValues(ml->body, set), want_who) << accept;
+  }
+  auto ss = http::Fetch("GET", (*hub)->url() + all + "/WHO", "",
+                        {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
+  ASSERT_TRUE(ss.ok());
+  EXPECT_NE(ss->body.find("namespace=\"urn:sdmx:org.sdmx.infomodel.registry.ProvisionAgreement=SDMXHUB:"
+                          "PA_WHO_DF_DEMO_SDG(1.0):ObsLevelDim:TIME_PERIOD\""),
+            std::string::npos);
+  auto several = http::Fetch("GET", (*hub)->url() + all + "/UNSD+WHO", "",
+                             {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
+  ASSERT_TRUE(several.ok());
+  EXPECT_NE(several->body.find("<common:StructureUsage>"), std::string::npos);
+  EXPECT_EQ(several->body.find("ProvisionAgrement"), std::string::npos);
   auto none = http::Fetch("GET", (*hub)->url() + all + "/KNBS");
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->status, 404);

@@ -51,7 +51,7 @@ std::optional<sdmx::DataFormat> ChooseFormat(const HttpRequest& req, const std::
                                              const std::vector<sdmx::DataFormat>& offered,
                                              const std::vector<Target>& targets, std::string* why) {
   std::vector<sdmx::MessageStructure> used;
-  for (const Target& t : targets) used.push_back({t.dsd, t.flow->ref});
+  for (const Target& t : targets) used.push_back({t.dsd, t.flow->ref, std::nullopt});
   std::optional<sdmx::DataFormat> f;
   if (name) {
     f = FormatParam(*name);

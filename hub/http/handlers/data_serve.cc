@@ -48,7 +48,15 @@ sdmx::WriteContext ContextOf(const HandlerContext& ctx, const DataQueries& qs, c
   wc.names = q.structures.get();
   wc.csv = q.csv;
   for (size_t i = 0; i < qs.size(); ++i) {
-    if (on[i]) wc.structures.push_back({shapes[i] ? shapes[i].get() : qs[i].dsd, qs[i].flow->ref});
+    if (!on[i]) continue;
+    sdmx::MessageStructure m{shapes[i] ? shapes[i].get() : qs[i].dsd, qs[i].flow->ref, std::nullopt};
+    // One provider's data: the message names its agreement for the dataflow.
+    if (qs[i].providers.size() == 1 && qs[i].structures) {
+      for (const auto& [key, pa] : qs[i].structures->provision_agreements()) {
+        if (pa.dataflow == qs[i].flow->ref && pa.provider == qs[i].providers[0]) m.agreement = pa.ref;
+      }
+    }
+    wc.structures.push_back(std::move(m));
   }
   return wc;
 }
