@@ -50,8 +50,8 @@ struct MessageStructure {
   const DataStructure* dsd = nullptr;   // required
   std::optional<ArtefactRef> dataflow;  // named in the header when the data is a dataflow's
   // The provision agreement, when the data is one provider's under one:
-  // SDMX-ML headers name it instead of the dataflow, and structure-specific
-  // datasets take its URN as their namespace (as /schema/provisionagreement).
+  // SDMX-ML headers name it instead of the dataflow (the namespace of a
+  // structure-specific dataset stays the dataflow's).
   std::optional<ArtefactRef> agreement;
 };
 

@@ -204,13 +204,12 @@ class MlWriter final : public BufferedWriter {
 
   // The schema namespace of a structure-specific dataset: of the dataflow
   // when the data is a dataflow's (as agencies' files have it), else of the DSD.
+  // (An agreement's data keeps its dataflow's: the query was the
+  // dataflow's, and clients such as the SDMX TCK identify the data by it.)
   std::string Namespace(size_t i) const {
     const MessageStructure& m = ctx_.structures[i];
-    const ArtefactRef& ref = m.agreement ? *m.agreement : m.dataflow ? *m.dataflow : m.dsd->ref;
-    return std::string("urn:sdmx:org.sdmx.infomodel.") +
-           (m.agreement  ? "registry.ProvisionAgreement="
-            : m.dataflow ? "datastructure.Dataflow="
-                         : "datastructure.DataStructure=") +
+    const ArtefactRef& ref = m.dataflow ? *m.dataflow : m.dsd->ref;
+    return std::string("urn:sdmx:org.sdmx.infomodel.datastructure.") + (m.dataflow ? "Dataflow=" : "DataStructure=") +
            ref.agency + ":" + ref.id + "(" + ref.version + "):ObsLevelDim:" + DimensionAtObservation(i);
   }
 

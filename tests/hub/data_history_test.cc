@@ -151,9 +151,8 @@ TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservationsAndSortIsBound
   EXPECT_EQ(values(all + "/UNSD+WHO?format=csv"), everything);
   EXPECT_EQ(values(all + "/all?format=csv"), everything);
   // One provider's data names its provision agreement in SDMX-ML headers
-  // (structure-specific: as its namespace, as /schema/provisionagreement
-  // serves it), and reads back through the agreement; several providers'
-  // name the dataflow.
+  // (the namespace stays the dataflow's, which the query named), and reads
+  // back through the agreement; several providers' name the dataflow.
   for (const char* accept : {"application/vnd.sdmx.structurespecificdata+xml;version=2.1",
                              "application/vnd.sdmx.genericdata+xml;version=2.1"}) {
     auto ml = http::Fetch("GET", (*hub)->url() + all + "/WHO", "", {{"Accept", accept}});
@@ -168,8 +167,8 @@ TEST(DataProviderTest, ProviderRefSelectsEachProvidersObservationsAndSortIsBound
   auto ss = http::Fetch("GET", (*hub)->url() + all + "/WHO", "",
                         {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
   ASSERT_TRUE(ss.ok());
-  EXPECT_NE(ss->body.find("namespace=\"urn:sdmx:org.sdmx.infomodel.registry.ProvisionAgreement=SDMXHUB:"
-                          "PA_WHO_DF_DEMO_SDG(1.0):ObsLevelDim:TIME_PERIOD\""),
+  EXPECT_NE(ss->body.find("namespace=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=SDMXHUB:"
+                          "DF_DEMO_SDG(1.0):ObsLevelDim:TIME_PERIOD\""),
             std::string::npos);
   auto several = http::Fetch("GET", (*hub)->url() + all + "/UNSD+WHO", "",
                              {{"Accept", "application/vnd.sdmx.structurespecificdata+xml;version=2.1"}});
