@@ -61,6 +61,17 @@ std::optional<ConceptRef> ConceptOf(const pugi::xml_node& component) {
   return ConceptRef{*scheme, urn.substr(close + 2)};
 }
 
+// A structure of type T with what every maintainable artefact carries read
+// from `n`: its reference, name and description.
+template <typename T>
+T Maintainable(const pugi::xml_node& n) {
+  T t;
+  t.ref = RefOf(n);
+  t.name = NameOf(n);
+  t.description = DescriptionOf(n);
+  return t;
+}
+
 // A reference to an item of a scheme (a data provider, a category): a 2.1
 // Ref (agencyID, maintainableParentID/Version, id) or a URN
 // "...Class=AG:SCHEME(1.0).ID" (3.0, or a 2.1 <URN> child).
@@ -138,10 +149,7 @@ class CoreTextTypes {
 };
 
 Codelist ReadCodelist(const pugi::xml_node& n) {
-  Codelist cl;
-  cl.ref = RefOf(n);
-  cl.name = NameOf(n);
-  cl.description = DescriptionOf(n);
+  Codelist cl = Maintainable<Codelist>(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != "Code") continue;
     Code code{Attr(c, "id"), NameOf(c), ""};
@@ -207,11 +215,8 @@ void ReadCategories(const pugi::xml_node& n, const std::string& parent, std::vec
 }
 
 ItemScheme ReadCategoryScheme(const pugi::xml_node& n) {
-  ItemScheme scheme;
+  ItemScheme scheme = Maintainable<ItemScheme>(n);
   scheme.kind = SchemeKind::kCategoryScheme;
-  scheme.ref = RefOf(n);
-  scheme.name = NameOf(n);
-  scheme.description = DescriptionOf(n);
   ReadCategories(n, "", &scheme.items);
   return scheme;
 }
@@ -219,10 +224,7 @@ ItemScheme ReadCategoryScheme(const pugi::xml_node& n) {
 // Source: the artefact filed (a 2.1 Ref with its class, or a URN); target:
 // the category, an item reference.
 Categorisation ReadCategorisation(const pugi::xml_node& n) {
-  Categorisation c;
-  c.ref = RefOf(n);
-  c.name = NameOf(n);
-  c.description = DescriptionOf(n);
+  Categorisation c = Maintainable<Categorisation>(n);
   const pugi::xml_node source = ChildByLocalName(n, "Source");
   if (pugi::xml_node ref = ChildByLocalName(source, "Ref")) {
     c.source_class = Attr(ref, "class");
@@ -236,10 +238,7 @@ Categorisation ReadCategorisation(const pugi::xml_node& n) {
 }
 
 ProvisionAgreement ReadProvisionAgreement(const pugi::xml_node& n) {
-  ProvisionAgreement pa;
-  pa.ref = RefOf(n);
-  pa.name = NameOf(n);
-  pa.description = DescriptionOf(n);
+  ProvisionAgreement pa = Maintainable<ProvisionAgreement>(n);
   pugi::xml_node usage = ChildByLocalName(n, "StructureUsage");  // 2.1
   if (!usage) usage = ChildByLocalName(n, "Dataflow");           // 3.0
   if (auto r = ParseRef(usage)) pa.dataflow = *r;
@@ -270,10 +269,7 @@ std::vector<ComponentValues> ReadComponentValues(const pugi::xml_node& holder) {
 
 // SDMX-ML 2.1 ContentConstraint (type=) and 3.0 DataConstraint (role=).
 ContentConstraint ReadConstraint(const pugi::xml_node& n) {
-  ContentConstraint c;
-  c.ref = RefOf(n);
-  c.name = NameOf(n);
-  c.description = DescriptionOf(n);
+  ContentConstraint c = Maintainable<ContentConstraint>(n);
   std::string type = Attr(n, "type");
   if (type.empty()) type = Attr(n, "role");
   c.type = type == "Actual" ? ContentConstraint::Type::kActual : ContentConstraint::Type::kAllowed;
@@ -306,10 +302,7 @@ ContentConstraint ReadConstraint(const pugi::xml_node& n) {
 }
 
 DataStructure ReadDataStructure(const pugi::xml_node& n, const CoreTextTypes& core) {
-  DataStructure dsd;
-  dsd.ref = RefOf(n);
-  dsd.name = NameOf(n);
-  dsd.description = DescriptionOf(n);
+  DataStructure dsd = Maintainable<DataStructure>(n);
   pugi::xml_node comps = ChildByLocalName(n, "DataStructureComponents");
   pugi::xml_node dims = ChildByLocalName(comps, "DimensionList");
   for (pugi::xml_node d = dims.first_child(); d; d = d.next_sibling()) {
@@ -404,10 +397,7 @@ HierarchicalCode ReadHierarchicalCode(const pugi::xml_node& n) {
 // codes named by Code URNs; the codelist of the first code is the one it
 // includes.
 HierarchicalCodelist ReadHierarchy30(const pugi::xml_node& n) {
-  HierarchicalCodelist hcl;
-  hcl.ref = RefOf(n);
-  hcl.name = NameOf(n);
-  hcl.description = DescriptionOf(n);
+  HierarchicalCodelist hcl = Maintainable<HierarchicalCodelist>(n);
   Hierarchy h{hcl.ref.id, hcl.name, {}};
   for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
     if (LocalName(k) != "HierarchicalCode") continue;
@@ -421,10 +411,7 @@ HierarchicalCodelist ReadHierarchy30(const pugi::xml_node& n) {
 }
 
 HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
-  HierarchicalCodelist hcl;
-  hcl.ref = RefOf(n);
-  hcl.name = NameOf(n);
-  hcl.description = DescriptionOf(n);
+  HierarchicalCodelist hcl = Maintainable<HierarchicalCodelist>(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     std::string_view ln = LocalName(c);
     if (ln == "IncludedCodelist") {
@@ -441,10 +428,7 @@ HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
 }
 
 Dataflow ReadDataflow(const pugi::xml_node& n) {
-  Dataflow df;
-  df.ref = RefOf(n);
-  df.name = NameOf(n);
-  df.description = DescriptionOf(n);
+  Dataflow df = Maintainable<Dataflow>(n);
   if (auto s = ParseRef(ChildByLocalName(n, "Structure"))) df.structure = *s;
   return df;
 }
