@@ -168,6 +168,29 @@ class KafkaLogReader final : public LogReader {
   rd_kafka_t* consumer_;
 };
 
+// What the cluster's metadata says of `topic`: its partitions (0 when it
+// does not exist) and whether every one of them has a leader.
+struct TopicState {
+  int32_t partitions = 0;
+  bool led = false;
+};
+
+Result<TopicState> DescribeTopic(rd_kafka_t* rk, const std::string& topic, int timeout_ms, const std::string& at) {
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms);
+  rd_kafka_topic_destroy(rkt);
+  if (err) return FromKafka(err, "kafka metadata for " + topic + " at " + at);
+  TopicState s;
+  if (md->topic_cnt == 1 && !md->topics[0].err) {
+    s.partitions = md->topics[0].partition_cnt;
+    s.led = true;
+    for (int i = 0; i < s.partitions; ++i) s.led = s.led && md->topics[0].partitions[i].leader >= 0;
+  }
+  rd_kafka_metadata_destroy(md);
+  return s;
+}
+
 // A topic's configs as the broker holds them (its own and the defaults it
 // inherits). Unimplemented (the mock cluster has no Admin API) comes back
 // as such, for the caller to decide.
@@ -341,7 +364,7 @@ Status KafkaEventLog::CheckTopics() {
 
 Result<size_t> KafkaEventLog::MaxRecordBytes(const std::string& topic) {
   auto it = max_record_bytes_.find(topic);
-  if (it == max_record_bytes_.end()) return Status::NotFound("no input topic " + topic);
+  if (it == max_record_bytes_.end()) return Status::NotFound("no topic " + topic);
   return it->second;
 }
 
@@ -349,16 +372,9 @@ Status KafkaEventLog::EnsureTopics() {
   const int timeout_ms = static_cast<int>(options_.timeout.count());
   std::vector<std::string> missing;
   for (const std::string& topic : options_.topics.Created()) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(admin_, topic.c_str(), nullptr);
-    const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_resp_err_t err = rd_kafka_metadata(admin_, 0, rkt, &md, timeout_ms);
-    rd_kafka_topic_destroy(rkt);
-    if (err) return FromKafka(err, "kafka metadata for " + topic + " at " + options_.bootstrap);
-    int32_t count = 0;
-    if (md->topic_cnt == 1 && !md->topics[0].err) count = md->topics[0].partition_cnt;
-    rd_kafka_metadata_destroy(md);
-    if (count > 0) {
-      partitions_[topic] = count;
+    HUB_ASSIGN_OR_RETURN(TopicState state, DescribeTopic(admin_, topic, timeout_ms, options_.bootstrap));
+    if (state.partitions > 0) {
+      partitions_[topic] = state.partitions;
     } else {
       missing.push_back(topic);
     }
@@ -412,17 +428,8 @@ Status KafkaEventLog::EnsureTopics() {
   const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   for (const std::string& t : missing) {
     for (;;) {
-      rd_kafka_topic_t* rkt = rd_kafka_topic_new(admin_, t.c_str(), nullptr);
-      const rd_kafka_metadata_t* md = nullptr;
-      rd_kafka_resp_err_t e = rd_kafka_metadata(admin_, 0, rkt, &md, timeout_ms);
-      rd_kafka_topic_destroy(rkt);
-      bool ready = false;
-      if (!e) {
-        ready = md->topic_cnt == 1 && !md->topics[0].err && md->topics[0].partition_cnt == partitions_[t];
-        for (int i = 0; ready && i < md->topics[0].partition_cnt; ++i) ready = md->topics[0].partitions[i].leader >= 0;
-        rd_kafka_metadata_destroy(md);
-      }
-      if (ready) break;
+      Result<TopicState> state = DescribeTopic(admin_, t, timeout_ms, options_.bootstrap);
+      if (state.ok() && state->partitions == partitions_[t] && state->led) break;
       if (std::chrono::steady_clock::now() > deadline) {
         return Status::Unavailable("kafka: topic " + t + " was created but has no leader for every partition yet");
       }
