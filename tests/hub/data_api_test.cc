@@ -2,6 +2,8 @@
 // holding the demo feed: startPeriod/endPeriod, firstN/lastNObservations,
 // dimensionAtObservation, detail, and the status codes for bad values and
 // for what is not implemented. Expected values come from the submitted file.
+// One file for the data resource's parameters (hence its length): its tests
+// share one hub, loaded with the demo feed once for the suite.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
