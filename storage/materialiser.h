@@ -147,8 +147,9 @@ class Materialiser {
                        Changes* changes);
   // Snapshot submissions: tombstones for what the run's provider reported in
   // `flow` (as of the watermark before it) and the submission left out:
-  // observations and series it did not send (noted under the meta prefix
-  // SentPrefix(seq) as they went), but for the marker's skipped series and
+  // observations and series it did not send (an observation sent has a
+  // revision at seq, or, unchanged, a note under the meta prefix
+  // SentPrefix(seq); a series, a note), but for the marker's skipped series and
   // series sent as Information by records of before SDMX 3.1's rules.
   Status CollectSnapshotDeletes(Run* run, const std::string& flow);
   // Writes `c` into the run (its revisions, counts and a change record
@@ -156,9 +157,12 @@ class Materialiser {
   // that later chunks read what it holds.
   Status FlushChanges(std::unique_ptr<Changes>* c, Run* run, bool partial);
   // Puts the revisions into `batch`, writing it out (and starting afresh)
-  // whenever it grows past max_batch_bytes.
+  // whenever it grows past max_batch_bytes. With `note_unchanged` (a
+  // snapshot), an observation sent unchanged is noted under SentPrefix(seq):
+  // one sent and changed is known by its revision at seq.
   Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
-                               rocksdb::WriteBatch* batch, sdmxhub::state::v1::ChangeRecord* summary,
+                               bool note_unchanged, rocksdb::WriteBatch* batch,
+                               sdmxhub::state::v1::ChangeRecord* summary,
                                sdmxhub::state::v1::RevisionCounts* counts);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
   // Removes what a crashed multi-batch apply left at `seq` (see WritePartial).

@@ -66,12 +66,9 @@ Status Materialiser::DropInflight(uint64_t seq) {
 
 Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, bool partial) {
   const Changes* c = changes->get();
-  if (run->note_sent) {
-    for (const auto& [id, rev] : c->obs) run->batch.Put(state_->cf(Family::kMeta), SentPrefix(run->seq) + 'o' + id, "");
-  }
   st::ChangeRecord summary;
-  HUB_ASSIGN_OR_RETURN(int64_t n, WriteChanges(*c, run->before, run->seq, run->sid, &run->batch, &summary,
-                                               &run->counts));
+  HUB_ASSIGN_OR_RETURN(int64_t n, WriteChanges(*c, run->before, run->seq, run->sid, run->note_sent, &run->batch,
+                                               &summary, &run->counts));
   run->revisions += n;
   if (summary.series_size() > 0) {
     run->batch.Put(state_->cf(Family::kChanges), ChangeKey(run->seq, run->change_parts++), summary.SerializeAsString());

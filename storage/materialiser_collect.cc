@@ -159,7 +159,8 @@ Status Materialiser::CollectSnapshotDeletes(Run* run, const std::string& flow) {
   // The provider's earlier reports are the observations and series whose
   // latest revision (<= before) a commit of that provider wrote. One pass
   // over the dataflow: revisions sort newest first within an observation;
-  // what was sent is read beside it, from the notes in the same key order.
+  // what was sent is its revision at seq, or (unchanged) read beside it,
+  // from the notes in the same key order.
   std::map<uint64_t, bool> by_provider;  // seq -> written by marker.provider()
   auto ours = [&](uint64_t seq) -> Result<bool> {
     auto [it, fresh] = by_provider.try_emplace(seq, false);
@@ -195,9 +196,14 @@ Status Materialiser::CollectSnapshotDeletes(Run* run, const std::string& flow) {
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     ObsKeyParts parts;
     const std::string_view key(it->key().data(), it->key().size());
-    if (!ParseObsKey(key, &parts) || parts.seq > run->before.value) continue;
+    if (!ParseObsKey(key, &parts)) continue;
     const std::string_view id = key.substr(0, key.size() - 8);
     if (id == last_obs) continue;  // an older revision of a decided observation
+    if (parts.seq == run->seq) {  // sent, and changed: decided (revisions sort newest first)
+      last_obs.assign(id);
+      continue;
+    }
+    if (parts.seq > run->before.value) continue;
     last_obs.assign(id);
     if (kept(ObsSeriesPrefix(flow, parts.series_key)) || noted(notes.get(), 'o', id)) continue;
     st::ObsRevision prev;
@@ -292,7 +298,7 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
 }
 
 Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, uint64_t seq, const std::string& sid,
-                                           rocksdb::WriteBatch* batch, st::ChangeRecord* summary,
+                                           bool note_unchanged, rocksdb::WriteBatch* batch, st::ChangeRecord* summary,
                                            st::RevisionCounts* counts) {
   // A revision is what differs from the state before the submission: that
   // is what is counted (and summarised for the change feed). A revision an
@@ -338,6 +344,7 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
     Count(change, 1, counts);
     if (change == ObsChange::kUnchanged) {  // an unchanged value is not a revision
       if (earlier) batch->Delete(state_->cf(Family::kObs), key);
+      if (note_unchanged) batch->Put(state_->cf(Family::kMeta), SentPrefix(seq) + 'o' + id, "");
       continue;
     }
     value.clear();

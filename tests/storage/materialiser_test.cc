@@ -271,15 +271,20 @@ TEST_F(MaterialiserTest, DeleteWritesTombstonesAndKeepsHistory) {
 TEST_F(MaterialiserTest, SnapshotDeletesWhatTheProviderLeftOutAndNothingElse) {
   auto key = [](const char* area) { return std::vector<std::string>{"A", "G", "SH_STA_MORT", area, "_T", "_T", "_T"}; };
   const std::string kenya = sdmx::JoinKey(key("404")), rwanda = sdmx::JoinKey(key("646")),
-                    ghana = sdmx::JoinKey(key("288")), other = sdmx::JoinKey(key("800"));
+                    ghana = sdmx::JoinKey(key("288")), other = sdmx::JoinKey(key("800")),
+                    afghanistan = sdmx::JoinKey(key("004"));
   SubmitSeries("p1", "NSO", {{key("404"), {{"2015", "1"}, {"2016", "2"}}},
                              {key("646"), {{"2015", "3"}}},
-                             {key("288"), {{"2015", "4"}}}});
+                             {key("288"), {{"2015", "4"}}},
+                             {key("004"), {{"2015", "5"}, {"2016", "6"}}}});
   SubmitSeries("o1", "WHO", {{key("800"), {{"2015", "9"}}}});  // another provider's series
-  // The next full dataset: Kenya 2016 dropped, Rwanda dropped, Ghana skipped as invalid.
-  SubmitSeries("p2", "NSO", {{key("404"), {{"2015", "1.5"}}}}, /*snapshot=*/true, {ghana});
-  const std::map<std::string, std::string> want = {
-      {kenya + "|2015", "1.5"}, {ghana + "|2015", "4"}, {other + "|2015", "9"}};
+  // The next full dataset: Kenya 2016 dropped, Rwanda dropped, Ghana skipped
+  // as invalid, Afghanistan sent again unchanged (no revision: kept all the same).
+  SubmitSeries("p2", "NSO", {{key("404"), {{"2015", "1.5"}}}, {key("004"), {{"2015", "5"}, {"2016", "6"}}}},
+               /*snapshot=*/true, {ghana});
+  const std::map<std::string, std::string> want = {{kenya + "|2015", "1.5"},   {ghana + "|2015", "4"},
+                                                   {other + "|2015", "9"},     {afghanistan + "|2015", "5"},
+                                                   {afghanistan + "|2016", "6"}};
   EXPECT_EQ(ReadAll(), want);
   // The drops are tombstone revisions: history keeps the values.
   auto h = state_->History(kFlow.ToString(), rwanda);
