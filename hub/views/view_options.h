@@ -28,10 +28,13 @@ struct IndicatorRule {
 };
 
 struct ViewOptions {
-  // The dataflow both views read, "AGENCY:ID" or "AGENCY:ID(VERSION)";
-  // empty = no views (their routes answer 404). Default: empty.
+  // The dataflow the global view reads and the country view reads first,
+  // "AGENCY:ID" or "AGENCY:ID(VERSION)"; the country view also reads every
+  // other dataflow with the three dimensions below. Empty: both read every
+  // such dataflow (views.cc, LayoutsOf). Default: empty.
   std::string dataflow;
-  // The HierarchicalCodelist whose codes with children are the regions, "AGENCY:ID[(VERSION)]".
+  // The HierarchicalCodelist whose codes with children are the regions,
+  // "AGENCY:ID[(VERSION)]"; empty: no regional aggregates.
   std::string hierarchy;
   std::string area_dimension = "REF_AREA";
   std::string indicator_dimension = "SERIES";

@@ -21,6 +21,9 @@ struct ViewContext {
   std::shared_ptr<const sdmx::StructureSet> structures;
   const ViewOptions* options = nullptr;
   Watermark at;
+  // "AGENCY:ID[(VERSION)]": the one dataflow to read (a dataflow= parameter);
+  // empty: the configured one and every SDG-shaped one (views.cc, LayoutsOf).
+  std::string dataflow;
 };
 
 // One observation as the views show it.
@@ -40,6 +43,7 @@ struct AreaRow {
   Point latest;
   std::optional<double> weight;  // kWeightedMean: the weight used
   std::string weight_period;
+  std::string dataflow;  // AGENCY:ID(VERSION) it came from
 };
 
 // Global view: one region's figure for one breakdown.
@@ -53,18 +57,22 @@ struct RegionRow {
 };
 
 struct GlobalView {
-  std::string dataflow;  // AGENCY:ID(VERSION)
+  std::string dataflow;                // AGENCY:ID(VERSION), the first read
+  std::vector<std::string> dataflows;  // every one read
   std::string indicator;
   std::string reporting_type;
-  std::string hierarchy;  // AGENCY:ID(VERSION)
+  std::string hierarchy;  // AGENCY:ID(VERSION); empty: none configured (no aggregates)
   IndicatorRule rule;
-  std::vector<std::string> breakdown_dims;  // the dimensions other than area, indicator, reporting type
+  // The dimensions other than area, indicator, reporting type: the first
+  // dataflow's, then others' where a series has a non-total code.
+  std::vector<std::string> breakdown_dims;
   std::vector<AreaRow> rows;                // by area then breakdown
   std::vector<RegionRow> aggregates;        // by region (hierarchy order) then breakdown
 };
 
-// NotFound when views are not configured or `indicator` is not a code of
-// the indicator dimension.
+// Reads the configured dataflow, or (none configured) every dataflow with the
+// view dimensions, or ctx.dataflow. NotFound when there is no such dataflow
+// or `indicator` is not a code of the indicator dimension.
 Result<GlobalView> BuildGlobalView(const ViewContext& ctx, const std::string& indicator,
                                    const std::string& reporting_type);
 
@@ -75,6 +83,7 @@ struct Trend {
 
 struct SeriesSide {
   std::string series_key, unit;
+  std::string dataflow, area;  // where it came from, under which area code
   std::vector<Point> observations;  // in period order
   Trend trend;
 };
@@ -87,21 +96,32 @@ struct Difference {
 struct CountrySeries {
   std::string indicator;
   std::vector<std::string> breakdown;          // values of CountryView::breakdown_dims
-  std::map<std::string, SeriesSide> sides;     // by reporting type code (N, G, ...)
+  // By reporting type code (N, G, ...); the same type met again (another
+  // dataflow or area code) under "TYPE@DATAFLOW/AREA".
+  std::map<std::string, SeriesSide> sides;
   std::vector<Difference> differences;         // each period with both a national and a global number
 };
 
 struct CountryView {
-  std::string dataflow, area;
+  std::string dataflow, area;          // dataflow: the first read
+  std::vector<std::string> dataflows;  // every one read
   std::vector<std::string> breakdown_dims;
   std::vector<CountrySeries> series;  // by indicator then breakdown
 };
 
-// NotFound when views are not configured or `area` is not a code of the area dimension.
+// Reads the configured dataflow and every other with the view dimensions (or
+// ctx.dataflow alone), the area under its own code or a code of the same
+// name (417 and KG: Kyrgyzstan). NotFound when there is no such dataflow or
+// `area` is a code of none.
 Result<CountryView> BuildCountryView(const ViewContext& ctx, const std::string& area);
 
-// Names of the codes of one dimension of the views' dataflow, its codelist
-// resolved once (a view names hundreds of areas).
+// a - b rounded to the decimals the two values were sent with (their text),
+// so that 26.8 - 29.2 is -2.4 and not -2.3999999999999986.
+double DecimalDifference(std::string_view a_text, double a, std::string_view b_text, double b);
+
+// Names of the codes of one dimension of the views' dataflows, their
+// codelists resolved once (a view names hundreds of areas); the first
+// dataflow that knows a code names it.
 class CodeNames {
  public:
   CodeNames(const ViewContext& ctx, const std::string& dim);
@@ -109,7 +129,7 @@ class CodeNames {
   std::string operator()(const std::string& code) const;
 
  private:
-  const sdmx::Codelist* codelist_ = nullptr;
+  std::vector<const sdmx::Codelist*> codelists_;
 };
 
 }  // namespace hub::views

@@ -9,12 +9,17 @@
 //  - Kyrgyz Republic (KG): three DSD versions (each with its dataflow
 //    KG_NSC:DF_SDG_KG of that version) and 137 data files, each
 //    action="Information" (applied as Merge), two of them empty DataSets.
+//    With no [views] section its dataflows get the views, and the country
+//    view of Kyrgyzstan puts KNSC's national figures (area KG) beside the
+//    global ones (area 417) of the demo dataflow.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "hub/http/client.h"
 #include "hub/hub.h"
@@ -33,12 +38,24 @@ std::vector<std::string> Files(const std::string& dir) {
   return out;
 }
 
+// The demo config without its [views] section (and rules).
+std::string ConfigWithoutViews(const testing::TempDir& dir) {
+  std::string toml = testing::ReadFileOrDie(testing::DemoConfig(dir));
+  const size_t from = toml.find("\n[views]"), to = toml.find("\n[changes]");
+  EXPECT_TRUE(from != std::string::npos && to != std::string::npos && from < to);
+  toml.erase(from, to - from);
+  EXPECT_EQ(toml.find("[views"), std::string::npos) << "a [views] section is left";
+  EXPECT_EQ(toml.find("[[views"), std::string::npos) << "a [[views.rules]] entry is left";
+  testing::WriteFileOrDie(dir.Sub("no-views.toml"), toml);
+  return dir.Sub("no-views.toml");
+}
+
 class NationalFeedsTest : public ::testing::Test {
  protected:
   void SetUp() override { Start(); }
 
-  void Start() {
-    auto hub = testing::StartTestHub(dir_, "", kAdmin);
+  void Start(const std::string& config = "") {
+    auto hub = testing::StartTestHub(dir_, config, kAdmin);
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     hub_ = std::move(*hub);
   }
@@ -143,6 +160,74 @@ TEST_F(NationalFeedsTest, KyrgyzFilesLoadWithNoParameter) {
   }
   EXPECT_EQ(empty, 2) << "SOURCES.md: two 1.a.2 publications hold an empty DataSet";
   EXPECT_GT(observations, 20000);
+}
+
+TEST_F(NationalFeedsTest, KyrgyzDataGetsCountryAndGlobalViewsWithNoViewsSection) {
+  hub_->Stop();
+  hub_.reset();
+  Start(ConfigWithoutViews(dir_));
+  for (const std::string& f : Files("sdg/national/KG/dsd")) Load(f);
+  Load(testing::CorpusPath("sdg/national/KG/data/3.2.1.xml"));  // under-five mortality, national
+  ASSERT_TRUE(testing::SubmitAndWait(*hub_, testing::DemoInitial(), "demo", "demo-unsd-token").ok());
+
+  // Kyrgyzstan's under-five mortality: KG's national series (area KG, in
+  // KG_NSC:DF_SDG_KG) beside the demo's global one (area 417), for both
+  // 417 and KG, each difference national - global.
+  for (const char* area : {"417", "KG"}) {
+    http::HttpResponse r = Get(std::string("/api/v1/views/country/") + area);
+    ASSERT_EQ(r.status, 200) << area << ": " << r.body.substr(0, 300);
+    const boost::json::object v = boost::json::parse(r.body).as_object();
+    EXPECT_EQ(v.at("name").as_string(), "Kyrgyzstan");
+    const boost::json::object* both = nullptr;
+    for (const boost::json::value& s : v.at("series").as_array()) {
+      const boost::json::object& o = s.as_object();
+      const boost::json::object& b = o.at("breakdown").as_object();
+      if (o.at("indicator") == "SH_DYN_MORT" && b.at("SEX") == "_T" && b.at("AGE") == "Y0T4") both = &o;
+    }
+    ASSERT_NE(both, nullptr) << area;
+    ASSERT_TRUE(both->at("national").is_object() && both->at("global").is_object()) << area;
+    const boost::json::object& n = both->at("national").as_object();
+    const boost::json::object& g = both->at("global").as_object();
+    EXPECT_EQ(n.at("dataflow"), "KG_NSC:DF_SDG_KG(1.8)");
+    EXPECT_EQ(n.at("area"), "KG");
+    EXPECT_EQ(g.at("dataflow"), "SDMXHUB:DF_DEMO_SDG(1.0)");
+    EXPECT_EQ(g.at("area"), "417");
+    std::map<std::string, double> nv, gv;
+    for (const auto& [side, out] : {std::pair{&n, &nv}, std::pair{&g, &gv}}) {
+      for (const boost::json::value& p : side->at("observations").as_array()) {
+        (*out)[std::string(p.at("period").as_string())] = p.at("value").to_number<double>();
+      }
+    }
+    size_t common = 0;
+    for (const auto& [period, value] : nv) common += gv.count(period);
+    const boost::json::array& diffs = both->at("differences").as_array();
+    ASSERT_GT(common, 0u);
+    ASSERT_EQ(diffs.size(), common);
+    for (const boost::json::value& d : diffs) {
+      const std::string period(d.at("period").as_string());
+      EXPECT_NEAR(d.at("difference").to_number<double>(), nv.at(period) - gv.at(period), 1e-9) << period;
+    }
+  }
+
+  // The global view of KG's dataflow, national figures: the country and its
+  // oblasts, each row the latest observation the data API holds; no
+  // hierarchy is configured, so no aggregates.
+  http::HttpResponse r = Get("/api/v1/views/global/SH_DYN_MORT?reportingType=N&dataflow=KG_NSC:DF_SDG_KG");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  const boost::json::object v = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(v.at("dataflow"), "KG_NSC:DF_SDG_KG(1.8)");
+  EXPECT_TRUE(v.at("aggregates").as_array().empty());
+  std::set<std::string> areas;
+  for (const boost::json::value& row : v.at("rows").as_array()) {
+    const std::string key(row.at("series").as_string());
+    areas.insert(std::string(row.at("area").as_string()));
+    http::HttpResponse data = Get("/sdmx/v1/data/KG_NSC,DF_SDG_KG,1.8/" + key + "?format=csv&lastNObservations=1");
+    ASSERT_EQ(data.status, 200) << key;
+    const std::string& latest = std::string(row.at("latest").at("period").as_string());
+    EXPECT_NE(data.body.find("," + latest + ","), std::string::npos) << key << " latest " << latest << "\n" << data.body;
+  }
+  EXPECT_TRUE(areas.count("KG")) << "the country itself";
+  EXPECT_TRUE(areas.count("KG02")) << "Issyk-Kul oblast";
 }
 
 }  // namespace

@@ -451,11 +451,31 @@ TEST_F(ViewsTest, EveryReadIsOneConsistentSnapshotWhileRevisionsCommit) {
   EXPECT_GE(seen.size(), 3u) << "the readers should have seen several revisions";
 }
 
-TEST(ViewsConfigTest, WithoutAViewsDataflowTheViewsAnswer404) {
+// With no views dataflow nor hierarchy configured, a dataflow whose DSD has
+// the view dimensions (the demo's) gets both views: rows, and no aggregates
+// without a hierarchy. Dimension names no DSD has: no views, and the answer
+// says where to look.
+TEST(ViewsConfigTest, WithoutAViewsDataflowEverySdgShapedDataflowHasViews) {
   testing::TempDir dir;
-  auto hub = testing::StartTestHub(dir, testing::DemoConfig(dir, {{"dataflow = \"SDMXHUB:DF_DEMO_SDG\"", "dataflow = \"\""}}));
+  auto hub = testing::StartTestHub(dir, testing::DemoConfig(dir, {{"dataflow = \"SDMXHUB:DF_DEMO_SDG\"", "dataflow = \"\""},
+                                                                  {"hierarchy = \"SDMXHUB:HCL_AREA\"", "hierarchy = \"\""}}));
   ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  ASSERT_TRUE(testing::SubmitAndWait(**hub, testing::DemoInitial(), "initial", "demo-unsd-token").ok());
   Fetched f = Get(**hub, "/api/v1/views/global/SH_STA_MORT");
+  ASSERT_EQ(f.status, 200) << f.body;
+  json::object v = json::parse(f.body).as_object();
+  EXPECT_EQ(v.at("dataflows"), json::parse(R"j(["SDMXHUB:DF_DEMO_SDG(1.0)"])j"));
+  EXPECT_TRUE(v.at("hierarchy").is_null());
+  EXPECT_TRUE(v.at("aggregates").as_array().empty());
+  EXPECT_GT(v.at("rows").as_array().size(), 100u);
+  EXPECT_EQ(Get(**hub, "/api/v1/views/country/404").status, 200);
+  (*hub)->Stop();
+
+  testing::TempDir other;
+  hub = testing::StartTestHub(other, testing::DemoConfig(other, {{"dataflow = \"SDMXHUB:DF_DEMO_SDG\"", "dataflow = \"\""},
+                                                                  {"area_dimension = \"REF_AREA\"", "area_dimension = \"NO_SUCH\""}}));
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  f = Get(**hub, "/api/v1/views/country/404");
   EXPECT_EQ(f.status, 404);
   EXPECT_NE(f.body.find("[views]"), std::string::npos) << f.body;
 }

@@ -120,6 +120,7 @@ json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& 
     json::object o{{"area", r.area},
                    {"name", area_name(r.area)},
                    {"series", r.series_key},
+                   {"dataflow", r.dataflow},
                    {"breakdown", Breakdown(v.breakdown_dims, r.breakdown)},
                    {"unit", r.unit},
                    {"latest", PointJson(r.latest)}};
@@ -143,12 +144,15 @@ json::object GlobalJson(const views::ViewContext& ctx, const views::GlobalView& 
   }
   json::object method{{"rule", views::RuleName(v.rule.rule)}};
   if (v.rule.rule == views::Rule::kWeightedMean) method["weight"] = v.rule.weight;
+  json::array flows;
+  for (const std::string& f : v.dataflows) flows.push_back(json::string(f));
   return json::object{{"watermark", ctx.at.value},
                       {"dataflow", v.dataflow},
+                      {"dataflows", std::move(flows)},
                       {"indicator", v.indicator},
                       {"name", views::CodeNames(ctx, ctx.options->indicator_dimension)(v.indicator)},
                       {"reportingType", v.reporting_type},
-                      {"hierarchy", v.hierarchy},
+                      {"hierarchy", v.hierarchy.empty() ? json::value(nullptr) : json::value(v.hierarchy)},
                       {"method", std::move(method)},
                       {"rows", std::move(rows)},
                       {"aggregates", std::move(aggregates)}};
@@ -162,14 +166,15 @@ std::string CountryCsv(const views::ViewContext& ctx, const views::CountryView& 
   std::string out = "INDICATOR,INDICATOR_NAME";
   for (const std::string& d : v.breakdown_dims) CsvCell(&out, d);
   out += ",TIME_PERIOD,NATIONAL_VALUE,GLOBAL_VALUE,DIFFERENCE,UNIT_MEASURE,NATIONAL_NATURE,GLOBAL_NATURE,"
-         "NATIONAL_SOURCE,GLOBAL_SOURCE\r\n";
+         "NATIONAL_SOURCE,GLOBAL_SOURCE,NATIONAL_DATAFLOW,GLOBAL_DATAFLOW\r\n";
   for (const views::CountrySeries& s : v.series) {
     // period -> (national, global): one row per period either side holds.
     std::map<std::string, std::pair<const views::Point*, const views::Point*>> periods;
-    std::string unit;
+    std::string unit, national_flow, global_flow;
     for (const auto& [type, side] : s.sides) {
       if (type != n && type != g) continue;
       if (unit.empty()) unit = side.unit;
+      (type == n ? national_flow : global_flow) = side.dataflow;
       for (const views::Point& p : side.observations) (type == n ? periods[p.period].first : periods[p.period].second) = &p;
     }
     for (const auto& [period, pair] : periods) {
@@ -180,12 +185,16 @@ std::string CountryCsv(const views::ViewContext& ctx, const views::CountryView& 
       CsvCell(&out, period);
       CsvCell(&out, np ? np->value_text : "");
       CsvCell(&out, gp ? gp->value_text : "");
-      CsvCell(&out, np && gp && np->value && gp->value ? Num(*np->value - *gp->value) : "");
+      CsvCell(&out, np && gp && np->value && gp->value
+                        ? Num(views::DecimalDifference(np->value_text, *np->value, gp->value_text, *gp->value))
+                        : "");
       CsvCell(&out, unit);
       CsvCell(&out, np ? np->nature : "");
       CsvCell(&out, gp ? gp->nature : "");
       CsvCell(&out, np ? np->source : "");
       CsvCell(&out, gp ? gp->source : "");
+      CsvCell(&out, np ? national_flow : "");
+      CsvCell(&out, gp ? global_flow : "");
       out += "\r\n";
     }
   }
@@ -199,6 +208,8 @@ json::object SideJson(const views::SeriesSide& side) {
                      {"latest", side.trend.latest.period.empty() ? json::value(nullptr) : json::value(PointJson(side.trend.latest))},
                      {"changePerYear", OptNum(side.trend.change_per_year)}};
   return json::object{{"series", side.series_key},
+                      {"dataflow", side.dataflow},
+                      {"area", side.area},
                       {"unit", side.unit},
                       {"latest", side.observations.empty() ? json::value(nullptr) : json::value(PointJson(side.observations.back()))},
                       {"trend", std::move(trend)},
@@ -235,8 +246,11 @@ json::object CountryJson(const views::ViewContext& ctx, const views::CountryView
     o["differences"] = std::move(diffs);
     series.push_back(std::move(o));
   }
+  json::array flows;
+  for (const std::string& f : v.dataflows) flows.push_back(json::string(f));
   return json::object{{"watermark", ctx.at.value},
                       {"dataflow", v.dataflow},
+                      {"dataflows", std::move(flows)},
                       {"area", v.area},
                       {"name", views::CodeNames(ctx, ctx.options->area_dimension)(v.area)},
                       {"series", std::move(series)}};
@@ -251,11 +265,12 @@ Result<views::ViewContext> ContextOf(const HandlerContext& ctx, const HttpReques
   v.structures = ctx.registry->Snapshot();
   v.options = ctx.views;
   HUB_ASSIGN_OR_RETURN(v.at, ReadWatermark(req, *ctx.state));
+  if (req.HasQuery("dataflow")) v.dataflow = req.Query("dataflow");
   return v;
 }
 
 HttpResponse Global(const HandlerContext& ctx, const HttpRequest& req) {
-  auto vc = ContextOf(ctx, req, {"at", "asOf", "format", "reportingType"});
+  auto vc = ContextOf(ctx, req, {"at", "asOf", "format", "reportingType", "dataflow"});
   if (!vc.ok()) return ErrorFromStatus(vc.status());
   const std::string type = req.HasQuery("reportingType") ? req.Query("reportingType") : ctx.views->global_code;
   auto view = views::BuildGlobalView(*vc, req.Param("indicator"), type);
@@ -265,7 +280,7 @@ HttpResponse Global(const HandlerContext& ctx, const HttpRequest& req) {
 }
 
 HttpResponse Country(const HandlerContext& ctx, const HttpRequest& req) {
-  auto vc = ContextOf(ctx, req, {"at", "asOf", "format"});
+  auto vc = ContextOf(ctx, req, {"at", "asOf", "format", "dataflow"});
   if (!vc.ok()) return ErrorFromStatus(vc.status());
   auto view = views::BuildCountryView(*vc, req.Param("area"));
   if (!view.ok()) return ErrorFromStatus(view.status());
