@@ -14,9 +14,11 @@ DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 # Only the tests need these: real SDMX clients (R's rsdmx; sdmx1 from PyPI in a
 # venv) read from a running hub; jsonschema checks its SDMX-JSON against the official schemas;
-# a JDK and Maven run the real Apache Kafka broker (jars from Maven Central, tests/kafka/broker).
+# a JDK and Maven run the real Apache Kafka broker (jars from Maven Central, tests/kafka/broker);
+# Chromium drives the explorer page (with playwright-core from npm: Node.js and npm, from Debian
+# unless a node is already there, tests/hub/explorer).
 TEST_PACKAGES := r-cran-rsdmx python3 python3-jsonschema python3-venv python3-pip libxml2-utils \
-  openjdk-17-jre-headless maven
+  openjdk-17-jre-headless maven chromium
 # Only the benchmarks need these: a load driver and a baseline server (HTTP); a JDK and
 # Maven for the real Kafka broker (freshness and ingest on Kafka).
 BENCH_PACKAGES := wrk nginx-light curl openjdk-17-jre-headless maven
@@ -35,6 +37,7 @@ fuzz-deps: deps
 
 test-deps: deps
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(TEST_PACKAGES)"
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory install-missing PACKAGES="nodejs npm"
 
 install-missing:
 	@missing=$$(for p in $(PACKAGES); do \

@@ -140,6 +140,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
+  http::RegisterExplorerRoutes(router_.get());
   http::RegisterStructureRoutes(router_.get(), ctx);  // after data: /sdmx/v1/{type} would catch /sdmx/v1/data
   config_.http.admit_body = http::AdmitSubmission(ctx);
   config_.http.on_body_progress = http::SubmissionBodyProgress(ctx);

@@ -28,7 +28,8 @@ done
 
 cat <<EOT
 
-SDMX Hub is serving on $URL (data in $DATA/hub). Try:
+SDMX Hub is serving on $URL (data in $DATA/hub).
+Open $URL/ in a browser for the explorer page, or try:
   curl -H 'Accept: text/csv' '$URL/sdmx/v1/data/SDMXHUB,DF_DEMO_SDG,1.0/A.G.SH_STA_MORT.404+646._T._T._T'
   curl -H 'Accept: application/vnd.sdmx.data+json;version=2.0.0' '$URL/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_DYN_MORT.404.F.Y0T4._T'
   curl '$URL/sdmx/v1/data/DF_DEMO_SDG/A.G.SH_STA_MORT.566._T._T._T?format=csv&at=2'  # Nigeria as before WHO's revision

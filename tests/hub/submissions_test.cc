@@ -108,6 +108,25 @@ TEST_F(SubmissionsTest, ReportingShowsTheLastSubmissionPerDataflowAndWhoIsOverdu
   GetJson(*hub_, "/api/v1/providers/NOBODY/reporting", 404);
 }
 
+// Every provider's reporting at once (the explorer's overdue list): the same
+// as each provider's own, and the admin (a token, not a reporter) left out.
+TEST_F(SubmissionsTest, ReportingOfEveryProviderIsEachProvidersOwn) {
+  json::value all = GetJson(*hub_, "/api/v1/reporting");
+  std::vector<std::string> ids;
+  for (const json::value& p : all.at("providers").as_array()) {
+    const std::string id(p.at("provider").as_string());
+    ids.push_back(id);
+    json::value own = GetJson(*hub_, "/api/v1/providers/" + id + "/reporting");
+    // days_since_last moves with the clock between the two reads.
+    for (json::value* v : {&own, const_cast<json::value*>(&p)}) {
+      for (json::value& f : v->at("dataflows").as_array()) f.as_object().erase("days_since_last");
+    }
+    EXPECT_EQ(p, own) << id;
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"KNBS", "UNSD", "WHO"}));
+  EXPECT_EQ(all.at("overdue").to_number<int64_t>(), 1);  // KNBS
+}
+
 TEST_F(SubmissionsTest, TheProviderListNeedsTheAdminToken) {
   GetJson(*hub_, "/api/v1/providers", 401);
   GetJson(*hub_, "/api/v1/providers", 401, {{"Authorization", "Bearer wrong"}});

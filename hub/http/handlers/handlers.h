@@ -49,6 +49,8 @@ void RegisterSchemaRoutes(Router* router, const HandlerContext& ctx);  // by Reg
 void RegisterAvailabilityRoutes(Router* router, const HandlerContext& ctx);
 void RegisterViewRoutes(Router* router, const HandlerContext& ctx);
 void RegisterChangeRoutes(Router* router, const HandlerContext& ctx);
+// GET / and /explorer/{file}: the explorer page (hub/explorer/).
+void RegisterExplorerRoutes(Router* router);
 
 // HttpOptions.admit_body: a POST /api/v1/submissions without a valid token
 // is answered 401 before its body is read.

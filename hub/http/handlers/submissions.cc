@@ -175,21 +175,19 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   return JsonResponse(200, json::object{{"total", found.size()}, {"offset", offset}, {"submissions", std::move(items)}});
 }
 
-// GET /api/v1/providers/{id}/reporting: per dataflow of the provider's
-// agreements (and any other it reported), its last submission and whether
-// it is overdue (older than report_every_days, or never).
-HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_t now_ms) {
-  const std::string id = req.Param("id");
-  std::optional<connectors::Provider> p = ctx.providers->FindById(id);
-  if (!p) return HttpResponse::Error(404, "no provider " + id);
-  p = connectors::WithAgreements(std::move(*p), *ctx.registry->Snapshot());
+// A provider's reporting: per dataflow of its agreements (and any other it
+// reported), its last submission and whether it is overdue (older than
+// report_every_days, or never).
+Result<json::object> ReportingJson(const HandlerContext& ctx, const connectors::Provider& listed, int64_t now_ms) {
+  const connectors::Provider p = connectors::WithAgreements(listed, *ctx.registry->Snapshot());
+  const std::string& id = p.id;
   struct Flow {
     bool agreement = false;
     int64_t committed = 0, rejected = 0;
     std::optional<sdmxhub::state::v1::LedgerRecord> last, last_committed;
   };
   std::map<std::string, Flow> flows;  // AGENCY:ID
-  for (const std::string& d : p->dataflows) {
+  for (const std::string& d : p.dataflows) {
     if (d != "*") flows[d].agreement = true;
   }
   Status s = ctx.state->ScanLedger([&](const sdmxhub::state::v1::LedgerRecord& r) {
@@ -205,7 +203,7 @@ HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_
     if (!rejected && newer(f.last_committed)) f.last_committed = r;
     return true;
   });
-  if (!s.ok()) return ErrorFromStatus(s);
+  if (!s.ok()) return s;
   constexpr int64_t kDayMs = 86'400'000;
   json::array out;
   size_t overdue_count = 0;
@@ -217,18 +215,43 @@ HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_
       const int64_t at = f.last_committed->marker().accepted_time_ms();
       o["last_committed_at"] = IsoTimeMs(at);
       o["days_since_last"] = static_cast<double>(now_ms - at) / kDayMs;
-      overdue = p->report_every_days > 0 && now_ms - at > p->report_every_days * kDayMs;
+      overdue = p.report_every_days > 0 && now_ms - at > p.report_every_days * kDayMs;
     } else {
       o["last_committed_at"] = nullptr;
-      overdue = f.agreement && p->report_every_days > 0;  // agreed, expected, never delivered
+      overdue = f.agreement && p.report_every_days > 0;  // agreed, expected, never delivered
     }
     o["overdue"] = overdue;
     overdue_count += overdue;
     out.push_back(std::move(o));
   }
   json::object body{{"provider", id}, {"dataflows", std::move(out)}, {"overdue", overdue_count}};
-  if (p->report_every_days > 0) body["report_every_days"] = p->report_every_days;
-  return JsonResponse(200, body);
+  if (p.report_every_days > 0) body["report_every_days"] = p.report_every_days;
+  return body;
+}
+
+// GET /api/v1/providers/{id}/reporting: ReportingJson of one provider.
+HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_t now_ms) {
+  std::optional<connectors::Provider> p = ctx.providers->FindById(req.Param("id"));
+  if (!p) return HttpResponse::Error(404, "no provider " + req.Param("id"));
+  auto body = ReportingJson(ctx, *p, now_ms);
+  if (!body.ok()) return ErrorFromStatus(body.status());
+  return JsonResponse(200, *body);
+}
+
+// GET /api/v1/reporting: ReportingJson of every provider but the admin, as
+// the explorer shows who is overdue. Public, as each provider's is: what a
+// provider owes is no secret, its token is.
+HttpResponse AllReporting(const HandlerContext& ctx, int64_t now_ms) {
+  json::array out;
+  int64_t overdue = 0;
+  for (const connectors::Provider& p : ctx.providers->List()) {
+    if (p.admin) continue;
+    auto body = ReportingJson(ctx, p, now_ms);
+    if (!body.ok()) return ErrorFromStatus(body.status());
+    overdue += (*body)["overdue"].to_number<int64_t>() > 0;
+    out.push_back(std::move(*body));
+  }
+  return JsonResponse(200, json::object{{"providers", std::move(out)}, {"overdue", overdue}});
 }
 
 // GET /api/v1/providers (admin): who may report what.
@@ -342,6 +365,7 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx) {
   router->Add("GET", "/api/v1/providers", [ctx](HttpRequest& req) { return Providers(ctx, req); });
   router->Add("GET", "/api/v1/providers/{id}/reporting",
               [ctx](HttpRequest& req) { return Reporting(ctx, req, NowMs()); });
+  router->Add("GET", "/api/v1/reporting", [ctx](HttpRequest&) { return AllReporting(ctx, NowMs()); });
 }
 
 namespace {
