@@ -11,7 +11,8 @@
 //    action="Information" (applied as Merge), two of them empty DataSets.
 //    With no [views] section its dataflows get the views, and the country
 //    view of Kyrgyzstan puts KNSC's national figures (area KG) beside the
-//    global ones (area 417) of the demo dataflow.
+//    global ones (area 417) of the demo dataflow; Tajstat's beside those of
+//    Tajikistan (762).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -48,6 +49,47 @@ std::string ConfigWithoutViews(const testing::TempDir& dir) {
   EXPECT_EQ(toml.find("[[views"), std::string::npos) << "a [[views.rules]] entry is left";
   testing::WriteFileOrDie(dir.Sub("no-views.toml"), toml);
   return dir.Sub("no-views.toml");
+}
+
+// The country view's series of `indicator` whose breakdown has `codes`.
+const boost::json::object* FindSeries(const boost::json::object& view, const std::string& indicator,
+                                      const std::map<std::string, std::string>& codes) {
+  for (const boost::json::value& s : view.at("series").as_array()) {
+    const boost::json::object& o = s.as_object();
+    const boost::json::object& b = o.at("breakdown").as_object();
+    bool match = o.at("indicator").as_string() == indicator;
+    for (const auto& [dim, code] : codes) match = match && b.contains(dim) && b.at(dim).as_string() == code;
+    if (match) return &o;
+  }
+  return nullptr;
+}
+
+// `both` has a national side from `nflow`/`narea` and a global one from
+// `gflow`/`garea`, and one difference, national - global, per period both have.
+void ExpectSides(const boost::json::object& both, const std::string& nflow, const std::string& narea,
+                 const std::string& gflow, const std::string& garea) {
+  ASSERT_TRUE(both.at("national").is_object() && both.at("global").is_object());
+  const boost::json::object& n = both.at("national").as_object();
+  const boost::json::object& g = both.at("global").as_object();
+  EXPECT_EQ(n.at("dataflow").as_string(), nflow);
+  EXPECT_EQ(n.at("area").as_string(), narea);
+  EXPECT_EQ(g.at("dataflow").as_string(), gflow);
+  EXPECT_EQ(g.at("area").as_string(), garea);
+  std::map<std::string, double> nv, gv;
+  for (const auto& [side, out] : {std::pair{&n, &nv}, std::pair{&g, &gv}}) {
+    for (const boost::json::value& p : side->at("observations").as_array()) {
+      (*out)[std::string(p.at("period").as_string())] = p.at("value").to_number<double>();
+    }
+  }
+  size_t common = 0;
+  for (const auto& [period, value] : nv) common += gv.count(period);
+  const boost::json::array& diffs = both.at("differences").as_array();
+  ASSERT_GT(common, 0u);
+  ASSERT_EQ(diffs.size(), common);
+  for (const boost::json::value& d : diffs) {
+    const std::string period(d.at("period").as_string());
+    EXPECT_NEAR(d.at("difference").to_number<double>(), nv.at(period) - gv.at(period), 1e-9) << period;
+  }
 }
 
 class NationalFeedsTest : public ::testing::Test {
@@ -131,6 +173,31 @@ TEST_F(NationalFeedsTest, TajstatLoadsIntoTheDefaultDataflowOfTheGlobalDsd) {
   EXPECT_EQ(testing::HubBinaryOutput(args), *live);
 }
 
+// Data under the global SDG DSD gets the views too: Tajstat's national
+// figures (REPORTING_TYPE=N, area TJ, in IAEG-SDGs:SDG(1.4)) sit beside the
+// demo's global ones for Tajikistan (762), with [views] naming the demo.
+TEST_F(NationalFeedsTest, TajstatDataOnTheGlobalDsdSitsBesideTheGlobalFigures) {
+  Load(testing::CorpusPath("sdg/global/IAEG-SDGs_SDG_1.4/SDG_DSD.xml"));
+  Load(Files("sdg/national/TJ").back());
+  ASSERT_TRUE(testing::SubmitAndWait(*hub_, testing::DemoInitial(), "demo", "demo-unsd-token").ok());
+  for (const char* area : {"762", "TJ"}) {
+    http::HttpResponse r = Get(std::string("/api/v1/views/country/") + area);
+    ASSERT_EQ(r.status, 200) << area << ": " << r.body.substr(0, 300);
+    const boost::json::object v = boost::json::parse(r.body).as_object();
+    EXPECT_EQ(v.at("name").as_string(), "Tajikistan");
+    const boost::json::object* both = FindSeries(v, "SI_POV_DAY1", {{"SEX", "_T"}, {"AGE", "_T"}});
+    ASSERT_NE(both, nullptr) << area;
+    ExpectSides(*both, "IAEG-SDGs:SDG(1.4)", "TJ", "SDMXHUB:DF_DEMO_SDG(1.0)", "762");
+  }
+  // The global view of that dataflow alone: Tajikistan's row, no hierarchy.
+  http::HttpResponse r = Get("/api/v1/views/global/SI_POV_DAY1?reportingType=N&dataflow=IAEG-SDGs:SDG");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  const boost::json::object v = boost::json::parse(r.body).as_object();
+  ASSERT_EQ(v.at("rows").as_array().size(), 1u);
+  EXPECT_EQ(v.at("rows").at(0).at("area"), "TJ");
+  EXPECT_TRUE(v.at("aggregates").as_array().empty());
+}
+
 TEST_F(NationalFeedsTest, KyrgyzFilesLoadWithNoParameter) {
   for (const std::string& f : Files("sdg/national/KG/dsd")) Load(f);
   // Each DSD version came with its own dataflow: no default one is made.
@@ -178,35 +245,9 @@ TEST_F(NationalFeedsTest, KyrgyzDataGetsCountryAndGlobalViewsWithNoViewsSection)
     ASSERT_EQ(r.status, 200) << area << ": " << r.body.substr(0, 300);
     const boost::json::object v = boost::json::parse(r.body).as_object();
     EXPECT_EQ(v.at("name").as_string(), "Kyrgyzstan");
-    const boost::json::object* both = nullptr;
-    for (const boost::json::value& s : v.at("series").as_array()) {
-      const boost::json::object& o = s.as_object();
-      const boost::json::object& b = o.at("breakdown").as_object();
-      if (o.at("indicator") == "SH_DYN_MORT" && b.at("SEX") == "_T" && b.at("AGE") == "Y0T4") both = &o;
-    }
+    const boost::json::object* both = FindSeries(v, "SH_DYN_MORT", {{"SEX", "_T"}, {"AGE", "Y0T4"}});
     ASSERT_NE(both, nullptr) << area;
-    ASSERT_TRUE(both->at("national").is_object() && both->at("global").is_object()) << area;
-    const boost::json::object& n = both->at("national").as_object();
-    const boost::json::object& g = both->at("global").as_object();
-    EXPECT_EQ(n.at("dataflow"), "KG_NSC:DF_SDG_KG(1.8)");
-    EXPECT_EQ(n.at("area"), "KG");
-    EXPECT_EQ(g.at("dataflow"), "SDMXHUB:DF_DEMO_SDG(1.0)");
-    EXPECT_EQ(g.at("area"), "417");
-    std::map<std::string, double> nv, gv;
-    for (const auto& [side, out] : {std::pair{&n, &nv}, std::pair{&g, &gv}}) {
-      for (const boost::json::value& p : side->at("observations").as_array()) {
-        (*out)[std::string(p.at("period").as_string())] = p.at("value").to_number<double>();
-      }
-    }
-    size_t common = 0;
-    for (const auto& [period, value] : nv) common += gv.count(period);
-    const boost::json::array& diffs = both->at("differences").as_array();
-    ASSERT_GT(common, 0u);
-    ASSERT_EQ(diffs.size(), common);
-    for (const boost::json::value& d : diffs) {
-      const std::string period(d.at("period").as_string());
-      EXPECT_NEAR(d.at("difference").to_number<double>(), nv.at(period) - gv.at(period), 1e-9) << period;
-    }
+    ExpectSides(*both, "KG_NSC:DF_SDG_KG(1.8)", "KG", "SDMXHUB:DF_DEMO_SDG(1.0)", "417");
   }
 
   // The global view of KG's dataflow, national figures: the country and its
