@@ -137,6 +137,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
+  http::RegisterVintageRoutes(router_.get(), ctx);
   http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);

@@ -219,16 +219,21 @@ Trend TrendOf(const std::vector<Point>& obs) {
 
 }  // namespace
 
-double DecimalDifference(std::string_view a_text, double a, std::string_view b_text, double b) {
-  auto decimals = [](std::string_view s) -> int {
-    if (s.find_first_of("eE") != std::string_view::npos) return -1;  // not plain decimal: no rounding
-    const size_t dot = s.find('.');
-    return dot == std::string_view::npos ? 0 : static_cast<int>(s.size() - dot - 1);
-  };
-  if (decimals(a_text) < 0 || decimals(b_text) < 0) return a - b;
-  const int places = std::min(15, std::max(decimals(a_text), decimals(b_text)));
+int DecimalPlaces(std::string_view text) {
+  if (text.find_first_of("eE") != std::string_view::npos) return -1;  // not plain decimal
+  const size_t dot = text.find('.');
+  return dot == std::string_view::npos ? 0 : std::min(15, static_cast<int>(text.size() - dot - 1));
+}
+
+double RoundToPlaces(double v, int places) {
+  if (places < 0) return v;
   const double scale = std::pow(10.0, places);
-  return std::round((a - b) * scale) / scale;
+  return std::round(v * scale) / scale;
+}
+
+double DecimalDifference(std::string_view a_text, double a, std::string_view b_text, double b) {
+  const int pa = DecimalPlaces(a_text), pb = DecimalPlaces(b_text);
+  return RoundToPlaces(a - b, pa < 0 || pb < 0 ? -1 : std::max(pa, pb));
 }
 
 namespace {

@@ -118,6 +118,11 @@ Result<CountryView> BuildCountryView(const ViewContext& ctx, const std::string& 
 // a - b rounded to the decimals the two values were sent with (their text),
 // so that 26.8 - 29.2 is -2.4 and not -2.3999999999999986.
 double DecimalDifference(std::string_view a_text, double a, std::string_view b_text, double b);
+// Digits after the decimal point of a number's text (at most 15); -1 for a
+// number written with an exponent.
+int DecimalPlaces(std::string_view text);
+// `v` rounded to `places` decimals; unchanged when places < 0.
+double RoundToPlaces(double v, int places);
 
 // Names of the codes of one dimension of the views' dataflows, their
 // codelists resolved once (a view names hundreds of areas); the first

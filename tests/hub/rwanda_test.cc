@@ -24,6 +24,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <regex>
@@ -539,6 +541,208 @@ TEST_F(RwandaTest, ReorderedAttributesWriteNoRevision) {
   http::HttpResponse r =
       Get(std::string("/sdmx/v1/data/") + kV1Flow + "/all?updatedAfter=" + IsoTimeMs(first->marker().accepted_time_ms()));
   EXPECT_EQ(r.status, 404) << "nothing changed since the first load: " << r.body.substr(0, 300);
+}
+
+namespace vintages {
+
+// What GET /api/v1/vintages should say of one series, worked out here from
+// GET /api/v1/history at the same watermark, independently of
+// hub/views/vintages.cc: the vintages, each period's revisions in order,
+// and the figures derived from them (definitions in hub/views/vintages.h).
+struct Expected {
+  std::vector<uint64_t> marks;                      // vintage watermarks, oldest first
+  std::map<uint64_t, boost::json::object> commit;   // watermark -> {loaded_at, provider, submission}
+  // period -> its revisions: (watermark, value or nullopt for a deletion)
+  std::map<std::string, std::vector<std::pair<uint64_t, std::optional<std::string>>>> revisions;
+
+  explicit Expected(const boost::json::array& history) {
+    std::set<uint64_t> seen;
+    for (const boost::json::value& r : history) {
+      const uint64_t w = r.at("watermark").to_number<uint64_t>();
+      seen.insert(w);
+      commit[w] = {{"loaded_at", r.at("loaded_at")}, {"provider", r.at("provider")}, {"submission", r.at("submission")}};
+      std::optional<std::string> v;
+      if (!r.as_object().contains("deleted")) v = std::string(r.at("value").as_string());
+      revisions[std::string(r.at("period").as_string())].push_back({w, v});
+    }
+    marks.assign(seen.begin(), seen.end());
+  }
+
+  // The period's value as of vintage `j`.
+  std::optional<std::string> Cell(const std::string& period, size_t j) const {
+    std::optional<std::string> v;
+    for (const auto& [w, value] : revisions.at(period)) {
+      if (w <= marks[j]) v = value;
+    }
+    return v;
+  }
+  // Index of the period's first release, if it has one.
+  std::optional<size_t> First(const std::string& period) const {
+    for (const auto& [w, value] : revisions.at(period)) {
+      if (value) return std::find(marks.begin(), marks.end(), w) - marks.begin();
+    }
+    return std::nullopt;
+  }
+};
+
+std::optional<double> Number(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(s->c_str(), &end);
+  if (end != s->c_str() + s->size() || s->empty()) return std::nullopt;
+  return v;
+}
+
+// {periods, mean, mean absolute} of later - first over `pairs`.
+void ExpectStats(const boost::json::value& got, const std::vector<double>& diffs, const std::string& what) {
+  EXPECT_EQ(got.at("periods").to_number<size_t>(), diffs.size()) << what;
+  if (diffs.empty()) {
+    EXPECT_TRUE(got.at("meanRevision").is_null()) << what;
+    return;
+  }
+  double sum = 0, abs_sum = 0;
+  for (double d : diffs) {
+    sum += d;
+    abs_sum += std::fabs(d);
+  }
+  EXPECT_NEAR(got.at("meanRevision").to_number<double>(), sum / diffs.size(), 1e-9) << what;
+  EXPECT_NEAR(got.at("meanAbsoluteRevision").to_number<double>(), abs_sum / diffs.size(), 1e-9) << what;
+}
+
+// One series of a vintages answer against its history.
+void ExpectSeries(const boost::json::object& got, const boost::json::array& history, size_t horizon) {
+  const std::string key(got.at("key").as_string());
+  const Expected want(history);
+  const boost::json::array& vintages = got.at("vintages").as_array();
+  ASSERT_EQ(vintages.size(), want.marks.size()) << key;
+  for (size_t j = 0; j < vintages.size(); ++j) {
+    const uint64_t w = want.marks[j];
+    EXPECT_EQ(vintages[j].at("watermark").to_number<uint64_t>(), w) << key;
+    for (const char* f : {"loaded_at", "provider", "submission"}) {
+      EXPECT_EQ(vintages[j].at(f), want.commit.at(w).at(f)) << key << " " << f;
+    }
+  }
+  // First releases, the triangle and the revision count.
+  std::vector<std::string> released;
+  size_t revisions = 0;
+  std::vector<double> to_latest, to_horizon;
+  for (const auto& [period, revs] : want.revisions) {
+    const std::optional<size_t> first = want.First(period);
+    if (!first) continue;
+    released.push_back(period);
+    std::optional<std::string> prev;
+    bool out = false;
+    for (const auto& [w, value] : revs) {
+      if (out && value != prev) ++revisions;
+      out = out || value.has_value();
+      prev = value;
+    }
+    const auto first_value = want.Cell(period, *first);
+    const auto a = Number(first_value), b = Number(want.Cell(period, want.marks.size() - 1));
+    if (a && b) to_latest.push_back(*b - *a);
+    if (*first + horizon < want.marks.size()) {
+      if (auto c = Number(want.Cell(period, *first + horizon)); a && c) to_horizon.push_back(*c - *a);
+    }
+  }
+  const boost::json::array& first = got.at("firstRelease").as_array();
+  ASSERT_EQ(first.size(), released.size()) << key;
+  const boost::json::object& tri = got.at("triangle").as_object();
+  ASSERT_EQ(tri.at("periods").as_array().size(), released.size()) << key;
+  for (size_t i = 0; i < released.size(); ++i) {
+    const std::string& p = released[i];
+    const size_t f = *want.First(p);
+    EXPECT_EQ(first[i].at("period").as_string(), p) << key;
+    EXPECT_EQ(first[i].at("value").as_string(), *want.Cell(p, f)) << key << " " << p;
+    EXPECT_EQ(first[i].at("watermark").to_number<uint64_t>(), want.marks[f]) << key << " " << p;
+    EXPECT_EQ(tri.at("periods").at(i).as_string(), p) << key;
+    const boost::json::array& row = tri.at("values").at(i).as_array();
+    ASSERT_EQ(row.size(), want.marks.size()) << key << " " << p;
+    for (size_t j = 0; j < row.size(); ++j) {
+      const std::optional<std::string> cell = want.Cell(p, j);
+      if (cell) {
+        EXPECT_EQ(row[j].as_string(), *cell) << key << " " << p << " vintage " << j;
+      } else {
+        EXPECT_TRUE(row[j].is_null()) << key << " " << p << " vintage " << j;
+      }
+    }
+  }
+  const boost::json::object& stats = got.at("statistics").as_object();
+  EXPECT_EQ(stats.at("vintages").to_number<size_t>(), want.marks.size()) << key;
+  EXPECT_EQ(stats.at("periods").to_number<size_t>(), released.size()) << key;
+  EXPECT_EQ(stats.at("revisions").to_number<size_t>(), revisions) << key;
+  ExpectStats(stats.at("latest"), to_latest, key + " latest");
+  ExpectStats(stats.at("atHorizon"), to_horizon, key + " at horizon");
+  EXPECT_EQ(stats.at("atHorizon").at("horizon").to_number<size_t>(), horizon);
+}
+
+}  // namespace vintages
+
+// The nine publications' revision record as auditors and economists read
+// it: for every series, the vintages (the submissions that changed it, with
+// their load times), the values as first released, the revision triangle and
+// the revision statistics, each recomputed here from /api/v1/history at the
+// same watermark; at an earlier watermark, as the hub held it then; the same
+// figures as CSV.
+TEST_F(RwandaTest, VintagesFirstReleasesTrianglesAndStatisticsFollowTheHistory) {
+  const std::vector<Loaded> loads = LoadAll("&invalid=skip&mode=snapshot");
+  ASSERT_EQ(loads.size(), 9u);
+  std::map<uint64_t, int64_t> loaded;  // watermark -> accepted time, of each publication
+  for (const Loaded& l : loads) loaded[l.watermark] = l.time_ms;
+  constexpr size_t kHorizon = 2;
+  for (const uint64_t at : {loads.back().watermark, loads[4].watermark}) {
+    const std::string q = "?horizon=" + std::to_string(kHorizon) + "&at=" + std::to_string(at);
+    http::HttpResponse r = Get(std::string("/api/v1/vintages/") + kV1Flow + "/all" + q);
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+    EXPECT_EQ(*r.FindHeader("X-Hub-Watermark"), std::to_string(at));
+    const boost::json::object v = boost::json::parse(r.body).as_object();
+    EXPECT_EQ(v.at("dataflow").as_string(), kFlow);
+    const boost::json::array& series = v.at("series").as_array();
+    ASSERT_GT(series.size(), 100u);
+    size_t revised = 0, most_vintages = 0;
+    for (const boost::json::value& s : series) {
+      const std::string key(s.at("key").as_string());
+      http::HttpResponse h = Get(std::string("/api/v1/history/") + kV1Flow + "/" + key + "?at=" + std::to_string(at));
+      ASSERT_EQ(h.status, 200) << key;
+      vintages::ExpectSeries(s.as_object(), boost::json::parse(h.body).at("revisions").as_array(), kHorizon);
+      if (::testing::Test::HasFailure()) return;  // one series' differences are enough to read
+      for (const boost::json::value& x : s.at("vintages").as_array()) {
+        const uint64_t w = x.at("watermark").to_number<uint64_t>();
+        ASSERT_TRUE(loaded.count(w)) << key << ": vintage " << w << " is no publication";
+        EXPECT_EQ(x.at("loaded_at").as_string(), IsoTimeMs(loaded.at(w))) << key;
+      }
+      revised += s.at("statistics").at("revisions").to_number<size_t>() > 0;
+      most_vintages = std::max(most_vintages, s.at("vintages").as_array().size());
+    }
+    EXPECT_GT(revised, 0u) << "at " << at << ": Rwanda revised published values";
+    EXPECT_GE(most_vintages, 3u) << "at " << at;
+    if (at != loads.back().watermark) continue;
+    // The statistics as CSV: one line per series, the same figures.
+    http::HttpResponse csv = Get(std::string("/api/v1/vintages/") + kV1Flow + "/all" + q + "&format=csv");
+    ASSERT_EQ(csv.status, 200);
+    std::vector<std::string> lines;
+    for (size_t b = 0, e; (e = csv.body.find('\n', b)) != std::string::npos; b = e + 1) lines.push_back(csv.body.substr(b, e - b));
+    ASSERT_EQ(lines.size(), series.size() + 1);
+    EXPECT_EQ(lines[0].rfind("SERIES_KEY,VINTAGES,PERIODS,REVISIONS,", 0), 0u) << lines[0];
+    for (size_t i = 0; i < series.size(); ++i) {
+      const auto& st = series[i].at("statistics");
+      const std::string prefix = std::string(series[i].at("key").as_string()) + "," +
+                                 std::to_string(st.at("vintages").to_number<size_t>()) + "," +
+                                 std::to_string(st.at("periods").to_number<size_t>()) + "," +
+                                 std::to_string(st.at("revisions").to_number<size_t>()) + ",";
+      EXPECT_EQ(lines[i + 1].rfind(prefix, 0), 0u) << lines[i + 1] << " vs " << prefix;
+    }
+  }
+  // What a client gets wrong is named.
+  const std::string base = std::string("/api/v1/vintages/") + kV1Flow;
+  EXPECT_EQ(Get(base + "/all?format=csv&output=all").status, 400);
+  EXPECT_EQ(Get(base + "/all?output=everything").status, 400);
+  EXPECT_EQ(Get(base + "/all?horizon=0").status, 400);
+  EXPECT_EQ(Get(base + "/all?realtime_start=2020").status, 501);
+  const std::string some_key = std::string(boost::json::parse(Get(base + "/all?output=vintages").body)
+                                               .at("series").at(0).at("key").as_string());
+  // A key of the right shape that no series has: NOPE for the first dimension.
+  const std::string no_such = "NOPE" + std::string(std::count(some_key.begin(), some_key.end(), '.'), '.');
+  EXPECT_EQ(Get(base + "/" + no_such).status, 404);
 }
 
 }  // namespace

@@ -8,34 +8,13 @@
 
 #include "hub/base/json_text.h"
 #include "hub/http/handlers/handlers.h"
+#include "hub/http/handlers/tabular.h"
 #include "hub/views/views.h"
 
 namespace hub::http {
 namespace {
 
 namespace json = boost::json;
-
-std::string Num(double v) {
-  char buf[32];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, p);
-}
-
-void CsvCell(std::string* out, std::string_view v, bool first = false) {
-  if (!first) *out += ',';
-  bool quote = false;
-  for (char c : v) quote = quote || c == ',' || c == '"' || c == '\r' || c == '\n';
-  if (!quote) {
-    *out += v;
-    return;
-  }
-  *out += '"';
-  for (char c : v) {
-    if (c == '"') *out += '"';
-    *out += c;
-  }
-  *out += '"';
-}
 
 json::value OptNum(const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
@@ -52,18 +31,6 @@ json::object Breakdown(const std::vector<std::string>& dims, const std::vector<s
   json::object o;
   for (size_t i = 0; i < dims.size() && i < values.size(); ++i) o[dims[i]] = values[i];
   return o;
-}
-
-bool WantsCsv(const HttpRequest& req) {
-  if (req.HasQuery("format")) return req.Query("format") == "csv";
-  return req.Header("accept").find("text/csv") != std::string::npos;
-}
-
-Status CheckFormat(const HttpRequest& req) {
-  if (req.HasQuery("format") && req.Query("format") != "csv" && req.Query("format") != "json") {
-    return Status::InvalidArgument("format=" + req.Query("format") + ": expected json or csv");
-  }
-  return Status::Ok();
 }
 
 HttpResponse Finish(HttpResponse resp, Watermark at) {
@@ -90,7 +57,7 @@ std::string GlobalCsv(const views::ViewContext& ctx, const views::GlobalView& v)
     CsvCell(&out, r.unit);
     CsvCell(&out, r.latest.nature);
     CsvCell(&out, r.latest.source);
-    CsvCell(&out, r.weight ? Num(*r.weight) : "");
+    CsvCell(&out, r.weight ? ShortestNumber(*r.weight) : "");
     CsvCell(&out, r.weight_period);
     out += ",,,,,\r\n";
   }
@@ -101,12 +68,12 @@ std::string GlobalCsv(const views::ViewContext& ctx, const views::GlobalView& v)
     for (const std::string& b : a.breakdown) CsvCell(&out, b);
     CsvCell(&out, a.result.first_period);
     CsvCell(&out, a.result.last_period);
-    CsvCell(&out, a.result.value ? Num(*a.result.value) : "");
+    CsvCell(&out, a.result.value ? ShortestNumber(*a.result.value) : "");
     out += ",,,,,";
     CsvCell(&out, views::RuleName(v.rule.rule));
     CsvCell(&out, std::to_string(a.result.counted));
     CsvCell(&out, std::to_string(a.areas_total));
-    CsvCell(&out, a.weight_share ? Num(*a.weight_share) : "");
+    CsvCell(&out, a.weight_share ? ShortestNumber(*a.weight_share) : "");
     CsvCell(&out, a.reported ? a.reported->value_text : "");
     out += "\r\n";
   }
@@ -186,7 +153,7 @@ std::string CountryCsv(const views::ViewContext& ctx, const views::CountryView& 
       CsvCell(&out, np ? np->value_text : "");
       CsvCell(&out, gp ? gp->value_text : "");
       CsvCell(&out, np && gp && np->value && gp->value
-                        ? Num(views::DecimalDifference(np->value_text, *np->value, gp->value_text, *gp->value))
+                        ? ShortestNumber(views::DecimalDifference(np->value_text, *np->value, gp->value_text, *gp->value))
                         : "");
       CsvCell(&out, unit);
       CsvCell(&out, np ? np->nature : "");
@@ -259,7 +226,7 @@ json::object CountryJson(const views::ViewContext& ctx, const views::CountryView
 Result<views::ViewContext> ContextOf(const HandlerContext& ctx, const HttpRequest& req,
                                      const std::set<std::string>& params) {
   HUB_RETURN_IF_ERROR(CheckQueryParams(req, params));
-  HUB_RETURN_IF_ERROR(CheckFormat(req));
+  HUB_RETURN_IF_ERROR(CheckJsonOrCsv(req));
   views::ViewContext v;
   v.state = ctx.state;
   v.structures = ctx.registry->Snapshot();
