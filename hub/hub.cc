@@ -56,9 +56,12 @@ Status Hub::Init(const HubOptions& options) {
   so.memory = config_.state_memory;
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
   changes_ = std::make_unique<feed::ChangeFeed>(state_.get(), config_.changes);
-  state_->SetPublishListener([feed = changes_.get(), metrics = &metrics_, state = state_.get()](Watermark w) {
+  chain_ = std::make_unique<storage::ChainFollower>(state_.get());
+  state_->SetPublishListener([feed = changes_.get(), metrics = &metrics_, state = state_.get(),
+                              chain = chain_.get()](Watermark w) {
     feed->OnPublish();
     metrics->OnPublish(*state, w.value);
+    chain->Notify();
   });
   storage::MaterialiserOptions mo = config_.materialiser;
   mo.topics = topics;
@@ -138,6 +141,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterSubmissionRoutes(router_.get(), ctx);
   http::RegisterHistoryRoutes(router_.get(), ctx);
   http::RegisterVintageRoutes(router_.get(), ctx);
+  http::RegisterAuditRoutes(router_.get(), ctx);
   http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
@@ -195,6 +199,7 @@ void Hub::Stop() {
   if (server_) server_->Stop();
   publisher_.reset();
   if (materialiser_) materialiser_->Stop();
+  chain_.reset();  // after the materialiser: no more notifies
 }
 
 Hub::~Hub() { Stop(); }

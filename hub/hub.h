@@ -17,6 +17,7 @@
 #include "hub/config.h"
 #include "hub/feed/change_feed.h"
 #include "hub/feed/change_publisher.h"
+#include "storage/audit_chain.h"
 #include "hub/http/metrics.h"
 #include "hub/http/router.h"
 #include "hub/http/server.h"
@@ -55,6 +56,7 @@ class Hub {
   const http::Router* router() const { return router_.get(); }
   // Null on the embedded log.
   const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }
+  storage::ChainFollower* chain() { return chain_.get(); }
   // Null unless the config has a [folder_drop] section.
   const connectors::FolderDrop* folder_drop() const { return folder_drop_.get(); }
   // Null unless the config has [[pull]] entries. Not const: PullOnce() pulls now.
@@ -77,6 +79,7 @@ class Hub {
   std::unique_ptr<feed::ChangePublisher> publisher_;
   storage::StructureRegistry registry_;
   std::unique_ptr<storage::Materialiser> materialiser_;
+  std::unique_ptr<storage::ChainFollower> chain_;  // links each commit into the audit trail
   connectors::ProviderDirectory providers_;
   std::unique_ptr<connectors::Ingestor> ingestor_;
   // Submits through the ingestor: stopped first, destroyed before it.

@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
                          "AGENCY,ID,VERSION: print instead the digest of that dataflow's data alone, without "
                          "provenance (equal on two hubs holding the same data)");
 
+  std::string verify_dir;
+  auto* verify_cmd = app.add_subcommand(
+      "verify", "Check the audit trail of a data dir (every commit's link, from the stored revisions); exit 1 naming "
+                "the first broken link");
+  verify_cmd->add_option("--data-dir", verify_dir, "The hub's data directory")->required();
+
   std::string replay_dir, replay_kafka, replay_into, replay_config;
   auto* replay_cmd = app.add_subcommand("replay", "Rebuild the state from the event log into a new dir; print its digest");
   replay_cmd->add_option("--data-dir", replay_dir, "The hub's data directory (its embedded log)")->required();
@@ -128,6 +134,7 @@ int main(int argc, char** argv) {
   if (*convert_cmd) return hub::cli::Convert(convert_structures, convert_files, to);
   if (*demo_cmd) return hub::cli::DemoFeed(demo);
   if (*digest_cmd) return hub::cli::Digest(data_dir, digest_flow);
+  if (*verify_cmd) return hub::cli::Verify(verify_dir);
   if (*replay_cmd) return hub::cli::Replay(replay_dir, replay_kafka, replay_into, replay_config);
   if (*submit_cmd) return hub::cli::Submit(submit, submit_files);
   return 2;

@@ -135,6 +135,12 @@ std::string SentPrefix(uint64_t seq) {
   return k;
 }
 
+std::string ChainKey(uint64_t seq) {
+  std::string k = kChainPrefix;
+  PutFixed64BE(&k, seq);
+  return k;
+}
+
 std::string ChangeKey(uint64_t seq, uint32_t part) {
   std::string k = SeqKey(seq);
   if (part > 0) PutFixed32BE(&k, part);

@@ -8,7 +8,8 @@
 //   structures  be64(seq)                                          -> StructureEvent
 //   meta        "watermark" -> be64; "offset/" topic '\0' be32(p)  -> be64;
 //               "applied/" submission_id -> be64(wall ms this hub applied it);
-//               "connector/" name -> what the connector keeps (PullCursor)
+//               "connector/" name -> what the connector keeps (PullCursor);
+//               "chain/" be64(seq) -> ChainLink (audit_chain.h)
 //   changes     be64(seq)                                          -> ChangeRecord
 //
 // flow = "AGENCY:ID(VERSION)"; series_key = dimension values joined by '.'
@@ -81,6 +82,10 @@ uint64_t ParseSeqPrefix(std::string_view key);
 std::string SkippedRecordKey(const std::string& topic, int32_t partition, int64_t offset);
 inline constexpr char kSkippedRecordPrefix[] = "skipped/";
 inline constexpr char kWatermarkKey[] = "watermark";
+// The audit trail's link of commit `seq` (audit_chain.h). In meta, outside
+// the digest: derived from the state, and rebuilt from it after a replay.
+inline constexpr char kChainPrefix[] = "chain/";
+std::string ChainKey(uint64_t seq);
 // A submission applied in several batches: SeqKey(seq) + submission id,
 // written with the first batch, removed with the last (see Materialiser).
 inline constexpr char kInflightKey[] = "inflight";

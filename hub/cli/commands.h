@@ -24,6 +24,8 @@ struct DemoFeedOptions {
 int DemoFeed(const DemoFeedOptions& o);
 // The state digest, or with `dataflow` (AGENCY,ID,VERSION) its DataDigest.
 int Digest(const std::string& data_dir, const std::string& dataflow = "");
+// Checks the audit trail: 0 when it holds, 1 naming the first broken link.
+int Verify(const std::string& data_dir);
 int Replay(const std::string& data_dir, const std::string& kafka, const std::string& into,
            const std::string& config_path);
 struct SubmitOptions {
@@ -37,6 +39,9 @@ struct SubmitOptions {
   std::string progress = "auto";     // progress bar: auto (when stdout is a terminal) | always | never
 };
 int Submit(const SubmitOptions& options, const std::vector<std::string>& files);
+
+// The state of a hub's data dir, opened read-only (beside a running hub too).
+Result<std::unique_ptr<storage::VersionedState>> OpenStateReadOnly(const std::string& data_dir);
 
 // Blocks SIGINT and SIGTERM in this and every thread started later, so that
 // WaitForShutdownSignal() receives them. Call first thing in main().

@@ -206,6 +206,13 @@ int DemoFeed(const DemoFeedOptions& opts) {
   return 0;
 }
 
+Result<std::unique_ptr<storage::VersionedState>> OpenStateReadOnly(const std::string& data_dir) {
+  storage::StateOptions o;
+  o.path = data_dir + "/state";
+  o.read_only = true;
+  return storage::VersionedState::Open(o);
+}
+
 int Digest(const std::string& data_dir, const std::string& dataflow) {
   std::string flow;  // AGENCY:ID(VERSION), as the state keys it
   sdmx::ArtefactRef ref;
@@ -218,10 +225,7 @@ int Digest(const std::string& data_dir, const std::string& dataflow) {
     ref = {dataflow.substr(0, a), dataflow.substr(a + 1, b - a - 1), dataflow.substr(b + 1)};
     flow = ref.ToString();
   }
-  storage::StateOptions o;
-  o.path = data_dir + "/state";
-  o.read_only = true;
-  auto state = storage::VersionedState::Open(o);
+  auto state = OpenStateReadOnly(data_dir);
   if (!state.ok()) {
     std::cerr << state.status().ToString() << "\n";
     return 1;

@@ -8,6 +8,7 @@
 
 #include "hub/cli/commands.h"
 #include "hub/config.h"
+#include "storage/audit_chain.h"
 #include "storage/embedded_event_log.h"
 #include "storage/kafka_event_log.h"
 
@@ -55,7 +56,10 @@ Status RunReplay(const std::string& data_dir, const std::string& kafka, const st
   HUB_RETURN_IF_ERROR(materialiser.Start());
   HUB_RETURN_IF_ERROR(materialiser.WaitForPositions(end, std::chrono::hours(1)));
   materialiser.Stop();
-  spdlog::info("replayed {} into {}: watermark {}", log->Describe(), so.path, state->watermark().value);
+  // The audit trail is derived from the state: the same history, the same chain.
+  HUB_ASSIGN_OR_RETURN(uint64_t links, storage::ExtendChain(state.get()));
+  spdlog::info("replayed {} into {}: watermark {}, {} commits linked into the audit trail", log->Describe(), so.path,
+               state->watermark().value, links);
   HUB_ASSIGN_OR_RETURN(*digest, state->Digest());
   return Status::Ok();
 }

@@ -44,6 +44,7 @@ void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
 void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterVintageRoutes(Router* router, const HandlerContext& ctx);
+void RegisterAuditRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 void RegisterSchemaRoutes(Router* router, const HandlerContext& ctx);  // by RegisterStructureRoutes
