@@ -100,5 +100,25 @@ export async function seriesKeys(flow, key) {
   }).sort((a, b) => a.key.localeCompare(b.key));
 }
 
+// Revision statistics of one series (hub/views/vintages.h) at watermark `at`.
+export async function revisionStats(flow, key, at) {
+  const { body } = await getJson(`/api/v1/vintages/${enc(flowRef(flow))}/${enc(key)}?output=stats&horizon=1` +
+                                 (at ? `&at=${at}` : ''));
+  return body.series[0]?.statistics;
+}
+
+// The audit trail's links (GET /api/v1/audit/chain, tab-separated), by seq.
+export async function chainLinks() {
+  const resp = await fetch('/api/v1/audit/chain');
+  if (!resp.ok) throw new ApiError(resp.status, `/api/v1/audit/chain: HTTP ${resp.status}`);
+  const [head, ...lines] = (await resp.text()).split('\n').filter(Boolean);
+  const names = head.split('\t');
+  return new Map(lines.map((l) => {
+    const cells = l.split('\t');
+    const link = Object.fromEntries(names.map((n, i) => [n, cells[i]]));
+    return [Number(link.seq), link];
+  }));
+}
+
 export const history = (flow, key, at) =>
   getJson(`/api/v1/history/${enc(flowRef(flow))}/${enc(key)}${at ? `?at=${at}` : ''}`);

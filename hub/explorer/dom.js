@@ -31,6 +31,9 @@ export function fillTable(table, headers, rows) {
 // ISO 8601 as the hub writes it -> "2026-12-07 12:41:26 UTC".
 export const fmtTime = (iso) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '');
 
+// A figure shown to people: six significant digits.
+export const round = (v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v);
+
 export const num = (v) => h('td', { class: 'num' }, v === undefined || v === null ? '' : String(v));
 
 // A breakdown {SEX: 'F', AGE: '_T'} as its non-total codes: "SEX=F".

@@ -1,7 +1,7 @@
 // The Submissions tab: the ledger (/api/v1/submissions), newest first, with
 // each rejected submission's diagnostics, and the providers that are
 // overdue (/api/v1/reporting).
-import { getJson } from './api.js';
+import { chainLinks, getJson } from './api.js';
 import { $, fillTable, fmtTime, h, num, sequencer } from './dom.js';
 
 const LIMIT = 200;
@@ -9,8 +9,8 @@ const nextLoad = sequencer();
 
 export async function loadLedger() {
   const current = nextLoad();
-  const [{ body: ledger }, { body: reporting }] = await Promise.all([
-    getJson(`/api/v1/submissions?limit=${LIMIT}`), getJson('/api/v1/reporting')]);
+  const [{ body: ledger }, { body: reporting }, links] = await Promise.all([
+    getJson(`/api/v1/submissions?limit=${LIMIT}`), getJson('/api/v1/reporting'), chainLinks()]);
   if (!current()) return;
   const rows = reporting.providers.flatMap((p) => p.dataflows.map((d) => ({ p, d })));
   rows.sort((a, b) => Number(b.d.overdue) - Number(a.d.overdue) || a.p.provider.localeCompare(b.p.provider));
@@ -23,12 +23,21 @@ export async function loadLedger() {
               p.report_every_days ? `${p.report_every_days} days` : 'no schedule',
               num(d.committed), num(d.rejected)],
     })));
-  fillTable($('submissions'), ['Received', 'Submission', 'Provider', 'Dataflow', 'Status', 'Watermark', 'Observations', 'Revisions', 'Diagnostics'],
+  fillTable($('submissions'), ['Received', 'Submission', 'Provider', 'Dataflow', 'Status', 'Watermark', 'Observations', 'Revisions', 'Audit link', 'Diagnostics'],
     ledger.submissions.map((s) => ({
       attrs: { class: s.status, 'data-id': s.id },
       cells: [h('td', { class: 'time' }, fmtTime(s.accepted_at)), h('td', {}, h('code', {}, s.id)), s.provider, s.dataflow || s.kind, s.status,
-              num(s.watermark), num(s.observations), revisions(s.revisions), h('td', {}, diagnostics(s))],
+              num(s.watermark), num(s.observations), revisions(s.revisions), chainCell(links.get(s.watermark)),
+              h('td', {}, diagnostics(s))],
     })));
+}
+
+// The commit's link in the audit trail (hub/README.md "Audit trail"): the
+// start of its hash; the whole link on hover. Empty until linked.
+function chainCell(link) {
+  if (!link) return h('td', { class: 'note' }, '');
+  return h('td', { class: 'chain', title: `hash ${link.hash}\nprev ${link.prev}\nrevisions ${link.revisions_sha256}` },
+           h('code', {}, link.hash.slice(0, 12)));
 }
 
 // What the commit changed, leaving out the zero counts.

@@ -1,9 +1,9 @@
 // The Series tab: browse dataflows, pick a series by its dimensions (code
 // names from the codelists), and chart it with every vintage, an asOf slider
 // (the hub's ?at=WATERMARK) and who revised what and when.
-import { dataflows, dimensionsOf, flowString, history, seriesKeys, ApiError } from './api.js';
+import { dataflows, dimensionsOf, flowString, history, revisionStats, seriesKeys, ApiError } from './api.js';
 import { colorOf, drawChart } from './chart.js';
-import { $, fillTable, fmtTime, h, num, sequencer, showError } from './dom.js';
+import { $, fillTable, fmtTime, h, num, round, sequencer, showError } from './dom.js';
 
 const MAX_ROWS = 200;  // series listed at once; narrow with the selectors
 
@@ -134,8 +134,11 @@ async function showAsOf(index, latestBody) {
   if (!mark) return;
   const latest = index === vintageMarks.length - 1;
   const current = nextAsOf();
-  const body = latest && latestBody ? latestBody : (await history(flow, selectedKey, mark.watermark)).body;
+  const [body, stats] = await Promise.all([
+    latest && latestBody ? latestBody : history(flow, selectedKey, mark.watermark).then((r) => r.body),
+    revisionStats(flow, selectedKey, mark.watermark)]);
   if (!current()) return;
+  $('revision-stats').textContent = statsText(stats);
   const vintages = vintagesOf(body.revisions);
   $('asof-label').textContent = `watermark ${mark.watermark}: loaded ${fmtTime(mark.loaded_at)} from ${mark.provider}` +
     (latest ? ' (latest)' : ` (${vintageMarks.length - 1 - index} later vintage(s) hidden)`);
@@ -144,6 +147,15 @@ async function showAsOf(index, latestBody) {
     swatch(colorOf(i)), `${v.label} — ${v.summary}`)));
   revisionTable(body.revisions);
 }
+
+// Revision statistics as a sentence (GET /api/v1/vintages, output=stats).
+function statsText(s) {
+  if (!s) return '';
+  const mean = (r) => (r.periods ? `mean revision ${signed(r.meanRevision)}, mean absolute ${round(r.meanAbsoluteRevision)}, over ${r.periods} period(s)` : 'no period to compare');
+  return `${s.revisions} revision(s) in ${s.vintages} vintage(s). First release to latest: ${mean(s.latest)}. ` +
+    `One vintage after first release: ${mean(s.atHorizon)}.`;
+}
+const signed = (v) => (v > 0 ? `+${round(v)}` : String(round(v)));
 
 // Set through the CSSOM: the page's Content-Security-Policy refuses style attributes.
 function swatch(color) {

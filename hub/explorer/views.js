@@ -3,7 +3,7 @@
 // /api/v1/views/global/{INDICATOR} (regional aggregates with their coverage).
 // Areas and indicators are offered from the selected dataflow's codes.
 import { enc, getJson } from './api.js';
-import { $, breakdownText, fillTable, h, num, sequencer, showError } from './dom.js';
+import { $, breakdownText, fillTable, h, num, round, sequencer, showError } from './dom.js';
 import { dimension } from './series.js';
 
 export function initViews() {
@@ -94,6 +94,5 @@ export async function loadGlobal() {
     })));
 }
 
-const round = (v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v);
 
 

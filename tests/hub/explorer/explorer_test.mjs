@@ -81,6 +81,11 @@ try {
     assert.equal(Number(cells[5]), Number(r.value), `${r.period}: the revised value`);
     assert.equal(Number(cells[6]), Number(first.get(r.period)), `${r.period}: the value it replaced`);
   }
+  // The revision statistics, as /api/v1/vintages says.
+  const stats = (await api(`/api/v1/vintages/${flow}/${key}?output=stats&horizon=1`)).series[0].statistics;
+  assert.equal(stats.revisions, revised.length);
+  assert.match(await page.textContent('#revision-stats'), new RegExp(`^${stats.revisions} revision\\(s\\) in 2 vintage\\(s\\)`));
+  assert.match(await page.textContent('#revision-stats'), new RegExp(`over ${stats.latest.periods} period`));
   await shot('1-series-two-vintages');
 
   // --- asOf: back to UNSD's vintage, read from the hub at that watermark.
@@ -90,6 +95,7 @@ try {
   assert.match(await page.textContent('#asof-label'), new RegExp(`watermark ${marks[0]}: .* from UNSD`));
   assert.equal(await page.locator('#revisions tr.revised').count(), 0);
   assert.equal(await page.locator('#revisions tbody tr').count(), first.size);
+  await page.waitForFunction(() => document.querySelector('#revision-stats').textContent.startsWith('0 revision(s) in 1 vintage(s)'));
   await shot('2-series-as-of-first-vintage');
   await asOf(1);
   await page.waitForFunction(() => document.querySelectorAll('#chart svg g.vintage').length === 2);
@@ -142,6 +148,15 @@ try {
   await page.waitForSelector('#providers tr.overdue[data-provider="KNBS"]');
   const ledger = await api('/api/v1/submissions');
   assert.equal(await page.locator('#submissions tbody tr').count(), ledger.submissions.length);
+  // Each committed submission shows its audit-trail link (the start of its hash).
+  const chain = (await (await fetch(`${url}/api/v1/audit/chain`)).text()).trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const who = ledger.submissions.find((s) => s.id === 'test-third_vintage');
+  const link = chain.find((cells) => Number(cells[0]) === who.watermark);
+  assert.ok(link, 'the third vintage is linked into the audit trail');
+  await page.click('nav a[data-tab="series"]');  // reload the ledger: the link may have come after it was read
+  await page.click('nav a[data-tab="ledger"]');
+  await page.waitForFunction((h) => document.querySelector('#submissions tr[data-id="test-third_vintage"] td.chain code')?.textContent === h,
+                             link[link.length - 1].slice(0, 12));
   await shot('6-ledger');
 } finally {
   await context.close();
