@@ -185,14 +185,14 @@ Status ScanChain(const VersionedState& state, uint64_t at, const std::function<b
   return FromRocks(it->status(), "audit chain: scan links");
 }
 
-Result<uint64_t> ExtendChain(VersionedState* state) {
+Result<uint64_t> ExtendChain(VersionedState* state, const std::atomic<bool>* stop) {
   // The last link, if any: the chain goes on from there.
   HUB_ASSIGN_OR_RETURN(std::optional<st::ChainLink> last, LastLink(*state));
   uint64_t head_seq = last ? last->seq() : 0;
   std::string head = last ? last->hash() : kChainGenesis;
   uint64_t written = 0;
   HUB_RETURN_IF_ERROR(ScanCommits(*state, state->watermark().value, [&](uint64_t seq) -> Status {
-    if (seq <= head_seq) return Status::Ok();
+    if (seq <= head_seq || (stop && stop->load())) return Status::Ok();
     HUB_ASSIGN_OR_RETURN(st::ChainLink link, ComputeLink(*state, seq, head));
     HUB_RETURN_IF_ERROR(FromRocks(state->db()->Put(rocksdb::WriteOptions(), state->cf(Family::kMeta), ChainKey(seq),
                                                    link.SerializeAsString()),
@@ -277,10 +277,10 @@ void ChainFollower::Loop() {
     dirty_ = false;
     const uint64_t target = state_->watermark().value;
     l.unlock();
-    Result<uint64_t> written = ExtendChain(state_);
+    Result<uint64_t> written = ExtendChain(state_, &stop_);
     if (!written.ok()) spdlog::error("audit chain: linking commits up to {}: {}", target, written.status().ToString());
     l.lock();
-    if (written.ok()) linked_ = std::max(linked_, target);
+    if (written.ok() && !stop_) linked_ = std::max(linked_, target);
     cv_.notify_all();
   }
 }

@@ -23,6 +23,7 @@
 // kept in the meta family (AuditChain::Extend, after each publish).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -57,8 +58,10 @@ Status ScanChain(const VersionedState& state, uint64_t at,
                  const std::function<bool(const sdmxhub::state::v1::ChainLink&)>& fn);
 
 // Links every commit up to the published watermark that has none yet;
-// returns the number of links written.
-Result<uint64_t> ExtendChain(VersionedState* state);
+// returns the number of links written. Stops early, between two commits,
+// once `stop` (when given) is true: a hub shutting down does not wait for a
+// long backlog (the first start on a data dir from before the trail).
+Result<uint64_t> ExtendChain(VersionedState* state, const std::atomic<bool>* stop = nullptr);
 
 // What VerifyChain found: every link recomputed from the state and compared
 // with the stored one, and each stored link's prev with the hash before it.
@@ -91,7 +94,8 @@ class ChainFollower {
   VersionedState* state_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool dirty_ = true, stop_ = false;
+  bool dirty_ = true;
+  std::atomic<bool> stop_{false};
   uint64_t linked_ = 0;  // the watermark ExtendChain last reached
   std::thread thread_;
 };

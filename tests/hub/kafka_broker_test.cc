@@ -144,7 +144,10 @@ TEST_F(ThreeBrokerTest, KillingThePartitionLeaderDuringALargeSubmissionLosesNoth
     std::this_thread::sleep_for(50ms);
   }
   const bool killed_during = !done;
-  ASSERT_TRUE(cluster_->Kill(*leader).ok());
+  {
+    const Status s = cluster_->Kill(*leader);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
   provider.join();
   EXPECT_TRUE(killed_during) << "the submission was acknowledged before the leader died: the test saw no fault";
   ASSERT_FALSE(statuses.empty());
@@ -160,7 +163,10 @@ TEST_F(ThreeBrokerTest, KillingThePartitionLeaderDuringALargeSubmissionLosesNoth
   EXPECT_GT(rec->marker().observations(), 300'000);
 
   // The broker comes back and catches up; replay reads every partition.
-  ASSERT_TRUE(cluster_->Restart(*leader).ok());
+  {
+    const Status s = cluster_->Restart(*leader);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
   ExpectReplayEqualsLive();
   std::cout << "leader " << *leader << " killed during the submission; answers: ";
   for (int s : statuses) std::cout << s << " ";
@@ -170,8 +176,14 @@ TEST_F(ThreeBrokerTest, KillingThePartitionLeaderDuringALargeSubmissionLosesNoth
 TEST_F(ThreeBrokerTest, WithTwoOfThreeBrokersDownTheHubRefusesToAcknowledgeAndLosesNothing) {
   auto first = testing::SubmitAndWait(*hub_, testing::DemoInitial(), "before", "demo-unsd-token");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  ASSERT_TRUE(cluster_->Kill(1).ok());
-  ASSERT_TRUE(cluster_->Kill(2).ok());
+  {
+    const Status s = cluster_->Kill(1);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
+  {
+    const Status s = cluster_->Kill(2);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
   // Below min.insync.replicas (and without a controller quorum): nothing
   // may be acknowledged.
   auto r = testing::Submit(*hub_, testing::DemoRevision(), "during", "demo-who-token");
@@ -179,8 +191,14 @@ TEST_F(ThreeBrokerTest, WithTwoOfThreeBrokersDownTheHubRefusesToAcknowledgeAndLo
   EXPECT_EQ(r->status, 503) << r->body;
   EXPECT_NE(r->FindHeader("Retry-After"), nullptr);
   // Back up: the provider retries with the same id, applied exactly once.
-  ASSERT_TRUE(cluster_->Restart(1).ok());
-  ASSERT_TRUE(cluster_->Restart(2).ok());
+  {
+    const Status s = cluster_->Restart(1);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
+  {
+    const Status s = cluster_->Restart(2);
+    ASSERT_TRUE(s.ok()) << s.ToString();  // cluster.sh says why (the end of the broker log)
+  }
   const std::vector<int> statuses = SubmitUntilAccepted(testing::DemoRevision(), "during", "demo-who-token", 60);
   ASSERT_EQ(statuses.back(), 202);
   auto rec = hub_->materialiser()->WaitForSubmission("during", 60s);
