@@ -116,36 +116,46 @@ Status RevisionLines(const VersionedState& state, uint64_t seq, const std::funct
     fn(Line("structure", "", "", "", "", std::string_view(v.data(), v.size())));
   }));
   if (structure) return Status::Ok();
-  HUB_ASSIGN_OR_RETURN(st::ChangeRecord changes, state.ChangesOf(seq));
-  std::unique_ptr<rocksdb::Iterator> it(state.db()->NewIterator(rocksdb::ReadOptions(), state.cf(Family::kObs)));
+  // The series the commit changed, in key order, one part of its change
+  // record at a time (a large commit's comes in parts): memory stays
+  // bounded by one part, whatever the commit's size.
+  const std::string prefix = SeqKey(seq);
+  std::unique_ptr<rocksdb::Iterator> parts(state.db()->NewIterator(rocksdb::ReadOptions(), state.cf(Family::kChanges)));
+  std::unique_ptr<rocksdb::Iterator> obs(state.db()->NewIterator(rocksdb::ReadOptions(), state.cf(Family::kObs)));
+  st::ChangeRecord part;
   st::ObsRevision rev;
-  for (const auto& s : changes.series()) {
-    const std::string prefix = ObsSeriesPrefix(s.dataflow(), s.series_key());
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      ObsKeyParts parts;
-      if (!ParseObsKey(std::string_view(it->key().data(), it->key().size()), &parts)) {
-        return Status::Corruption("audit chain: malformed observation key in " + s.series_key());
-      }
-      if (parts.seq != seq) continue;
-      const std::string_view stored(it->value().data(), it->value().size());
-      if (!rev.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
-        // Still a line: the hash of the stored bytes is what the chain holds.
-        fn(Line("obs", s.dataflow(), s.series_key(), parts.period, "unreadable", stored));
-        continue;
-      }
-      fn(Line("obs", s.dataflow(), s.series_key(), parts.period, rev.deleted() ? "deleted" : rev.value(), stored));
+  for (parts->Seek(prefix); parts->Valid() && parts->key().starts_with(prefix); parts->Next()) {
+    if (!part.ParseFromArray(parts->value().data(), static_cast<int>(parts->value().size()))) {
+      return Status::Corruption("audit chain: the change record of commit " + std::to_string(seq) + " does not parse");
     }
-    HUB_RETURN_IF_ERROR(FromRocks(it->status(), "audit chain: scan observations"));
-    std::string v;
-    rocksdb::Status got = state.db()->Get(rocksdb::ReadOptions(), state.cf(Family::kSeries),
-                                          SeriesKey(s.dataflow(), s.series_key(), seq), &v);
-    if (got.ok()) {
-      fn(Line("series", s.dataflow(), s.series_key(), "", "", v));
-    } else if (!got.IsNotFound()) {
-      return FromRocks(got, "audit chain: read series");
+    for (const auto& s : part.series()) {
+      const std::string series_prefix = ObsSeriesPrefix(s.dataflow(), s.series_key());
+      for (obs->Seek(series_prefix); obs->Valid() && obs->key().starts_with(series_prefix); obs->Next()) {
+        ObsKeyParts key;
+        if (!ParseObsKey(std::string_view(obs->key().data(), obs->key().size()), &key)) {
+          return Status::Corruption("audit chain: malformed observation key in " + s.series_key());
+        }
+        if (key.seq != seq) continue;
+        const std::string_view stored(obs->value().data(), obs->value().size());
+        if (!rev.ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
+          // Still a line: the hash of the stored bytes is what the chain holds.
+          fn(Line("obs", s.dataflow(), s.series_key(), key.period, "unreadable", stored));
+          continue;
+        }
+        fn(Line("obs", s.dataflow(), s.series_key(), key.period, rev.deleted() ? "deleted" : rev.value(), stored));
+      }
+      HUB_RETURN_IF_ERROR(FromRocks(obs->status(), "audit chain: scan observations"));
+      std::string v;
+      rocksdb::Status got = state.db()->Get(rocksdb::ReadOptions(), state.cf(Family::kSeries),
+                                            SeriesKey(s.dataflow(), s.series_key(), seq), &v);
+      if (got.ok()) {
+        fn(Line("series", s.dataflow(), s.series_key(), "", "", v));
+      } else if (!got.IsNotFound()) {
+        return FromRocks(got, "audit chain: read series");
+      }
     }
   }
-  return Status::Ok();
+  return FromRocks(parts->status(), "audit chain: scan the change record");
 }
 
 Result<st::ChainLink> ComputeLink(const VersionedState& state, uint64_t seq, const std::string& prev) {
