@@ -64,11 +64,12 @@ Result<std::optional<st::ChainLink>> StoredLink(const VersionedState& state, uin
   return std::optional<st::ChainLink>(std::move(link));
 }
 
-// The seq of each commit up to `at`, in order (from the key: the record
-// itself may be what was tampered with).
-Status ScanCommits(const VersionedState& state, uint64_t at, const std::function<Status(uint64_t seq)>& fn) {
+// The seq of each commit from `from` up to `at`, in order (from the key:
+// the record itself may be what was tampered with).
+Status ScanCommits(const VersionedState& state, uint64_t from, uint64_t at,
+                   const std::function<Status(uint64_t seq)>& fn) {
   std::unique_ptr<rocksdb::Iterator> it(state.db()->NewIterator(rocksdb::ReadOptions(), state.cf(Family::kCommits)));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  for (it->Seek(SeqKey(from)); it->Valid(); it->Next()) {
     const uint64_t seq = ParseSeqKey(std::string_view(it->key().data(), it->key().size()));
     if (seq > at) break;
     HUB_RETURN_IF_ERROR(fn(seq));
@@ -201,8 +202,8 @@ Result<uint64_t> ExtendChain(VersionedState* state, const std::atomic<bool>* sto
   uint64_t head_seq = last ? last->seq() : 0;
   std::string head = last ? last->hash() : kChainGenesis;
   uint64_t written = 0;
-  HUB_RETURN_IF_ERROR(ScanCommits(*state, state->watermark().value, [&](uint64_t seq) -> Status {
-    if (seq <= head_seq || (stop && stop->load())) return Status::Ok();
+  HUB_RETURN_IF_ERROR(ScanCommits(*state, head_seq + 1, state->watermark().value, [&](uint64_t seq) -> Status {
+    if (stop && stop->load()) return Status::Ok();
     HUB_ASSIGN_OR_RETURN(st::ChainLink link, ComputeLink(*state, seq, head));
     HUB_RETURN_IF_ERROR(FromRocks(state->db()->Put(rocksdb::WriteOptions(), state->cf(Family::kMeta), ChainKey(seq),
                                                    link.SerializeAsString()),
@@ -221,7 +222,7 @@ Result<ChainVerdict> VerifyChain(const VersionedState& state) {
   // the commits); a commit before it without a link lost it.
   HUB_ASSIGN_OR_RETURN(std::optional<st::ChainLink> last, LastLink(state));
   const uint64_t last_linked = last ? last->seq() : 0;
-  Status s = ScanCommits(state, state.watermark().value, [&](uint64_t seq) -> Status {
+  Status s = ScanCommits(state, 0, state.watermark().value, [&](uint64_t seq) -> Status {
     if (v.broken) return Status::Ok();
     if (seq > last_linked) {
       ++v.unlinked;

@@ -49,8 +49,10 @@ async function onCommit(event) {
 }
 
 async function main() {
-  const { body: health, watermark } = await getJson('/healthz');
-  setWatermark(health.watermark ?? watermark);
+  // Any read carries the watermark it read at (not /healthz: a degraded hub
+  // answers it 503, and its data is still worth reading).
+  const { watermark } = await getJson('/api/v1/submissions?limit=1');
+  setWatermark(watermark);
   const { name, params } = parseHash();
   initViews();
   onFlowChange(() => offerCodes(params));
