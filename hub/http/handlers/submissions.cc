@@ -238,9 +238,10 @@ HttpResponse Reporting(const HandlerContext& ctx, const HttpRequest& req, int64_
   return JsonResponse(200, *body);
 }
 
-// GET /api/v1/reporting: ReportingJson of every provider but the admin, as
-// the explorer shows who is overdue. Public, as each provider's is: what a
-// provider owes is no secret, its token is.
+// GET /api/v1/reporting: {"providers": [ReportingJson of every provider but
+// the admin], "overdue": how many have an overdue dataflow}, as the explorer
+// shows who is overdue. Public, as each provider's is: what a provider owes
+// is no secret, its token is.
 HttpResponse AllReporting(const HandlerContext& ctx, int64_t now_ms) {
   json::array out;
   int64_t overdue = 0;
