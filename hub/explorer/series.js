@@ -15,7 +15,6 @@ let selectedKey = null;
 let vintageMarks = [];  // [{watermark, provider, loaded_at}] of the selected series, oldest first
 let onFlow = () => {};
 
-export const selectedFlow = () => flow;
 export const dimension = (id) => dims.find((d) => d.id === id);
 
 // Calls back with each dataflow selected (the views list its areas and indicators).
