@@ -100,11 +100,12 @@ export async function seriesKeys(flow, key) {
   }).sort((a, b) => a.key.localeCompare(b.key));
 }
 
-// Revision statistics of one series (hub/views/vintages.h) at watermark `at`.
-export async function revisionStats(flow, key, at) {
-  const { body } = await getJson(`/api/v1/vintages/${enc(flowRef(flow))}/${enc(key)}?output=stats&horizon=1` +
+// Revision statistics and triangle of one series (hub/views/vintages.h)
+// at watermark `at`.
+export async function seriesVintages(flow, key, at) {
+  const { body } = await getJson(`/api/v1/vintages/${enc(flowRef(flow))}/${enc(key)}?horizon=1` +
                                  (at ? `&at=${at}` : ''));
-  return body.series[0]?.statistics;
+  return body.series[0];
 }
 
 // The audit trail's links (GET /api/v1/audit/chain, tab-separated), by seq.

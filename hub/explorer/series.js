@@ -1,7 +1,7 @@
 // The Series tab: browse dataflows, pick a series by its dimensions (code
 // names from the codelists), and chart it with every vintage, an asOf slider
 // (the hub's ?at=WATERMARK) and who revised what and when.
-import { dataflows, dimensionsOf, flowString, history, revisionStats, seriesKeys, ApiError } from './api.js';
+import { dataflows, dimensionsOf, flowString, history, seriesKeys, seriesVintages, ApiError } from './api.js';
 import { colorOf, drawChart } from './chart.js';
 import { $, fillTable, fmtTime, h, num, round, sequencer, showError } from './dom.js';
 
@@ -133,11 +133,12 @@ async function showAsOf(index, latestBody) {
   if (!mark) return;
   const latest = index === vintageMarks.length - 1;
   const current = nextAsOf();
-  const [body, stats] = await Promise.all([
+  const [body, analysis] = await Promise.all([
     latest && latestBody ? latestBody : history(flow, selectedKey, mark.watermark).then((r) => r.body),
-    revisionStats(flow, selectedKey, mark.watermark)]);
+    seriesVintages(flow, selectedKey, mark.watermark)]);
   if (!current()) return;
-  $('revision-stats').textContent = statsText(stats);
+  $('revision-stats').textContent = statsText(analysis?.statistics);
+  triangleTable(analysis);
   const vintages = vintagesOf(body.revisions);
   $('asof-label').textContent = `watermark ${mark.watermark}: loaded ${fmtTime(mark.loaded_at)} from ${mark.provider}` +
     (latest ? ' (latest)' : ` (${vintageMarks.length - 1 - index} later vintage(s) hidden)`);
@@ -155,6 +156,19 @@ function statsText(s) {
     `One vintage after first release: ${mean(s.atHorizon)}.`;
 }
 const signed = (v) => (v > 0 ? `+${round(v)}` : String(round(v)));
+
+// The revision triangle: one row per period, one column per vintage, each
+// cell the period's value as that vintage left it (changed cells marked).
+function triangleTable(analysis) {
+  const t = analysis?.triangle;
+  if (!t) return;
+  fillTable($('triangle'), ['Period', ...analysis.vintages.map((v) => `w${v.watermark} ${v.provider}`)],
+    t.periods.map((p, i) => ({
+      attrs: { 'data-period': p },
+      cells: [p, ...t.values[i].map((v, j) => h('td', {
+        class: `num${j > 0 && v !== t.values[i][j - 1] ? ' changed' : ''}`, 'data-watermark': t.vintages[j] }, v ?? ''))],
+    })));
+}
 
 // Set through the CSSOM: the page's Content-Security-Policy refuses style attributes.
 function swatch(color) {

@@ -86,6 +86,15 @@ try {
   assert.equal(stats.revisions, revised.length);
   assert.match(await page.textContent('#revision-stats'), new RegExp(`^${stats.revisions} revision\\(s\\) in 2 vintage\\(s\\)`));
   assert.match(await page.textContent('#revision-stats'), new RegExp(`over ${stats.latest.periods} period`));
+  // The revision triangle: each revised period's cell at WHO's vintage is
+  // WHO's value and marked changed; at UNSD's, UNSD's.
+  await page.click('#triangle-box summary');
+  for (const r of revised) {
+    const cell = (w) => page.locator(`#triangle tr[data-period="${r.period}"] td[data-watermark="${w}"]`);
+    assert.equal(Number(await cell(marks[0]).textContent()), Number(first.get(r.period)));
+    assert.equal(Number(await cell(marks[1]).textContent()), Number(r.value));
+    assert.match(await cell(marks[1]).getAttribute('class'), /changed/);
+  }
   await shot('1-series-two-vintages');
 
   // --- asOf: back to UNSD's vintage, read from the hub at that watermark.
