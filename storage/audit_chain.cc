@@ -109,8 +109,6 @@ std::string LinkText(const st::ChainLink& l) {
 }
 
 Status RevisionLines(const VersionedState& state, uint64_t seq, const std::function<void(std::string_view)>& fn) {
-  HUB_ASSIGN_OR_RETURN(std::optional<st::CommitRecord> commit, state.Commit(seq));
-  if (!commit) return Status::NotFound("no commit " + std::to_string(seq));
   bool structure = false;
   HUB_RETURN_IF_ERROR(ScanSeq(state, Family::kStructures, seq, [&](const rocksdb::Slice& v) {
     structure = true;
@@ -160,21 +158,25 @@ Status RevisionLines(const VersionedState& state, uint64_t seq, const std::funct
 }
 
 Result<st::ChainLink> ComputeLink(const VersionedState& state, uint64_t seq, const std::string& prev) {
-  HUB_ASSIGN_OR_RETURN(std::optional<st::CommitRecord> commit, state.Commit(seq));
-  if (!commit) return Status::NotFound("no commit " + std::to_string(seq));
+  // The stored bytes once: hashed as they are, and parsed for the fields.
   std::string stored;
-  HUB_RETURN_IF_ERROR(FromRocks(state.db()->Get(rocksdb::ReadOptions(), state.cf(Family::kCommits), SeqKey(seq), &stored),
-                                "audit chain: read commit"));
+  rocksdb::Status got = state.db()->Get(rocksdb::ReadOptions(), state.cf(Family::kCommits), SeqKey(seq), &stored);
+  if (got.IsNotFound()) return Status::NotFound("no commit " + std::to_string(seq));
+  HUB_RETURN_IF_ERROR(FromRocks(got, "audit chain: read commit"));
+  st::CommitRecord commit;
+  if (!commit.ParseFromString(stored)) {
+    return Status::Corruption("audit chain: the commit record of " + std::to_string(seq) + " does not parse");
+  }
   st::ChainLink l;
   l.set_commit_sha256(Sha256Hex(stored));
   l.set_seq(seq);
   l.set_prev(prev);
-  l.set_submission_id(commit->submission_id());
-  l.set_provider(commit->provider());
-  l.set_kind(commit->kind());
-  if (commit->has_dataflow() && !commit->dataflow().id().empty()) l.set_dataflow(FromProto(commit->dataflow()).ToString());
-  l.set_accepted_time_ms(commit->accepted_time_ms());
-  HUB_ASSIGN_OR_RETURN(auto ledger, state.Ledger(commit->submission_id()));
+  l.set_submission_id(commit.submission_id());
+  l.set_provider(commit.provider());
+  l.set_kind(commit.kind());
+  if (commit.has_dataflow() && !commit.dataflow().id().empty()) l.set_dataflow(FromProto(commit.dataflow()).ToString());
+  l.set_accepted_time_ms(commit.accepted_time_ms());
+  HUB_ASSIGN_OR_RETURN(auto ledger, state.Ledger(commit.submission_id()));
   if (ledger) l.set_body_sha256(ledger->marker().body_sha256());
   Sha256 revisions;
   HUB_RETURN_IF_ERROR(RevisionLines(state, seq, [&](std::string_view line) { revisions.Update(line); }));

@@ -47,7 +47,8 @@ std::string ChainField(std::string_view s);
 // The text a link's hash is the SHA-256 of.
 std::string LinkText(const sdmxhub::state::v1::ChainLink& link);
 
-// Each revision line of commit `seq`, in order (see above).
+// Each revision line of commit `seq`, in order (see above); `seq` must be
+// a commit (none for a number that is not one).
 Status RevisionLines(const VersionedState& state, uint64_t seq, const std::function<void(std::string_view)>& fn);
 
 // The link of commit `seq` after `prev`, computed from the state.

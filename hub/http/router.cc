@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "hub/base/crash_point.h"
+#include "hub/base/fnv.h"
 #include "hub/http/gzip.h"
 #include "hub/http/sdmx_error.h"
 
@@ -117,11 +118,7 @@ HttpResponse Router::Dispatch(HttpRequest& req, const std::string** pattern) con
 void Router::Conditional(const HttpRequest& req, HttpResponse* resp) const {
   const std::string watermark = *resp->FindHeader("X-Hub-Watermark");
   // FNV-1a over what selects the bytes (the cache's key); the watermark fixes the data.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : ResponseCache::KeyOf(req)) h = (h ^ c) * 1099511628211ull;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  const std::string etag = "\"" + watermark + "-" + hex + "\"";
+  const std::string etag = "\"" + watermark + "-" + Fnv1a64Hex(ResponseCache::KeyOf(req)) + "\"";
   resp->SetHeader("ETag", etag);
   resp->SetHeader("Vary", "Accept, Accept-Encoding");
   const uint64_t w = std::stoull(watermark);

@@ -8,9 +8,6 @@
 
 #include <rocksdb/db.h>
 
-#include <cstdio>
-#include <sys/wait.h>
-
 #include "hub/base/sha256.h"
 #include "hub/http/client.h"
 #include "hub/hub.h"
@@ -33,15 +30,7 @@ testing::ProcessRun RunReadmeScript(const testing::TempDir& dir, const std::stri
   EXPECT_NE(section, std::string::npos);
   EXPECT_NE(to, std::string::npos);
   testing::WriteFileOrDie(dir.Sub("check_chain.sh"), readme.substr(from + 6, to - from - 5));
-  const std::string cmd = "cd " + dir.path() + " && HUB=" + url + " bash check_chain.sh 2>&1";
-  testing::ProcessRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return testing::RunCommand("cd " + dir.path() + " && HUB=" + url + " bash check_chain.sh 2>&1");
 }
 
 std::vector<st::ChainLink> Links(const storage::VersionedState& state) {

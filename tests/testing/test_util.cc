@@ -83,7 +83,10 @@ std::string DemoConfig(const TempDir& dir, const std::vector<std::pair<std::stri
 }
 
 ProcessRun RunHubBinary(const std::string& args) {
-  std::string cmd = std::string(HUB_BINARY) + " " + args + " 2>/dev/null";
+  return RunCommand(std::string(HUB_BINARY) + " " + args + " 2>/dev/null");
+}
+
+ProcessRun RunCommand(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
   ProcessRun r;
   if (!p) return r;

@@ -39,11 +39,13 @@ void WriteFileOrDie(const std::string& path, const std::string& content);
 // absolute and each (setting line, replacement) applied; returns its path.
 std::string DemoConfig(const TempDir& dir, const std::vector<std::pair<std::string, std::string>>& replace = {});
 
-// Runs build/bin/sdmx-hub with `args` (stderr dropped): its exit code and stdout.
+// A shell command's exit code and stdout.
 struct ProcessRun {
   int exit_code = -1;
   std::string out;
 };
+ProcessRun RunCommand(const std::string& shell_command);
+// Runs build/bin/sdmx-hub with `args` (stderr dropped).
 ProcessRun RunHubBinary(const std::string& args);
 // Its stdout without the trailing newlines (a digest, a bootstrap string).
 std::string HubBinaryOutput(const std::string& args);

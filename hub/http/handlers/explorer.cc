@@ -2,10 +2,11 @@
 // from the bytes compiled into the executable. The page only calls this
 // hub's own API; the Content-Security-Policy says so to the browser too, so
 // a page edit that reaches for another origin fails in the browser test.
+#include "hub/base/fnv.h"
 #include "hub/explorer/assets.h"
 #include "hub/http/handlers/handlers.h"
 
-#include <cstdio>
+#include <vector>
 
 namespace hub::http {
 namespace {
@@ -19,22 +20,33 @@ std::string MediaTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
+// Each file with its ETag: the bytes change only with the executable, so
+// the hash is taken once, and the browser revalidates (no-cache) without
+// downloading them again.
+struct Served {
+  std::string_view name, bytes;
+  std::string etag;
+};
+
+const std::vector<Served>& ServedFiles() {
+  static const std::vector<Served> files = [] {
+    std::vector<Served> out;
+    for (const explorer::Asset& a : explorer::Assets()) out.push_back({a.name, a.bytes, "\"" + Fnv1a64Hex(a.bytes) + "\""});
+    return out;
+  }();
+  return files;
+}
+
 HttpResponse Serve(const HttpRequest& req, std::string_view name) {
-  for (const explorer::Asset& a : explorer::Assets()) {
-    if (a.name != name) continue;
-    // The bytes change only with the executable: an ETag of their hash lets
-    // the browser revalidate (no-cache) without downloading them again.
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : a.bytes) h = (h ^ c) * 1099511628211ull;
-    char etag[21];
-    std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(h));
+  for (const Served& f : ServedFiles()) {
+    if (f.name != name) continue;
     HttpResponse resp;
-    if (req.Header("if-none-match") == etag) {
+    if (req.Header("if-none-match") == f.etag) {
       resp.status = 304;
     } else {
-      resp = HttpResponse::Make(200, MediaTypeOf(name), std::string(a.bytes));
+      resp = HttpResponse::Make(200, MediaTypeOf(name), std::string(f.bytes));
     }
-    resp.SetHeader("ETag", etag);
+    resp.SetHeader("ETag", f.etag);
     resp.SetHeader("Cache-Control", "no-cache");
     resp.SetHeader("X-Content-Type-Options", "nosniff");
     resp.SetHeader("Content-Security-Policy",
