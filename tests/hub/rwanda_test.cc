@@ -14,7 +14,12 @@
 // Then: every revision of every observation is in the history, in order;
 // asOf each publication gives it; updatedAfter between two publications is
 // exactly what changed; the ledger counts new, changed, unchanged and deleted
-// observations; `sdmx-hub replay` rebuilds a state with the live digest.
+// observations; `sdmx-hub replay` rebuilds a state with the live digest;
+// the vintages API (first releases, triangles, revision statistics) agrees
+// with the history, figure by figure.
+// One file (hence its length): every test loads the nine publications
+// through the same fixture and readers, and the file is built twice, for
+// the embedded log and for the real broker.
 // On the embedded log (hub_test), and on a real Kafka broker
 // (kafka_broker_test) whose topics take records of 150 KB: each DSD (1.5 MB)
 // travels in ten or more pieces. Not on the mock cluster: the four DSDs
