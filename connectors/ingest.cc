@@ -339,6 +339,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   for (const std::string& a : declared_actions) m.add_declared_actions(a);
   for (const std::string& a : applied_actions) m.add_applied_actions(a);
   m.set_snapshot(s.snapshot);
+  m.set_release_time_ms(s.release_time_ms);
   for (const std::string& k : skipped_keys) m.add_skipped_series_keys(k);
   AddDiagnostics(r.diagnostics, &m);  // the skipped series, if any
   // Nothing is recorded before the last byte: the verdict and the ledger's
@@ -355,6 +356,9 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
 Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, const Submission& s,
                                                     SubmissionReceipt r) {
   if (!provider.admin) return Status::PermissionDenied("only the admin token may submit structures");
+  if (s.release_time_ms) {
+    return Status::InvalidArgument("a release time (embargo) applies to data submissions, not to structures");
+  }
   HUB_ASSIGN_OR_RETURN(const std::string_view body, WholeBody(s));
   const std::shared_ptr<const sdmx::StructureSet> registered = registry_->Snapshot();
   sdmx::StructureSet merged = *registered;

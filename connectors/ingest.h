@@ -96,6 +96,11 @@ struct Submission {
   // codes they drop (connectors/codes_in_use.h says what that does); the
   // ledger lists those codes. Default false: such a submission is rejected.
   bool force = false;
+  // Data only: an embargo. The data stays out of every public read until
+  // this time (ms since the epoch); the materialiser holds it and the
+  // releaser (connectors/embargo_release.h) publishes it then, at one
+  // watermark. 0, or a time already past when it is accepted: no embargo.
+  int64_t release_time_ms = 0;
 };
 
 enum class SubmissionOutcome {

@@ -92,6 +92,13 @@ Status Hub::Init(const HubOptions& options) {
     config_.ingest.now_ms = [t] { return t; };
   }
   ingestor_ = std::make_unique<connectors::Ingestor>(log_.get(), &registry_, state_.get(), config_.ingest);
+  {
+    connectors::EmbargoReleaseOptions eo;
+    eo.topic = topics.submissions;
+    eo.flush_timeout = config_.ingest.flush_timeout;
+    embargo_release_ = std::make_unique<connectors::EmbargoRelease>(log_.get(), state_.get(), eo);
+    embargo_release_->Start();  // a release whose time passed while the hub was down goes now
+  }
   if (!config_.structures_dir.empty()) {
     HUB_RETURN_IF_ERROR(LoadConfigStructures(config_.structures_dir, options.startup_timeout));
   }
@@ -142,6 +149,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterHistoryRoutes(router_.get(), ctx);
   http::RegisterVintageRoutes(router_.get(), ctx);
   http::RegisterAuditRoutes(router_.get(), ctx);
+  http::RegisterEmbargoRoutes(router_.get(), ctx);
   http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
@@ -197,6 +205,7 @@ void Hub::Stop() {
   if (rest_pull_) rest_pull_->Stop();
   if (folder_drop_) folder_drop_->Stop();
   if (server_) server_->Stop();
+  if (embargo_release_) embargo_release_->Stop();
   publisher_.reset();
   if (materialiser_) materialiser_->Stop();
   chain_.reset();  // after the materialiser: no more notifies

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "connectors/embargo_release.h"
 #include "connectors/folder_drop.h"
 #include "connectors/ingest.h"
 #include "connectors/providers.h"
@@ -83,6 +84,7 @@ class Hub {
   connectors::ProviderDirectory providers_;
   std::unique_ptr<connectors::Ingestor> ingestor_;
   // Submits through the ingestor: stopped first, destroyed before it.
+  std::unique_ptr<connectors::EmbargoRelease> embargo_release_;  // ends embargoes on time
   std::unique_ptr<connectors::FolderDrop> folder_drop_;
   std::unique_ptr<connectors::RestPull> rest_pull_;  // likewise
   std::unique_ptr<http::Router> router_;

@@ -29,8 +29,10 @@ std::string DataRecordKey(const std::string& flow, const std::string& series_key
 
 // Envelope serialisation with the current schema version. 2: EventChunk
 // (an event in pieces); a hub of version 1 stops at such a record instead
-// of skipping what it cannot read.
-inline constexpr uint32_t kSchemaVersion = 2;
+// of skipping what it cannot read. 3: embargoes (SubmissionMarker's
+// release_time_ms, ReleaseMarker); a hub of version 2 stops at a release,
+// but would apply an embargoed submission at once: run one version at a time.
+inline constexpr uint32_t kSchemaVersion = 3;
 std::string Serialize(ev::Envelope* envelope);
 // The same into *out (its capacity reused: no allocation per event).
 void SerializeTo(ev::Envelope* envelope, std::string* out);

@@ -141,6 +141,26 @@ std::string ChainKey(uint64_t seq) {
   return k;
 }
 
+std::string HeldMarkerKey(std::string_view submission_id) {
+  std::string k = kHeldMarkerPrefix;
+  k += submission_id;
+  return k;
+}
+
+std::string HeldEventPrefix(std::string_view submission_id) {
+  // The id ends in a NUL: no id is a prefix of another's events.
+  std::string k = "held/e/";
+  k += submission_id;
+  k += '\0';
+  return k;
+}
+
+std::string HeldEventEnd(std::string_view submission_id) {
+  std::string k = HeldEventPrefix(submission_id);
+  k.back() = '\1';
+  return k;
+}
+
 std::string ChangeKey(uint64_t seq, uint32_t part) {
   std::string k = SeqKey(seq);
   if (part > 0) PutFixed32BE(&k, part);

@@ -86,6 +86,15 @@ inline constexpr char kWatermarkKey[] = "watermark";
 // the digest: derived from the state, and rebuilt from it after a replay.
 inline constexpr char kChainPrefix[] = "chain/";
 std::string ChainKey(uint64_t seq);
+// An embargoed submission held until its release (Materialiser): its
+// marker under kHeldMarkerPrefix + submission id, its events (encoded
+// Envelopes, in log order) under HeldEventPrefix(id) + fixed32 index. In
+// meta, outside the digest (the ledger says "embargoed"); removed in the
+// batch that commits it.
+inline constexpr char kHeldMarkerPrefix[] = "held/m/";
+std::string HeldMarkerKey(std::string_view submission_id);
+std::string HeldEventPrefix(std::string_view submission_id);
+std::string HeldEventEnd(std::string_view submission_id);  // past the last of them
 // A submission applied in several batches: SeqKey(seq) + submission id,
 // written with the first batch, removed with the last (see Materialiser).
 inline constexpr char kInflightKey[] = "inflight";

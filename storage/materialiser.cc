@@ -123,6 +123,19 @@ Status Materialiser::Handle(const LogRecord& r) {
     return Status::Ok();
   }
   if (env.has_chunk()) return HandleChunk(r, env.chunk());
+  if (env.has_release()) {
+    // In marker order: the hold it ends may not be written yet (its
+    // marker in the same poll), and what came between applies before it.
+    const std::string aid = "release/" + r.tp.ToString() + "/" + std::to_string(r.offset);
+    Attempt& a = pending_[aid];
+    a.attempt_id = aid;
+    a.submission_id = env.release().submission_id();
+    a.first_offset.emplace(r.tp, r.offset);
+    a.marker.emplace().set_submission_id(a.submission_id);  // counts nothing: complete
+    a.release = env.release().released_time_ms();
+    marker_order_.push_back(aid);
+    return Status::Ok();
+  }
   if (env.has_marker()) {
     const ev::SubmissionMarker& m = env.marker();
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(m.submission_id()));
@@ -236,7 +249,7 @@ Status Materialiser::ApplyReady() {
       continue;
     }
     if (!Complete(it->second)) break;
-    HUB_RETURN_IF_ERROR(Apply(it->second));
+    HUB_RETURN_IF_ERROR(it->second.release ? Release(it->second) : Apply(it->second));
     marker_order_.pop_front();
   }
   return Status::Ok();

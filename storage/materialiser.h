@@ -11,6 +11,14 @@
 // submission already in the ledger are skipped: resubmitting the same id is a
 // no-op. Events of attempts that never get a marker are never applied.
 //
+// An embargoed data submission (SubmissionMarker.release_time_ms after its
+// accepted time) is held instead: its events go into the state beside it
+// (HeldEventPrefix), the ledger says "embargoed", and nothing of it is
+// readable. The ReleaseMarker the releaser appends once the time has come
+// applies it, in log order, at one watermark, as any submission, its commit
+// timed at the release; a release of nothing held is ignored. Both steps
+// depend on the log alone, so a replay holds and releases at the same points.
+//
 // No single record stops it for everyone. A committed submission it cannot
 // apply (an event that does not decode, e.g. a string field with invalid
 // UTF-8; a structure message that does not read) is recorded in the ledger
@@ -114,6 +122,10 @@ class Materialiser {
     // spilled, dropped and joined again when read back).
     ChunkJoiner joiner;
     std::string poison;  // why it cannot be applied (a record that did not decode); empty = fine
+    // A ReleaseMarker read from the log (its released_time_ms): the attempt
+    // stands for the release of the held submission, applied in its turn.
+    std::optional<int64_t> release;
+    bool held_in_state = false;  // its events are the held ones (HeldEventPrefix), not the log's
   };
 
   using SeriesId = std::pair<std::string, std::string>;  // flow, series key
@@ -129,6 +141,12 @@ class Materialiser {
   Status HandleChunk(const LogRecord& record, const sdmxhub::events::v1::EventChunk& piece);
   Status ApplyReady();
   Status Apply(Attempt& attempt);
+  // An embargoed submission, complete: its events and marker into the state,
+  // its ledger record "embargoed", nothing applied.
+  Status HoldEmbargoed(Attempt& attempt);
+  // A release in its turn: the held submission it names is applied, timed
+  // at the release; nothing held (released before) = nothing to do.
+  Status Release(Attempt& release);
   // Calls `fn` with the attempt's events in log order per partition, in
   // pieces: those held, or those read back from the log when spilled.
   // The envelopes live on an arena until `fn` returns.
@@ -174,8 +192,9 @@ class Materialiser {
   // Records `a` as FAILED with `reason`, dropping revisions an interrupted
   // Apply of it left at the next seq; the registry is left as it was.
   Status RecordFailed(const Attempt& a, const std::string& reason);
-  // Forgets every attempt of `submission_id` (it is in the ledger now).
-  void DropAttempts(const std::string& submission_id);
+  // Forgets every attempt of `submission_id` (it is in the ledger now);
+  // its releases too unless `releases` is false (it is held: they are due).
+  void DropAttempts(const std::string& submission_id, bool releases = true);
   bool Complete(const Attempt& attempt) const;
   // Positions safe to store: never past an event of a pending attempt.
   std::map<TopicPartition, int64_t> SafeOffsets() const;

@@ -85,26 +85,49 @@ namespace {
 // large submission's (1,000 series) took tens of MB.
 constexpr size_t kPieceEncodedBytes = size_t{1} << 20;
 
+// Calls `fn` with `events` (encoded) parsed, in pieces of about
+// kPieceEncodedBytes.
+Status ForEachHeld(const std::vector<std::string>& events, const std::string& sid,
+                   const std::function<Status(std::vector<ev::Envelope*>&)>& fn) {
+  std::vector<ev::Envelope*> piece;
+  for (size_t at = 0; at < events.size();) {
+    google::protobuf::Arena arena;
+    piece.clear();
+    for (size_t bytes = 0; at < events.size() && bytes < kPieceEncodedBytes; ++at) {
+      bytes += events[at].size();
+      auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
+      if (!env->ParseFromString(events[at])) {
+        return Status::Corruption("submission " + sid + ": a held event no longer decodes");
+      }
+      piece.push_back(env);
+    }
+    HUB_RETURN_IF_ERROR(fn(piece));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::vector<ev::Envelope*>&)>& fn) {
-  std::vector<ev::Envelope*> piece;
-  if (!a.spilled) {
-    for (size_t at = 0; at < a.events.size();) {
-      google::protobuf::Arena arena;
-      piece.clear();
-      for (size_t bytes = 0; at < a.events.size() && bytes < kPieceEncodedBytes; ++at) {
-        bytes += a.events[at].size();
-        auto* env = google::protobuf::Arena::CreateMessage<ev::Envelope>(&arena);
-        if (!env->ParseFromString(a.events[at])) {
-          return Status::Corruption("submission " + a.submission_id + ": a held event no longer decodes");
-        }
-        piece.push_back(env);
-      }
-      HUB_RETURN_IF_ERROR(fn(piece));
-    }
-    return Status::Ok();
+  if (!a.spilled && !a.held_in_state) return ForEachHeld(a.events, a.submission_id, fn);
+  if (a.held_in_state) {
+    // An embargoed submission's, from the state, a piece at a time.
+    std::vector<std::string> block;
+    size_t bytes = 0;
+    Status inner;
+    HUB_RETURN_IF_ERROR(state_->ScanHeldEvents(a.submission_id, [&](std::string_view v) {
+      block.emplace_back(v);
+      bytes += v.size();
+      if (bytes < kPieceEncodedBytes) return true;
+      inner = ForEachHeld(block, a.submission_id, fn);
+      block.clear();
+      bytes = 0;
+      return inner.ok();
+    }));
+    HUB_RETURN_IF_ERROR(inner);
+    return ForEachHeld(block, a.submission_id, fn);
   }
+  std::vector<ev::Envelope*> piece;
   // Read back from the log: each partition from the attempt's first event
   // to its last, keeping the attempt's own (others share the partitions).
   std::vector<std::pair<TopicPartition, int64_t>> start;
@@ -172,7 +195,11 @@ Status Materialiser::Apply(Attempt& a) {
   // was written wrong, and the submission cannot be read whole.
   if (a.poison.empty()) a.poison = a.joiner.Unfinished();
   if (!a.poison.empty()) return RecordFailed(a, a.poison);
+  if (!a.held_in_state && a.marker->kind() == "data" && a.marker->release_time_ms() > a.marker->accepted_time_ms()) {
+    return HoldEmbargoed(a);
+  }
   Run run;
+  if (a.held_in_state) run.released_time_ms = a.release.value_or(0);
   run.before = state_->watermark();
   run.seq = run.before.value + 1;
   run.sid = a.submission_id;
@@ -255,8 +282,15 @@ Status Materialiser::Commit(Run* run) {
   commit.set_provider(marker.provider());
   commit.set_kind(marker.kind());
   *commit.mutable_dataflow() = marker.dataflow();
-  commit.set_accepted_time_ms(marker.accepted_time_ms());
-  int64_t modified = marker.accepted_time_ms();
+  // Released: the data became public then, and asOf, updatedAfter and
+  // Last-Modified go by that; when it was loaded is kept beside it.
+  const int64_t public_time = run->released_time_ms ? run->released_time_ms : marker.accepted_time_ms();
+  commit.set_accepted_time_ms(public_time);
+  if (run->released_time_ms) {
+    commit.set_loaded_time_ms(marker.accepted_time_ms());
+    commit.set_release_time_ms(marker.release_time_ms());
+  }
+  int64_t modified = public_time;
   if (seq > 1) {
     Result<std::optional<st::CommitRecord>> previous = state_->Commit(seq - 1);
     HUB_RETURN_IF_ERROR(previous.status());
@@ -272,6 +306,11 @@ Status Materialiser::Commit(Run* run) {
   *ledger.mutable_marker() = marker;
   ClearLogCoordinates(ledger.mutable_marker());
   ledger.set_seq(seq);
+  if (run->released_time_ms) {
+    ledger.set_released_time_ms(run->released_time_ms);
+    batch.DeleteRange(state_->cf(Family::kMeta), HeldEventPrefix(sid), HeldEventEnd(sid));
+    batch.Delete(state_->cf(Family::kMeta), HeldMarkerKey(sid));
+  }
   if (marker.kind() == "data") *ledger.mutable_revisions() = run->counts;
   batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
   state_->PutAppliedTime(sid, &batch);
@@ -299,6 +338,63 @@ Status Materialiser::Commit(Run* run) {
                counts.deleted_observations(), counts.unchanged_observations());
   applied_.notify_all();
   return Status::Ok();
+}
+
+}  // namespace hub::storage
+
+namespace hub::storage {
+
+Status Materialiser::HoldEmbargoed(Attempt& a) {
+  const ev::SubmissionMarker marker = *a.marker;  // DropAttempts erases `a`
+  const std::string sid = a.submission_id;
+  rocksdb::WriteBatch batch;
+  // What an interrupted hold of another attempt of it left.
+  batch.DeleteRange(state_->cf(Family::kMeta), HeldEventPrefix(sid), HeldEventEnd(sid));
+  uint32_t index = 0;
+  HUB_RETURN_IF_ERROR(ForEachEvent(a, [&](std::vector<ev::Envelope*>& events) -> Status {
+    for (ev::Envelope* e : events) {
+      std::string key = HeldEventPrefix(sid);
+      PutFixed32BE(&key, index++);
+      batch.Put(state_->cf(Family::kMeta), key, e->SerializeAsString());
+    }
+    // Held events are invisible whatever happens to them, and a hold
+    // begun again rewrites the same keys: the batch can go out in parts.
+    if (batch.GetDataSize() >= options_.max_batch_bytes) {
+      HUB_RETURN_IF_ERROR(state_->Write(&batch));
+      batch.Clear();
+    }
+    return Status::Ok();
+  }));
+  ev::SubmissionMarker held = marker;
+  ClearLogCoordinates(&held);
+  batch.Put(state_->cf(Family::kMeta), HeldMarkerKey(sid), held.SerializeAsString());
+  st::LedgerRecord ledger;
+  *ledger.mutable_marker() = held;
+  ledger.set_embargoed(true);
+  batch.Put(state_->cf(Family::kLedger), sid, ledger.SerializeAsString());
+  state_->PutAppliedTime(sid, &batch);
+  DropAttempts(sid, /*releases=*/false);  // a replay may have read its release already
+  PutOffsets(&batch);
+  CrashPoint("materialiser.before_hold_write");
+  HUB_RETURN_IF_ERROR(state_->Write(&batch));
+  spdlog::info("submission {} from {} held under embargo until {} ms ({} events)", sid, marker.provider(),
+               marker.release_time_ms(), index);
+  applied_.notify_all();
+  return Status::Ok();
+}
+
+Status Materialiser::Release(Attempt& r) {
+  const std::string sid = r.submission_id;
+  HUB_ASSIGN_OR_RETURN(std::optional<ev::SubmissionMarker> held, state_->HeldEmbargo(sid));
+  if (!held) {
+    // Released before (another releaser, a retried append) or never held.
+    spdlog::info("release of submission {}: nothing held, nothing to do", sid);
+    if (auto it = pending_.find(r.attempt_id); it != pending_.end()) EraseAttempt(it);
+    return Status::Ok();
+  }
+  r.marker = std::move(*held);
+  r.held_in_state = true;
+  return Apply(r);
 }
 
 }  // namespace hub::storage

@@ -81,10 +81,10 @@ Status Materialiser::RecordFailed(const Attempt& a, const std::string& reason) {
   return Status::Ok();
 }
 
-void Materialiser::DropAttempts(const std::string& submission_id) {
+void Materialiser::DropAttempts(const std::string& submission_id, bool releases) {
   unapplied_cache_.clear();
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->second.submission_id != submission_id) {
+    if (it->second.submission_id != submission_id || (!releases && it->second.release)) {
       ++it;
       continue;
     }

@@ -61,6 +61,9 @@ struct Materialiser::Run {
   // not while the deletions they imply are.
   bool note_sent = false;
   std::set<std::string> kept;  // series sent as Information (legacy records), by ObsSeriesPrefix
+  // The release of an embargoed submission: when (the ReleaseMarker's time,
+  // the commit's); 0 for a submission applied as it came.
+  int64_t released_time_ms = 0;
 };
 
 }  // namespace hub::storage

@@ -495,6 +495,37 @@ Result<std::string> VersionedState::DataDigest(const std::string& flow) const {
   return h.Hex();
 }
 
+Result<std::vector<ev::SubmissionMarker>> VersionedState::HeldEmbargoes() const {
+  std::vector<ev::SubmissionMarker> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
+  const std::string_view prefix = kHeldMarkerPrefix;
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &out.emplace_back(), "held marker"));
+  }
+  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan held embargoes"));
+  return out;
+}
+
+Result<std::optional<ev::SubmissionMarker>> VersionedState::HeldEmbargo(const std::string& submission_id) const {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kMeta), HeldMarkerKey(submission_id), &v);
+  if (s.IsNotFound()) return std::optional<ev::SubmissionMarker>();
+  HUB_RETURN_IF_ERROR(FromRocks(s, "read held marker"));
+  ev::SubmissionMarker m;
+  HUB_RETURN_IF_ERROR(ParseValue(v, &m, "held marker"));
+  return std::optional<ev::SubmissionMarker>(std::move(m));
+}
+
+Status VersionedState::ScanHeldEvents(const std::string& submission_id,
+                                      const std::function<bool(std::string_view)>& fn) const {
+  const std::string prefix = HeldEventPrefix(submission_id);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!fn(std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan held events");
+}
+
 Result<std::optional<std::string>> VersionedState::ConnectorMeta(const std::string& name) const {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Family::kMeta), ConnectorMetaKey(name), &v);

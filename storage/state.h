@@ -52,6 +52,16 @@ struct StateOptions {
 enum class Family { kObs = 0, kSeries, kCommits, kLedger, kStructures, kMeta, kChanges };
 
 // One revision of one observation, with its provenance.
+// A commit's times. Loaded: when the hub accepted its submission. Released
+// (0 unless it was embargoed): when its data became public, which is then
+// the commit's accepted_time_ms, the time asOf and updatedAfter go by.
+inline int64_t LoadedTimeMs(const sdmxhub::state::v1::CommitRecord& c) {
+  return c.loaded_time_ms() ? c.loaded_time_ms() : c.accepted_time_ms();
+}
+inline int64_t ReleasedTimeMs(const sdmxhub::state::v1::CommitRecord& c) {
+  return c.loaded_time_ms() ? c.accepted_time_ms() : 0;
+}
+
 struct ObsHistoryEntry {
   std::string period;
   uint64_t seq = 0;
@@ -164,6 +174,14 @@ class VersionedState {
   // the same data agree however it reached them (pushed, pulled, split into
   // other submissions), where Digest() differs.
   Result<std::string> DataDigest(const std::string& flow) const;
+
+  // Embargoed submissions held until their release (Materialiser), by
+  // submission id: their markers (release_time_ms says when), one of them,
+  // and its events as encoded Envelopes in log order (`fn` returns false to
+  // stop).
+  Result<std::vector<sdmxhub::events::v1::SubmissionMarker>> HeldEmbargoes() const;
+  Result<std::optional<sdmxhub::events::v1::SubmissionMarker>> HeldEmbargo(const std::string& submission_id) const;
+  Status ScanHeldEvents(const std::string& submission_id, const std::function<bool(std::string_view)>& fn) const;
 
   // Bookkeeping a connector keeps beside the state (REST pull cursors), by
   // `name`: in the meta family, outside Digest() and DataDigest(), never

@@ -5,6 +5,7 @@
 
 #include "hub/base/iso_time.h"
 #include "storage/codec.h"
+#include "storage/state.h"
 
 namespace hub::feed {
 
@@ -25,17 +26,19 @@ json::object Head(const ChangeEvent& e) {
     deletions += c.deleted();
   }
   const auto& c = e.commit;
-  return json::object{
+  json::object o{
       {"watermark", c.seq()},
       {"submission", c.submission_id()},
       {"provider", c.provider()},
       {"kind", c.kind()},
       {"dataflow", c.dataflow().id().empty() ? std::string() : storage::FromProto(c.dataflow()).ToString()},
-      {"loadedAt", IsoTimeMs(c.accepted_time_ms())},
+      {"loadedAt", IsoTimeMs(storage::LoadedTimeMs(c))},
       {"revisionsWritten", c.revisions_written()},  // by the whole commit, whatever the filter
       {"revisions", revisions},
       {"deletions", deletions},
       {"seriesChanged", e.series.size()}};
+  if (int64_t t = storage::ReleasedTimeMs(c)) o["releasedAt"] = IsoTimeMs(t);  // an embargo ended
+  return o;
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ SeriesVintages AnalyseVintages(const std::vector<storage::ObsHistoryEntry>& hist
   std::map<uint64_t, size_t> index;  // watermark -> vintage index
   for (const auto& [seq, e] : commits) {
     index[seq] = out.vintages.size();
-    out.vintages.push_back({seq, e->commit.accepted_time_ms(), e->commit.provider(), e->commit.submission_id()});
+    out.vintages.push_back({seq, storage::LoadedTimeMs(e->commit), storage::ReleasedTimeMs(e->commit),
+                            e->commit.provider(), e->commit.submission_id()});
   }
   const size_t nv = out.vintages.size();
   StatsSum latest, at_horizon;

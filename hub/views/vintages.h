@@ -32,7 +32,8 @@ namespace hub::views {
 
 struct Vintage {
   uint64_t watermark = 0;
-  int64_t loaded_ms = 0;  // when the hub accepted the submission
+  int64_t loaded_ms = 0;    // when the hub accepted the submission
+  int64_t released_ms = 0;  // when its embargo ended and it became public (0: none)
   std::string provider;
   std::string submission;
 };

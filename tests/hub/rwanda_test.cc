@@ -42,6 +42,7 @@
 #include "sdmx/check.h"
 #include "sdmx/data_reader.h"
 #include "sdmx/structure_reader.h"
+#include "testing/rwanda_corpus.h"
 #include "testing/test_hub.h"
 
 namespace hub {
@@ -50,30 +51,12 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-// The DSD's default dataflow: same agency, id and version.
-constexpr char kFlow[] = "NISR-SDGs:SDG(1.3)";
-constexpr char kV1Flow[] = "NISR-SDGs,SDG,1.3";
+constexpr auto& kFlow = testing::kRwandaFlow;
+constexpr auto& kV1Flow = testing::kRwandaV1Flow;
 constexpr char kAdmin[] = "rw-admin";
 
-struct Publication {
-  std::string stamp;  // "2026-01-30T1021Z", from the file name
-  bool structure;     // a DSD (applied before data of the same stamp)
-  std::string path;
-};
-
-std::vector<Publication> InDateOrder() {
-  std::vector<Publication> out;
-  for (const char* dir : {"sdg/national/RW/dsd", "sdg/national/RW/data/2025_RWA-SDG_Data"}) {
-    for (const auto& e : fs::directory_iterator(testing::CorpusPath(dir))) {
-      const std::string name = e.path().filename().string();
-      out.push_back({name.substr(0, 16), std::string(dir).find("dsd") != std::string::npos, e.path().string()});
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const Publication& a, const Publication& b) {
-    return a.stamp != b.stamp ? a.stamp < b.stamp : a.structure > b.structure;
-  });
-  return out;
-}
+using testing::InDateOrder;
+using testing::Publication;
 
 // "id=value;..." sorted by id: attributes as a set, whatever their order.
 std::string Sorted(sdmx::Fields fields) {

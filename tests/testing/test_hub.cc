@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "hub/http/client.h"
 
 namespace hub::testing {
@@ -38,8 +40,12 @@ Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string&
 #ifdef HUB_REAL_KAFKA
   HUB_ASSIGN_OR_RETURN(std::unique_ptr<KafkaCluster> kafka, KafkaCluster::Shared());
   o.kafka_bootstrap = kafka->bootstrap();
-  HUB_ASSIGN_OR_RETURN(o.config_path,
-                       OnRealKafka(config_path.empty() ? DemoConfig(dir) : config_path, dir.Sub("kafka-hub.toml")));
+  // A second start in `dir` is a restart: the same topics.
+  const std::string kafka_config = dir.Sub("kafka-hub.toml");
+  if (!std::filesystem::exists(kafka_config)) {
+    HUB_RETURN_IF_ERROR(OnRealKafka(config_path.empty() ? DemoConfig(dir) : config_path, kafka_config).status());
+  }
+  o.config_path = kafka_config;
 #endif
   LastLogArgs() = " --config " + o.config_path + (o.kafka_bootstrap.empty() ? "" : " --kafka " + o.kafka_bootstrap);
   return Hub::Start(o);

@@ -17,7 +17,8 @@ namespace hub::testing {
 // configs/hub.toml; see DemoConfig for variants), with `admin_token` if set.
 // Built with HUB_REAL_KAFKA (kafka_broker_test): on the real broker ctest
 // started (KafkaCluster::Shared), on topics of its own whose records take
-// kRealKafkaRecordLimit bytes at most (OnRealKafka).
+// kRealKafkaRecordLimit bytes at most (OnRealKafka); started again in the
+// same `dir`, on the same topics (a restart).
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "",
                                           const std::string& admin_token = "");
 // What `sdmx-hub replay` needs to read the log of the last hub StartTestHub

@@ -181,4 +181,20 @@ HttpResponse ErrorFromStatus(const Status& s) {
   return HttpResponse::Error(code, s.message());
 }
 
+// The provider behind `Authorization: Bearer TOKEN`.
+Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req) {
+  const std::string auth = req.Header("authorization");
+  const std::string bearer = "Bearer ";
+  if (auth.rfind(bearer, 0) != 0) return Status::Unauthenticated("Authorization: Bearer TOKEN required");
+  return ctx.providers->Authenticate(auth.substr(bearer.size()));
+}
+
+// 401; a token that was sent but is unknown is flagged invalid_token (RFC 6750).
+HttpResponse AuthError(const HttpRequest& req, const Status& s) {
+  HttpResponse r = HttpResponse::Error(401, s.message());
+  const bool sent = req.Header("authorization").rfind("Bearer ", 0) == 0;
+  r.SetHeader("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
+  return r;
+}
+
 }  // namespace hub::http

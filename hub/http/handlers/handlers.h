@@ -45,6 +45,7 @@ void RegisterSubmissionRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterVintageRoutes(Router* router, const HandlerContext& ctx);
 void RegisterAuditRoutes(Router* router, const HandlerContext& ctx);
+void RegisterEmbargoRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 void RegisterSchemaRoutes(Router* router, const HandlerContext& ctx);  // by RegisterStructureRoutes
@@ -128,6 +129,10 @@ Status CheckQueryParams(const HttpRequest& req, const std::set<std::string>& sup
 // resource lacks is a 501, a malformed c[...] a 400, and one it does not
 // define at all (a browser's `_=`) is ignored.
 Status CheckSdmxQueryParams(const HttpRequest& req, const std::set<std::string>& supported);
+// The provider behind `Authorization: Bearer TOKEN` (Unauthenticated if
+// none or unknown), and the 401 for that (WWW-Authenticate, RFC 6750).
+Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req);
+HttpResponse AuthError(const HttpRequest& req, const Status& s);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

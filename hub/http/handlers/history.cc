@@ -28,8 +28,10 @@ HttpResponse History(const HandlerContext& ctx, const HttpRequest& req) {
                    {"watermark", e.seq},
                    {"submission", e.commit.submission_id()},
                    {"provider", e.commit.provider()},
-                   {"loaded_at", IsoTimeMs(e.commit.accepted_time_ms())},
+                   {"loaded_at", IsoTimeMs(storage::LoadedTimeMs(e.commit))},
                    {"action", sdmx::ActionName(storage::FromProto(e.revision.action()))}};
+    // Embargoed until then: public (and in asOf answers) from that time on.
+    if (int64_t t = storage::ReleasedTimeMs(e.commit)) r["released_at"] = IsoTimeMs(t);
     if (e.revision.deleted()) {
       r["deleted"] = true;
     } else {

@@ -43,22 +43,6 @@ std::string SubmissionIdOf(const HttpRequest& req) {
   return req.HasQuery("id") ? req.Query("id") : req.Header("x-submission-id");
 }
 
-// The provider behind `Authorization: Bearer TOKEN`.
-Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req) {
-  const std::string auth = req.Header("authorization");
-  const std::string bearer = "Bearer ";
-  if (auth.rfind(bearer, 0) != 0) return Status::Unauthenticated("Authorization: Bearer TOKEN required");
-  return ctx.providers->Authenticate(auth.substr(bearer.size()));
-}
-
-// 401; a token that was sent but is unknown is flagged invalid_token (RFC 6750).
-HttpResponse AuthError(const HttpRequest& req, const Status& s) {
-  HttpResponse r = HttpResponse::Error(401, s.message());
-  const bool sent = req.Header("authorization").rfind("Bearer ", 0) == 0;
-  r.SetHeader("WWW-Authenticate", sent ? "Bearer error=\"invalid_token\"" : "Bearer");
-  return r;
-}
-
 const char* LedgerStatus(ev::SubmissionStatus s) {
   switch (s) {
     case ev::STATUS_REJECTED: return "rejected";
@@ -67,14 +51,19 @@ const char* LedgerStatus(ev::SubmissionStatus s) {
   }
 }
 
+// What became of a submission: accepted (appended by this process, not
+// applied yet), embargoed (held until its release), committed, rejected, failed.
+const char* StatusName(const sdmxhub::state::v1::LedgerRecord& rec) {
+  if (rec.embargoed()) return "embargoed";
+  if (rec.marker().status() == ev::STATUS_COMMITTED && !rec.seq()) return "accepted";
+  return LedgerStatus(rec.marker().status());
+}
+
 // One ledger record as the API shows it (GET /api/v1/submissions[/{id}]).
 json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::LedgerRecord& rec) {
   const ev::SubmissionMarker& m = rec.marker();
-  // seq 0 and committed: appended by this process, not applied yet.
-  const char* status =
-      m.status() == ev::STATUS_COMMITTED && !rec.seq() ? "accepted" : LedgerStatus(m.status());
   json::object o{{"id", m.submission_id()},
-                 {"status", status},
+                 {"status", StatusName(rec)},
                  {"provider", m.provider()},
                  {"kind", m.kind()},
                  {"accepted_at", IsoTimeMs(m.accepted_time_ms())},
@@ -110,6 +99,9 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
   if (m.diagnostics_size()) o["diagnostics"] = DiagnosticsJson(m.diagnostics());
   if (!rec.failure().empty()) o["failure"] = rec.failure();
   if (m.forced()) o["forced"] = true;
+  // An embargo: its data public from release_at (released_at once it was).
+  if (m.release_time_ms() > m.accepted_time_ms()) o["release_at"] = IsoTimeMs(m.release_time_ms());
+  if (rec.released_time_ms()) o["released_at"] = IsoTimeMs(rec.released_time_ms());
   return o;
 }
 
@@ -136,14 +128,14 @@ HttpResponse StatusOf(const HandlerContext& ctx, const std::string& id) {
 
 // GET /api/v1/submissions?provider=&dataflow=&status=&offset=&limit=: the
 // ledger, newest received first. dataflow= matches ID, AGENCY:ID or
-// AGENCY:ID(VERSION); status= committed | rejected | failed.
+// AGENCY:ID(VERSION); status= committed | embargoed | rejected | failed.
 HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   if (Status st = CheckQueryParams(req, {"provider", "dataflow", "status", "offset", "limit"}); !st.ok()) {
     return ErrorFromStatus(st);
   }
   const std::string provider = req.Query("provider"), dataflow = req.Query("dataflow"), status = req.Query("status");
-  if (!status.empty() && status != "committed" && status != "rejected" && status != "failed") {
-    return HttpResponse::Error(400, "status=" + status + ": expected committed, rejected or failed");
+  if (!status.empty() && status != "committed" && status != "embargoed" && status != "rejected" && status != "failed") {
+    return HttpResponse::Error(400, "status=" + status + ": expected committed, embargoed, rejected or failed");
   }
   int64_t offset = 0, limit = 1000;
   for (auto [name, out, max] : {std::tuple{"offset", &offset, INT64_MAX}, std::tuple{"limit", &limit, int64_t{10000}}}) {
@@ -158,7 +150,7 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   Status s = ctx.state->ScanLedger([&](const sdmxhub::state::v1::LedgerRecord& r) {
     const ev::SubmissionMarker& m = r.marker();
     if (!provider.empty() && m.provider() != provider) return true;
-    if (!status.empty() && LedgerStatus(m.status()) != status) return true;
+    if (!status.empty() && StatusName(r) != status) return true;
     if (!storage::FlowFilterMatches(dataflow, m.dataflow())) return true;
     found.push_back(r);
     return true;
@@ -309,6 +301,12 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     if (v != "true" && v != "false") return HttpResponse::Error(400, "force=" + v + ": expected true or false");
     s.force = v == "true";
   }
+  if (req.HasQuery("release")) {
+    // An embargo: kept from every public read until then (RFC 3339 / ISO 8601 time).
+    const std::optional<int64_t> t = ParseIsoTimeMs(req.Query("release"));
+    if (!t) return HttpResponse::Error(400, "release=" + req.Query("release") + ": expected an ISO 8601 time such as 2027-01-31T09:00:00Z");
+    s.release_time_ms = *t;
+  }
   if (connectors::ReservedSubmissionId(s.submission_id)) {
     return HttpResponse::Error(400, "submission id " + s.submission_id + ": ids starting with " +
                                         connectors::kReservedIdPrefixes + " are the hub's own; choose another");
@@ -346,6 +344,7 @@ HttpResponse Submit(const HandlerContext& ctx, HttpRequest& req) {
     o["diagnostics_total"] = r.diagnostics.count();
   } else {
     o["status"] = "accepted";
+    if (s.release_time_ms > NowMs()) o["release_at"] = IsoTimeMs(s.release_time_ms);  // embargoed till then
     if (r.skipped_series > 0) {  // invalid=skip: what was left out, and why
       o["skipped_series"] = r.skipped_series;
       o["diagnostics"] = DiagnosticsJson(r.diagnostics);

@@ -37,8 +37,10 @@ json::object SeriesJson(const std::string& key, const views::SeriesVintages& v, 
   if (parts.vintages) {
     json::array a;
     for (const views::Vintage& x : v.vintages) {
-      a.push_back(json::object{{"watermark", x.watermark}, {"loaded_at", IsoTimeMs(x.loaded_ms)},
-                               {"provider", x.provider}, {"submission", x.submission}});
+      json::object o{{"watermark", x.watermark}, {"loaded_at", IsoTimeMs(x.loaded_ms)},
+                     {"provider", x.provider}, {"submission", x.submission}};
+      if (x.released_ms) o["released_at"] = IsoTimeMs(x.released_ms);
+      a.push_back(std::move(o));
     }
     o["vintages"] = std::move(a);
   }
