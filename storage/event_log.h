@@ -76,6 +76,8 @@ class LogReader {
   // Waits up to `timeout` for records and appends at most `max` to `out`.
   // OK with nothing appended on timeout. A gap in the log (e.g. Kafka
   // retention dropped an offset we still needed) is an error, never skipped.
+  // On an error, `out` still holds the records read before it, in order:
+  // they are consumed, and the caller handles them.
   virtual Status Poll(std::chrono::milliseconds timeout, size_t max, std::vector<LogRecord>* out) = 0;
 };
 

@@ -69,9 +69,14 @@ void Materialiser::Loop() {
   std::vector<LogRecord> records;
   while (!stop_) {
     records.clear();
-    Status s = reader_->Poll(options_.poll_timeout, options_.poll_max_records, &records);
+    const Status polled = reader_->Poll(options_.poll_timeout, options_.poll_max_records, &records);
+    // Records a poll returned before an error (a broker that timed out) are
+    // consumed: the reader will not give them again, so they are handled
+    // now. Dropped, a submission would wait for ever for its own events.
+    Status s;
     for (size_t i = 0; s.ok() && i < records.size(); ++i) s = Handle(records[i]);
     if (s.ok()) s = ApplyReady();
+    if (s.ok()) s = polled;
     {
       std::lock_guard lock(mu_);
       pending_count_ = pending_.size();

@@ -24,6 +24,55 @@ namespace ev = sdmxhub::events::v1;
 using namespace testing_fixture;
 
 
+// A log whose readers fail each poll that returns records, after
+// returning them: a broker that timed out in the middle of a fetch.
+class FailingAfterRecordsLog : public EventLog {
+ public:
+  explicit FailingAfterRecordsLog(EventLog* log) : log_(log) {}
+  Result<int32_t> PartitionCount(const std::string& topic) override { return log_->PartitionCount(topic); }
+  Result<std::unique_ptr<LogWriter>> NewWriter() override { return log_->NewWriter(); }
+  Result<std::unique_ptr<LogReader>> NewReader(const std::vector<std::pair<TopicPartition, int64_t>>& start) override {
+    HUB_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> r, log_->NewReader(start));
+    return std::unique_ptr<LogReader>(new Reader(std::move(r), &failed_));
+  }
+  Result<int64_t> EndOffset(const TopicPartition& tp) override { return log_->EndOffset(tp); }
+  Result<size_t> MaxRecordBytes(const std::string& topic) override { return log_->MaxRecordBytes(topic); }
+  std::string Describe() const override { return "failing:" + log_->Describe(); }
+  int failed() const { return failed_; }
+
+ private:
+  struct Reader : LogReader {
+    Reader(std::unique_ptr<LogReader> r, std::atomic<int>* failed) : r(std::move(r)), failed(failed) {}
+    Status Poll(std::chrono::milliseconds timeout, size_t max, std::vector<LogRecord>* out) override {
+      const size_t before = out->size();
+      HUB_RETURN_IF_ERROR(r->Poll(timeout, max, out));
+      if (out->size() == before) return Status::Ok();
+      ++*failed;
+      return Status::Unavailable("broker timed out after " + std::to_string(out->size() - before) + " records");
+    }
+    std::unique_ptr<LogReader> r;
+    std::atomic<int>* failed;
+  };
+  EventLog* log_;
+  std::atomic<int> failed_{0};
+};
+
+TEST_F(MaterialiserTest, RecordsAPollReturnedBeforeItsErrorAreApplied) {
+  mat_.reset();
+  FailingAfterRecordsLog failing(log_.get());
+  mat_options_.poll_timeout = 10ms;  // the retry waits one poll timeout
+  mat_ = std::make_unique<Materialiser>(&failing, state_.get(), registry_.get(), mat_options_);
+  ASSERT_TRUE(mat_->Start().ok());
+  Submit("s1", {{"2015", "10"}}, true, ev::ACTION_REPLACE, 1000);
+  WaitCommitted("s1");
+  Submit("s2", {{"2015", "11"}, {"2016", "12"}}, true, ev::ACTION_MERGE, 2000);
+  WaitCommitted("s2");
+  EXPECT_GE(failing.failed(), 2);  // every poll with records failed
+  EXPECT_EQ(Read(state_->watermark()), (std::map<std::string, std::string>{{"2015", "11"}, {"2016", "12"}}));
+  EXPECT_TRUE(mat_->health().ok());
+  mat_.reset();  // before `failing`
+}
+
 TEST_F(MaterialiserTest, RevisionsKeepEarlierValuesAsHistory) {
   Submit("s1", {{"2015", "10"}, {"2016", "11"}}, true, ev::ACTION_REPLACE, 1000);
   WaitCommitted("s1");
