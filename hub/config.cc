@@ -199,7 +199,7 @@ Result<HubConfig> LoadConfig(const std::string& path) {
                                    std::string(e.description()));
   }
   HUB_RETURN_IF_ERROR(CheckKeys(root, path, {"hub", "http", "log", "kafka", "state", "ingest", "materialiser", "providers",
-                                             "views", "changes", "folder_drop", "pull"}));
+                                             "views", "changes", "subscriptions", "folder_drop", "pull"}));
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
   if (const toml::table* t = root["hub"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "hub", {"structures"}));
@@ -279,6 +279,15 @@ Result<HubConfig> LoadConfig(const std::string& path) {
         ReadPositive(*t, "apply_chunk_observations", "materialiser", &cfg.materialiser.apply_chunk_observations));
   }
   if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
+  if (const toml::table* t = root["subscriptions"].as_table()) {
+    HUB_RETURN_IF_ERROR(CheckKeys(*t, "subscriptions", {"sender", "retry_initial_ms", "retry_max_ms", "error_report_ms",
+                                                        "timeout_ms", "max_subscriptions", "max_request_bytes"}));
+    if (auto s = (*t)["sender"].value<std::string>()) cfg.subscriptions.sender = *s;
+    HUB_RETURN_IF_ERROR(ReadBackoff(*t, "subscriptions", "retry", &cfg.subscriptions.retry));
+    HUB_RETURN_IF_ERROR(ReadPositiveMs(*t, "timeout_ms", "subscriptions", &cfg.subscriptions.timeout));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_subscriptions", "subscriptions", &cfg.subscriptions.max_subscriptions));
+    HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_request_bytes", "subscriptions", &cfg.subscriptions.max_request_bytes));
+  }
   if (const toml::table* t = root["changes"].as_table()) {
     HUB_RETURN_IF_ERROR(CheckKeys(*t, "changes", {"max_subscribers", "max_events_per_poll", "max_lag"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_subscribers", "changes", &cfg.changes.max_subscribers));

@@ -12,6 +12,7 @@
 #include "connectors/rest_pull.h"
 #include "hub/http/server.h"
 #include "hub/feed/change_feed.h"
+#include "hub/feed/registry_subscriptions.h"
 #include "hub/views/view_options.h"
 #include "storage/kafka_event_log.h"
 #include "storage/materialiser.h"
@@ -51,6 +52,7 @@ struct HubConfig {
   std::vector<ProviderConfig> providers; // [[providers]]
   views::ViewOptions views;              // [views], [[views.rules]]
   feed::ChangeFeedOptions changes;       // [changes]
+  feed::RegistrySubscriptionOptions subscriptions;  // [subscriptions]
   // [folder_drop] dir, poll_ms, settle_ms, max_file_bytes. Off (empty root)
   // unless the section is present; a relative dir resolves against the
   // config file's directory.

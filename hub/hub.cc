@@ -57,16 +57,29 @@ Status Hub::Init(const HubOptions& options) {
   HUB_ASSIGN_OR_RETURN(state_, storage::VersionedState::Open(so));
   changes_ = std::make_unique<feed::ChangeFeed>(state_.get(), config_.changes);
   chain_ = std::make_unique<storage::ChainFollower>(state_.get());
+  {
+    feed::RegistrySubscriptionOptions ro = config_.subscriptions;
+    ro.post = [](const std::string& url, const std::string& body, std::chrono::milliseconds timeout) -> Result<int> {
+      http::FetchOptions fo;
+      fo.timeout = timeout;
+      fo.max_response_bytes = 1 << 20;  // what a subscriber says back is not read
+      HUB_ASSIGN_OR_RETURN(http::HttpResponse r, http::Fetch("POST", url, body, {{"Content-Type", "application/xml"}}, fo));
+      return r.status;
+    };
+    subscriptions_ = std::make_unique<feed::RegistrySubscriptions>(state_.get(), std::move(ro));
+  }
   state_->SetPublishListener([feed = changes_.get(), metrics = &metrics_, state = state_.get(),
-                              chain = chain_.get()](Watermark w) {
+                              chain = chain_.get(), subs = subscriptions_.get()](Watermark w) {
     feed->OnPublish();
     metrics->OnPublish(*state, w.value);
     chain->Notify();
+    subs->Notify();
   });
   storage::MaterialiserOptions mo = config_.materialiser;
   mo.topics = topics;
   materialiser_ = std::make_unique<storage::Materialiser>(log_.get(), state_.get(), &registry_, mo);
   HUB_RETURN_IF_ERROR(materialiser_->Start());
+  subscriptions_->Start();
   if (!options.kafka_bootstrap.empty()) {
     // Kafka consumers get the feed as a topic; on one machine SSE and
     // WebSocket serve it, and the embedded log has no outside readers.
@@ -142,7 +155,7 @@ Status Hub::Init(const HubOptions& options) {
   router_->SetCors(config_.http.cors);
   http::HandlerContext ctx{state_.get(), &registry_, materialiser_.get(), ingestor_.get(), &providers_,
                            log_->Describe(), static_cast<size_t>(config_.max_sorted_observations), &config_.views,
-                           changes_.get(), log_.get(), topics, &metrics_, rest_pull_.get()};
+                           changes_.get(), log_.get(), topics, &metrics_, rest_pull_.get(), subscriptions_.get()};
   http::RegisterDataRoutes(router_.get(), ctx);
   http::RegisterAvailabilityRoutes(router_.get(), ctx);
   http::RegisterSubmissionRoutes(router_.get(), ctx);
@@ -150,6 +163,7 @@ Status Hub::Init(const HubOptions& options) {
   http::RegisterVintageRoutes(router_.get(), ctx);
   http::RegisterAuditRoutes(router_.get(), ctx);
   http::RegisterEmbargoRoutes(router_.get(), ctx);
+  http::RegisterRegistryRoutes(router_.get(), ctx);
   http::RegisterViewRoutes(router_.get(), ctx);
   http::RegisterChangeRoutes(router_.get(), ctx);
   http::RegisterHealthRoutes(router_.get(), ctx);
@@ -206,6 +220,7 @@ void Hub::Stop() {
   if (folder_drop_) folder_drop_->Stop();
   if (server_) server_->Stop();
   if (embargo_release_) embargo_release_->Stop();
+  if (subscriptions_) subscriptions_->Stop();
   publisher_.reset();
   if (materialiser_) materialiser_->Stop();
   chain_.reset();  // after the materialiser: no more notifies

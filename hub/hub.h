@@ -18,6 +18,7 @@
 #include "hub/config.h"
 #include "hub/feed/change_feed.h"
 #include "hub/feed/change_publisher.h"
+#include "hub/feed/registry_subscriptions.h"
 #include "storage/audit_chain.h"
 #include "hub/http/metrics.h"
 #include "hub/http/router.h"
@@ -58,6 +59,7 @@ class Hub {
   // Null on the embedded log.
   const feed::ChangePublisher* change_publisher() const { return publisher_.get(); }
   storage::ChainFollower* chain() { return chain_.get(); }
+  feed::RegistrySubscriptions* subscriptions() const { return subscriptions_.get(); }
   // Null unless the config has a [folder_drop] section.
   const connectors::FolderDrop* folder_drop() const { return folder_drop_.get(); }
   // Null unless the config has [[pull]] entries. Not const: PullOnce() pulls now.
@@ -81,6 +83,7 @@ class Hub {
   storage::StructureRegistry registry_;
   std::unique_ptr<storage::Materialiser> materialiser_;
   std::unique_ptr<storage::ChainFollower> chain_;  // links each commit into the audit trail
+  std::unique_ptr<feed::RegistrySubscriptions> subscriptions_;  // SDMX registry notifications
   connectors::ProviderDirectory providers_;
   std::unique_ptr<connectors::Ingestor> ingestor_;
   // Submits through the ingestor: stopped first, destroyed before it.

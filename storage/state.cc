@@ -540,4 +540,21 @@ Status VersionedState::PutConnectorMeta(const std::string& name, const std::stri
   return FromRocks(db_->Put(wo, cf(Family::kMeta), ConnectorMetaKey(name), value), "write connector meta");
 }
 
+Status VersionedState::DeleteConnectorMeta(const std::string& name) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Delete(wo, cf(Family::kMeta), ConnectorMetaKey(name)), "delete connector meta");
+}
+
+Status VersionedState::ScanConnectorMeta(
+    const std::string& prefix, const std::function<bool(const std::string& name, std::string_view value)>& fn) const {
+  const std::string start = ConnectorMetaKey(prefix);
+  const size_t skip = ConnectorMetaKey("").size();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    if (!fn(it->key().ToString().substr(skip), std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan connector meta");
+}
+
 }  // namespace hub::storage

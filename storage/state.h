@@ -189,6 +189,11 @@ class VersionedState {
   // is ordered after every state write before it (one RocksDB WAL).
   Result<std::optional<std::string>> ConnectorMeta(const std::string& name) const;
   Status PutConnectorMeta(const std::string& name, const std::string& value);
+  Status DeleteConnectorMeta(const std::string& name);
+  // Every entry whose name starts with `prefix`, in name order (`fn`
+  // returns false to stop).
+  Status ScanConnectorMeta(const std::string& prefix,
+                           const std::function<bool(const std::string& name, std::string_view value)>& fn) const;
 
   // --- For the Materialiser -------------------------------------------------
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return cfs_[static_cast<int>(f)]; }

@@ -12,6 +12,7 @@
 #include "connectors/providers.h"
 #include "connectors/rest_pull.h"
 #include "hub/feed/change_feed.h"
+#include "hub/feed/registry_subscriptions.h"
 #include "hub/views/view_options.h"
 #include "hub/http/metrics.h"
 #include "hub/http/router.h"
@@ -38,6 +39,7 @@ struct HandlerContext {
   storage::LogTopics topics;
   HubMetrics* metrics = nullptr;
   const connectors::RestPull* rest_pull = nullptr;  // for /healthz; null when no [[pull]]
+  feed::RegistrySubscriptions* subscriptions = nullptr;  // POST /api/v1/registry
 };
 
 void RegisterDataRoutes(Router* router, const HandlerContext& ctx);
@@ -46,6 +48,7 @@ void RegisterHistoryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterVintageRoutes(Router* router, const HandlerContext& ctx);
 void RegisterAuditRoutes(Router* router, const HandlerContext& ctx);
 void RegisterEmbargoRoutes(Router* router, const HandlerContext& ctx);
+void RegisterRegistryRoutes(Router* router, const HandlerContext& ctx);
 void RegisterHealthRoutes(Router* router, const HandlerContext& ctx);
 void RegisterStructureRoutes(Router* router, const HandlerContext& ctx);
 void RegisterSchemaRoutes(Router* router, const HandlerContext& ctx);  // by RegisterStructureRoutes
