@@ -1,5 +1,7 @@
 #include "sdmx/registry_interface.h"
 
+#include <cctype>
+
 #include "sdmx/urn.h"
 
 namespace sdmx {
@@ -119,14 +121,23 @@ std::string Escaped(std::string_view s) {
   return out;
 }
 
+// `id` if it is an SDMX ID (what a Sender or Receiver id must be), else `fallback`.
+std::string IdOr(const std::string& id, const std::string& fallback) {
+  if (id.empty()) return fallback;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '@' && c != '$' && c != '-') return fallback;
+  }
+  return id;
+}
+
 // The RegistryInterface around `payload`.
 std::string Message(RegistryVersion v, const RegistryHeader& h, const std::string& payload) {
   const std::string ns = Namespace(v);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:RegistryInterface xmlns:mes=\"" + ns +
                     "message\" xmlns:reg=\"" + ns + "registry\" xmlns:com=\"" + ns + "common\">\n";
   out += "<mes:Header><mes:ID>" + Escaped(h.id) + "</mes:ID><mes:Test>false</mes:Test><mes:Prepared>" +
-         Escaped(h.prepared) + "</mes:Prepared><mes:Sender id=\"" + Escaped(h.sender) + "\"/><mes:Receiver id=\"" +
-         Escaped(h.receiver.empty() ? "not_supplied" : h.receiver) + "\"/></mes:Header>\n";
+         Escaped(h.prepared) + "</mes:Prepared><mes:Sender id=\"" + Escaped(IdOr(h.sender, "SDMXHUB")) + "\"/><mes:Receiver id=\"" +
+         Escaped(IdOr(h.receiver, "not_supplied")) + "\"/></mes:Header>\n";
   return out + payload + "</mes:RegistryInterface>\n";
 }
 
@@ -165,6 +176,7 @@ hub::Result<RegistryRequest> ReadRegistryRequest(std::string_view xml, const std
   for (const pugi::xml_node& req : submit.children()) {
     if (req.type() != pugi::node_element || LocalName(req) != "SubscriptionRequest") continue;
     HUB_ASSIGN_OR_RETURN(SubscriptionSpec s, r.Subscription(req));
+    s.sender = out.sender;
     out.subscriptions.push_back(std::move(s));
   }
   if (out.subscriptions.empty()) return r.Fail(submit, "subscription-missing", "no SubscriptionRequest");

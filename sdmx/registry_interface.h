@@ -35,6 +35,7 @@ struct SubscriptionSpec {
   std::string action;        // of the request: Append (new), Replace or Delete
   std::string registry_urn;  // the subscription a Replace or Delete is for
   std::string organisation;  // who owns it, as written (a URN, or agency:id)
+  std::string sender;        // the request Header's Sender id: the Receiver of notifications
   std::vector<std::string> http;     // NotificationHTTP addresses
   std::vector<std::string> mail_to;  // NotificationMailTo (kept, not sent)
   std::string subscriber_assigned_id;

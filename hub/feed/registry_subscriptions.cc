@@ -161,6 +161,7 @@ sdmx::SubscriptionStatus RegistrySubscriptions::Apply(const sdmx::SubscriptionSp
   s.set_owner(owner);
   if (existing) s.set_owner(existing->owner());
   s.set_organisation(spec.organisation);
+  s.set_receiver(spec.sender);
   for (const std::string& u : spec.http) s.add_http(u);
   for (const std::string& m : spec.mail_to) s.add_mail_to(m);
   s.set_subscriber_assigned_id(spec.subscriber_assigned_id);
@@ -213,7 +214,7 @@ bool RegistrySubscriptions::Deliver(const std::string& id, Retry* retry) {
       const sdmx::RegistryVersion v = sub.sdmx_version() == "3.0" ? sdmx::RegistryVersion::k30 : sdmx::RegistryVersion::k21;
       const int64_t now = options_.now_ms();
       const std::string body = sdmx::WriteNotifyRegistryEvent(
-          v, {"N" + id + "-" + std::to_string(seq), IsoTimeMs(now), options_.sender, sub.organisation()},
+          v, {"N" + id + "-" + std::to_string(seq), IsoTimeMs(now), options_.sender, sub.receiver()},
           {IsoTimeMs((*commit)->accepted_time_ms()), (*commit)->submission_id(), Urn(id), EventAction(**commit)});
       for (const std::string& url : sub.http()) {
         Result<int> status = options_.post(url, body, options_.timeout);

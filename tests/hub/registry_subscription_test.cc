@@ -94,11 +94,14 @@ class Receiver {
   std::map<std::string, std::vector<Got>> got_;
 };
 
-// One SubscriptionRequest (SDMX-ML `ns`): `selector` inside EventSelector.
+constexpr char kPortalUrn[] = "urn:sdmx:org.sdmx.infomodel.base.DataConsumer=SDMX:DATA_CONSUMERS(1.0).PORTAL";
+
+// One SubscriptionRequest: `selector` inside EventSelector. The
+// Organisation is a reference in SDMX-ML 2.1 and a URN's text in 3.0.
 std::string Request(const std::string& action, const std::string& http, const std::string& selector,
-                    const std::string& subscriber_id, const std::string& urn = "") {
-  return "<reg:SubscriptionRequest action=\"" + action + "\"><reg:Subscription>"
-         "<reg:Organisation><Ref agencyID=\"SDMX\" id=\"PORTAL\"/></reg:Organisation>" +
+                    const std::string& subscriber_id, const std::string& urn = "", bool v30 = false) {
+  return "<reg:SubscriptionRequest action=\"" + action + "\"><reg:Subscription><reg:Organisation>" +
+         (v30 ? std::string(kPortalUrn) : "<URN>" + std::string(kPortalUrn) + "</URN>") + "</reg:Organisation>" +
          (urn.empty() ? "" : "<reg:RegistryURN>" + urn + "</reg:RegistryURN>") +
          (http.empty() ? "" : "<reg:NotificationHTTP>" + http + "</reg:NotificationHTTP>") +
          "<reg:SubscriberAssignedID>" + subscriber_id + "</reg:SubscriberAssignedID>"
@@ -210,7 +213,7 @@ TEST_F(RegistrySubscriptionTest, NotificationsFollowTheCommitsInOrderWithRetries
   // The same subscription in SDMX-ML 3.0, to every data event: notified in 3.0.
   const http::HttpResponse answered30 = Post(
       Message(kNs30, Request("Append", rx.Url("all30"), "<reg:DataRegistrationEvents TYPE=\"DATA\"><reg:AllEvents/>"
-                                                       "</reg:DataRegistrationEvents>", "all-portal")), kPortal);
+                                                       "</reg:DataRegistrationEvents>", "all-portal", "", true)), kPortal);
   ASSERT_EQ(answered30.status, 200) << answered30.body;
   ASSERT_EQ(Statuses(answered30.body).size(), 1u);
   EXPECT_EQ(Statuses(answered30.body)[0].status, "Success");
