@@ -1,7 +1,9 @@
 // Materialiser::Apply: one committed submission's events, in chunks of
 // bounded size, into revisions written above the watermark (partial
 // batches), then the commit, ledger and positions in the last batch, which
-// publishes the new watermark: readers see all of it or none.
+// publishes the new watermark: readers see all of it or none. An embargoed
+// submission is held beside the state instead (HoldEmbargoed) until its
+// release applies it (Release).
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 #include <spdlog/spdlog.h>
@@ -339,10 +341,6 @@ Status Materialiser::Commit(Run* run) {
   applied_.notify_all();
   return Status::Ok();
 }
-
-}  // namespace hub::storage
-
-namespace hub::storage {
 
 Status Materialiser::HoldEmbargoed(Attempt& a) {
   const ev::SubmissionMarker marker = *a.marker;  // DropAttempts erases `a`
