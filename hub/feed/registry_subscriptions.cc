@@ -195,53 +195,72 @@ sdmx::SubscriptionStatus RegistrySubscriptions::Apply(const sdmx::SubscriptionSp
 }
 
 bool RegistrySubscriptions::Deliver(const std::string& id, Retry* retry) {
-  for (size_t n = 0; n < options_.max_commits_per_round; ++n) {
-    st::RegistrySubscription sub;
-    {
-      std::lock_guard lock(store_mu_);
-      auto s = Load(id);
-      if (!s.ok() || !*s) return true;  // deleted meanwhile
-      sub = std::move(**s);
+  st::RegistrySubscription sub;
+  {
+    std::lock_guard lock(store_mu_);
+    auto s = Load(id);
+    if (!s.ok() || !*s) return true;  // deleted meanwhile
+    sub = std::move(**s);
+  }
+  // Notes how far it got: after each notification (a crash re-sends as
+  // little as it can) and at the end, not per commit it skips (a write per
+  // commit per subscription).
+  uint64_t through = sub.notified_through();
+  auto note = [&]() -> bool {
+    std::lock_guard lock(store_mu_);
+    auto s = Load(id);
+    if (!s.ok() || !*s || (*s)->notified_through() >= through) return true;
+    (*s)->set_notified_through(through);
+    if (Status st = Save(**s); !st.ok()) {
+      spdlog::warn("registry subscription {}: {}", id, st.ToString());
+      retry->next = Backoff::Clock::now() + options_.retry.initial;
+      return false;
     }
-    const uint64_t seq = sub.notified_through() + 1;
-    if (seq > state_->watermark().value) return true;  // caught up
+    return true;
+  };
+  const uint64_t top = state_->watermark().value;
+  for (size_t n = 0; n < options_.max_commits_per_round && through < top; ++n) {
+    const uint64_t seq = through + 1;
     auto commit = state_->Commit(seq);
     if (!commit.ok()) {
       spdlog::warn("registry subscription {}: reading commit {}: {}", id, seq, commit.status().ToString());
+      retry->next = Backoff::Clock::now() + options_.retry.initial;
+      note();
       return false;
     }
-    if (*commit && Selects(sub, **commit)) {
-      const sdmx::RegistryVersion v = sub.sdmx_version() == "3.0" ? sdmx::RegistryVersion::k30 : sdmx::RegistryVersion::k21;
-      const int64_t now = options_.now_ms();
-      const std::string body = sdmx::WriteNotifyRegistryEvent(
-          v, {"N" + id + "-" + std::to_string(seq), IsoTimeMs(now), options_.sender, sub.receiver()},
-          {IsoTimeMs((*commit)->accepted_time_ms()), (*commit)->submission_id(), Urn(id), EventAction(**commit)});
-      for (const std::string& url : sub.http()) {
-        Result<int> status = options_.post(url, body, options_.timeout);
-        if (status.ok() && *status >= 200 && *status < 300) continue;
-        failed_.fetch_add(1);
-        const std::string why = status.ok() ? "HTTP " + std::to_string(*status) : status.status().ToString();
-        const Backoff::Next next = retry->backoff.Failed(Backoff::Clock::now());
-        retry->next = Backoff::Clock::now() + next.delay;
-        if (next.report) {
-          spdlog::warn("registry subscription {}: notifying {} of watermark {} failed ({}; {} failures): retrying in {} ms",
-                       id, url, seq, why, next.report, next.delay.count());
-        }
-        return false;
+    if (!*commit || !Selects(sub, **commit)) {
+      through = seq;
+      continue;
+    }
+    {
+      std::lock_guard lock(store_mu_);
+      auto s = Load(id);
+      if (!s.ok() || !*s) return true;  // deleted while this round went on: nothing more
+    }
+    const sdmx::RegistryVersion v = sub.sdmx_version() == "3.0" ? sdmx::RegistryVersion::k30 : sdmx::RegistryVersion::k21;
+    const std::string body = sdmx::WriteNotifyRegistryEvent(
+        v, {"N" + id + "-" + std::to_string(seq), IsoTimeMs(options_.now_ms()), options_.sender, sub.receiver()},
+        {IsoTimeMs((*commit)->accepted_time_ms()), (*commit)->submission_id(), Urn(id), EventAction(**commit)});
+    for (const std::string& url : sub.http()) {
+      Result<int> status = options_.post(url, body, options_.timeout);
+      if (status.ok() && *status >= 200 && *status < 300) continue;
+      failed_.fetch_add(1);
+      const std::string why = status.ok() ? "HTTP " + std::to_string(*status) : status.status().ToString();
+      const Backoff::Next next = retry->backoff.Failed(Backoff::Clock::now());
+      retry->next = Backoff::Clock::now() + next.delay;
+      if (next.report) {
+        spdlog::warn("registry subscription {}: notifying {} of watermark {} failed ({}; {} failures): retrying in {} ms",
+                     id, url, seq, why, next.report, next.delay.count());
       }
-      delivered_.fetch_add(1);
-      retry->backoff.Succeeded();
-    }
-    std::lock_guard lock(store_mu_);
-    auto s = Load(id);
-    if (!s.ok() || !*s) return true;
-    (*s)->set_notified_through(std::max((*s)->notified_through(), seq));
-    if (Status st = Save(**s); !st.ok()) {
-      spdlog::warn("registry subscription {}: {}", id, st.ToString());
+      note();
       return false;
     }
+    delivered_.fetch_add(1);
+    retry->backoff.Succeeded();
+    through = seq;
+    if (!note()) return false;
   }
-  return true;
+  return note();
 }
 
 void RegistrySubscriptions::Loop() {

@@ -5,8 +5,8 @@
 // demo feed commit: one per selected commit, in order, naming the
 // submission, with the action its revisions call for; a receiver that
 // fails is tried again after a growing back-off and misses nothing; a
-// deleted subscription gets nothing more; selectors the hub does not serve
-// are refused by name.
+// deleted subscription gets nothing more, the others outlive a restart;
+// selectors the hub does not serve are refused by name.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -153,9 +153,9 @@ Event Parse(const std::string& xml) {
 class RegistrySubscriptionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string config = testing::DemoConfig(
+    config_ = testing::DemoConfig(
         dir_, {{"retry_initial_ms = 1000", "retry_initial_ms = 100"}, {"retry_max_ms = 300000", "retry_max_ms = 800"}});
-    auto hub = testing::StartTestHub(dir_, config, kAdmin);
+    auto hub = testing::StartTestHub(dir_, config_, kAdmin);
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
     hub_ = std::move(*hub);
   }
@@ -182,6 +182,7 @@ class RegistrySubscriptionTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string config_;
   std::unique_ptr<Hub> hub_;
 };
 
@@ -265,9 +266,17 @@ TEST_F(RegistrySubscriptionTest, NotificationsFollowTheCommitsInOrderWithRetries
   const std::string third = Load(pubs[3]);
   ASSERT_EQ(rx.WaitAccepted("all30", 4).size(), 4u);  // the demo commit, then the third publication
   EXPECT_EQ(Parse(rx.WaitAccepted("all30", 4)[3]).registration, third);
+  // Subscriptions outlive a restart, and go on where they were.
+  hub_->Stop();
+  hub_.reset();
+  auto restarted = testing::StartTestHub(dir_, config_, kAdmin);
+  ASSERT_TRUE(restarted.ok()) << restarted.status().ToString();
+  hub_ = std::move(*restarted);
   auto demo_again = testing::SubmitAndWait(*hub_, testing::DemoRevision(), "rs-demo-2", "demo-who-token");
   ASSERT_TRUE(demo_again.ok()) << demo_again.status().ToString();
-  ASSERT_EQ(rx.WaitAccepted("demo", 2).size(), 2u);
+  const std::vector<std::string> demo_got = rx.WaitAccepted("demo", 2);
+  ASSERT_EQ(demo_got.size(), 2u);
+  EXPECT_EQ(Parse(demo_got[1]).registration, "rs-demo-2");
   EXPECT_EQ(rx.Of("rw").size(), 2u) << "a deleted subscription was notified";
   // What the portal holds, as the hub lists it.
   auto listed = http::Fetch("GET", hub_->url() + "/api/v1/registry/subscriptions", "", {{"Authorization", std::string("Bearer ") + kPortal}});
