@@ -73,8 +73,18 @@ void EmbargoRelease::Loop() {
   for (;;) {
     std::optional<int64_t> next;
     Result<int> r = ReleaseDue(&next);
-    if (!r.ok()) spdlog::warn("embargo release: {} (trying again)", r.status().ToString());
     auto wait = options_.poll_interval;
+    if (r.ok()) {
+      backoff_.Succeeded();
+    } else {
+      // The log cannot take it (Kafka down): try again later, said once in a while.
+      const Backoff::Next n = backoff_.Failed(Backoff::Clock::now());
+      wait = n.delay;
+      if (n.report) {
+        spdlog::warn("embargo release: {} ({} failures; trying again in {} ms)", r.status().ToString(), n.report,
+                     n.delay.count());
+      }
+    }
     if (next) {
       // Wake at the release time itself, not at the next look after it.
       wait = std::min(wait, std::chrono::milliseconds(std::max<int64_t>(0, *next - options_.now_ms())));

@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 
+#include "hub/base/backoff.h"
 #include "hub/base/status.h"
 #include "storage/event_log.h"
 #include "storage/state.h"
@@ -40,6 +41,10 @@ struct EmbargoReleaseOptions {
   // lost, or the materialiser is behind) is appended again. Default 30 s.
   std::chrono::milliseconds retry_after{30'000};
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait per release
+  // After a failed append: the delay before the next try (doubling) and how
+  // often failures are logged. Default 250 ms up to 30 s, logged each minute.
+  BackoffOptions retry{std::chrono::milliseconds(250), std::chrono::milliseconds(30'000),
+                       std::chrono::milliseconds(60'000)};
   std::function<int64_t()> now_ms;                   // default: the wall clock
 };
 
@@ -63,6 +68,7 @@ class EmbargoRelease {
   const storage::VersionedState* state_;
   EmbargoReleaseOptions options_;
   std::map<std::string, int64_t> appended_;  // submission id -> when its release was appended
+  Backoff backoff_{options_.retry};          // the loop's own
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
