@@ -34,6 +34,29 @@ std::optional<FlowSelector> ReadFlowRef(const pugi::xml_node& holder) {
   return f;
 }
 
+// An Organisation reference as a URN: written as one (2.1's URN child, 3.0's
+// text) or a 2.1 Ref (class, agencyID, maintainableParentID and version,
+// id; a scheme's id and version default as the scheme's class has them).
+std::string OrganisationUrn(const pugi::xml_node& org) {
+  if (!org) return "";
+  const pugi::xml_node ref = ChildByLocalName(org, "Ref");
+  if (!ref) {
+    const std::string urn = ChildText(org, "URN");
+    return !urn.empty() ? urn : std::string(org.child_value());
+  }
+  std::string cls(AttrByLocalName(ref, "class"));
+  if (cls.empty()) cls = "DataConsumer";
+  std::string scheme(AttrByLocalName(ref, "maintainableParentID"));
+  if (scheme.empty()) {
+    scheme = cls == "Agency" ? "AGENCIES" : cls == "DataProvider" ? "DATA_PROVIDERS"
+             : cls == "MetadataProvider" ? "METADATA_PROVIDERS" : "DATA_CONSUMERS";
+  }
+  std::string version(AttrByLocalName(ref, "maintainableParentVersion"));
+  if (version.empty()) version = "1.0";
+  return "urn:sdmx:org.sdmx.infomodel.base." + cls + "=" + std::string(AttrByLocalName(ref, "agencyID")) + ":" +
+         scheme + "(" + version + ")." + std::string(AttrByLocalName(ref, "id"));
+}
+
 struct Reader {
   std::string_view xml;
   const std::string& file;
@@ -56,13 +79,7 @@ struct Reader {
     }
     const pugi::xml_node sub = ChildByLocalName(request, "Subscription");
     if (!sub) return Fail(request, "subscription-missing", "a SubscriptionRequest holds a Subscription");
-    const pugi::xml_node org = ChildByLocalName(sub, "Organisation");
-    if (org) {
-      const pugi::xml_node ref = ChildByLocalName(org, "Ref");
-      const std::string urn = ChildText(org, "URN");
-      s.organisation = ref ? std::string(AttrByLocalName(ref, "agencyID")) + ":" + std::string(AttrByLocalName(ref, "id"))
-                           : !urn.empty() ? urn : std::string(org.child_value());
-    }
+    s.organisation = OrganisationUrn(ChildByLocalName(sub, "Organisation"));
     s.registry_urn = ChildText(sub, "RegistryURN");
     s.subscriber_assigned_id = ChildText(sub, "SubscriberAssignedID");
     for (const pugi::xml_node& c : sub.children()) {
@@ -166,12 +183,18 @@ hub::Result<RegistryRequest> ReadRegistryRequest(std::string_view xml, const std
   const pugi::xml_node header = ChildByLocalName(root, "Header");
   out.header_id = ChildText(header, "ID");
   out.sender = std::string(AttrByLocalName(ChildByLocalName(header, "Sender"), "id"));
+  if (const pugi::xml_node query = ChildByLocalName(root, "QuerySubscriptionRequest")) {
+    out.kind = RegistryRequest::Kind::kQuerySubscriptions;
+    out.organisation = OrganisationUrn(ChildByLocalName(query, "Organisation"));
+    return out;
+  }
   const pugi::xml_node submit = ChildByLocalName(root, "SubmitSubscriptionsRequest");
   if (!submit) {
     pugi::xml_node payload = header.next_sibling();
     while (payload && payload.type() != pugi::node_element) payload = payload.next_sibling();
     return r.Fail(payload ? payload : root, "registry-request",
-                  "this endpoint takes SubmitSubscriptionsRequest (subscriptions to data registration events)");
+                  "this endpoint takes SubmitSubscriptionsRequest and QuerySubscriptionRequest (subscriptions to data "
+                  "registration events)");
   }
   for (const pugi::xml_node& req : submit.children()) {
     if (req.type() != pugi::node_element || LocalName(req) != "SubscriptionRequest") continue;
@@ -199,6 +222,32 @@ std::string WriteSubmitSubscriptionsResponse(RegistryVersion v, const RegistryHe
     body += "</reg:StatusMessage></reg:SubscriptionStatus>\n";
   }
   return Message(v, h, body + "</mes:SubmitSubscriptionsResponse>\n");
+}
+
+std::string WriteQuerySubscriptionResponse(RegistryVersion v, const RegistryHeader& h,
+                                          const std::vector<ListedSubscription>& subs) {
+  std::string body = "<mes:QuerySubscriptionResponse><reg:StatusMessage status=\"Success\"/>\n";
+  for (const ListedSubscription& l : subs) {
+    const SubscriptionSpec& s = l.spec;
+    body += "<reg:Subscription><reg:Organisation>";
+    body += v == RegistryVersion::k30 ? Escaped(s.organisation) : "<URN>" + Escaped(s.organisation) + "</URN>";
+    body += "</reg:Organisation><reg:RegistryURN>" + Escaped(l.urn) + "</reg:RegistryURN>";
+    for (const std::string& m : s.mail_to) body += "<reg:NotificationMailTo>" + Escaped(m) + "</reg:NotificationMailTo>";
+    for (const std::string& u : s.http) body += "<reg:NotificationHTTP>" + Escaped(u) + "</reg:NotificationHTTP>";
+    if (!s.subscriber_assigned_id.empty()) {
+      body += "<reg:SubscriberAssignedID>" + Escaped(s.subscriber_assigned_id) + "</reg:SubscriberAssignedID>";
+    }
+    body += "<reg:ValidityPeriod><reg:StartDate>" + Escaped(s.start_date) + "</reg:StartDate><reg:EndDate>" +
+            Escaped(s.end_date) + "</reg:EndDate></reg:ValidityPeriod>";
+    body += "<reg:EventSelector><reg:DataRegistrationEvents TYPE=\"DATA\">";
+    if (s.all_data) body += "<reg:AllEvents/>";
+    for (const FlowSelector& f : s.all_data ? std::vector<FlowSelector>() : s.flows) {
+      body += "<reg:DataflowReference><reg:Ref agencyID=\"" + Escaped(f.agency) + "\" id=\"" + Escaped(f.id) +
+              "\" version=\"" + Escaped(f.version) + "\"/></reg:DataflowReference>";
+    }
+    body += "</reg:DataRegistrationEvents></reg:EventSelector></reg:Subscription>\n";
+  }
+  return Message(v, h, body + "</mes:QuerySubscriptionResponse>\n");
 }
 
 std::string WriteNotifyRegistryEvent(RegistryVersion v, const RegistryHeader& h, const RegistryEvent& e) {

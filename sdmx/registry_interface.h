@@ -1,8 +1,8 @@
 // SDMX-ML RegistryInterface messages for subscriptions (SDMX 2.1 and 3.0,
 // schemas SDMXRegistrySubscription.xsd / SDMXMessage.xsd): what a portal
-// POSTs (SubmitSubscriptionsRequest), what the hub answers
-// (SubmitSubscriptionsResponse) and the notification it POSTs to a
-// subscriber (NotifyRegistryEvent). Answers and
+// POSTs (SubmitSubscriptionsRequest, QuerySubscriptionRequest), what the
+// hub answers (SubmitSubscriptionsResponse, QuerySubscriptionResponse) and
+// the notification it POSTs to a subscriber (NotifyRegistryEvent). Answers and
 // notifications are written in the SDMX version of the request.
 //
 // Of EventSelector, DataRegistrationEvents (AllEvents, or DataflowReference
@@ -34,7 +34,7 @@ struct FlowSelector {
 struct SubscriptionSpec {
   std::string action;        // of the request: Append (new), Replace or Delete
   std::string registry_urn;  // the subscription a Replace or Delete is for
-  std::string organisation;  // who owns it, as written (a URN, or agency:id)
+  std::string organisation;  // who owns it: a URN (a 2.1 Ref is made one)
   std::string sender;        // the request Header's Sender id: the Receiver of notifications
   std::vector<std::string> http;     // NotificationHTTP addresses
   std::vector<std::string> mail_to;  // NotificationMailTo (kept, not sent)
@@ -46,12 +46,16 @@ struct SubscriptionSpec {
 };
 
 struct RegistryRequest {
+  enum class Kind { kSubmitSubscriptions, kQuerySubscriptions };
   RegistryVersion version = RegistryVersion::k21;
+  Kind kind = Kind::kSubmitSubscriptions;
   std::string header_id, sender;
-  std::vector<SubscriptionSpec> subscriptions;
+  std::vector<SubscriptionSpec> subscriptions;  // kSubmitSubscriptions
+  std::string organisation;                     // kQuerySubscriptions: whose (as a URN)
 };
 
-// Reads a RegistryInterface message holding a SubmitSubscriptionsRequest; errors name `file`, the line and the
+// Reads a RegistryInterface message holding a SubmitSubscriptionsRequest or
+// a QuerySubscriptionRequest; errors name `file`, the line and the
 // element (also added to `diags`).
 hub::Result<RegistryRequest> ReadRegistryRequest(std::string_view xml, const std::string& file,
                                                  const XmlLimits& limits, Diagnostics* diags);
@@ -68,6 +72,15 @@ struct SubscriptionStatus {
 };
 std::string WriteSubmitSubscriptionsResponse(RegistryVersion v, const RegistryHeader& h,
                                              const std::vector<SubscriptionStatus>& statuses);
+
+// QuerySubscriptionResponse: Success and each subscription as it stands.
+// The ValidityPeriod's dates must be set (the schema requires both).
+struct ListedSubscription {
+  std::string urn;
+  SubscriptionSpec spec;
+};
+std::string WriteQuerySubscriptionResponse(RegistryVersion v, const RegistryHeader& h,
+                                          const std::vector<ListedSubscription>& subs);
 
 struct RegistryEvent {
   std::string event_time;        // ISO 8601

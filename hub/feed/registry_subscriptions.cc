@@ -60,6 +60,19 @@ RegistrySubscriptions::~RegistrySubscriptions() { Stop(); }
 
 std::string RegistrySubscriptions::Urn(const std::string& id) { return "urn:sdmxhub:subscription:" + id; }
 
+sdmx::SubscriptionSpec RegistrySubscriptions::Spec(const st::RegistrySubscription& s) {
+  sdmx::SubscriptionSpec out;
+  out.organisation = s.organisation();
+  out.http.assign(s.http().begin(), s.http().end());
+  out.mail_to.assign(s.mail_to().begin(), s.mail_to().end());
+  out.subscriber_assigned_id = s.subscriber_assigned_id();
+  out.start_date = !s.start_date().empty() ? s.start_date() : IsoTimeMs(s.created_time_ms()).substr(0, 10);
+  out.end_date = !s.end_date().empty() ? s.end_date() : "9999-12-31";
+  out.all_data = s.all_data();
+  for (const st::RegistrySubscription::Flow& f : s.flows()) out.flows.push_back({f.agency(), f.id(), f.version()});
+  return out;
+}
+
 void RegistrySubscriptions::Start() { thread_ = std::thread([this] { Loop(); }); }
 
 void RegistrySubscriptions::Stop() {

@@ -74,6 +74,9 @@ class RegistrySubscriptions {
   const RegistrySubscriptionOptions& options() const { return options_; }
 
   static std::string Urn(const std::string& id);
+  // A stored subscription as the registry interface shows it (an open
+  // ValidityPeriod as from its creation day to 9999-12-31).
+  static sdmx::SubscriptionSpec Spec(const sdmxhub::state::v1::RegistrySubscription& s);
 
   uint64_t delivered() const { return delivered_.load(); }
   uint64_t failed_attempts() const { return failed_.load(); }

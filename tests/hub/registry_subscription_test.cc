@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
@@ -107,6 +108,22 @@ std::string Request(const std::string& action, const std::string& http, const st
          "<reg:SubscriberAssignedID>" + subscriber_id + "</reg:SubscriberAssignedID>"
          "<reg:ValidityPeriod><reg:StartDate>2020-01-01</reg:StartDate><reg:EndDate>2099-12-31</reg:EndDate></reg:ValidityPeriod>"
          "<reg:EventSelector>" + selector + "</reg:EventSelector></reg:Subscription></reg:SubscriptionRequest>";
+}
+
+// A QuerySubscriptionRequest (SDMX-ML `ns`) for the portal's organisation:
+// the URNs of the subscriptions in the answer.
+std::vector<std::string> QueriedUrns(const std::string& xml) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(doc.load_string(xml.c_str())) << xml;
+  const pugi::xml_node resp = sdmx::ChildByLocalName(doc.document_element(), "QuerySubscriptionResponse");
+  EXPECT_TRUE(resp) << xml;
+  EXPECT_EQ(sdmx::AttrByLocalName(sdmx::ChildByLocalName(resp, "StatusMessage"), "status"), "Success") << xml;
+  std::vector<std::string> out;
+  for (const pugi::xml_node& s : resp.children()) {
+    if (sdmx::LocalName(s) == "Subscription") out.push_back(sdmx::ChildText(s, "RegistryURN"));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::string Message(const std::string& ns, const std::string& requests) {
@@ -218,6 +235,27 @@ TEST_F(RegistrySubscriptionTest, NotificationsFollowTheCommitsInOrderWithRetries
   ASSERT_EQ(answered30.status, 200) << answered30.body;
   ASSERT_EQ(Statuses(answered30.body).size(), 1u);
   EXPECT_EQ(Statuses(answered30.body)[0].status, "Success");
+  // The portal asks what it holds (SDMX-ML 2.1 and 3.0): the three it made,
+  // and nothing of them for another provider.
+  std::vector<std::string> made = {statuses[0].urn, statuses[1].urn, Statuses(answered30.body)[0].urn};
+  std::sort(made.begin(), made.end());
+  const std::string query21 = std::string("<mes:QuerySubscriptionRequest><reg:Organisation><URN>") + kPortalUrn +
+                              "</URN></reg:Organisation></mes:QuerySubscriptionRequest>";
+  const std::string query30 = std::string("<mes:QuerySubscriptionRequest><reg:Organisation>") + kPortalUrn +
+                              "</reg:Organisation></mes:QuerySubscriptionRequest>";
+  const std::string wrap21 = Message(kNs21, "");
+  auto as_query = [](std::string m, const std::string& q) {
+    const std::string submit = "<mes:SubmitSubscriptionsRequest></mes:SubmitSubscriptionsRequest>";
+    return m.replace(m.find(submit), submit.size(), q);
+  };
+  const http::HttpResponse queried = Post(as_query(wrap21, query21), kPortal);
+  ASSERT_EQ(queried.status, 200) << queried.body;
+  EXPECT_EQ(QueriedUrns(queried.body), made);
+  const http::HttpResponse queried30 = Post(as_query(Message(kNs30, ""), query30), kPortal);
+  ASSERT_EQ(queried30.status, 200) << queried30.body;
+  EXPECT_EQ(QueriedUrns(queried30.body), made);
+  EXPECT_TRUE(QueriedUrns(Post(as_query(wrap21, query21), "demo-who-token").body).empty());
+
   // A malformed request is refused naming the element and the rule.
   const http::HttpResponse bad = Post(Message(kNs21, Request("Append", "ftp://x/", rwanda, "x")), kPortal);
   EXPECT_EQ(bad.status, 400);

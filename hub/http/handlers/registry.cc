@@ -1,8 +1,10 @@
 // POST /api/v1/registry: the SDMX registry interface for subscriptions. The
 // body is an SDMX-ML 2.1 or 3.0 RegistryInterface message holding a
-// SubmitSubscriptionsRequest; the answer, a SubmitSubscriptionsResponse in
+// SubmitSubscriptionsRequest, answered by a SubmitSubscriptionsResponse in
 // the same version (a SubscriptionStatus per request, in order, with the
-// URN a later Replace or Delete names). A provider's or the admin's token
+// URN a later Replace or Delete names), or a QuerySubscriptionRequest,
+// answered by a QuerySubscriptionResponse listing the caller's
+// subscriptions (of the Organisation named, if one is). A provider's or the admin's token
 // is required: the hub POSTs notifications to the addresses a subscription
 // names (hub/feed/registry_subscriptions.h).
 // GET /api/v1/registry/subscriptions (same tokens): the caller's
@@ -28,12 +30,27 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
   sdmx::Diagnostics diags(20);
   auto request = sdmx::ReadRegistryRequest(req.body, "POST /api/v1/registry", {}, &diags);
   if (!request.ok()) return HttpResponse::Error(400, request.status().message());
+  const sdmx::RegistryHeader header{"R" + request->header_id, IsoTimeMs(NowMs()), o.sender, request->sender};
+  if (request->kind == sdmx::RegistryRequest::Kind::kQuerySubscriptions) {
+    auto subs = ctx.subscriptions->List();
+    if (!subs.ok()) return ErrorFromStatus(subs.status());
+    std::vector<sdmx::ListedSubscription> listed;
+    for (const auto& s : *subs) {
+      // The caller's own (the admin: anyone's), of the organisation asked for.
+      if (!who->admin && s.owner() != who->id) continue;
+      if (!request->organisation.empty() && s.organisation() != request->organisation) continue;
+      listed.push_back({feed::RegistrySubscriptions::Urn(s.id()), feed::RegistrySubscriptions::Spec(s)});
+    }
+    HttpResponse r = HttpResponse::Make(200, "application/xml",
+                                        sdmx::WriteQuerySubscriptionResponse(request->version, header, listed));
+    r.SetHeader("Cache-Control", "private, no-store");
+    return r;
+  }
   std::vector<sdmx::SubscriptionStatus> statuses;
   for (const sdmx::SubscriptionSpec& s : request->subscriptions) {
     statuses.push_back(ctx.subscriptions->Apply(s, request->version, who->id, who->admin));
   }
-  const std::string xml = sdmx::WriteSubmitSubscriptionsResponse(
-      request->version, {"R" + request->header_id, IsoTimeMs(NowMs()), o.sender, request->sender}, statuses);
+  const std::string xml = sdmx::WriteSubmitSubscriptionsResponse(request->version, header, statuses);
   HttpResponse r = HttpResponse::Make(200, "application/xml", xml);
   r.SetHeader("Cache-Control", "private, no-store");
   return r;
