@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "hub/base/iso_time.h"
 #include "storage/codec.h"
 
 namespace hub::connectors {
@@ -13,13 +14,7 @@ namespace ev = sdmxhub::events::v1;
 EmbargoRelease::EmbargoRelease(storage::EventLog* log, const storage::VersionedState* state,
                                EmbargoReleaseOptions options)
     : log_(log), state_(state), options_(std::move(options)) {
-  if (!options_.now_ms) {
-    options_.now_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  if (!options_.now_ms) options_.now_ms = [] { return NowMs(); };
 }
 
 EmbargoRelease::~EmbargoRelease() { Stop(); }

@@ -27,6 +27,13 @@ bool FlowFilterMatches(const std::string& want, const ev::ArtefactRef& flow);
 // always goes to one partition and keeps its order.
 std::string DataRecordKey(const std::string& flow, const std::string& series_key);
 
+// Whether a marker embargoes its submission: data, with a release time
+// after its load time (an earlier one is no embargo). The materialiser
+// holds such a submission until its ReleaseMarker.
+inline bool Embargoed(const ev::SubmissionMarker& m) {
+  return m.kind() == "data" && m.release_time_ms() > m.accepted_time_ms();
+}
+
 // Envelope serialisation with the current schema version. 2: EventChunk
 // (an event in pieces); a hub of version 1 stops at such a record instead
 // of skipping what it cannot read. 3: embargoes (SubmissionMarker's

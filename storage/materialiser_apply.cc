@@ -197,9 +197,7 @@ Status Materialiser::Apply(Attempt& a) {
   // was written wrong, and the submission cannot be read whole.
   if (a.poison.empty()) a.poison = a.joiner.Unfinished();
   if (!a.poison.empty()) return RecordFailed(a, a.poison);
-  if (!a.held_in_state && a.marker->kind() == "data" && a.marker->release_time_ms() > a.marker->accepted_time_ms()) {
-    return HoldEmbargoed(a);
-  }
+  if (!a.held_in_state && Embargoed(*a.marker)) return HoldEmbargoed(a);
   Run run;
   if (a.held_in_state) run.released_time_ms = a.release.value_or(0);
   run.before = state_->watermark();

@@ -495,14 +495,25 @@ Result<std::string> VersionedState::DataDigest(const std::string& flow) const {
   return h.Hex();
 }
 
+Status VersionedState::ScanMeta(const std::string& prefix, const char* what,
+                                const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!fn(std::string_view(it->key().data(), it->key().size()), std::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), what);
+}
+
 Result<std::vector<ev::SubmissionMarker>> VersionedState::HeldEmbargoes() const {
   std::vector<ev::SubmissionMarker> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
-  const std::string_view prefix = kHeldMarkerPrefix;
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    HUB_RETURN_IF_ERROR(ParseValue(it->value(), &out.emplace_back(), "held marker"));
-  }
-  HUB_RETURN_IF_ERROR(FromRocks(it->status(), "scan held embargoes"));
+  Status bad;
+  HUB_RETURN_IF_ERROR(ScanMeta(kHeldMarkerPrefix, "scan held embargoes", [&](std::string_view, std::string_view v) {
+    bad = ParseValue(rocksdb::Slice(v.data(), v.size()), &out.emplace_back(), "held marker");
+    return bad.ok();
+  }));
+  HUB_RETURN_IF_ERROR(bad);
   return out;
 }
 
@@ -518,12 +529,8 @@ Result<std::optional<ev::SubmissionMarker>> VersionedState::HeldEmbargo(const st
 
 Status VersionedState::ScanHeldEvents(const std::string& submission_id,
                                       const std::function<bool(std::string_view)>& fn) const {
-  const std::string prefix = HeldEventPrefix(submission_id);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (!fn(std::string_view(it->value().data(), it->value().size()))) break;
-  }
-  return FromRocks(it->status(), "scan held events");
+  return ScanMeta(HeldEventPrefix(submission_id), "scan held events",
+                  [&](std::string_view, std::string_view value) { return fn(value); });
 }
 
 Result<std::optional<std::string>> VersionedState::ConnectorMeta(const std::string& name) const {
@@ -548,13 +555,10 @@ Status VersionedState::DeleteConnectorMeta(const std::string& name) {
 
 Status VersionedState::ScanConnectorMeta(
     const std::string& prefix, const std::function<bool(const std::string& name, std::string_view value)>& fn) const {
-  const std::string start = ConnectorMetaKey(prefix);
   const size_t skip = ConnectorMetaKey("").size();
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kMeta)));
-  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
-    if (!fn(it->key().ToString().substr(skip), std::string_view(it->value().data(), it->value().size()))) break;
-  }
-  return FromRocks(it->status(), "scan connector meta");
+  return ScanMeta(ConnectorMetaKey(prefix), "scan connector meta", [&](std::string_view key, std::string_view value) {
+    return fn(std::string(key.substr(skip)), value);
+  });
 }
 
 }  // namespace hub::storage

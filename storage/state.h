@@ -238,6 +238,10 @@ class VersionedState {
 
  private:
   VersionedState();
+  // Calls `fn` with each meta entry whose key starts with `prefix`, in key
+  // order, until it returns false; `what` names the scan in errors.
+  Status ScanMeta(const std::string& prefix, const char* what,
+                  const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
   Status Init(const StateOptions& options);
   // Keys of the series of `flow` whose attributes a commit in (after, at]
   // (one `from` accepts) changed, from the change records.

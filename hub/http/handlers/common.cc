@@ -197,4 +197,9 @@ HttpResponse AuthError(const HttpRequest& req, const Status& s) {
   return r;
 }
 
+HttpResponse Private(HttpResponse r) {
+  r.SetHeader("Cache-Control", "private, no-store");
+  return r;
+}
+
 }  // namespace hub::http

@@ -36,11 +36,6 @@ json::object HeldJson(const ev::SubmissionMarker& m) {
                                  {"status", "/api/v1/submissions/" + m.submission_id()}}}};
 }
 
-HttpResponse Private(HttpResponse r) {
-  r.SetHeader("Cache-Control", "private, no-store");
-  return r;
-}
-
 HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
   if (Status s = CheckQueryParams(req, {}); !s.ok()) return ErrorFromStatus(s);
   auto who = Authenticate(ctx, req);

@@ -136,6 +136,10 @@ Status CheckSdmxQueryParams(const HttpRequest& req, const std::set<std::string>&
 // none or unknown), and the 401 for that (WWW-Authenticate, RFC 6750).
 Result<connectors::Provider> Authenticate(const HandlerContext& ctx, const HttpRequest& req);
 HttpResponse AuthError(const HttpRequest& req, const Status& s);
+// `r` marked never to be stored by a cache (Cache-Control: private,
+// no-store): answers that depend on who asks (embargoed data, a caller's
+// subscriptions).
+HttpResponse Private(HttpResponse r);
 // Maps a Status to an HTTP error response.
 HttpResponse ErrorFromStatus(const Status& s);
 

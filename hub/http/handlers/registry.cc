@@ -41,19 +41,15 @@ HttpResponse Submit(const HandlerContext& ctx, const HttpRequest& req) {
       if (!request->organisation.empty() && s.organisation() != request->organisation) continue;
       listed.push_back({feed::RegistrySubscriptions::Urn(s.id()), feed::RegistrySubscriptions::Spec(s)});
     }
-    HttpResponse r = HttpResponse::Make(200, "application/xml",
-                                        sdmx::WriteQuerySubscriptionResponse(request->version, header, listed));
-    r.SetHeader("Cache-Control", "private, no-store");
-    return r;
+    return Private(HttpResponse::Make(200, "application/xml",
+                                      sdmx::WriteQuerySubscriptionResponse(request->version, header, listed)));
   }
   std::vector<sdmx::SubscriptionStatus> statuses;
   for (const sdmx::SubscriptionSpec& s : request->subscriptions) {
     statuses.push_back(ctx.subscriptions->Apply(s, request->version, who->id, who->admin));
   }
   const std::string xml = sdmx::WriteSubmitSubscriptionsResponse(request->version, header, statuses);
-  HttpResponse r = HttpResponse::Make(200, "application/xml", xml);
-  r.SetHeader("Cache-Control", "private, no-store");
-  return r;
+  return Private(HttpResponse::Make(200, "application/xml", xml));
 }
 
 HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
@@ -78,9 +74,8 @@ HttpResponse List(const HandlerContext& ctx, const HttpRequest& req) {
                                {"sdmx_version", s.sdmx_version()},
                                {"notified_through", s.notified_through()}});
   }
-  HttpResponse r = HttpResponse::Make(200, "application/json", JsonText(json::object{{"subscriptions", std::move(out)}}) + "\n");
-  r.SetHeader("Cache-Control", "private, no-store");
-  return r;
+  return Private(
+      HttpResponse::Make(200, "application/json", JsonText(json::object{{"subscriptions", std::move(out)}}) + "\n"));
 }
 
 }  // namespace

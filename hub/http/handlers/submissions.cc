@@ -100,7 +100,7 @@ json::object LedgerJson(const HandlerContext& ctx, const sdmxhub::state::v1::Led
   if (!rec.failure().empty()) o["failure"] = rec.failure();
   if (m.forced()) o["forced"] = true;
   // An embargo: its data public from release_at (released_at once it was).
-  if (m.release_time_ms() > m.accepted_time_ms()) o["release_at"] = IsoTimeMs(m.release_time_ms());
+  if (storage::Embargoed(m)) o["release_at"] = IsoTimeMs(m.release_time_ms());
   if (rec.released_time_ms()) o["released_at"] = IsoTimeMs(rec.released_time_ms());
   return o;
 }
