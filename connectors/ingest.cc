@@ -7,7 +7,7 @@
 
 #include "connectors/codes_in_use.h"
 #include "connectors/default_dataflow.h"
-#include "connectors/event_spool.h"
+#include "connectors/submission_events.h"
 #include "hub/base/crash_point.h"
 #include "hub/base/iso_time.h"
 #include "hub/base/sha256.h"
@@ -176,13 +176,23 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
     return r;
   }
-  EventSpool events(options_.spool_dir, options_.spool_memory_bytes);
+  const std::string attempt = NewSubmissionId();
+  SubmissionEvents events(log_, r.submission_id, attempt, EventsOptions());
+  // The marker cannot change how this one applies: the materialiser may
+  // apply its events as they come (DataEvent.apply_before_marker).
+  const bool before_marker = !s.snapshot && s.release_time_ms == 0;
+  // A rejection after events went to the log names their attempt: the
+  // materialiser forgets them.
+  auto reject = [&]() -> Status {
+    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r, attempt));
+    events.Rejected();
+    return Status::Ok();
+  };
   std::vector<std::string> skipped_keys;  // snapshot: series left out as invalid
   std::map<std::string, std::unique_ptr<sdmx::Validator>> validators;  // by DSD
   std::optional<sdmx::ArtefactRef> flow_ref;
   std::vector<std::string> declared_actions, applied_actions;  // distinct, in order met
   bool fatal = false;  // a problem with the message, not with one series
-  const std::string attempt = NewSubmissionId();
   int64_t seen = 0;  // series read, valid or not
   std::vector<char> arena_block(size_t{64} << 10);  // first block of each event's arena
   std::string encoded;                              // each event, encoded
@@ -278,6 +288,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     d->set_attempt_id(attempt);
     *d->mutable_dataflow() = storage::ToProto(*flow);
     d->set_action(storage::ToProto(action));
+    d->set_apply_before_marker(before_marker);
     for (const std::string& k : series.key) d->add_key(k);
     storage::ToProto(series.attributes, d->mutable_attributes());
     for (const sdmx::Observation& o : series.observations) {
@@ -303,7 +314,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   if (!reader.value()->status().ok() || (!r.diagnostics.empty() && !only_series_problems)) {
     r.outcome = SubmissionOutcome::kRejected;
     if (flow_ref) r.dataflow = *flow_ref;
-    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    HUB_RETURN_IF_ERROR(reject());
     return r;
   }
   // A valid message whose datasets hold no series (KG's first 1.a.2
@@ -315,14 +326,14 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     if (flow) (void)apply_action(rd.dataset());
     if (!r.diagnostics.empty()) {
       r.outcome = SubmissionOutcome::kRejected;
-      HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+      HUB_RETURN_IF_ERROR(reject());
       return r;
     }
   }
   if (!flow_ref) {
     r.diagnostics.Add({s.name, 0, "DataSet", "not-empty", "the message holds no series"});
     r.outcome = SubmissionOutcome::kRejected;
-    HUB_RETURN_IF_ERROR(AppendRejected(provider, s, r));
+    HUB_RETURN_IF_ERROR(reject());
     return r;
   }
   r.dataflow = *flow_ref;
@@ -347,7 +358,8 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
   HUB_ASSIGN_OR_RETURN(const std::string sha256, BodySha256(s));
   m.set_body_sha256(sha256);
   progress_.Update(r.submission_id, {"appending", provider.id, BodySize(s), BodySize(s), seen, r.observations, 0});
-  HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
+  HUB_RETURN_IF_ERROR(events.Commit(&m, options_.now_ms()));
+  ids_.Appended(m, m.accepted_time_ms());
   spdlog::info("submission {}: accepted {} series / {} observations of {} from {}", r.submission_id, r.series,
                r.observations, flow_ref->ToString(), provider.id);
   return r;
@@ -391,7 +403,7 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   }
   r.diagnostics = std::move(in_use);  // forced: what it was forced past, for the ledger
   const std::string attempt = NewSubmissionId();
-  EventSpool events(options_.spool_dir, options_.spool_memory_bytes);
+  SubmissionEvents events(log_, r.submission_id, attempt, EventsOptions());
   auto add_event = [&](std::string message) {
     ev::Envelope env;
     ev::StructureEvent* se = env.mutable_structure();
@@ -413,66 +425,21 @@ Result<SubmissionReceipt> Ingestor::SubmitStructure(const Provider& provider, co
   m.set_body_sha256(Sha256Hex(body));
   m.set_forced(s.force);
   AddDiagnostics(r.diagnostics, &m);
-  HUB_RETURN_IF_ERROR(AppendWithMarker(events, &m));
+  HUB_RETURN_IF_ERROR(events.Commit(&m, options_.now_ms()));
+  ids_.Appended(m, m.accepted_time_ms());
   spdlog::info("submission {}: accepted structures ({} codelists, {} DSDs, {} dataflows, {} default dataflows)",
                r.submission_id, found.codelists().size(), found.data_structures().size(), found.dataflows().size(),
                defaults.dataflows().size());
   return r;
 }
 
-Status Ingestor::AppendWithMarker(const EventSpool& events, ev::SubmissionMarker* m) {
-  CrashPoint("ingest.before_append");
-  HUB_ASSIGN_OR_RETURN(auto writer, log_->NewWriter());
-  std::map<std::pair<std::string, int32_t>, int64_t> counts;
-  struct TopicInfo {
-    int32_t partitions;
-    size_t max_record_bytes;
-  };
-  std::map<std::string, TopicInfo, std::less<>> topics;
-  size_t unflushed = 0;
-  HUB_RETURN_IF_ERROR(events.ForEach([&](std::string_view topic, std::string_view key, std::string_view value) {
-    auto it = topics.find(topic);
-    if (it == topics.end()) {
-      HUB_ASSIGN_OR_RETURN(int32_t n, log_->PartitionCount(std::string(topic)));
-      HUB_ASSIGN_OR_RETURN(size_t limit, log_->MaxRecordBytes(std::string(topic)));
-      it = topics.emplace(std::string(topic), TopicInfo{n, limit}).first;
-    }
-    int32_t p = storage::PartitionForKey(key, it->second.partitions);
-    // An event larger than the log takes goes in pieces, each counted.
-    HUB_ASSIGN_OR_RETURN(int64_t records, storage::AppendEvent(writer.get(), it->first, p, key, value,
-                                                               m->submission_id(), m->attempt_id(),
-                                                               it->second.max_record_bytes));
-    counts[{it->first, p}] += records;
-    // In batches: what the writer holds until a flush stays bounded. The
-    // events are harmless until the marker names them (Materialiser).
-    unflushed += value.size();
-    if (unflushed >= options_.append_batch_bytes) {
-      HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
-      CrashPoint("ingest.after_batch_flush");
-      unflushed = 0;
-    }
-    return Status::Ok();
-  }));
-  // The marker goes only after every event is durable: a marker must never
-  // name events that could still be lost.
-  HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
-  CrashPoint("ingest.after_data_flush");
-  for (const auto& [tp, n] : counts) {
-    ev::PartitionCount* c = m->add_counts();
-    c->set_topic(tp.first);
-    c->set_partition(tp.second);
-    c->set_events(n);
-  }
-  const int64_t now = options_.now_ms();
-  m->set_accepted_time_ms(now);
-  m->set_status(ev::STATUS_COMMITTED);
-  ev::Envelope env;
-  *env.mutable_marker() = *m;
-  HUB_RETURN_IF_ERROR(writer->Append(options_.topics.submissions, 0, m->submission_id(), storage::Serialize(&env)));
-  HUB_RETURN_IF_ERROR(writer->Flush(options_.flush_timeout));
-  CrashPoint("ingest.after_marker_flush");
-  ids_.Appended(*m, now);
-  return Status::Ok();
+SubmissionEventsOptions Ingestor::EventsOptions() const {
+  SubmissionEventsOptions o;
+  o.marker_topic = options_.topics.submissions;
+  o.memory_bytes = options_.spool_memory_bytes;
+  o.append_batch_bytes = options_.append_batch_bytes;
+  o.flush_timeout = options_.flush_timeout;
+  return o;
 }
 
 Result<std::string_view> Ingestor::WholeBody(const Submission& s) {
@@ -492,11 +459,12 @@ Result<std::string> Ingestor::BodySha256(const Submission& s) {
   return s.arriving ? s.arriving->sha256() : Sha256Hex(body);
 }
 
-Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r) {
+Status Ingestor::AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r,
+                                const std::string& attempt) {
   ev::Envelope env;
   ev::SubmissionMarker* m = env.mutable_marker();
   m->set_submission_id(r.submission_id);
-  m->set_attempt_id(NewSubmissionId());
+  m->set_attempt_id(attempt.empty() ? NewSubmissionId() : attempt);
   m->set_provider(provider.id);
   m->set_kind(r.kind);
   if (!r.dataflow.id.empty()) *m->mutable_dataflow() = storage::ToProto(r.dataflow);

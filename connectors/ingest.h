@@ -17,8 +17,8 @@
 #include <optional>
 #include <string>
 
-#include "connectors/event_spool.h"
 #include "connectors/providers.h"
+#include "connectors/submission_events.h"
 #include "connectors/submission_ids.h"
 #include "connectors/submission_progress.h"
 #include "hub/base/arriving_bytes.h"
@@ -47,10 +47,13 @@ struct IngestOptions {
   size_t max_diagnostics_bytes = 64 * 1024;
   std::chrono::milliseconds flush_timeout{30'000};  // log durability wait; default 30 s
   // A submission's validated events wait for its verdict in memory up to
-  // spool_memory_bytes (default 8 MiB), past it in an unnamed file in
-  // spool_dir (default: the system's temporary directory; the hub uses
-  // <data-dir>/spool), and are appended append_batch_bytes (default 8 MiB)
-  // at a time: memory stays bounded whatever the message's size.
+  // spool_memory_bytes (default 8 MiB), so a small bad message appends
+  // nothing; past it they go on to the log as they are validated,
+  // append_batch_bytes (default 8 MiB) between flushes, harmless until the
+  // marker names them (SubmissionEvents): memory stays bounded whatever the
+  // message's size, and the materialiser can apply them meanwhile.
+  // spool_dir: where the duplicate check's runs go (default: the system's
+  // temporary directory; the hub uses <data-dir>/spool).
   std::string spool_dir;
   size_t spool_memory_bytes = size_t{8} << 20;
   size_t append_batch_bytes = size_t{8} << 20;
@@ -71,9 +74,11 @@ struct Submission {
   std::string body;
   // When set, the body is still arriving (an HTTP upload) and `body` is
   // unused: Submit parses it as it comes and, whatever it finds, waits for
-  // the last byte before it appends anything (the ledger records the hash
-  // of the whole body). An upload that stops short appends nothing and
-  // gives Unavailable: the sender retries with the same id.
+  // the last byte before it appends its marker (the ledger records the hash
+  // of the whole body). An upload that stops short records nothing (events
+  // it already appended, see spool_memory_bytes, are closed by an
+  // AbandonedAttempt) and gives Unavailable: the sender retries with the
+  // same id.
   std::shared_ptr<const ArrivingBytes> arriving;
   std::string name;           // file name or "POST /api/v1/submissions", for diagnostics
   std::string submission_id;  // empty = the hub assigns one; else idempotency key
@@ -181,10 +186,11 @@ class Ingestor {
                                      sdmxhub::state::v1::LedgerRecord earlier);
   Result<SubmissionReceipt> SubmitData(const Provider& provider, const Submission& s, SubmissionReceipt r);
   Result<SubmissionReceipt> SubmitStructure(const Provider& provider, const Submission& s, SubmissionReceipt r);
-  // Appends `events` (flushed in batches of append_batch_bytes) then the
-  // marker counting them, flushed.
-  Status AppendWithMarker(const EventSpool& events, sdmxhub::events::v1::SubmissionMarker* marker);
-  Status AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r);
+  SubmissionEventsOptions EventsOptions() const;
+  // The REJECTED marker; `attempt` names the attempt whose events went to
+  // the log before the verdict (SubmissionEvents), if any.
+  Status AppendRejected(const Provider& provider, const Submission& s, const SubmissionReceipt& r,
+                        const std::string& attempt = "");
   // The whole body; for one still arriving, once its last byte is in
   // (Unavailable when the upload stopped short).
   static Result<std::string_view> WholeBody(const Submission& s);

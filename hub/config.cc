@@ -271,12 +271,17 @@ Result<HubConfig> LoadConfig(const std::string& path) {
   }
   if (const toml::table* t = root["materialiser"].as_table()) {
     HUB_RETURN_IF_ERROR(
-        CheckKeys(*t, "materialiser", {"max_batch_bytes", "max_held_event_bytes", "apply_chunk_observations"}));
+        CheckKeys(*t, "materialiser",
+                  {"max_batch_bytes", "max_held_event_bytes", "apply_chunk_observations", "apply_early_bytes"}));
     HUB_RETURN_IF_ERROR(ReadPositive(*t, "max_batch_bytes", "materialiser", &cfg.materialiser.max_batch_bytes));
     HUB_RETURN_IF_ERROR(
         ReadPositive(*t, "max_held_event_bytes", "materialiser", &cfg.materialiser.max_held_event_bytes));
     HUB_RETURN_IF_ERROR(
         ReadPositive(*t, "apply_chunk_observations", "materialiser", &cfg.materialiser.apply_chunk_observations));
+    int64_t early = static_cast<int64_t>(cfg.materialiser.apply_early_bytes);  // 0 = never
+    HUB_RETURN_IF_ERROR(Read(*t, "apply_early_bytes", "materialiser", &early));
+    if (early < 0) return Status::InvalidArgument("materialiser.apply_early_bytes must be >= 0");
+    cfg.materialiser.apply_early_bytes = static_cast<size_t>(early);
   }
   if (const toml::table* t = root["views"].as_table()) HUB_RETURN_IF_ERROR(ReadViews(*t, &cfg.views));
   if (const toml::table* t = root["subscriptions"].as_table()) {

@@ -39,7 +39,9 @@ inline bool Embargoed(const ev::SubmissionMarker& m) {
 // of skipping what it cannot read. 3: embargoes (SubmissionMarker's
 // release_time_ms, ReleaseMarker); a hub of version 2 stops at a release,
 // but would apply an embargoed submission at once: run one version at a time.
-inline constexpr uint32_t kSchemaVersion = 3;
+// 4: events appended before their verdict (DataEvent.apply_before_marker,
+// AbandonedAttempt); a hub of version 3 stops at an abandoned attempt.
+inline constexpr uint32_t kSchemaVersion = 4;
 std::string Serialize(ev::Envelope* envelope);
 // The same into *out (its capacity reused: no allocation per event).
 void SerializeTo(ev::Envelope* envelope, std::string* out);

@@ -135,6 +135,12 @@ std::string SentPrefix(uint64_t seq) {
   return k;
 }
 
+std::string EarlyPrefix(uint64_t seq) {
+  std::string k = "early/";
+  PutFixed64BE(&k, seq);
+  return k;
+}
+
 std::string ChainKey(uint64_t seq) {
   std::string k = kChainPrefix;
   PutFixed64BE(&k, seq);

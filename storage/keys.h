@@ -75,6 +75,12 @@ std::string ConnectorMetaKey(std::string_view name);
 // ObsSeriesPrefix for a series (value "k" when kept as it was). In meta,
 // removed when the submission commits (or another takes the seq).
 std::string SentPrefix(uint64_t seq);
+// A submission applied before its marker (Materialiser, apply_early_bytes)
+// notes each series it wrote at seq: EarlyPrefix(seq) + ObsSeriesPrefix.
+// In meta; dropping what it wrote when another submission must take seq
+// first costs a walk of those series, not of the state. Removed when it
+// commits (or another takes the seq).
+std::string EarlyPrefix(uint64_t seq);
 // A commit's change record, in parts: part 0 at SeqKey(seq), part n at
 // SeqKey(seq) + fixed32 n. ParseSeqPrefix reads the seq of either.
 std::string ChangeKey(uint64_t seq, uint32_t part);

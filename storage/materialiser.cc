@@ -124,8 +124,7 @@ Status Materialiser::Handle(const LogRecord& r) {
     if (applied) return Status::Ok();
     Attempt& a = NoteEvent(r, sid, aid);
     if (Status s = a.joiner.Whole(r.tp, r.offset); !s.ok() && a.poison.empty()) a.poison = s.message();
-    Hold(a, r.value);
-    return Status::Ok();
+    return Take(a, r.value, env);
   }
   if (env.has_chunk()) return HandleChunk(r, env.chunk());
   if (env.has_release()) {
@@ -141,12 +140,28 @@ Status Materialiser::Handle(const LogRecord& r) {
     marker_order_.push_back(aid);
     return Status::Ok();
   }
+  if (env.has_abandoned()) {
+    // Its events went to the log before its verdict, and it will never
+    // have one: forget them (the submission id stays free).
+    const ev::AbandonedAttempt& ab = env.abandoned();
+    auto it = pending_.find(ab.attempt_id());
+    if (it == pending_.end()) return Status::Ok();
+    if (EarlyIs(it->second)) HUB_RETURN_IF_ERROR(DropEarly("it was abandoned: " + ab.reason()));
+    spdlog::info("materialiser: attempt {} of submission {} abandoned ({}): its events are dropped", ab.attempt_id(),
+                 ab.submission_id(), ab.reason());
+    EraseAttempt(it);
+    return Status::Ok();
+  }
   if (env.has_marker()) {
     const ev::SubmissionMarker& m = env.marker();
     HUB_ASSIGN_OR_RETURN(bool applied, AlreadyApplied(m.submission_id()));
     if (applied) return Status::Ok();
     if (m.status() == ev::STATUS_REJECTED) {
-      if (auto it = pending_.find(m.attempt_id()); it != pending_.end()) EraseAttempt(it);  // never applied
+      // Never applied: the events a large one appended before its verdict go.
+      if (auto it = pending_.find(m.attempt_id()); it != pending_.end()) {
+        if (EarlyIs(it->second)) HUB_RETURN_IF_ERROR(DropEarly("it was rejected"));
+        EraseAttempt(it);
+      }
       return RecordRejected(m);
     }
     Attempt& a = pending_[m.attempt_id()];
@@ -211,7 +226,7 @@ Status Materialiser::HandleChunk(const LogRecord& r, const ev::EventChunk& piece
              !(env.has_structure() && env.structure().attempt_id() == piece.attempt_id())) {
     a.poison = where + " is not a data or structure event of its attempt";
   } else {
-    Hold(a, std::move(**whole));
+    return Take(a, std::move(**whole), env);
   }
   return Status::Ok();
 }

@@ -73,6 +73,16 @@ struct MaterialiserOptions {
   // (collected, compared with the state, written as a batch above the
   // watermark): the memory it takes beyond the held events. Default 50k.
   size_t apply_chunk_observations = 50'000;
+  // A submission whose events say the marker cannot change how they apply
+  // (DataEvent.apply_before_marker: not a snapshot, not embargoed) starts
+  // being applied once this many bytes of its events are in, before its
+  // marker, above the watermark (an inflight record, as for any
+  // submission applied in several batches): a large upload is applied
+  // while it is still being read instead of after it. One at a time, and
+  // only while no other marker waits; when another submission must commit
+  // first, what it wrote is dropped and it applies when its marker comes.
+  // Default 8 MiB; 0 = never.
+  size_t apply_early_bytes = size_t{8} << 20;
 };
 
 class Materialiser {
@@ -99,6 +109,10 @@ class Materialiser {
   uint64_t skipped_records() const { return skipped_records_.load(std::memory_order_relaxed); }
   // Submissions whose events were let go and read back from the log.
   uint64_t spilled() const { return spilled_.load(std::memory_order_relaxed); }
+  // Submissions begun before their marker (apply_early_bytes), and those of
+  // them dropped because another submission had to commit first.
+  uint64_t early_begun() const { return early_begun_.load(std::memory_order_relaxed); }
+  uint64_t early_dropped() const { return early_dropped_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
   // everything complete among them applied, or the timeout passes. Used by
   // replay to know it has caught up with the log.
@@ -113,6 +127,7 @@ class Materialiser {
     // log: the offsets of its events span event_range.
     std::vector<std::string> events;
     size_t held_bytes = 0;
+    size_t received_bytes = 0;  // of its whole events, held or not
     bool spilled = false;
     std::map<TopicPartition, std::pair<int64_t, int64_t>> event_range;  // first, last offset
     std::map<TopicPartition, int64_t> received;
@@ -131,13 +146,32 @@ class Materialiser {
   using SeriesId = std::pair<std::string, std::string>;  // flow, series key
   struct Changes;
   struct Run;
+  struct Early;  // the submission being applied before its marker
+  struct DropCursors;  // lets the cursors go when a run ends
 
   void Loop();
   Status Handle(const LogRecord& record);
   // An event of attempt `aid` at `record`: counted, and `value` (its
   // encoded Envelope) held unless the attempt is spilled.
   Attempt& NoteEvent(const LogRecord& record, const std::string& sid, const std::string& aid);
+  // A whole event of `a` (parsed: `env`): applied at once when `a` is being
+  // applied early, else held (Hold), which may begin applying it early.
+  Status Take(Attempt& a, std::string value, sdmxhub::events::v1::Envelope& env);
   void Hold(Attempt& a, std::string value);
+  // Early apply (materialiser_early.cc, see apply_early_bytes): begins
+  // applying `a` with the events it has; applies one more of its events;
+  // finishes it once its marker is in (Apply calls it); drops what it
+  // wrote (another submission takes the seq first, or it ends unapplied).
+  Status BeginEarly(Attempt& a);
+  Status ApplyEarly(sdmxhub::events::v1::Envelope& env);
+  Status FinishEarly(Attempt& a);
+  Status DropEarly(const std::string& why);
+  bool EarlyIs(const Attempt& a) const;
+  // One event of a submission into `run`: structures registered and
+  // stored, data collected into `changes` (flushed every
+  // apply_chunk_observations). `failure` says why the content is at fault.
+  Status ApplyEvent(Run* run, std::unique_ptr<Changes>* changes, sdmxhub::events::v1::Envelope& env,
+                    std::string* failure);
   Status HandleChunk(const LogRecord& record, const sdmxhub::events::v1::EventChunk& piece);
   Status ApplyReady();
   Status Apply(Attempt& attempt);
@@ -213,6 +247,7 @@ class Materialiser {
   // (refreshed after each partial batch): a new RocksDB iterator per event
   // cost more than the lookups of a one-observation event.
   std::unique_ptr<RevisionCursor> obs_cursor_, series_cursor_;
+  std::unique_ptr<Early> early_;
   size_t held_bytes_ = 0;                   // of the events held by pending_
   std::deque<std::string> marker_order_;    // attempt ids, in marker order
   std::map<TopicPartition, int64_t> next_offset_;
@@ -225,7 +260,7 @@ class Materialiser {
   std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> partial_batches_{0};
-  std::atomic<uint64_t> failed_{0}, skipped_records_{0}, spilled_{0};
+  std::atomic<uint64_t> failed_{0}, skipped_records_{0}, spilled_{0}, early_begun_{0}, early_dropped_{0};
   std::thread thread_;
 };
 

@@ -68,6 +68,20 @@ Status Materialiser::DropInflight(uint64_t seq) {
 
 Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, bool partial) {
   const Changes* c = changes->get();
+  if (run->note_written) {
+    // Observation ids sort by series: one note per series run.
+    std::string_view last;
+    const std::string prefix = EarlyPrefix(run->seq);
+    for (const auto& [id, rev] : c->obs) {
+      const std::string_view series = ObsSeriesOf(id);
+      if (series == last) continue;
+      last = series;
+      run->batch.Put(state_->cf(Family::kMeta), prefix + std::string(series), "");
+    }
+    for (const auto& [id, rev] : c->series) {
+      run->batch.Put(state_->cf(Family::kMeta), prefix + ObsSeriesPrefix(id.first, id.second), "");
+    }
+  }
   st::ChangeRecord summary;
   HUB_ASSIGN_OR_RETURN(int64_t n, WriteChanges(*c, run->before, run->seq, run->sid, run->note_sent, &run->batch,
                                                &summary, &run->counts));
@@ -192,12 +206,60 @@ Status Materialiser::ForEachEvent(Attempt& a, const std::function<Status(std::ve
   return Status::Ok();
 }
 
+Status Materialiser::ApplyEvent(Run* run, std::unique_ptr<Changes>* changes, ev::Envelope& env,
+                                std::string* failure) {
+  if (env.has_structure()) {
+    auto merged = registry_->Merged(env.structure().message(), "submission " + run->sid, run->structures);
+    if (!merged.ok()) {
+      *failure = "structure message does not read: " + merged.status().message();
+      return Status::InvalidArgument(*failure);  // stops the reading; `failure` says why
+    }
+    run->structures = std::move(*merged);
+    std::string key = SeqKey(run->seq);
+    PutFixed32BE(&key, run->structure_index++);
+    ev::StructureEvent& stored = *env.mutable_structure();
+    stored.clear_attempt_id();  // random per attempt: not part of the history
+    run->batch.Put(state_->cf(Family::kStructures), key, stored.SerializeAsString());
+    return Status::Ok();
+  }
+  const ev::DataEvent& d = env.data();
+  const std::string flow = FromProto(d.dataflow()).ToString();
+  if (run->note_sent) {  // a snapshot
+    const std::string series =
+        ObsSeriesPrefix(flow, sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end())));
+    // Only records written before ingest applied SDMX 3.1's rules carry
+    // Information (then: change nothing); their replay keeps that meaning.
+    if (d.action() == ev::ACTION_INFORMATION) run->kept.insert(series);
+    run->batch.Put(state_->cf(Family::kMeta), SentPrefix(run->seq) + 's' + series, "");
+  }
+  if (d.action() == ev::ACTION_INFORMATION) return Status::Ok();
+  const Watermark at{run->seq};
+  HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, at, changes->get())
+                                                      : CollectUpsert(d, flow, at, changes->get()));
+  if ((*changes)->size() >= options_.apply_chunk_observations) HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));
+  return Status::Ok();
+}
+
 Status Materialiser::Apply(Attempt& a) {
   // Every record the marker counts is in: an event still missing pieces
   // was written wrong, and the submission cannot be read whole.
   if (a.poison.empty()) a.poison = a.joiner.Unfinished();
+  const bool hold = a.poison.empty() && !a.held_in_state && Embargoed(*a.marker);
+  if (early_) {
+    // Begun before its marker: finished, unless it cannot apply or its
+    // marker says otherwise than its events did. Any other submission that
+    // takes the seq (or, failing, clears what is at it) goes first.
+    const bool mine = EarlyIs(a);
+    if (mine && a.poison.empty() && !hold && !a.marker->snapshot() && a.marker->kind() == "data") {
+      return FinishEarly(a);
+    }
+    if (mine || !hold) {
+      HUB_RETURN_IF_ERROR(DropEarly(mine ? "it cannot apply as begun (failed, a snapshot or embargoed)"
+                                         : "submission " + a.submission_id + " is applied first"));
+    }
+  }
   if (!a.poison.empty()) return RecordFailed(a, a.poison);
-  if (!a.held_in_state && Embargoed(*a.marker)) return HoldEmbargoed(a);
+  if (hold) return HoldEmbargoed(a);
   Run run;
   if (a.held_in_state) run.released_time_ms = a.release.value_or(0);
   run.before = state_->watermark();
@@ -210,52 +272,12 @@ Status Materialiser::Apply(Attempt& a) {
   HUB_RETURN_IF_ERROR(DropInflight(run.seq));
   obs_cursor_ = state_->NewObsCursor();  // after DropInflight: they see the state it leaves
   series_cursor_ = state_->NewSeriesCursor();
-  // Let go when done: a cursor holds on to the memtables and files it saw.
-  struct DropCursors {
-    Materialiser* m;
-    ~DropCursors() {
-      m->obs_cursor_.reset();
-      m->series_cursor_.reset();
-    }
-  } drop_cursors{this};
+  DropCursors drop_cursors{this};
 
   auto changes = std::make_unique<Changes>();
   std::string failure;  // the content of the submission is at fault
   Status s = ForEachEvent(a, [&](std::vector<ev::Envelope*>& events) -> Status {
-    for (ev::Envelope* e : events) {
-      ev::Envelope& env = *e;
-      if (env.has_structure()) {
-        auto merged = registry_->Merged(env.structure().message(), "submission " + run.sid, run.structures);
-        if (!merged.ok()) {
-          failure = "structure message does not read: " + merged.status().message();
-          return Status::InvalidArgument(failure);  // stops the reading; `failure` says why
-        }
-        run.structures = std::move(*merged);
-        std::string key = SeqKey(run.seq);
-        PutFixed32BE(&key, run.structure_index++);
-        ev::StructureEvent& stored = *env.mutable_structure();
-        stored.clear_attempt_id();  // random per attempt: not part of the history
-        run.batch.Put(state_->cf(Family::kStructures), key, stored.SerializeAsString());
-        continue;
-      }
-      const ev::DataEvent& d = env.data();
-      const std::string flow = FromProto(d.dataflow()).ToString();
-      if (snapshot) {
-        const std::string series =
-            ObsSeriesPrefix(flow, sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end())));
-        // Only records written before ingest applied SDMX 3.1's rules carry
-        // Information (then: change nothing); their replay keeps that meaning.
-        if (d.action() == ev::ACTION_INFORMATION) run.kept.insert(series);
-        run.batch.Put(state_->cf(Family::kMeta), SentPrefix(run.seq) + 's' + series, "");
-      }
-      if (d.action() == ev::ACTION_INFORMATION) continue;
-      const Watermark at{run.seq};
-      HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, at, changes.get())
-                                                          : CollectUpsert(d, flow, at, changes.get()));
-      if (changes->size() >= options_.apply_chunk_observations) {
-        HUB_RETURN_IF_ERROR(FlushChanges(&changes, &run, true));
-      }
-    }
+    for (ev::Envelope* e : events) HUB_RETURN_IF_ERROR(ApplyEvent(&run, &changes, *e, &failure));
     return Status::Ok();
   });
   if (!failure.empty()) return RecordFailed(a, failure);

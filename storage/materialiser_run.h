@@ -64,6 +64,27 @@ struct Materialiser::Run {
   // The release of an embargoed submission: when (the ReleaseMarker's time,
   // the commit's); 0 for a submission applied as it came.
   int64_t released_time_ms = 0;
+  // Applied before its marker: each series written is noted (EarlyPrefix),
+  // so that dropping it walks those series only.
+  bool note_written = false;
+};
+
+// Lets the run's cursors go when it ends: a cursor holds on to the
+// memtables and files it saw.
+struct Materialiser::DropCursors {
+  Materialiser* m;
+  ~DropCursors() {
+    m->obs_cursor_.reset();
+    m->series_cursor_.reset();
+  }
+};
+
+// The submission being applied before its marker (apply_early_bytes): its
+// run (marker unset until it comes) and the chunk in the making.
+struct Materialiser::Early {
+  std::string attempt_id;
+  Run run;
+  std::unique_ptr<Changes> changes = std::make_unique<Changes>();
 };
 
 }  // namespace hub::storage

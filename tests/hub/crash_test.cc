@@ -180,9 +180,11 @@ std::string RunSubmissions(const std::string& data_dir, const std::string& confi
 
 // configs/hub.toml with every buffer of a submission's way small, so that
 // the demo files take the paths of a large feed (and can be killed between
-// their steps): events spooled to a file and appended 64 KiB at a time;
-// the materialiser holding 64 KiB of events (the rest read back from the
-// log), applying 2,000 observations per chunk and writing 64 KiB batches;
+// their steps): events held 64 KiB, then appended as they are validated,
+// 64 KiB between flushes, before the verdict; the materialiser holding
+// 64 KiB of events (the rest read back from the log) and applying a data
+// submission as it arrives past 64 KiB, before its marker, 2,000
+// observations per chunk in 64 KiB batches;
 // and the log taking records of 16 KiB at most, as a Kafka topic with that
 // max.message.bytes would, so that the structure message (135 KB) goes in
 // pieces that a kill can fall between.
@@ -192,7 +194,8 @@ std::string SmallBatchConfig(const testing::TempDir& dir) {
                                    {"spool_memory_bytes = 8388608", "spool_memory_bytes = 65536"},
                                    {"append_batch_bytes = 8388608", "append_batch_bytes = 65536"},
                                    {"max_held_event_bytes = 16777216", "max_held_event_bytes = 65536"},
-                                   {"apply_chunk_observations = 50000", "apply_chunk_observations = 2000"}});
+                                   {"apply_chunk_observations = 50000", "apply_chunk_observations = 2000"},
+                                   {"apply_early_bytes = 8388608", "apply_early_bytes = 65536"}});
 }
 
 class CrashTest : public ::testing::TestWithParam<const char*> {};
