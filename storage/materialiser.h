@@ -128,6 +128,10 @@ class Materialiser {
     std::vector<std::string> events;
     size_t held_bytes = 0;
     size_t received_bytes = 0;  // of its whole events, held or not
+    // Its early apply was dropped once: it waits for its marker (begun
+    // again after each other commit, a steady trickle of small ones would
+    // have it rewrite what it has so far each time).
+    bool early_dropped = false;
     bool spilled = false;
     std::map<TopicPartition, std::pair<int64_t, int64_t>> event_range;  // first, last offset
     std::map<TopicPartition, int64_t> received;

@@ -31,7 +31,7 @@ Status Materialiser::Take(Attempt& a, std::string value, ev::Envelope& env) {
   // Begun only while nothing else waits to be applied (it would take the
   // seq first), with a marker yet to come, and for enough of it to be worth it.
   if (early_ || options_.apply_early_bytes == 0 || a.received_bytes < options_.apply_early_bytes) return Status::Ok();
-  if (a.marker || !a.poison.empty() || !marker_order_.empty()) return Status::Ok();
+  if (a.marker || !a.poison.empty() || !marker_order_.empty() || a.early_dropped) return Status::Ok();
   if (!env.has_data() || !env.data().apply_before_marker()) return Status::Ok();
   return BeginEarly(a);
 }
@@ -85,6 +85,7 @@ Status Materialiser::DropEarly(const std::string& why) {
   std::unique_ptr<Early> early = std::move(early_);
   obs_cursor_.reset();
   series_cursor_.reset();
+  if (auto it = pending_.find(early->attempt_id); it != pending_.end()) it->second.early_dropped = true;
   const uint64_t seq = early->run.seq;
   spdlog::info("materialiser: submission {} stops being applied before its marker ({}): what it wrote at seq {} is "
                "dropped; it applies from the log when its marker comes",

@@ -182,7 +182,8 @@ TEST_F(EarlyApplyTest, WhatItCommitsIsWhatApplyingAfterTheMarkerCommits) {
 
 TEST_F(EarlyApplyTest, AnotherSubmissionCommittingFirstDropsWhatItWrote) {
   const std::vector<Record> big = Events("big", "big-a", 1, 30, 8, 0);
-  Append(big);
+  const std::vector<Record> first(big.begin(), big.begin() + 20), rest(big.begin() + 20, big.end());
+  Append(first);
   WaitEarly(1);
   const Watermark w = state_->watermark();
   // A small one touching one of its series comes, whole, before its marker.
@@ -199,6 +200,12 @@ TEST_F(EarlyApplyTest, AnotherSubmissionCommittingFirstDropsWhatItWrote) {
   ASSERT_TRUE(small_rec.ok() && *small_rec);
   EXPECT_EQ((*small_rec)->revisions().new_observations(), 3);
 
+  // The rest of it comes: not begun again (it waits for its marker now).
+  Append(rest);
+  std::map<TopicPartition, int64_t> end;
+  for (const Record& r : all_) end[{r.topic, r.partition}]++;
+  ASSERT_TRUE(mat_->WaitForPositions(end, 10s).ok());
+  EXPECT_EQ(mat_->early_begun(), 1u);
   // Its marker: applied from the log, after the small one.
   Append({Marker("big", "big-a", big)});
   WaitCommitted("big");
