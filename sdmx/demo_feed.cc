@@ -442,13 +442,14 @@ hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
     ctx.message_id = "DEMO_LARGE";
     ctx.sender = "UNSD";
     auto w = NewDataWriter(options.large_format, ctx, sink);
-    // Spread the observations over every code combination; use a finer
-    // frequency when there are more observations than annual periods allow.
+    // Spread the observations over every code combination, annual (the
+    // demo's content constraint allows no other frequency): more than 60 a
+    // series reach further back than 1990.
     const char* ages[] = {"_T", "Y15T24", "Y_GE15"};
     const char* urban[] = {"_T", "U", "R"};
     const uint64_t combos = SeriesDefs().size() * countries.size() * 3 * 3 * 3;
     const uint64_t per_series = std::max<uint64_t>(1, (options.observations + combos - 1) / combos);
-    const char* freq = per_series <= 60 ? "A" : per_series <= 240 ? "Q" : "M";
+    const int first_year = per_series <= 60 ? 1990 : 2050 - static_cast<int>(per_series);
     uint64_t written = 0;
     for (const SeriesDef& s : SeriesDefs()) {
       for (const CodeDef* area : countries) {
@@ -456,19 +457,11 @@ hub::Status WriteDemoData(const DemoDataOptions& options, const Sink& sink) {
           for (const char* age : ages) {
             for (const char* urb : urban) {
               if (written >= options.observations) break;
-              Series series = MakeSeries(*dsd, s, freq, area->id, sex, age, urb);
+              Series series = MakeSeries(*dsd, s, "A", area->id, sex, age, urb);
               for (uint64_t i = 0; i < per_series && written < options.observations; ++i, ++written) {
-                int year = 1990 + static_cast<int>(freq[0] == 'A' ? i : freq[0] == 'Q' ? i / 4 : i / 12);
-                char period[16];
-                if (freq[0] == 'A') {
-                  std::snprintf(period, sizeof period, "%d", year);
-                } else if (freq[0] == 'Q') {
-                  std::snprintf(period, sizeof period, "%d-Q%d", year, static_cast<int>(i % 4) + 1);
-                } else {
-                  std::snprintf(period, sizeof period, "%d-%02d", year, static_cast<int>(i % 12) + 1);
-                }
-                series.observations.push_back(
-                    MakeObs(period, ValueOf(s, area->id, sex, year, 1), "A", "C", "Generated benchmark data"));
+                const int year = first_year + static_cast<int>(i);
+                series.observations.push_back(MakeObs(std::to_string(year), ValueOf(s, area->id, sex, year, 1), "A",
+                                                      "C", "Generated benchmark data"));
               }
               if (!series.observations.empty()) w->WriteSeries(series);
             }

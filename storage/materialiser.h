@@ -71,8 +71,8 @@ struct MaterialiserOptions {
   size_t max_held_event_bytes = size_t{16} << 20;
   // A submission is applied in chunks of about this many observations
   // (collected, compared with the state, written as a batch above the
-  // watermark): the memory it takes beyond the held events. Default 50k.
-  size_t apply_chunk_observations = 50'000;
+  // watermark): the memory it takes beyond the held events. Default 25k.
+  size_t apply_chunk_observations = 25'000;
   // A submission whose events say the marker cannot change how they apply
   // (DataEvent.apply_before_marker: not a snapshot, not embargoed) starts
   // being applied once this many bytes of its events are in, before its

@@ -194,7 +194,7 @@ std::string SmallBatchConfig(const testing::TempDir& dir) {
                                    {"spool_memory_bytes = 8388608", "spool_memory_bytes = 65536"},
                                    {"append_batch_bytes = 8388608", "append_batch_bytes = 65536"},
                                    {"max_held_event_bytes = 16777216", "max_held_event_bytes = 65536"},
-                                   {"apply_chunk_observations = 50000", "apply_chunk_observations = 2000"},
+                                   {"apply_chunk_observations = 25000", "apply_chunk_observations = 2000"},
                                    {"apply_early_bytes = 8388608", "apply_early_bytes = 65536"}});
 }
 
