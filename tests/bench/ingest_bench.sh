@@ -48,7 +48,10 @@ stop_hub() {  # prints the hub's peak RSS in MB
   local kb
   kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$hub_pid/status")
   kill "$hub_pid"
-  wait "$hub_pid" 2>/dev/null || true
+  # Called in a command substitution, where the hub is not a child: `wait`
+  # would return at once. The next hub must not start on the same data
+  # directory before this one is gone (RocksDB would delete files by name).
+  while kill -0 "$hub_pid" 2>/dev/null; do sleep 0.1; done
   hub_pid=
   echo $((kb / 1024))
 }
