@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "hub/base/crash_point.h"
@@ -12,6 +13,8 @@ namespace hub::connectors {
 namespace {
 
 namespace ev = sdmxhub::events::v1;
+
+constexpr std::chrono::milliseconds kAbandonFlushTimeout{5'000};
 
 void PutPiece(std::string* out, std::string_view piece) {
   const auto n = static_cast<uint32_t>(piece.size());
@@ -123,7 +126,9 @@ void SubmissionEvents::Abandon(const std::string& reason) {
   a->set_attempt_id(attempt_id_);
   a->set_reason(reason);
   Status s = writer_->Append(options_.marker_topic, 0, submission_id_, storage::Serialize(&env));
-  if (s.ok()) s = writer_->Flush(options_.flush_timeout);
+  // Not the whole flush_timeout: a log that is down has already kept the
+  // sender waiting that long for the answer this precedes.
+  if (s.ok()) s = writer_->Flush(std::min(options_.flush_timeout, kAbandonFlushTimeout));
   if (!s.ok()) {
     spdlog::warn("submission {}: attempt {} abandoned ({}), but its end could not be appended: {}", submission_id_,
                  attempt_id_, reason, s.ToString());
