@@ -163,11 +163,10 @@ class Materialiser {
   Status Take(Attempt& a, std::string value, sdmxhub::events::v1::Envelope& env);
   void Hold(Attempt& a, std::string value);
   // Early apply (materialiser_early.cc, see apply_early_bytes): begins
-  // applying `a` with the events it has; applies one more of its events;
-  // finishes it once its marker is in (Apply calls it); drops what it
-  // wrote (another submission takes the seq first, or it ends unapplied).
+  // applying `a` with the events it has (Take applies the rest as they
+  // come); finishes it once its marker is in (Apply calls it); drops what
+  // it wrote (another submission takes the seq first, or it ends unapplied).
   Status BeginEarly(Attempt& a);
-  Status ApplyEarly(sdmxhub::events::v1::Envelope& env);
   Status FinishEarly(Attempt& a);
   Status DropEarly(const std::string& why);
   bool EarlyIs(const Attempt& a) const;
@@ -221,8 +220,15 @@ class Materialiser {
                                sdmxhub::state::v1::ChangeRecord* summary,
                                sdmxhub::state::v1::RevisionCounts* counts);
   Status WritePartial(uint64_t seq, const std::string& sid, rocksdb::WriteBatch* batch);
-  // Removes what a crashed multi-batch apply left at `seq` (see WritePartial).
+  // Removes what a crashed multi-batch apply left at `seq` (see WritePartial),
+  // or what an early apply overtaken by another wrote.
   Status DropInflight(uint64_t seq);
+  // Adds to `drop` the deletion of every revision at `seq`: of the series
+  // its EarlyPrefix notes name, or (no notes) found by a whole scan.
+  Status DropRevisionsAt(uint64_t seq, rocksdb::WriteBatch* drop);
+  // A run of `submission_id` at the next seq: leftovers at it dropped, the
+  // cursors made.
+  Status StartRun(const std::string& submission_id, Run* run);
   Status RecordRejected(const sdmxhub::events::v1::SubmissionMarker& marker);
   // A record that does not decode: its attempt is poisoned (see the class
   // comment), or, when it belongs to no attempt, it is skipped and noted.

@@ -52,18 +52,51 @@ Status Materialiser::DropInflight(uint64_t seq) {
     // count (and write) exactly what a clean one does. The lookups that
     // follow are bounded per key (RevisionCursor): the deleted run costs
     // them nothing.
-    spdlog::warn("dropping what interrupted submission {} left at seq {}", v.substr(8), seq);
-    for (Family f : {Family::kObs, Family::kSeries}) {
-      std::unique_ptr<rocksdb::Iterator> it(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(f)));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        if (SeriesKeySeq(std::string_view(it->key().data(), it->key().size())) == seq) drop.Delete(state_->cf(f), it->key());
-      }
-      if (!it->status().ok()) return Status::IoError("scan inflight: " + it->status().ToString());
-    }
+    spdlog::warn("dropping what submission {} left at seq {}, above the watermark", v.substr(8), seq);
+    HUB_RETURN_IF_ERROR(DropRevisionsAt(seq, &drop));
     drop.DeleteRange(state_->cf(Family::kMeta), SentPrefix(seq), SentPrefix(seq + 1));
+    drop.DeleteRange(state_->cf(Family::kMeta), EarlyPrefix(seq), EarlyPrefix(seq + 1));
     drop.Delete(state_->cf(Family::kMeta), kInflightKey);
   }
   return state_->Write(&drop);
+}
+
+Status Materialiser::DropRevisionsAt(uint64_t seq, rocksdb::WriteBatch* drop) {
+  auto scan = [&](Family f, const rocksdb::Slice& from, const rocksdb::Slice& prefix) -> Status {
+    std::unique_ptr<rocksdb::Iterator> it(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(f)));
+    for (it->Seek(from); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      if (SeriesKeySeq(std::string_view(it->key().data(), it->key().size())) == seq) drop->Delete(state_->cf(f), it->key());
+    }
+    return it->status().ok() ? Status::Ok() : Status::IoError("scan inflight: " + it->status().ToString());
+  };
+  // A run applied before its marker noted each series it wrote
+  // (EarlyPrefix, in the batch with its first revisions): only those are
+  // walked. Any other run: both families, whole.
+  const std::string notes = EarlyPrefix(seq);
+  std::unique_ptr<rocksdb::Iterator> note(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kMeta)));
+  note->Seek(notes);
+  if (!note->Valid() || !note->key().starts_with(notes)) {
+    HUB_RETURN_IF_ERROR(note->status().ok() ? Status::Ok() : Status::IoError("scan inflight: " + note->status().ToString()));
+    for (Family f : {Family::kObs, Family::kSeries}) HUB_RETURN_IF_ERROR(scan(f, rocksdb::Slice(), rocksdb::Slice()));
+    return Status::Ok();
+  }
+  for (; note->Valid() && note->key().starts_with(notes); note->Next()) {
+    // An ObsSeriesPrefix: the series' observation keys, and its series keys
+    // (that prefix + be64(~seq)), start with it.
+    const rocksdb::Slice prefix(note->key().data() + notes.size(), note->key().size() - notes.size());
+    for (Family f : {Family::kObs, Family::kSeries}) HUB_RETURN_IF_ERROR(scan(f, prefix, prefix));
+  }
+  return note->status().ok() ? Status::Ok() : Status::IoError("scan inflight: " + note->status().ToString());
+}
+
+Status Materialiser::StartRun(const std::string& submission_id, Run* run) {
+  run->before = state_->watermark();
+  run->seq = run->before.value + 1;
+  run->sid = submission_id;
+  HUB_RETURN_IF_ERROR(DropInflight(run->seq));
+  obs_cursor_ = state_->NewObsCursor();  // after DropInflight: they see the state it leaves
+  series_cursor_ = state_->NewSeriesCursor();
+  return Status::Ok();
 }
 
 Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, bool partial) {
@@ -262,16 +295,11 @@ Status Materialiser::Apply(Attempt& a) {
   if (hold) return HoldEmbargoed(a);
   Run run;
   if (a.held_in_state) run.released_time_ms = a.release.value_or(0);
-  run.before = state_->watermark();
-  run.seq = run.before.value + 1;
-  run.sid = a.submission_id;
   const ev::SubmissionMarker marker = *a.marker;
   run.marker = &marker;
   const bool snapshot = marker.snapshot() && marker.kind() == "data";
   run.note_sent = snapshot;
-  HUB_RETURN_IF_ERROR(DropInflight(run.seq));
-  obs_cursor_ = state_->NewObsCursor();  // after DropInflight: they see the state it leaves
-  series_cursor_ = state_->NewSeriesCursor();
+  HUB_RETURN_IF_ERROR(StartRun(a.submission_id, &run));
   DropCursors drop_cursors{this};
 
   auto changes = std::make_unique<Changes>();

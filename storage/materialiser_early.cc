@@ -25,7 +25,8 @@ Status Materialiser::Take(Attempt& a, std::string value, ev::Envelope& env) {
     if (!a.poison.empty() || !env.has_data() || !env.data().apply_before_marker()) {
       return DropEarly("its events no longer say it may apply before its marker");
     }
-    return ApplyEarly(env);
+    std::string failure;  // data events only: nothing in them is at fault here
+    return ApplyEvent(&early_->run, &early_->changes, env, &failure);
   }
   Hold(a, std::move(value));
   // Begun only while nothing else waits to be applied (it would take the
@@ -40,13 +41,8 @@ Status Materialiser::BeginEarly(Attempt& a) {
   auto early = std::make_unique<Early>();
   early->attempt_id = a.attempt_id;
   Run& run = early->run;
-  run.before = state_->watermark();
-  run.seq = run.before.value + 1;
-  run.sid = a.submission_id;
   run.note_written = true;
-  HUB_RETURN_IF_ERROR(DropInflight(run.seq));
-  obs_cursor_ = state_->NewObsCursor();  // after DropInflight: they see the state it leaves
-  series_cursor_ = state_->NewSeriesCursor();
+  HUB_RETURN_IF_ERROR(StartRun(a.submission_id, &run));
   early_ = std::move(early);
   early_begun_.fetch_add(1, std::memory_order_relaxed);
   spdlog::info("materialiser: submission {} applied as it arrives, before its marker (seq {})", run.sid, run.seq);
@@ -65,11 +61,6 @@ Status Materialiser::BeginEarly(Attempt& a) {
   return Status::Ok();
 }
 
-Status Materialiser::ApplyEarly(ev::Envelope& env) {
-  std::string failure;  // data events only: nothing in them is at fault here
-  return ApplyEvent(&early_->run, &early_->changes, env, &failure);
-}
-
 Status Materialiser::FinishEarly(Attempt& a) {
   std::unique_ptr<Early> early = std::move(early_);
   DropCursors drop_cursors{this};
@@ -86,33 +77,12 @@ Status Materialiser::DropEarly(const std::string& why) {
   obs_cursor_.reset();
   series_cursor_.reset();
   if (auto it = pending_.find(early->attempt_id); it != pending_.end()) it->second.early_dropped = true;
-  const uint64_t seq = early->run.seq;
   spdlog::info("materialiser: submission {} stops being applied before its marker ({}): what it wrote at seq {} is "
                "dropped; it applies from the log when its marker comes",
-               early->run.sid, why, seq);
-  rocksdb::WriteBatch drop;
-  // Never visible (above the watermark): deleting it loses no history.
-  // The notes name every series it wrote; only their revisions at seq go.
-  const std::string notes = EarlyPrefix(seq);
-  std::unique_ptr<rocksdb::Iterator> note(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kMeta)));
-  std::unique_ptr<rocksdb::Iterator> obs(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kObs)));
-  std::unique_ptr<rocksdb::Iterator> series(state_->db()->NewIterator(rocksdb::ReadOptions(), state_->cf(Family::kSeries)));
-  for (note->Seek(notes); note->Valid() && note->key().starts_with(notes); note->Next()) {
-    const rocksdb::Slice prefix(note->key().data() + notes.size(), note->key().size() - notes.size());
-    for (obs->Seek(prefix); obs->Valid() && obs->key().starts_with(prefix); obs->Next()) {
-      if (SeriesKeySeq(std::string_view(obs->key().data(), obs->key().size())) == seq) drop.Delete(state_->cf(Family::kObs), obs->key());
-    }
-    if (!obs->status().ok()) return Status::IoError("drop early apply: " + obs->status().ToString());
-    // The series family's keys are the ObsSeriesPrefix (flow '\0' key '\0') + be64(~seq).
-    std::string key(prefix.data(), prefix.size());
-    PutFixed64BE(&key, ~seq);
-    drop.Delete(state_->cf(Family::kSeries), key);
-  }
-  if (!note->status().ok()) return Status::IoError("drop early apply: " + note->status().ToString());
-  for (Family f : {Family::kChanges, Family::kStructures}) drop.DeleteRange(state_->cf(f), SeqKey(seq), SeqKey(seq + 1));
-  drop.DeleteRange(state_->cf(Family::kMeta), notes, EarlyPrefix(seq + 1));
-  drop.Delete(state_->cf(Family::kMeta), kInflightKey);
-  HUB_RETURN_IF_ERROR(state_->Write(&drop));
+               early->run.sid, why, early->run.seq);
+  // What it wrote is what an interrupted run leaves (under the inflight
+  // record), its notes saying where.
+  HUB_RETURN_IF_ERROR(DropInflight(early->run.seq));
   early_dropped_.fetch_add(1, std::memory_order_relaxed);
   return Status::Ok();
 }
