@@ -9,7 +9,7 @@ BUILD_TYPE ?= Release
 DEB_PACKAGES := build-essential cmake ninja-build ccache pkg-config curl \
   librdkafka-dev librocksdb-dev libpugixml-dev libprotobuf-dev protobuf-compiler \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-  libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev zlib1g-dev prometheus-cpp-dev \
+  libspdlog-dev libcli11-dev libtomlplusplus-dev libjemalloc-dev libssl-dev zlib1g-dev prometheus-cpp-dev \
   libgtest-dev libbenchmark-dev docker-compose time
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 # Only the tests need these: real SDMX clients (R's rsdmx; sdmx1 from PyPI in a

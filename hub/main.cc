@@ -3,24 +3,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
-
 #include <cstdlib>
 
+#include "hub/allocator.h"
 #include "hub/cli/commands.h"
 #include "hub/log_format.h"
 
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates its own arena (up to 8 per core):
-  // a large submission's buffers, freed on one thread and taken again on
-  // another, then pile up across arenas. Two are enough for the few
-  // threads that allocate much (upload worker, materialiser).
-  mallopt(M_ARENA_MAX, 2);
-  // Blocks of 256 KiB and more (RocksDB's memtable arenas, a chunk's
-  // buffers) are mapped and unmapped on their own: glibc otherwise raises
-  // this threshold to the largest block freed, and later ones come from the
-  // heap, where freed memory stays resident.
-  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+  hub::TuneAllocator();
   hub::cli::BlockShutdownSignals();
   CLI::App app{"SDMX Hub: an event-sourced data-exchange hub for official statistics"};
   app.require_subcommand(1);
