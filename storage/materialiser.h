@@ -83,6 +83,11 @@ struct MaterialiserOptions {
   // first, what it wrote is dropped and it applies when its marker comes.
   // Default 8 MiB; 0 = never.
   size_t apply_early_bytes = size_t{8} << 20;
+  // The observations of a series with no revision at all (most of a new
+  // feed) are written as they are read, with none of the comparing a
+  // series with a history takes: every one of them is new. Off only to
+  // check that it writes what the general path does (tests).
+  bool write_new_series_directly = true;
 };
 
 class Materialiser {
@@ -111,6 +116,8 @@ class Materialiser {
   uint64_t spilled() const { return spilled_.load(std::memory_order_relaxed); }
   // Submissions begun before their marker (apply_early_bytes), and those of
   // them dropped because another submission had to commit first.
+  // Series whose observations were written directly (write_new_series_directly).
+  uint64_t new_series_written() const { return new_series_written_.load(std::memory_order_relaxed); }
   uint64_t early_begun() const { return early_begun_.load(std::memory_order_relaxed); }
   uint64_t early_dropped() const { return early_dropped_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
@@ -198,8 +205,16 @@ class Materialiser {
   // so that a chunk sees what earlier chunks of its submission wrote.
   Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
                        Changes* changes);
+  // `observations` false: the series attributes only (WriteNewSeries wrote
+  // the observations).
   Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
-                       Changes* changes);
+                       Changes* changes, bool observations);
+  // The observations of upsert `d` straight into the run's batch when its
+  // series has none anywhere yet: not in the state (at any seq), not in
+  // `changes`, not in the batch (materialiser_new_series.cc). `written`
+  // says whether it did.
+  Status WriteNewSeries(Run* run, std::unique_ptr<Changes>* changes, const sdmxhub::events::v1::DataEvent& d,
+                        const std::string& flow, bool* written);
   // Snapshot submissions: tombstones for what the run's provider reported in
   // `flow` (as of the watermark before it) and the submission left out:
   // observations and series it did not send (an observation sent has a
@@ -212,7 +227,8 @@ class Materialiser {
   // that later chunks read what it holds.
   Status FlushChanges(std::unique_ptr<Changes>* c, Run* run, bool partial);
   // Puts the revisions into `batch`, writing it out (and starting afresh)
-  // whenever it grows past max_batch_bytes. With `note_unchanged` (a
+  // whenever it grows past max_batch_bytes, and summarises them per series
+  // into `summary` (with the series it holds already). With `note_unchanged` (a
   // snapshot), an observation sent unchanged is noted under SentPrefix(seq):
   // one sent and changed is known by its revision at seq.
   Result<int64_t> WriteChanges(const Changes& changes, Watermark before, uint64_t seq, const std::string& sid,
@@ -270,7 +286,8 @@ class Materialiser {
   std::map<TopicPartition, int64_t> positions_;  // next_offset_ as of the last finished loop
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> partial_batches_{0};
-  std::atomic<uint64_t> failed_{0}, skipped_records_{0}, spilled_{0}, early_begun_{0}, early_dropped_{0};
+  std::atomic<uint64_t> failed_{0}, skipped_records_{0}, spilled_{0}, early_begun_{0}, early_dropped_{0},
+      new_series_written_{0};
   std::thread thread_;
 };
 

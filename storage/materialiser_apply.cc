@@ -115,7 +115,9 @@ Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, b
       run->batch.Put(state_->cf(Family::kMeta), prefix + ObsSeriesPrefix(id.first, id.second), "");
     }
   }
+  run->new_observations = 0;
   st::ChangeRecord summary;
+  summary.Swap(&run->new_summary);  // WriteNewSeries' series, in the same part
   HUB_ASSIGN_OR_RETURN(int64_t n, WriteChanges(*c, run->before, run->seq, run->sid, run->note_sent, &run->batch,
                                                &summary, &run->counts));
   run->revisions += n;
@@ -123,7 +125,10 @@ Status Materialiser::FlushChanges(std::unique_ptr<Changes>* changes, Run* run, b
     run->batch.Put(state_->cf(Family::kChanges), ChangeKey(run->seq, run->change_parts++), summary.SerializeAsString());
   }
   *changes = std::make_unique<Changes>();
-  if (partial && run->batch.Count() > 0) HUB_RETURN_IF_ERROR(WritePartial(run->seq, run->sid, &run->batch));
+  if (partial && run->batch.Count() > 0) {
+    HUB_RETURN_IF_ERROR(WritePartial(run->seq, run->sid, &run->batch));
+    run->new_unwritten.clear();
+  }
   return Status::Ok();
 }
 
@@ -267,9 +272,20 @@ Status Materialiser::ApplyEvent(Run* run, std::unique_ptr<Changes>* changes, ev:
   }
   if (d.action() == ev::ACTION_INFORMATION) return Status::Ok();
   const Watermark at{run->seq};
-  HUB_RETURN_IF_ERROR(d.action() == ev::ACTION_DELETE ? CollectDelete(d, flow, at, changes->get())
-                                                      : CollectUpsert(d, flow, at, changes->get()));
-  if ((*changes)->size() >= options_.apply_chunk_observations) HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));
+  if (d.action() == ev::ACTION_DELETE) {
+    // What to delete is found in the state: upserts before it in the
+    // message are written out first, so that it sees them whatever the
+    // chunking.
+    if ((*changes)->upserts || !run->new_unwritten.empty()) HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));
+    HUB_RETURN_IF_ERROR(CollectDelete(d, flow, at, changes->get()));
+  } else {
+    bool written = false;
+    HUB_RETURN_IF_ERROR(WriteNewSeries(run, changes, d, flow, &written));
+    HUB_RETURN_IF_ERROR(CollectUpsert(d, flow, at, changes->get(), !written));
+  }
+  if ((*changes)->size() + run->new_observations >= options_.apply_chunk_observations) {
+    HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));
+  }
   return Status::Ok();
 }
 

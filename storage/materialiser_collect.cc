@@ -248,7 +248,7 @@ Status Materialiser::CollectSnapshotDeletes(Run* run, const std::string& flow) {
 }
 
 Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& flow, Watermark at,
-                                   Changes* c) {
+                                   Changes* c, bool observations) {
   const std::string sk = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
   const bool merge = d.action() == ev::ACTION_MERGE;
   if (d.attributes_size() > 0) {
@@ -267,6 +267,8 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
     }
     c->series[{flow, sk}] = std::move(rev);
   }
+  if (!observations) return Status::Ok();
+  c->upserts = true;
   RevisionCursor* it = obs_cursor_.get();
   // A series met for the first time (most of a new feed) has nothing to merge with.
   bool stored = false;
@@ -308,6 +310,11 @@ Result<int64_t> Materialiser::WriteChanges(const Changes& c, Watermark before, u
   // what it was before; so the counts do not depend on the chunk size.
   int64_t revisions = 0;
   std::map<std::pair<std::string, std::string>, st::ChangeRecord::SeriesChange> changed;  // (flow, series key)
+  // Series the summary holds already (WriteNewSeries'): one entry a series.
+  for (st::ChangeRecord::SeriesChange& s : *summary->mutable_series()) {
+    changed[{s.dataflow(), s.series_key()}] = std::move(s);
+  }
+  summary->clear_series();
   auto change_of = [&](std::string_view flow, std::string_view series) -> st::ChangeRecord::SeriesChange& {
     return changed[{std::string(flow), std::string(series)}];
   };

@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "storage/materialiser.h"
 #include "storage/state.pb.h"
@@ -42,6 +43,10 @@ struct Materialiser::Changes {
     obs.insert_or_assign(std::move(id), r);
   }
   size_t size() const { return obs.size() + series.size(); }
+  // Whether an upsert was collected: a deletion that follows must see it in
+  // the state (it finds what to delete there), so the chunk is written
+  // first.
+  bool upserts = false;
 };
 
 // One submission being applied at `seq`: the batch in the making and what
@@ -67,6 +72,13 @@ struct Materialiser::Run {
   // Applied before its marker: each series written is noted (EarlyPrefix),
   // so that dropping it walks those series only.
   bool note_written = false;
+  // Series whose observations WriteNewSeries put in `batch` since it was
+  // last written out (by ObsSeriesPrefix); those since the chunk's last
+  // FlushChanges (counted toward apply_chunk_observations), and their
+  // summary, which goes into the chunk's change record part.
+  std::unordered_set<std::string> new_unwritten;
+  size_t new_observations = 0;
+  sdmxhub::state::v1::ChangeRecord new_summary;
 };
 
 // Lets the run's cursors go when it ends: a cursor holds on to the

@@ -1,6 +1,7 @@
 #include "storage/state.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -20,6 +21,21 @@ const std::vector<std::string>& FamilyNames() {
   static const std::vector<std::string> k = {"obs", "series", "commits", "ledger", "structures", "meta", "changes"};
   return k;
 }
+
+// The ObsSeriesPrefix of an observation key (flow '\0' series '\0'): a
+// series' observations are written in a run, and RocksDB inserts each one
+// into the memtable next to the one before (memtable_insert_with_hint)
+// instead of searching the whole memtable for its place.
+class ObsSeriesTransform : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "hub.ObsSeriesPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), ObsSeriesOf(std::string_view(key.data(), key.size())).size());
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return !ObsSeriesOf(std::string_view(key.data(), key.size())).empty();
+  }
+};
 
 template <typename Msg>
 Status ParseValue(const rocksdb::Slice& v, Msg* out, const char* what) {
@@ -70,9 +86,20 @@ Status VersionedState::Init(const StateOptions& options) {
   db_opts.create_missing_column_families = true;
   rocksdb::ColumnFamilyOptions family;
   BoundMemory(options.memory, &db_opts, {&family});
+  // A large submission flushes many small level-0 files whose keys overlap
+  // (a feed is rarely in key order): compacting at RocksDB's default of 4
+  // files rewrote the whole of level 1 each time, about 3 times every
+  // observation of a 2M-observation feed (6 s of compaction, a third of the
+  // hub's CPU in tests/bench/ingest_bench.sh); at 12, about once. Writes are
+  // slowed and stopped correspondingly later.
+  family.level0_file_num_compaction_trigger = 12;
+  family.level0_slowdown_writes_trigger = 30;
+  family.level0_stop_writes_trigger = 40;
+  rocksdb::ColumnFamilyOptions obs = family;
+  obs.memtable_insert_with_hint_prefix_extractor = std::make_shared<ObsSeriesTransform>();
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, family);
-  for (const auto& n : FamilyNames()) descs.emplace_back(n, family);
+  for (const auto& n : FamilyNames()) descs.emplace_back(n, n == "obs" ? obs : family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status opened =
@@ -288,15 +315,30 @@ Result<std::vector<ObsHistoryEntry>> VersionedState::History(const std::string& 
 }
 
 Result<st::ChangeRecord> VersionedState::ChangesOf(uint64_t seq) const {
-  // A large commit writes its record in parts (keys.h ChangeKey).
-  st::ChangeRecord c, part;
+  // A large commit writes its record in parts (keys.h ChangeKey), one per
+  // chunk it was applied in; a series met in several chunks is in several
+  // parts, and is one series changed to a reader: summed here, in key order.
+  std::map<std::pair<std::string, std::string>, st::ChangeRecord::SeriesChange> by_series;
+  st::ChangeRecord part;
   const std::string prefix = SeqKey(seq);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Family::kChanges)));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     HUB_RETURN_IF_ERROR(ParseValue(it->value(), &part, "changes"));
-    c.MergeFrom(part);
+    for (st::ChangeRecord::SeriesChange& s : *part.mutable_series()) {
+      auto [at, fresh] = by_series.try_emplace({s.dataflow(), s.series_key()});
+      st::ChangeRecord::SeriesChange& sum = at->second;
+      if (fresh) {
+        sum = std::move(s);
+        continue;
+      }
+      sum.set_revised(sum.revised() + s.revised());
+      sum.set_deleted(sum.deleted() + s.deleted());
+      sum.set_attributes(sum.attributes() || s.attributes());
+    }
   }
   HUB_RETURN_IF_ERROR(FromRocks(it->status(), "read changes"));
+  st::ChangeRecord c;
+  for (auto& [id, s] : by_series) *c.add_series() = std::move(s);
   return c;
 }
 

@@ -141,7 +141,8 @@ class VersionedState {
   Result<std::vector<ObsHistoryEntry>> History(const std::string& flow, const std::string& series_key) const;
 
   Result<std::optional<sdmxhub::state::v1::CommitRecord>> Commit(uint64_t seq) const;
-  // What commit `seq` changed (empty for a structure submission).
+  // What commit `seq` changed (empty for a structure submission): each
+  // series once, in key order, whatever parts the record was written in.
   Result<sdmxhub::state::v1::ChangeRecord> ChangesOf(uint64_t seq) const;
   // asOf: the watermark of the data as loaded at `time_ms` (load times come
   // from the log). Concurrent ingests can commit slightly out of load-time

@@ -18,14 +18,9 @@ namespace {
 
 using testing_fixture::kFlow;
 using testing_fixture::Obs;
+using testing_fixture::Record;
 using namespace std::chrono_literals;
 namespace ev = sdmxhub::events::v1;
-
-struct Record {
-  std::string topic;
-  int32_t partition;
-  std::string key, value;
-};
 
 class EarlyApplyTest : public testing_fixture::MaterialiserTest {
  protected:
@@ -53,34 +48,9 @@ class EarlyApplyTest : public testing_fixture::MaterialiserTest {
       ev::Envelope env;
       EXPECT_TRUE(env.ParseFromString(DataEvent(sid, attempt, action, obs, Key(area))));
       env.mutable_data()->set_apply_before_marker(early);
-      const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(Key(area)));
-      out.push_back({topics_.data, PartitionForKey(rk, 2), rk, Serialize(&env)});
+      out.push_back(DataRecord(Serialize(&env), Key(area)));
     }
     return out;
-  }
-
-  Record Marker(const std::string& sid, const std::string& attempt, const std::vector<Record>& events,
-                ev::SubmissionStatus status = ev::STATUS_COMMITTED, int64_t time_ms = 2000) {
-    ev::Envelope env;
-    ev::SubmissionMarker* m = env.mutable_marker();
-    m->set_submission_id(sid);
-    m->set_attempt_id(attempt);
-    m->set_provider("UNSD");
-    m->set_kind("data");
-    *m->mutable_dataflow() = ToProto(kFlow);
-    m->set_status(status);
-    m->set_accepted_time_ms(time_ms);
-    if (status == ev::STATUS_COMMITTED) {
-      std::map<int32_t, int64_t> per_partition;
-      for (const Record& r : events) ++per_partition[r.partition];
-      for (const auto& [p, n] : per_partition) {
-        ev::PartitionCount* c = m->add_counts();
-        c->set_topic(topics_.data);
-        c->set_partition(p);
-        c->set_events(n);
-      }
-    }
-    return {topics_.submissions, 0, sid, Serialize(&env)};
   }
 
   Record Abandoned(const std::string& sid, const std::string& attempt) {
@@ -89,14 +59,6 @@ class EarlyApplyTest : public testing_fixture::MaterialiserTest {
     env.mutable_abandoned()->set_attempt_id(attempt);
     env.mutable_abandoned()->set_reason("the upload stopped short");
     return {topics_.submissions, 0, sid, Serialize(&env)};
-  }
-
-  void Append(const std::vector<Record>& records) {
-    auto w = log_->NewWriter();
-    ASSERT_TRUE(w.ok());
-    for (const Record& r : records) ASSERT_TRUE((*w)->Append(r.topic, r.partition, r.key, r.value).ok());
-    ASSERT_TRUE((*w)->Flush(5s).ok());
-    all_.insert(all_.end(), records.begin(), records.end());
   }
 
   // Waits until the materialiser has begun `n` submissions early and read
@@ -131,8 +93,6 @@ class EarlyApplyTest : public testing_fixture::MaterialiserTest {
     EXPECT_EQ(mat_->early_begun(), 0u);
     return *state_->Digest();
   }
-
-  std::vector<Record> all_;  // every record appended, in order
 };
 
 TEST_F(EarlyApplyTest, WhatItCommitsIsWhatApplyingAfterTheMarkerCommits) {

@@ -28,6 +28,13 @@ struct Obs {
   std::string period, value;
 };
 
+// One log record, to be appended (MaterialiserTest::Append).
+struct Record {
+  std::string topic;
+  int32_t partition;
+  std::string key, value;
+};
+
 class MaterialiserTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
@@ -87,28 +94,10 @@ class MaterialiserTest : public ::testing::Test {
   // marker, embargoed until `release_ms` if set.
   void SubmitEvent(const std::string& sid, const std::string& event, bool with_marker = true, int64_t time_ms = 1000,
                    int64_t release_ms = 0) {
-    const std::string attempt = sid + "-a";
-    auto w = log_->NewWriter();
-    const std::string key = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(kKey));
-    const int32_t p = PartitionForKey(key, 2);
-    ASSERT_TRUE((*w)->Append(topics_.data, p, key, event).ok());
-    ASSERT_TRUE((*w)->Flush(5s).ok());
+    const Record data = DataRecord(event, kKey);
+    Append({data});
     if (!with_marker) return;
-    ev::Envelope env;
-    ev::SubmissionMarker* m = env.mutable_marker();
-    m->set_submission_id(sid);
-    m->set_attempt_id(attempt);
-    m->set_provider("UNSD");
-    m->set_kind("data");
-    m->set_status(ev::STATUS_COMMITTED);
-    m->set_accepted_time_ms(time_ms);
-    m->set_release_time_ms(release_ms);
-    ev::PartitionCount* c = m->add_counts();
-    c->set_topic(topics_.data);
-    c->set_partition(p);
-    c->set_events(1);
-    ASSERT_TRUE((*w)->Append(topics_.submissions, 0, sid, Serialize(&env)).ok());
-    ASSERT_TRUE((*w)->Flush(5s).ok());
+    Append({Marker(sid, sid + "-a", {data}, ev::STATUS_COMMITTED, time_ms, release_ms)});
   }
 
   // Appends one event per series of `series` (key -> observations) from
@@ -146,6 +135,48 @@ class MaterialiserTest : public ::testing::Test {
     WaitCommitted(sid);
   }
 
+  // The data record of `event` (DataEvent) for series `key`, on its partition.
+  Record DataRecord(const std::string& event, const std::vector<std::string>& key) {
+    const std::string rk = DataRecordKey(kFlow.ToString(), sdmx::JoinKey(key));
+    return {topics_.data, PartitionForKey(rk, 2), rk, event};
+  }
+
+  // The marker of `attempt` from UNSD, counting `events` per partition
+  // when it commits; embargoed until `release_ms` if set.
+  Record Marker(const std::string& sid, const std::string& attempt, const std::vector<Record>& events,
+                ev::SubmissionStatus status = ev::STATUS_COMMITTED, int64_t time_ms = 2000, int64_t release_ms = 0) {
+    ev::Envelope env;
+    ev::SubmissionMarker* m = env.mutable_marker();
+    m->set_submission_id(sid);
+    m->set_attempt_id(attempt);
+    m->set_provider("UNSD");
+    m->set_kind("data");
+    *m->mutable_dataflow() = ToProto(kFlow);
+    m->set_status(status);
+    m->set_accepted_time_ms(time_ms);
+    m->set_release_time_ms(release_ms);
+    if (status == ev::STATUS_COMMITTED) {
+      std::map<int32_t, int64_t> per_partition;
+      for (const Record& r : events) ++per_partition[r.partition];
+      for (const auto& [p, n] : per_partition) {
+        ev::PartitionCount* c = m->add_counts();
+        c->set_topic(topics_.data);
+        c->set_partition(p);
+        c->set_events(n);
+      }
+    }
+    return {topics_.submissions, 0, sid, Serialize(&env)};
+  }
+
+  // Appends `records` in order (kept in all_).
+  void Append(const std::vector<Record>& records) {
+    auto w = log_->NewWriter();
+    ASSERT_TRUE(w.ok());
+    for (const Record& r : records) ASSERT_TRUE((*w)->Append(r.topic, r.partition, r.key, r.value).ok());
+    ASSERT_TRUE((*w)->Flush(5s).ok());
+    all_.insert(all_.end(), records.begin(), records.end());
+  }
+
   // "series key|period" -> value of every observation at the watermark.
   std::map<std::string, std::string> ReadAll() {
     std::map<std::string, std::string> out;
@@ -174,6 +205,7 @@ class MaterialiserTest : public ::testing::Test {
   LogTopics topics_;
   MaterialiserOptions mat_options_;
   std::string dir_sub_;  // prefix of the log and state directories
+  std::vector<Record> all_;  // every record Append appended, in order
   int runs_ = 0;
   testing::TempDir dir_;
   std::unique_ptr<EventLog> log_;
