@@ -1,7 +1,6 @@
 #include "storage/state.h"
 
 #include <rocksdb/db.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -21,21 +20,6 @@ const std::vector<std::string>& FamilyNames() {
   static const std::vector<std::string> k = {"obs", "series", "commits", "ledger", "structures", "meta", "changes"};
   return k;
 }
-
-// The ObsSeriesPrefix of an observation key (flow '\0' series '\0'): a
-// series' observations are written in a run, and RocksDB inserts each one
-// into the memtable next to the one before (memtable_insert_with_hint)
-// instead of searching the whole memtable for its place.
-class ObsSeriesTransform : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "hub.ObsSeriesPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), ObsSeriesOf(std::string_view(key.data(), key.size())).size());
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    return !ObsSeriesOf(std::string_view(key.data(), key.size())).empty();
-  }
-};
 
 template <typename Msg>
 Status ParseValue(const rocksdb::Slice& v, Msg* out, const char* what) {
@@ -95,11 +79,9 @@ Status VersionedState::Init(const StateOptions& options) {
   family.level0_file_num_compaction_trigger = 12;
   family.level0_slowdown_writes_trigger = 30;
   family.level0_stop_writes_trigger = 40;
-  rocksdb::ColumnFamilyOptions obs = family;
-  obs.memtable_insert_with_hint_prefix_extractor = std::make_shared<ObsSeriesTransform>();
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, family);
-  for (const auto& n : FamilyNames()) descs.emplace_back(n, n == "obs" ? obs : family);
+  for (const auto& n : FamilyNames()) descs.emplace_back(n, family);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status opened =
