@@ -41,6 +41,7 @@
 #include <map>
 #include <set>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <tuple>
 
@@ -116,10 +117,10 @@ class Materialiser {
   uint64_t spilled() const { return spilled_.load(std::memory_order_relaxed); }
   // Submissions begun before their marker (apply_early_bytes), and those of
   // them dropped because another submission had to commit first.
-  // Series whose observations were written directly (write_new_series_directly).
-  uint64_t new_series_written() const { return new_series_written_.load(std::memory_order_relaxed); }
   uint64_t early_begun() const { return early_begun_.load(std::memory_order_relaxed); }
   uint64_t early_dropped() const { return early_dropped_.load(std::memory_order_relaxed); }
+  // Series whose observations were written directly (write_new_series_directly).
+  uint64_t new_series_written() const { return new_series_written_.load(std::memory_order_relaxed); }
   // Blocks until every record before `end` (per partition) has been read and
   // everything complete among them applied, or the timeout passes. Used by
   // replay to know it has caught up with the log.
@@ -205,16 +206,20 @@ class Materialiser {
   // so that a chunk sees what earlier chunks of its submission wrote.
   Status CollectDelete(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
                        Changes* changes);
-  // `observations` false: the series attributes only (WriteNewSeries wrote
-  // the observations).
+  // What WriteNewSeries did with an upsert's observations, and found.
+  struct NewSeries {
+    bool written = false;        // the observations are in the batch
+    std::optional<bool> stored;  // whether the state holds any of the series', when it looked
+  };
+  // With `seen.written`, the series attributes only; a lookup `seen` made
+  // is not made again.
   Status CollectUpsert(const sdmxhub::events::v1::DataEvent& d, const std::string& flow, Watermark at,
-                       Changes* changes, bool observations);
+                       Changes* changes, const NewSeries& seen);
   // The observations of upsert `d` straight into the run's batch when its
   // series has none anywhere yet: not in the state (at any seq), not in
-  // `changes`, not in the batch (materialiser_new_series.cc). `written`
-  // says whether it did.
+  // `changes`, not in the batch (materialiser_new_series.cc).
   Status WriteNewSeries(Run* run, std::unique_ptr<Changes>* changes, const sdmxhub::events::v1::DataEvent& d,
-                        const std::string& flow, bool* written);
+                        const std::string& flow, NewSeries* out);
   // Snapshot submissions: tombstones for what the run's provider reported in
   // `flow` (as of the watermark before it) and the submission left out:
   // observations and series it did not send (an observation sent has a

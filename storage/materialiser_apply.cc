@@ -279,9 +279,9 @@ Status Materialiser::ApplyEvent(Run* run, std::unique_ptr<Changes>* changes, ev:
     if ((*changes)->upserts || !run->new_unwritten.empty()) HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));
     HUB_RETURN_IF_ERROR(CollectDelete(d, flow, at, changes->get()));
   } else {
-    bool written = false;
-    HUB_RETURN_IF_ERROR(WriteNewSeries(run, changes, d, flow, &written));
-    HUB_RETURN_IF_ERROR(CollectUpsert(d, flow, at, changes->get(), !written));
+    NewSeries seen;
+    HUB_RETURN_IF_ERROR(WriteNewSeries(run, changes, d, flow, &seen));
+    HUB_RETURN_IF_ERROR(CollectUpsert(d, flow, at, changes->get(), seen));
   }
   if ((*changes)->size() + run->new_observations >= options_.apply_chunk_observations) {
     HUB_RETURN_IF_ERROR(FlushChanges(changes, run, true));

@@ -248,7 +248,7 @@ Status Materialiser::CollectSnapshotDeletes(Run* run, const std::string& flow) {
 }
 
 Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& flow, Watermark at,
-                                   Changes* c, bool observations) {
+                                   Changes* c, const NewSeries& seen) {
   const std::string sk = sdmx::JoinKey(std::vector<std::string>(d.key().begin(), d.key().end()));
   const bool merge = d.action() == ev::ACTION_MERGE;
   if (d.attributes_size() > 0) {
@@ -267,12 +267,12 @@ Status Materialiser::CollectUpsert(const ev::DataEvent& d, const std::string& fl
     }
     c->series[{flow, sk}] = std::move(rev);
   }
-  if (!observations) return Status::Ok();
+  if (seen.written) return Status::Ok();
   c->upserts = true;
   RevisionCursor* it = obs_cursor_.get();
   // A series met for the first time (most of a new feed) has nothing to merge with.
-  bool stored = false;
-  if (merge) {
+  bool stored = seen.stored.value_or(false);
+  if (merge && !seen.stored) {
     HUB_ASSIGN_OR_RETURN(stored, state_->AnyObs(it, ObsSeriesPrefix(flow, sk)));
   }
   for (const ev::Observation& o : d.observations()) {

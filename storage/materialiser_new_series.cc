@@ -15,8 +15,7 @@ namespace hub::storage {
 namespace st = sdmxhub::state::v1;
 
 Status Materialiser::WriteNewSeries(Run* run, std::unique_ptr<Changes>* changes, const ev::DataEvent& d,
-                                    const std::string& flow, bool* written) {
-  *written = false;
+                                    const std::string& flow, NewSeries* out) {
   // A snapshot notes what it sent as the general path compares it
   // (SentPrefix): not here.
   if (!options_.write_new_series_directly || run->note_sent || d.observations_size() == 0) return Status::Ok();
@@ -30,6 +29,7 @@ Status Materialiser::WriteNewSeries(Run* run, std::unique_ptr<Changes>* changes,
   const Changes& c = **changes;
   if (auto it = c.obs.lower_bound(key); it != c.obs.end() && it->first.starts_with(key)) return Status::Ok();
   HUB_ASSIGN_OR_RETURN(bool stored, state_->AnyObs(obs_cursor_.get(), key));
+  out->stored = stored;
   if (stored) return Status::Ok();
 
   rocksdb::WriteBatch& batch = run->batch;
@@ -65,7 +65,7 @@ Status Materialiser::WriteNewSeries(Run* run, std::unique_ptr<Changes>* changes,
   key.resize(series_end);
   run->new_unwritten.insert(std::move(key));
   new_series_written_.fetch_add(1, std::memory_order_relaxed);
-  *written = true;
+  out->written = true;
   if (batch.GetDataSize() >= options_.max_batch_bytes) {
     HUB_RETURN_IF_ERROR(WritePartial(run->seq, run->sid, &batch));
     run->new_unwritten.clear();
