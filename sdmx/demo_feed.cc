@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "sdmx/demo_feed_metadata.h"
 #include "sdmx/m49.h"
 #include "sdmx/structure_reader.h"
 #include "sdmx/xml.h"
@@ -108,21 +109,9 @@ std::vector<CodelistDef> Codelists() {
   };
 }
 
-constexpr char kAgency[] = "SDMXHUB";
+using demo::kAgency;
+using demo::Name;
 
-void Name(std::string* out, std::string_view name) {
-  *out += "<com:Name xml:lang=\"en\">";
-  AppendEscaped(out, name);
-  *out += "</com:Name>";
-}
-
-// A maintainable's name and description (what complete stubs keep).
-void Name(std::string* out, std::string_view name, std::string_view description) {
-  Name(out, name);
-  *out += "<com:Description xml:lang=\"en\">";
-  AppendEscaped(out, description);
-  *out += "</com:Description>";
-}
 
 void Enumeration(std::string* out, const char* codelist) {
   *out += std::string("<str:LocalRepresentation><str:Enumeration><Ref agencyID=\"") + kAgency + "\" id=\"" +
@@ -264,7 +253,9 @@ void OrganisationSchemes(std::string* o) {
     Name(o, p[1]);
     *o += "</str:DataProvider>";
   }
-  *o += "\n</str:DataProviderScheme>\n</str:OrganisationSchemes>\n";
+  *o += "\n</str:DataProviderScheme>\n";
+  demo::ConsumerAndUnitSchemes(o);
+  *o += "</str:OrganisationSchemes>\n";
 }
 
 // The 17 Sustainable Development Goals as a category scheme, and the demo
@@ -349,6 +340,7 @@ std::string DemoStructureMessage() {
   o += std::string("<str:Structure><Ref agencyID=\"") + kAgency +
        "\" id=\"DEMO_SDG\" version=\"1.0\" package=\"datastructure\" class=\"DataStructure\"/></str:Structure>"
        "</str:Dataflow>\n</str:Dataflows>\n";
+  demo::Metadataflows(&o);
   CategorySchemeAndCategorisations(&o);
   o += "<str:Codelists>\n";
   for (const CodelistDef& cl : Codelists()) {
@@ -380,7 +372,11 @@ std::string DemoStructureMessage() {
     Name(&o, c[1]);
     o += "</str:Concept>";
   }
-  o += "\n</str:ConceptScheme>\n</str:Concepts>\n<str:DataStructures>\n";
+  o += "\n</str:ConceptScheme>\n";
+  demo::MetadataConcepts(&o);
+  o += "</str:Concepts>\n";
+  demo::MetadataStructures(&o);
+  o += "<str:DataStructures>\n";
   o += std::string("<str:DataStructure id=\"DEMO_SDG\" agencyID=\"") + kAgency + "\" version=\"1.0\" isFinal=\"true\">";
   Name(&o, "SDG indicators (SDMX Hub demo)", "Dimensions, attributes and measure of the SDG demo data.");
   o += "<str:DataStructureComponents>\n<str:DimensionList id=\"DimensionDescriptor\">\n";

@@ -1,5 +1,6 @@
 #include "sdmx/json_structure_writer.h"
 
+#include <cctype>
 #include <map>
 
 #include <boost/json.hpp>
@@ -152,6 +153,70 @@ class JsonStructureWriter {
     return o;
   }
 
+  json::array MetadataAttributes(const std::vector<MetadataAttribute>& attributes) const {
+    json::array out;
+    for (const MetadataAttribute& a : attributes) {
+      json::object j{{"id", a.id}};
+      Component(a, &j);
+      if (a.min_occurs != 1) j["minOccurs"] = a.min_occurs;
+      if (a.max_occurs != 1) {
+        j["maxOccurs"] = a.max_occurs == MetadataAttribute::kUnbounded ? json::value("unbounded") : json::value(a.max_occurs);
+      }
+      if (a.presentational) j["isPresentational"] = true;
+      if (!a.children.empty()) j["metadataAttributes"] = MetadataAttributes(a.children);
+      out.push_back(std::move(j));
+    }
+    return out;
+  }
+
+  // 1.0: targets and report structures (as SDMX-ML 2.1); 2.0: one list of
+  // metadata attributes (as SDMX-ML 3.0).
+  json::object Msd(const MetadataStructure& m) const {
+    json::object o = Maintainable("metadatastructure.MetadataStructure", m);
+    if (detail_.IsStub(m)) return o;
+    if (!v1_) {
+      json::array attributes;
+      for (const ReportStructure& r : m.reports) {
+        for (json::value& a : MetadataAttributes(r.attributes)) attributes.push_back(std::move(a));
+      }
+      o["metadataStructureComponents"] = json::object{
+          {"metadataAttributeList",
+           json::object{{"id", "MetadataAttributeDescriptor"}, {"metadataAttributes", std::move(attributes)}}}};
+      return o;
+    }
+    std::vector<MetadataTarget> targets = m.targets;  // none (a 3.0 MSD): any object, as in SDMX-ML 2.1
+    if (targets.empty()) targets.push_back({"TARGET", {{"IdentifiableObjectTarget", "OBJECT", "Any", ""}}});
+    const std::string target_urn = "urn:sdmx:org.sdmx.infomodel.metadatastructure.MetadataTarget=" + m.ref.ToString();
+    json::array target_list, reports;
+    for (const MetadataTarget& t : targets) {
+      json::object target{{"id", t.id}};
+      for (const MetadataTargetObject& object : t.objects) {
+        std::string key(1, static_cast<char>(std::tolower(static_cast<unsigned char>(object.kind[0]))));
+        key += object.kind.substr(1) + "s";  // "identifiableObjectTargets", ...
+        json::object j{{"id", object.id}};
+        if (!object.object_type.empty()) j["objectType"] = object.object_type;
+        json::object format;
+        if (!object.text_type.empty()) format["textType"] = object.text_type;
+        j["localRepresentation"] = json::object{{"textFormat", std::move(format)}};
+        if (!target.contains(key)) target[key] = json::array{};
+        target[key].as_array().push_back(std::move(j));
+      }
+      target_list.push_back(std::move(target));
+    }
+    for (const ReportStructure& r : m.reports) {
+      json::array names;
+      for (const std::string& id : r.targets) names.push_back(json::string(target_urn + "." + id));
+      if (names.empty()) {
+        for (const MetadataTarget& t : targets) names.push_back(json::string(target_urn + "." + t.id));
+      }
+      reports.push_back(json::object{
+          {"id", r.id}, {"metadataAttributes", MetadataAttributes(r.attributes)}, {"metadataTargets", std::move(names)}});
+    }
+    o["metadataStructureComponents"] =
+        json::object{{"metadataTargets", std::move(target_list)}, {"reportStructures", std::move(reports)}};
+    return o;
+  }
+
   // Codes of a hierarchy as nested objects; a code used again gets its own
   // id (CODE_2...), unique within the hierarchy.
   json::array HierarchicalCodes(const std::vector<HierarchicalCode>& codes, const ArtefactRef& codelist,
@@ -262,13 +327,24 @@ class JsonStructureWriter {
       data[key].as_array().push_back(std::move(value));
     };
     for (const auto& [k, s] : set.schemes()) {
-      static constexpr const char* kList[] = {"conceptSchemes", "agencySchemes", "dataProviderSchemes",
-                                              "categorySchemes"};
-      static constexpr const char* kItems[] = {"concepts", "agencies", "dataProviders", "categories"};
+      static constexpr const char* kList[] = {"conceptSchemes",  "agencySchemes",      "dataProviderSchemes",
+                                              "categorySchemes", "dataConsumerSchemes", "organisationUnitSchemes"};
+      static constexpr const char* kItems[] = {"concepts",   "agencies",      "dataProviders",
+                                               "categories", "dataConsumers", "organisationUnits"};
       const int i = static_cast<int>(s.kind);
       json::object o = Maintainable(SchemePackageClass(s.kind), s);
       if (!detail_.IsStub(s)) {
-        o[kItems[i]] = s.kind == SchemeKind::kCategoryScheme ? Categories(s.items, "") : Items(s.items);
+        json::array items = s.kind == SchemeKind::kCategoryScheme ? Categories(s.items, "") : Items(s.items);
+        if (v1_ && s.kind == SchemeKind::kOrganisationUnitScheme) {  // 1.0: a parent unit by its URN
+          for (json::value& item : items) {
+            json::object& unit = item.as_object();
+            if (unit.contains("parent")) {
+              unit["parent"] = "urn:sdmx:org.sdmx.infomodel.base.OrganisationUnit=" + s.ref.ToString() + "." +
+                               std::string(unit["parent"].as_string());
+            }
+          }
+        }
+        o[kItems[i]] = std::move(items);
       }
       add(kList[i], std::move(o));
     }
@@ -297,10 +373,25 @@ class JsonStructureWriter {
     for (const auto& [k, c] : set.categorisations()) {
       json::object o = Maintainable("categoryscheme.Categorisation", c);
       if (!detail_.IsStub(c)) {
-        o["source"] = MaintainableUrn("datastructure." + c.source_class, c.source);
+        o["source"] = MaintainableUrn(std::string(PackageOfClass(c.source_class)) + "." + c.source_class, c.source);
         o["target"] = MaintainableUrn("categoryscheme.Category", c.category_scheme) + "." + c.category;
       }
       add("categorisations", std::move(o));
+    }
+    for (const auto& [k, m] : set.metadata_structures()) add("metadataStructures", Msd(m));
+    for (const auto& [k, m] : set.metadataflows()) {
+      json::object o = Maintainable("metadatastructure.Metadataflow", m);
+      if (!detail_.IsStub(m)) {
+        o["structure"] = MaintainableUrn("metadatastructure.MetadataStructure", m.structure);
+        if (!v1_) {  // 2.0 names the targets (1.0: its MSD does)
+          json::array targets;
+          for (const std::string& t : TargetsOf(m, detail_.resolve_in ? *detail_.resolve_in : set)) {
+            targets.push_back(json::string(t));
+          }
+          if (!targets.empty()) o["targets"] = std::move(targets);
+        }
+      }
+      add("metadataflows", std::move(o));
     }
     json::object meta{{"id", options.message_id}, {"test", false}, {"sender", json::object{{"id", options.sender}}}};
     if (!options.prepared.empty()) meta["prepared"] = options.prepared;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 namespace sdmx {
 
@@ -103,6 +104,8 @@ void StructureSet::Add(ProvisionAgreement pa) { agreements_[pa.ref.ToString()] =
 void StructureSet::Add(ContentConstraint cc) { constraints_[cc.ref.ToString()] = std::move(cc); }
 void StructureSet::Add(HierarchicalCodelist hcl) { hcls_[hcl.ref.ToString()] = std::move(hcl); }
 void StructureSet::Add(Categorisation c) { categorisations_[c.ref.ToString()] = std::move(c); }
+void StructureSet::Add(MetadataStructure msd) { msds_[msd.ref.ToString()] = std::move(msd); }
+void StructureSet::Add(Metadataflow mf) { metadataflows_[mf.ref.ToString()] = std::move(mf); }
 
 void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.codelists_) Add(v);
@@ -113,6 +116,8 @@ void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.constraints_) constraints_[k] = v;
   for (const auto& [k, v] : other.hcls_) hcls_[k] = v;
   for (const auto& [k, v] : other.categorisations_) categorisations_[k] = v;
+  for (const auto& [k, v] : other.msds_) msds_[k] = v;
+  for (const auto& [k, v] : other.metadataflows_) metadataflows_[k] = v;
 }
 
 void StructureSet::MergeNew(const StructureSet& other) {
@@ -126,6 +131,8 @@ void StructureSet::MergeNew(const StructureSet& other) {
   constraints_.insert(other.constraints_.begin(), other.constraints_.end());
   hcls_.insert(other.hcls_.begin(), other.hcls_.end());
   categorisations_.insert(other.categorisations_.begin(), other.categorisations_.end());
+  msds_.insert(other.msds_.begin(), other.msds_.end());
+  metadataflows_.insert(other.metadataflows_.begin(), other.metadataflows_.end());
 }
 
 const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
@@ -152,6 +159,54 @@ const Categorisation* StructureSet::FindCategorisation(const ArtefactRef& ref) c
 }
 const HierarchicalCodelist* StructureSet::FindHierarchicalCodelist(const ArtefactRef& ref) const {
   return Find(hcls_, ref);
+}
+const MetadataStructure* StructureSet::FindMetadataStructure(const ArtefactRef& ref) const { return Find(msds_, ref); }
+const Metadataflow* StructureSet::FindMetadataflow(const ArtefactRef& ref) const { return Find(metadataflows_, ref); }
+
+std::vector<const MetadataAttribute*> MetadataStructure::AllAttributes() const {
+  std::vector<const MetadataAttribute*> out;
+  auto walk = [&out](const auto& self, const std::vector<MetadataAttribute>& attributes) -> void {
+    for (const MetadataAttribute& a : attributes) {
+      out.push_back(&a);
+      self(self, a.children);
+    }
+  };
+  for (const ReportStructure& r : reports) walk(walk, r.attributes);
+  return out;
+}
+
+std::string_view PackageOfClass(std::string_view c) {
+  static const std::map<std::string_view, std::string_view> kPackages = {
+      {"DataStructure", "datastructure"},  {"Dataflow", "datastructure"},
+      {"Dimension", "datastructure"},      {"TimeDimension", "datastructure"},
+      {"Attribute", "datastructure"},      {"PrimaryMeasure", "datastructure"},
+      {"MetadataStructure", "metadatastructure"}, {"Metadataflow", "metadatastructure"},
+      {"Codelist", "codelist"},            {"Code", "codelist"},
+      {"HierarchicalCodelist", "codelist"}, {"Hierarchy", "codelist"},
+      {"ConceptScheme", "conceptscheme"},  {"Concept", "conceptscheme"},
+      {"CategoryScheme", "categoryscheme"}, {"Category", "categoryscheme"},
+      {"Categorisation", "categoryscheme"}, {"ReportingTaxonomy", "categoryscheme"},
+      {"ProvisionAgreement", "registry"},  {"ContentConstraint", "registry"},
+      {"AttachmentConstraint", "registry"}, {"DataConstraint", "registry"},
+      {"StructureSet", "mapping"},         {"Process", "process"}};
+  auto it = kPackages.find(c);
+  return it == kPackages.end() ? std::string_view("base") : it->second;
+}
+
+std::vector<std::string> TargetsOf(const Metadataflow& mf, const StructureSet& set) {
+  if (!mf.targets.empty()) return mf.targets;
+  std::vector<std::string> out;
+  const MetadataStructure* msd = set.FindMetadataStructure(mf.structure);
+  if (!msd) return out;
+  for (const MetadataTarget& t : msd->targets) {
+    for (const MetadataTargetObject& o : t.objects) {
+      if (o.kind != "IdentifiableObjectTarget" || o.object_type.empty()) continue;
+      std::string urn = "urn:sdmx:org.sdmx.infomodel." + std::string(PackageOfClass(o.object_type)) + "." +
+                        o.object_type + "=*:*(*)";
+      if (std::find(out.begin(), out.end(), urn) == out.end()) out.push_back(std::move(urn));
+    }
+  }
+  return out;
 }
 
 std::vector<const ContentConstraint*> StructureSet::AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
@@ -180,6 +235,8 @@ const char* SchemeKindName(SchemeKind kind) {
     case SchemeKind::kAgencyScheme: return "AgencyScheme";
     case SchemeKind::kDataProviderScheme: return "DataProviderScheme";
     case SchemeKind::kCategoryScheme: return "CategoryScheme";
+    case SchemeKind::kDataConsumerScheme: return "DataConsumerScheme";
+    case SchemeKind::kOrganisationUnitScheme: return "OrganisationUnitScheme";
   }
   return "?";
 }

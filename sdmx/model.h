@@ -119,11 +119,14 @@ struct Dataflow {
   bool operator==(const Dataflow&) const = default;
 };
 
-// ConceptScheme, AgencyScheme and DataProviderScheme: item schemes whose
-// items, like codes, have an id, a name and (concepts only) a parent.
-// Category schemes hold categories nested in SDMX-ML; here, as every item
-// scheme, a flat list whose `parent` says where each sits.
-enum class SchemeKind { kConceptScheme, kAgencyScheme, kDataProviderScheme, kCategoryScheme };
+// ConceptScheme, the organisation schemes (agencies, data providers, data
+// consumers, organisation units) and CategoryScheme: item schemes whose
+// items, like codes, have an id, a name and (concepts, organisation units)
+// a parent. Category schemes hold categories nested in SDMX-ML; here, as
+// every item scheme, a flat list whose `parent` says where each sits.
+enum class SchemeKind {
+  kConceptScheme, kAgencyScheme, kDataProviderScheme, kCategoryScheme, kDataConsumerScheme, kOrganisationUnitScheme
+};
 const char* SchemeKindName(SchemeKind kind);  // "ConceptScheme", ...
 
 struct ItemScheme {
@@ -238,6 +241,74 @@ struct Categorisation {
   bool operator==(const Categorisation&) const = default;
 };
 
+// --- Reference metadata structures -----------------------------------------
+// What a portal shows beside the figures (an SDG indicator's definition,
+// method, custodian contact) is reference metadata, reported against a
+// metadata structure (MSD) through a metadataflow. The hub stores and serves
+// both artefacts; it does not take metadata sets yet (/metadata is a 501).
+
+// A metadata attribute: a component that may nest others. `presentational`
+// ones only group their children and take no value.
+struct MetadataAttribute : Component {
+  int min_occurs = 1;
+  int max_occurs = 1;  // kUnbounded: any number
+  bool presentational = false;
+  std::vector<MetadataAttribute> children;
+  static constexpr int kUnbounded = -1;
+  bool operator==(const MetadataAttribute&) const = default;
+};
+
+// One object of an SDMX 2.1 MetadataTarget: an IdentifiableObjectTarget
+// (what metadata attaches to, e.g. a Dataflow) or one of the fixed kinds
+// (KeyDescriptorValuesTarget, DataSetTarget, ConstraintContentTarget,
+// ReportPeriodTarget), each a component with a text type.
+struct MetadataTargetObject {
+  std::string kind;         // the element: "IdentifiableObjectTarget", ...
+  std::string id;
+  std::string object_type;  // IdentifiableObjectTarget only: "Dataflow", "Code"...
+  std::string text_type;    // its TextFormat, e.g. "IdentifiableReference"
+  bool operator==(const MetadataTargetObject&) const = default;
+};
+struct MetadataTarget {
+  std::string id;
+  std::vector<MetadataTargetObject> objects;
+  bool operator==(const MetadataTarget&) const = default;
+};
+// A report structure: the metadata attributes reported together, for the
+// targets it names (ids of `MetadataStructure::targets`).
+struct ReportStructure {
+  std::string id;
+  std::vector<MetadataAttribute> attributes;
+  std::vector<std::string> targets;
+  bool operator==(const ReportStructure&) const = default;
+};
+// SDMX 2.1 MSDs hold targets and report structures; SDMX 3.0 MSDs hold one
+// list of metadata attributes (kept as one report structure with the id
+// "MetadataAttributeDescriptor" and no targets: 3.0 names them on the
+// metadataflow).
+struct MetadataStructure {
+  ArtefactRef ref;
+  std::string name;
+  std::string description;  // empty: none
+  std::vector<MetadataTarget> targets;
+  std::vector<ReportStructure> reports;
+
+  // Every metadata attribute, nested ones too, depth first.
+  std::vector<const MetadataAttribute*> AllAttributes() const;
+  bool operator==(const MetadataStructure&) const = default;
+};
+struct Metadataflow {
+  ArtefactRef ref;
+  std::string name;
+  std::string description;  // empty: none
+  ArtefactRef structure;    // the MSD
+  // What its metadata may be attached to: SDMX 3.0 wildcard URNs, e.g.
+  // "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=*:*(*)". A 2.1
+  // metadataflow names none (its MSD's targets say it): see TargetsOf().
+  std::vector<std::string> targets;
+  bool operator==(const Metadataflow&) const = default;
+};
+
 // A set of structures that references resolve within (e.g. all of configs/).
 // Lookups by AGENCY:ID(VERSION); an empty version resolves to the highest
 // version held. Thread-compatible; share as shared_ptr<const StructureSet>.
@@ -251,6 +322,8 @@ class StructureSet {
   void Add(ContentConstraint cc);
   void Add(HierarchicalCodelist hcl);
   void Add(Categorisation c);
+  void Add(MetadataStructure msd);
+  void Add(Metadataflow mf);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
   // Adds what `other` holds and this does not; ours stay as they are (a
@@ -270,6 +343,8 @@ class StructureSet {
   const ContentConstraint* FindConstraint(const ArtefactRef& ref) const;
   const HierarchicalCodelist* FindHierarchicalCodelist(const ArtefactRef& ref) const;
   const Categorisation* FindCategorisation(const ArtefactRef& ref) const;
+  const MetadataStructure* FindMetadataStructure(const ArtefactRef& ref) const;
+  const Metadataflow* FindMetadataflow(const ArtefactRef& ref) const;
   // The Allowed constraints attached to `dataflow` or to its DSD.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
                                                               const ArtefactRef& dsd) const;
@@ -283,10 +358,12 @@ class StructureSet {
   const std::map<std::string, ContentConstraint>& constraints() const { return constraints_; }
   const std::map<std::string, HierarchicalCodelist>& hierarchical_codelists() const { return hcls_; }
   const std::map<std::string, Categorisation>& categorisations() const { return categorisations_; }
+  const std::map<std::string, MetadataStructure>& metadata_structures() const { return msds_; }
+  const std::map<std::string, Metadataflow>& metadataflows() const { return metadataflows_; }
   bool empty() const { return size() == 0; }
   size_t size() const {
     return codelists_.size() + dsds_.size() + dataflows_.size() + schemes_.size() + agreements_.size() +
-           constraints_.size() + hcls_.size() + categorisations_.size();
+           constraints_.size() + hcls_.size() + categorisations_.size() + msds_.size() + metadataflows_.size();
   }
 
  private:
@@ -301,7 +378,19 @@ class StructureSet {
   std::map<std::string, ContentConstraint> constraints_;
   std::map<std::string, HierarchicalCodelist> hcls_;
   std::map<std::string, Categorisation> categorisations_;
+  std::map<std::string, MetadataStructure> msds_;
+  std::map<std::string, Metadataflow> metadataflows_;
 };
+
+// The targets of `mf`: its own, else (a 2.1 metadataflow) one wildcard URN
+// per object type its MSD's identifiable object targets name, when `set`
+// holds the MSD. Empty when neither says.
+std::vector<std::string> TargetsOf(const Metadataflow& mf, const StructureSet& set);
+
+// The SDMX information model package of a class ("Dataflow" ->
+// "datastructure", "Code" -> "codelist"), as URNs and 2.1 Refs name it;
+// "base" for the organisations and any class it does not know.
+std::string_view PackageOfClass(std::string_view sdmx_class);
 
 // Compares SDMX versions numerically per dot-separated part ("1.10" > "1.9").
 int CompareVersions(std::string_view a, std::string_view b);

@@ -28,6 +28,12 @@ bool StructureDetail::IsStub(const HierarchicalCodelist& a) const {
 bool StructureDetail::IsStub(const Categorisation& a) const {
   return stubs && !(keep_full && keep_full->FindCategorisation(a.ref));
 }
+bool StructureDetail::IsStub(const MetadataStructure& a) const {
+  return stubs && !(keep_full && keep_full->FindMetadataStructure(a.ref));
+}
+bool StructureDetail::IsStub(const Metadataflow& a) const {
+  return stubs && !(keep_full && keep_full->FindMetadataflow(a.ref));
+}
 bool StructureDetail::IsPartial(const Codelist& a) const { return partial && partial->FindCodelist(a.ref); }
 bool StructureDetail::IsPartial(const ItemScheme& a) const { return partial && partial->FindScheme(a.kind, a.ref); }
 

@@ -33,6 +33,10 @@ struct StructureDetail {
   // BASE/{class in lower case, the REST resource}/{agency}/{id}/{version}.
   // Empty (default): no structureURL.
   std::string structure_url;
+  // Where references resolve beyond the artefacts written (the registry's
+  // structures): a 2.1 metadataflow written as 3.0 takes its targets from
+  // its MSD there. Null: within the artefacts written.
+  const StructureSet* resolve_in = nullptr;
 
   bool IsStub(const Codelist& a) const;
   bool IsStub(const DataStructure& a) const;
@@ -42,6 +46,8 @@ struct StructureDetail {
   bool IsStub(const ContentConstraint& a) const;
   bool IsStub(const HierarchicalCodelist& a) const;
   bool IsStub(const Categorisation& a) const;
+  bool IsStub(const MetadataStructure& a) const;
+  bool IsStub(const Metadataflow& a) const;
   bool IsPartial(const Codelist& a) const;
   bool IsPartial(const ItemScheme& a) const;
   // The structureURL of a stub of `sdmx_class` ("Codelist", or a package

@@ -1,6 +1,7 @@
 #include "sdmx/structure_reader.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -187,8 +188,13 @@ ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_
   scheme.kind = kind;
   scheme.ref = RefOf(n);
   // Agency schemes are fixed by SDMX at AGENCIES(1.0) (as are the id and
-  // version of DataProviderSchemes): files often leave them out.
-  if (scheme.ref.id.empty()) scheme.ref.id = kind == SchemeKind::kAgencyScheme ? "AGENCIES" : "DATA_PROVIDERS";
+  // version of DataProviderSchemes and DataConsumerSchemes): files often
+  // leave them out.
+  if (scheme.ref.id.empty()) {
+    scheme.ref.id = kind == SchemeKind::kAgencyScheme         ? "AGENCIES"
+                    : kind == SchemeKind::kDataConsumerScheme ? "DATA_CONSUMERS"
+                                                              : "DATA_PROVIDERS";
+  }
   scheme.name = NameOf(n);
   scheme.description = DescriptionOf(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
@@ -427,6 +433,77 @@ HierarchicalCodelist ReadHierarchicalCodelist(const pugi::xml_node& n) {
   return hcl;
 }
 
+// The <MetadataAttribute> children of `n` (a 2.1 ReportStructure, a 3.0
+// MetadataAttributeList, or a metadata attribute), each with its own.
+std::vector<MetadataAttribute> ReadMetadataAttributes(const pugi::xml_node& n, const CoreTextTypes& core) {
+  std::vector<MetadataAttribute> out;
+  for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+    if (LocalName(c) != "MetadataAttribute") continue;
+    MetadataAttribute a;
+    a.concept_identity = ConceptOf(c);
+    a.id = Attr(c, "id");
+    if (a.id.empty() && a.concept_identity) a.id = a.concept_identity->id;  // SDMX: then the concept's id
+    a.codelist = EnumerationOf(c);
+    a.text_type = TextTypeOf(ChildByLocalName(c, "LocalRepresentation"));
+    core.Resolve(c, &a);
+    a.min_occurs = c.attribute("minOccurs").as_int(1);
+    const std::string max = Attr(c, "maxOccurs");
+    a.max_occurs = max == "unbounded" ? MetadataAttribute::kUnbounded : max.empty() ? 1 : std::atoi(max.c_str());
+    a.presentational = std::string_view(c.attribute("isPresentational").value()) == "true";
+    a.children = ReadMetadataAttributes(c, core);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// SDMX-ML 2.1: MetadataTargets and ReportStructures; 3.0: one
+// MetadataAttributeList (see MetadataStructure).
+MetadataStructure ReadMetadataStructure(const pugi::xml_node& n, const CoreTextTypes& core) {
+  // The target objects whose id SDMX fixes (and files may leave out).
+  static const std::map<std::string, std::string, std::less<>> kFixedIds = {
+      {"KeyDescriptorValuesTarget", "DIMENSION_DESCRIPTOR_VALUES_TARGET"},
+      {"DataSetTarget", "DATA_SET_TARGET"},
+      {"ConstraintContentTarget", "CONSTRAINT_CONTENT_TARGET"},
+      {"ReportPeriodTarget", "REPORT_PERIOD_TARGET"}};
+  MetadataStructure msd = Maintainable<MetadataStructure>(n);
+  const pugi::xml_node comps = ChildByLocalName(n, "MetadataStructureComponents");
+  for (pugi::xml_node c = comps.first_child(); c; c = c.next_sibling()) {
+    const std::string_view ln = LocalName(c);
+    if (ln == "MetadataTarget") {
+      MetadataTarget t{Attr(c, "id"), {}};
+      for (pugi::xml_node o = c.first_child(); o; o = o.next_sibling()) {
+        std::string kind(LocalName(o));
+        if (kind == "Annotations" || (!o.attribute("id") && !kFixedIds.count(kind))) continue;
+        MetadataTargetObject object{kind, Attr(o, "id"), Attr(o, "objectType"),
+                                    TextTypeOf(ChildByLocalName(o, "LocalRepresentation"))};
+        if (object.id.empty()) object.id = kFixedIds.find(kind)->second;
+        t.objects.push_back(std::move(object));
+      }
+      msd.targets.push_back(std::move(t));
+    } else if (ln == "ReportStructure") {
+      ReportStructure r{Attr(c, "id"), ReadMetadataAttributes(c, core), {}};
+      for (pugi::xml_node m = c.first_child(); m; m = m.next_sibling()) {
+        if (LocalName(m) != "MetadataTarget") continue;
+        const pugi::xml_node ref = ChildByLocalName(m, "Ref");
+        r.targets.push_back(ref ? Attr(ref, "id") : std::string(m.text().get()));
+      }
+      msd.reports.push_back(std::move(r));
+    } else if (ln == "MetadataAttributeList") {
+      msd.reports.push_back({"MetadataAttributeDescriptor", ReadMetadataAttributes(c, core), {}});
+    }
+  }
+  return msd;
+}
+
+Metadataflow ReadMetadataflow(const pugi::xml_node& n) {
+  Metadataflow mf = Maintainable<Metadataflow>(n);
+  if (auto s = ParseRef(ChildByLocalName(n, "Structure"))) mf.structure = *s;
+  for (pugi::xml_node t = n.first_child(); t; t = t.next_sibling()) {
+    if (LocalName(t) == "Target") mf.targets.push_back(t.text().get());
+  }
+  return mf;
+}
+
 Dataflow ReadDataflow(const pugi::xml_node& n) {
   Dataflow df = Maintainable<Dataflow>(n);
   if (auto s = ParseRef(ChildByLocalName(n, "Structure"))) df.structure = *s;
@@ -500,6 +577,14 @@ hub::Status ReadStructureMessage(std::string_view message, const std::string& fi
         found.Add(ReadHierarchicalCodelist(a));
       } else if (ln == "Hierarchy") {
         found.Add(ReadHierarchy30(a));
+      } else if (ln == "DataConsumerScheme") {
+        found.Add(ReadItemScheme(a, SchemeKind::kDataConsumerScheme, "DataConsumer"));
+      } else if (ln == "OrganisationUnitScheme") {
+        found.Add(ReadItemScheme(a, SchemeKind::kOrganisationUnitScheme, "OrganisationUnit"));
+      } else if (ln == "MetadataStructure") {
+        found.Add(ReadMetadataStructure(a, core));
+      } else if (ln == "Metadataflow") {
+        found.Add(ReadMetadataflow(a));
       }
     }
   }
@@ -542,6 +627,18 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags, const S
   }
   for (const auto& [k, df] : set.dataflows()) {
     if (!set.FindDataStructure(df.structure)) missing(k, "data structure " + df.structure.ToString());
+  }
+  for (const auto& [k, mf] : set.metadataflows()) {
+    if (!set.FindMetadataStructure(mf.structure)) missing(k, "metadata structure " + mf.structure.ToString());
+  }
+  for (const auto& [k, msd] : set.metadata_structures()) {
+    std::function<void(const std::vector<MetadataAttribute>&)> check = [&](const std::vector<MetadataAttribute>& as) {
+      for (const MetadataAttribute& a : as) {
+        if (a.codelist && !set.FindCodelist(*a.codelist)) missing(k, "codelist " + a.codelist->ToString());
+        check(a.children);
+      }
+    };
+    for (const ReportStructure& r : msd.reports) check(r.attributes);
   }
   for (const auto& [k, pa] : (agreements_of ? agreements_of : &set)->provision_agreements()) {
     if (pa.provider.empty()) missing(k, "data provider (no DataProvider reference)");

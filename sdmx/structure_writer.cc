@@ -1,5 +1,7 @@
 #include "sdmx/structure_writer.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "sdmx/xml.h"
@@ -12,7 +14,8 @@ std::string MaintainableUrn(std::string_view package_class, const ArtefactRef& r
 
 const char* SchemePackageClass(SchemeKind kind) {
   static constexpr const char* kPackage[] = {"conceptscheme.ConceptScheme", "base.AgencyScheme",
-                                             "base.DataProviderScheme", "categoryscheme.CategoryScheme"};
+                                             "base.DataProviderScheme", "categoryscheme.CategoryScheme",
+                                             "base.DataConsumerScheme", "base.OrganisationUnitScheme"};
   return kPackage[static_cast<int>(kind)];
 }
 
@@ -25,6 +28,7 @@ class MlStructureWriter {
       : v30_(options.version == StructureMlVersion::k30), options_(options), sink_(sink) {}
 
   void Write(const StructureSet& set) {
+    set_ = &set;
     const char* v = v30_ ? "v3_0" : "v2_1";
     o_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mes:Structure";
     for (const char* ns : {"message", "structure", "common"}) {
@@ -47,22 +51,30 @@ class MlStructureWriter {
       Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
       Schemes(set, SchemeKind::kConceptScheme, "ConceptSchemes");
       Section("DataConstraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
+      Schemes(set, SchemeKind::kDataConsumerScheme, "DataConsumerSchemes");
       Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
       Schemes(set, SchemeKind::kDataProviderScheme, "DataProviderSchemes");
       Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
       Section("Hierarchies", set.hierarchical_codelists(), [&](const HierarchicalCodelist& h) { WriteHierarchies(h); });
+      Section("Metadataflows", set.metadataflows(), [&](const Metadataflow& m) { WriteMetadataflow(m); });
+      Section("MetadataStructures", set.metadata_structures(), [&](const MetadataStructure& m) { WriteMsd(m); });
+      Schemes(set, SchemeKind::kOrganisationUnitScheme, "OrganisationUnitSchemes");
       Section("ProvisionAgreements", set.provision_agreements(),
               [&](const ProvisionAgreement& p) { WriteAgreement(p); });
     } else {
-      // 2.1: OrganisationSchemes, Dataflows, CategorySchemes, Categorisations, Codelists,
-      // HierarchicalCodelists, Concepts, DataStructures, Constraints, ProvisionAgreements.
+      // 2.1: OrganisationSchemes, Dataflows, Metadataflows, CategorySchemes, Categorisations,
+      // Codelists, HierarchicalCodelists, Concepts, MetadataStructures, DataStructures,
+      // Constraints, ProvisionAgreements.
+      static constexpr SchemeKind kOrganisations[] = {SchemeKind::kAgencyScheme, SchemeKind::kDataConsumerScheme,
+                                                      SchemeKind::kDataProviderScheme,
+                                                      SchemeKind::kOrganisationUnitScheme};
       bool orgs = false;
       for (const auto& [k, s] : set.schemes()) {
-      orgs = orgs || s.kind == SchemeKind::kAgencyScheme || s.kind == SchemeKind::kDataProviderScheme;
-    }
+        orgs = orgs || std::find(std::begin(kOrganisations), std::end(kOrganisations), s.kind) != std::end(kOrganisations);
+      }
       if (orgs) {
         o_ += "<str:OrganisationSchemes>\n";
-        for (SchemeKind kind : {SchemeKind::kAgencyScheme, SchemeKind::kDataProviderScheme}) {
+        for (SchemeKind kind : kOrganisations) {
           for (const auto& [k, s] : set.schemes()) {
             if (s.kind == kind) WriteScheme(s);
           }
@@ -70,12 +82,14 @@ class MlStructureWriter {
         o_ += "</str:OrganisationSchemes>\n";
       }
       Section("Dataflows", set.dataflows(), [&](const Dataflow& d) { WriteDataflow(d); });
+      Section("Metadataflows", set.metadataflows(), [&](const Metadataflow& m) { WriteMetadataflow(m); });
       Schemes(set, SchemeKind::kCategoryScheme, "CategorySchemes");
       Section("Categorisations", set.categorisations(), [&](const Categorisation& c) { WriteCategorisation(c); });
       Section("Codelists", set.codelists(), [&](const Codelist& c) { WriteCodelist(c); });
       Section("HierarchicalCodelists", set.hierarchical_codelists(),
               [&](const HierarchicalCodelist& h) { WriteHierarchicalCodelist(h); });
       Schemes(set, SchemeKind::kConceptScheme, "Concepts");
+      Section("MetadataStructures", set.metadata_structures(), [&](const MetadataStructure& m) { WriteMsd(m); });
       Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
       Section("Constraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
       Section("ProvisionAgreements", set.provision_agreements(),
@@ -227,7 +241,8 @@ class MlStructureWriter {
   }
 
   void WriteScheme(const ItemScheme& s) {
-    static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider", "Category"};
+    static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider", "Category", "DataConsumer",
+                                            "OrganisationUnit"};
     if (OpenMaintainable(SchemeKindName(s.kind), SchemePackageClass(s.kind), s)) return;
     if (s.kind == SchemeKind::kCategoryScheme) {
       NestedCategories(s.items, "");
@@ -253,7 +268,7 @@ class MlStructureWriter {
   // Source: the artefact filed; target: the category (an item reference).
   void WriteCategorisation(const Categorisation& c) {
     if (OpenMaintainable("Categorisation", "categoryscheme.Categorisation", c)) return;
-    Ref("Source", "datastructure", c.source_class, c.source);
+    Ref("Source", PackageOfClass(c.source_class), c.source_class, c.source);
     ItemRef("Target", "categoryscheme", "Category", c.category_scheme, c.category);
     o_ += "</str:Categorisation>\n";
   }
@@ -420,6 +435,88 @@ class MlStructureWriter {
     }
   }
 
+  // Nested metadata attributes, with min/maxOccurs and isPresentational
+  // where they differ from SDMX's defaults.
+  void MetadataAttributes(const std::vector<MetadataAttribute>& attributes) {
+    for (const MetadataAttribute& a : attributes) {
+      o_ += "\n<str:MetadataAttribute";
+      Attr("id", a.id);
+      if (a.min_occurs != 1) Attr("minOccurs", std::to_string(a.min_occurs));
+      if (a.max_occurs != 1) {
+        Attr("maxOccurs", a.max_occurs == MetadataAttribute::kUnbounded ? "unbounded" : std::to_string(a.max_occurs));
+      }
+      if (a.presentational) Attr("isPresentational", "true");
+      o_ += '>';
+      Concept(a.concept_identity);
+      Representation(a.codelist, a.text_type);
+      MetadataAttributes(a.children);
+      o_ += "</str:MetadataAttribute>";
+    }
+  }
+
+  // 2.1: the targets and report structures. 3.0: the attributes of every
+  // report structure in one list (3.0 names targets on the metadataflow).
+  void WriteMsd(const MetadataStructure& m) {
+    if (OpenMaintainable("MetadataStructure", "metadatastructure.MetadataStructure", m)) return;
+    o_ += "\n<str:MetadataStructureComponents>";
+    if (v30_) {
+      o_ += "<str:MetadataAttributeList id=\"MetadataAttributeDescriptor\">";
+      for (const ReportStructure& r : m.reports) MetadataAttributes(r.attributes);
+      o_ += "\n</str:MetadataAttributeList>";
+    } else {
+      // 2.1 wants at least one target, which a 3.0 MSD does not have: any object.
+      std::vector<MetadataTarget> targets = m.targets;
+      if (targets.empty()) targets.push_back({"TARGET", {{"IdentifiableObjectTarget", "OBJECT", "Any", ""}}});
+      for (const MetadataTarget& t : targets) {
+        o_ += "\n<str:MetadataTarget";
+        Attr("id", t.id);
+        o_ += '>';
+        for (const MetadataTargetObject& object : t.objects) {
+          o_ += "<str:" + object.kind;
+          Attr("id", object.id);
+          if (!object.object_type.empty()) Attr("objectType", object.object_type);
+          o_ += "><str:LocalRepresentation><str:TextFormat";
+          if (!object.text_type.empty()) Attr("textType", object.text_type);
+          o_ += "/></str:LocalRepresentation></str:" + object.kind + ">";
+        }
+        o_ += "</str:MetadataTarget>";
+      }
+      for (const ReportStructure& r : m.reports) {
+        o_ += "\n<str:ReportStructure";
+        Attr("id", r.id);
+        o_ += '>';
+        MetadataAttributes(r.attributes);
+        std::vector<std::string> names = r.targets;  // none named (3.0): every target
+        if (names.empty()) {
+          for (const MetadataTarget& t : targets) names.push_back(t.id);
+        }
+        for (const std::string& id : names) {
+          o_ += "\n<str:MetadataTarget><Ref";
+          Attr("id", id);
+          o_ += "/></str:MetadataTarget>";
+        }
+        o_ += "</str:ReportStructure>";
+      }
+    }
+    o_ += "\n</str:MetadataStructureComponents>\n</str:MetadataStructure>\n";
+  }
+
+  // 3.0 names what the metadata attaches to (at least one target); a 2.1
+  // metadataflow takes them from its MSD (TargetsOf).
+  void WriteMetadataflow(const Metadataflow& m) {
+    if (OpenMaintainable("Metadataflow", "metadatastructure.Metadataflow", m)) return;
+    Ref("Structure", "metadatastructure", "MetadataStructure", m.structure);
+    if (v30_) {
+      const StructureSet* context = options_.detail.resolve_in ? options_.detail.resolve_in : set_;
+      for (const std::string& target : TargetsOf(m, *context)) {
+        o_ += "<str:Target>";
+        AppendEscaped(&o_, target);
+        o_ += "</str:Target>";
+      }
+    }
+    o_ += "</str:Metadataflow>\n";
+  }
+
   void WriteAgreement(const ProvisionAgreement& p) {
     if (OpenMaintainable("ProvisionAgreement", "registry.ProvisionAgreement", p)) return;
     Ref(v30_ ? "Dataflow" : "StructureUsage", "datastructure", "Dataflow", p.dataflow);
@@ -494,6 +591,7 @@ class MlStructureWriter {
   }
 
   const bool v30_;
+  const StructureSet* set_ = nullptr;  // the set being written
   const StructureWriteOptions& options_;
   const std::function<void(std::string_view)>& sink_;
   std::string o_;

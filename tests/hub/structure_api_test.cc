@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 #include "hub/http/client.h"
 #include "hub/hub.h"
@@ -148,9 +149,9 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
                   .data_structures()
                   .empty());
   // A type SDMX defines that the hub holds none of: nothing added, not a 400.
-  http::HttpResponse metadataflows = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=metadataflow");
-  EXPECT_EQ(metadataflows.status, 200) << metadataflows.body;
-  EXPECT_EQ(Parse(metadataflows).size(), 1u);
+  http::HttpResponse sets = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=structureset");
+  EXPECT_EQ(sets.status, 200) << sets.body;
+  EXPECT_EQ(Parse(sets).size(), 1u);
 }
 
 // The hub holds the demo's hierarchical codelist (M49 regions): served as an
@@ -246,20 +247,77 @@ TEST_F(StructureApiTest, ItemQueriesReturnOnlyThoseItems) {
   EXPECT_EQ(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest/X").status, 400);
 }
 
+// Issue 18.1: the demo's SDG metadata structure and metadataflow, and its
+// data consumer and organisation unit schemes, served in every format and
+// read back as held; references find the MSD's concepts and codelist, and
+// the metadataflow from the MSD.
+TEST_F(StructureApiTest, MetadataStructuresAndMetadataflowsAreServed) {
+  const sdmx::StructureSet demo = testing::DemoStructures();
+  const sdmx::MetadataStructure* msd = demo.FindMetadataStructure({"SDMXHUB", "SDG_MSD", "1.0"});
+  ASSERT_NE(msd, nullptr);
+  ASSERT_EQ(msd->AllAttributes().size(), 13u);
+  for (const char* path : {"/sdmx/v1/metadatastructure/SDMXHUB/SDG_MSD/latest", "/sdmx/v1/metadatastructure/all"}) {
+    const sdmx::StructureSet got = Parse(Get(path));
+    EXPECT_EQ(got.metadata_structures(), demo.metadata_structures()) << path;
+  }
+  // 3.0 has no targets or report structures: the same attributes, nested.
+  const sdmx::StructureSet v2 = Parse(Get("/sdmx/v2/structure/metadatastructure/SDMXHUB/SDG_MSD/~"));
+  const sdmx::MetadataStructure* back = v2.FindMetadataStructure(msd->ref);
+  ASSERT_NE(back, nullptr);
+  ASSERT_EQ(back->reports.size(), 1u);
+  EXPECT_EQ(back->reports[0].attributes, msd->reports[0].attributes);
+  EXPECT_TRUE(back->targets.empty());
+  // Its children: the metadata concepts and CL_UNIT_MEASURE; its parent: the metadataflow.
+  const sdmx::StructureSet children = Parse(Get("/sdmx/v1/metadatastructure/SDMXHUB/SDG_MSD/latest?references=children"));
+  EXPECT_NE(children.FindScheme(sdmx::SchemeKind::kConceptScheme, {"SDMXHUB", "SDG_META_CONCEPTS", "1.0"}), nullptr);
+  EXPECT_NE(children.FindCodelist({"SDMXHUB", "CL_UNIT_MEASURE", "1.0"}), nullptr);
+  EXPECT_EQ(children.codelists().size(), 1u);
+  EXPECT_EQ(Parse(Get("/sdmx/v1/metadatastructure/all/all/latest?references=metadataflow")).metadataflows(),
+            demo.metadataflows());
+  EXPECT_EQ(Parse(Get("/sdmx/v1/codelist/SDMXHUB/CL_UNIT_MEASURE/latest?references=parents")).metadata_structures().size(),
+            1u);
+  const sdmx::StructureSet flow = Parse(Get("/sdmx/v1/metadataflow/SDMXHUB/MF_SDG_META/latest?references=children"));
+  EXPECT_EQ(flow.metadataflows(), demo.metadataflows());
+  EXPECT_EQ(flow.metadata_structures(), demo.metadata_structures());
+  // 3.0 and SDMX-JSON 2.0 name the metadataflow's targets, taken from its 2.1 MSD.
+  const std::string target = "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=*:*(*)";
+  const std::string v2_flow = Get("/sdmx/v2/structure/metadataflow/*/*/*").body;
+  EXPECT_NE(v2_flow.find("<str:Target>" + target + "</str:Target>"), std::string::npos) << v2_flow;
+  const boost::json::value json =
+      boost::json::parse(Get("/sdmx/v2/structure/metadataflow/*/*/*", "application/vnd.sdmx.structure+json;version=2.0.0").body);
+  EXPECT_EQ(json.at("data").at("metadataflows").at(0).at("targets").at(0).as_string(), target);
+  const boost::json::value json1 = boost::json::parse(
+      Get("/sdmx/v1/metadatastructure/all", "application/vnd.sdmx.structure+json;version=1.0.0").body);
+  const auto& report = json1.at("data").at("metadataStructures").at(0).at("metadataStructureComponents")
+                           .at("reportStructures").at(0);
+  EXPECT_EQ(report.at("metadataAttributes").as_array().size(), msd->reports[0].attributes.size());
+  // The organisation schemes SDMX 2.1 defines beside agencies and providers.
+  for (auto [type, kind, items] : {std::tuple{"dataconsumerscheme", sdmx::SchemeKind::kDataConsumerScheme, 2u},
+                                   std::tuple{"organisationunitscheme", sdmx::SchemeKind::kOrganisationUnitScheme, 4u}}) {
+    for (const std::string prefix : {"/sdmx/v1/", "/sdmx/v2/structure/"}) {
+      const sdmx::StructureSet got = Parse(Get(prefix + type + "/SDMXHUB"));
+      ASSERT_EQ(got.schemes().size(), 1u) << prefix << type;
+      EXPECT_EQ(got.schemes().begin()->second.kind, kind);
+      EXPECT_EQ(got.schemes().begin()->second.items.size(), items);
+    }
+  }
+  EXPECT_EQ(Parse(Get("/sdmx/v1/organisationscheme/SDMXHUB")).schemes().size(), 4u);
+}
+
 // What SDMX REST defines and the hub does not serve is a 501 with an SDMX
 // error message, never a 404; the message is in the format the client reads.
 TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
-  for (const char* path : {"/sdmx/v1/metadataflow/all", "/sdmx/v2/structure/metadatastructure/*/*/*",
+  for (const char* path : {"/sdmx/v1/structureset/all", "/sdmx/v2/structure/process/*/*/*",
                            "/sdmx/v1/metadata/DF_DEMO_SDG", "/sdmx/v2/metadata/metadataset/*/*/*",
                            "/sdmx/v1/schema/metadatastructure/SDMXHUB/MSD/1.0",
                            "/sdmx/v2/schema/metadataflow/SDMXHUB/MDF/1.0"}) {
     EXPECT_EQ(Get(path).status, 501) << path;
   }
-  http::HttpResponse xml = Get("/sdmx/v1/metadataflow/all", "application/vnd.sdmx.structure+xml;version=2.1");
+  http::HttpResponse xml = Get("/sdmx/v1/structureset/all", "application/vnd.sdmx.structure+xml;version=2.1");
   EXPECT_EQ(xml.status, 501);
   EXPECT_EQ(ContentType(xml), "application/xml");
   EXPECT_NE(xml.body.find("<mes:ErrorMessage code=\"501\">"), std::string::npos) << xml.body;
-  EXPECT_NE(xml.body.find("metadataflow"), std::string::npos);
+  EXPECT_NE(xml.body.find("structureset"), std::string::npos);
   http::HttpResponse none = Get("/sdmx/v2/structure/codelist/NOPE/NOPE/1.0", "application/vnd.sdmx.structure+xml;version=3.0.0");
   EXPECT_EQ(none.status, 204);
   http::HttpResponse missing = Get("/sdmx/v1/codelist/NOPE", "application/vnd.sdmx.structure+json;version=1.0.0");

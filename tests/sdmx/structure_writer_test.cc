@@ -91,6 +91,69 @@ TEST(StructureWriterTest, LineEndsInNamesSurviveARoundTrip) {
   }
 }
 
+// Issue 18.1: real metadata structures and metadataflows (the IAEG-SDGs
+// SDG_MSD in 3.0 and 2.1, Eurostat's ESMS, ISTAT's metadataflow) read back
+// from both versions: the nested attributes, with their concepts,
+// representations and occurrences, whatever the version; targets and
+// report structures (2.1 only) when written as 2.1 from a 2.1 file.
+TEST(MetadataStructureTest, RealMsdsAndMetadataflowsReadBackFromBothVersions) {
+  struct Case {
+    const char* path;
+    size_t msds, min_attributes, flows;
+    bool v21;
+  };
+  const Case cases[] = {{"sdg/global/SDG_MSD/metadatastructure-0.xml", 1, 44, 0, false},
+                        {"mixed/khaeru-sdmx-test-data/SGR/metadatastructure-0.xml", 1, 40, 0, true},
+                        {"mixed/khaeru-sdmx-test-data/ESTAT/esms-structure.xml", 1, 20, 0, true},
+                        {"mixed/khaeru-sdmx-test-data/ISTAT/metadataflow-0.xml", 0, 0, 1, true}};
+  // Every report structure's attributes, in order: what 3.0 keeps of them.
+  auto attributes = [](const MetadataStructure& m) {
+    std::vector<MetadataAttribute> all;
+    for (const ReportStructure& r : m.reports) all.insert(all.end(), r.attributes.begin(), r.attributes.end());
+    return all;
+  };
+  for (const Case& c : cases) {
+    const StructureSet original = ReadOrDie(hub::testing::ReadFileOrDie(hub::testing::CorpusPath(c.path)), c.path);
+    ASSERT_EQ(original.metadata_structures().size(), c.msds) << c.path;
+    ASSERT_EQ(original.metadataflows().size(), c.flows) << c.path;
+    size_t count = 0;
+    for (const auto& [k, m] : original.metadata_structures()) {
+      count += m.AllAttributes().size();
+      EXPECT_EQ(m.targets.empty(), !c.v21) << c.path;
+      for (const MetadataAttribute* a : m.AllAttributes()) {
+        EXPECT_TRUE(a->concept_identity) << c.path << " " << a->id;
+      }
+    }
+    EXPECT_GE(count, c.min_attributes) << c.path;
+    for (const auto& [k, f] : original.metadataflows()) EXPECT_FALSE(f.structure.id.empty()) << c.path;
+    for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
+      StructureWriteOptions o;
+      o.version = v;
+      const std::string label = std::string(c.path) + (v == StructureMlVersion::k21 ? " as 2.1" : " as 3.0");
+      const StructureSet back = ReadOrDie(WriteStructureMl(original, o), label);
+      ASSERT_EQ(back.metadata_structures().size(), c.msds) << label;
+      for (const auto& [k, m] : original.metadata_structures()) {
+        const MetadataStructure& b = back.metadata_structures().at(k);
+        EXPECT_EQ(b.name, m.name) << label;
+        EXPECT_EQ(b.description, m.description) << label;
+        EXPECT_EQ(attributes(b), attributes(m)) << label;
+        if (v == StructureMlVersion::k21 && c.v21) {
+          EXPECT_EQ(b, m) << label;
+        }
+      }
+      ASSERT_EQ(back.metadataflows().size(), c.flows) << label;
+      for (const auto& [k, f] : original.metadataflows()) {
+        const Metadataflow& b = back.metadataflows().at(k);
+        EXPECT_EQ(b.structure, f.structure) << label;
+        EXPECT_EQ(b.name, f.name) << label;
+        if (v == StructureMlVersion::k21) {
+          EXPECT_EQ(b, f) << label;
+        }
+      }
+    }
+  }
+}
+
 // SDMX-JSON structure: every artefact the reader found is in the message,
 // with the fields SDMX-JSON clients look up.
 TEST(StructureJsonTest, HoldsEveryArtefactInBothVersions) {

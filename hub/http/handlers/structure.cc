@@ -2,8 +2,10 @@
 //   GET /sdmx/v1/{type}[/{agencyID}[/{resourceID}[/{version}]]]
 //   GET /sdmx/v2/structure/{type}[/{agencyID}[/{resourceID}[/{version}]]]
 // type: dataflow, datastructure, codelist, conceptscheme, agencyscheme,
-// dataproviderscheme, provisionagreement, contentconstraint (v2 also
-// dataconstraint), or structure (every type). agency/id: "all" (v1) or "*"
+// dataproviderscheme, dataconsumerscheme, organisationunitscheme,
+// provisionagreement, contentconstraint (v2 also dataconstraint),
+// hierarchicalcodelist (v2 hierarchy), categoryscheme, categorisation,
+// metadatastructure, metadataflow, or structure (every type). agency/id: "all" (v1) or "*"
 // (v2) for any, v2 also comma lists. version: "latest" / "~" the highest,
 // "all" / "*" any, v2 "1.*" wildcards. `references`: none, children,
 // descendants, parents, parentsandsiblings, all, or one type. `detail`:
@@ -25,7 +27,7 @@ namespace {
 
 enum class Kind {
   kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint, kHierarchy,
-  kCategoryScheme, kCategorisation
+  kCategoryScheme, kCategorisation, kConsumerScheme, kUnitScheme, kMsd, kMetadataflow
 };
 
 std::optional<std::set<Kind>> KindsOf(const std::string& type) {
@@ -36,7 +38,9 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
       {"conceptscheme", {Kind::kConceptScheme}},
       {"agencyscheme", {Kind::kAgencyScheme}},
       {"dataproviderscheme", {Kind::kProviderScheme}},
-      {"organisationscheme", {Kind::kAgencyScheme, Kind::kProviderScheme}},  // 1.x: every kind held
+      {"dataconsumerscheme", {Kind::kConsumerScheme}},
+      {"organisationunitscheme", {Kind::kUnitScheme}},
+      {"organisationscheme", {Kind::kAgencyScheme, Kind::kProviderScheme, Kind::kConsumerScheme, Kind::kUnitScheme}},
       {"provisionagreement", {Kind::kAgreement}},
       {"contentconstraint", {Kind::kConstraint}},
       {"actualconstraint", {Kind::kConstraint}},
@@ -45,7 +49,9 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
       {"hierarchicalcodelist", {Kind::kHierarchy}},  // 1.x (SDMX 2.1)
       {"hierarchy", {Kind::kHierarchy}},             // 2.x (SDMX 3.0): each of its hierarchies
       {"categoryscheme", {Kind::kCategoryScheme}},
-      {"categorisation", {Kind::kCategorisation}}};
+      {"categorisation", {Kind::kCategorisation}},
+      {"metadatastructure", {Kind::kMsd}},
+      {"metadataflow", {Kind::kMetadataflow}}};
   if (type == "structure" || type == "*") {
     std::set<Kind> all;
     for (const auto& [n, k] : kNames) all.insert(k.begin(), k.end());
@@ -61,9 +67,8 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
 // standard) nor an empty answer (the hub would not know).
 bool DefinedButNotHeld(const std::string& type) {
   static const std::set<std::string> kTypes = {
-      "hierarchyassociation", "dataconsumerscheme", "organisationunitscheme", "attachmentconstraint",
-      "metadataconstraint",   "structureset",    "process",                "metadataflow",
-      "metadatastructure",    "reportingtaxonomy", "representationmap",    "conceptschememap",
+      "hierarchyassociation", "attachmentconstraint", "metadataconstraint", "structureset",
+      "process",              "reportingtaxonomy", "representationmap",    "conceptschememap",
       "categoryschememap",    "organisationschememap", "reportingtaxonomymap", "valuelist",
       "transformationscheme", "rulesetscheme",   "userdefinedoperatorscheme", "customtypescheme",
       "namepersonalisationscheme", "vtlmappingscheme", "metadataprovisionagreement",
@@ -92,10 +97,14 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   if (q.kinds.count(Kind::kConstraint)) Select(all.constraints(), q, add);
   if (q.kinds.count(Kind::kHierarchy)) Select(all.hierarchical_codelists(), q, add);
   if (q.kinds.count(Kind::kCategorisation)) Select(all.categorisations(), q, add);
+  if (q.kinds.count(Kind::kMsd)) Select(all.metadata_structures(), q, add);
+  if (q.kinds.count(Kind::kMetadataflow)) Select(all.metadataflows(), q, add);
   for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
                               std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
                               std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme},
-                              std::pair{Kind::kCategoryScheme, sdmx::SchemeKind::kCategoryScheme}}) {
+                              std::pair{Kind::kCategoryScheme, sdmx::SchemeKind::kCategoryScheme},
+                              std::pair{Kind::kConsumerScheme, sdmx::SchemeKind::kDataConsumerScheme},
+                              std::pair{Kind::kUnitScheme, sdmx::SchemeKind::kOrganisationUnitScheme}}) {
     if (!q.kinds.count(kind)) continue;
     Select(all.schemes(), q, [&](const sdmx::ItemScheme& s) {
       if (s.kind == scheme) out->Add(s);
@@ -138,9 +147,22 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
       if (auto* c = all.FindCodelist(cl)) out->Add(*c);
     }
   }
+  for (const auto& [k, m] : set.metadata_structures()) {
+    for (const sdmx::MetadataAttribute* a : m.AllAttributes()) {
+      if (a->codelist) {
+        if (auto* c = all.FindCodelist(*a->codelist)) out->Add(*c);
+      }
+      add_concepts(a->concept_identity);
+    }
+  }
+  for (const auto& [k, m] : set.metadataflows()) {
+    if (auto* msd = all.FindMetadataStructure(m.structure)) out->Add(*msd);
+  }
   for (const auto& [k, c] : set.categorisations()) {  // what it files, and where
     if (c.source_class == "Dataflow") {
       if (auto* df = all.FindDataflow(c.source)) out->Add(*df);
+    } else if (c.source_class == "Metadataflow") {
+      if (auto* mf = all.FindMetadataflow(c.source)) out->Add(*mf);
     }
     if (auto* s = all.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) out->Add(*s);
   }
@@ -172,6 +194,18 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   for (const auto& [k, d] : all.data_structures()) {
     if (uses(d)) out->Add(d);
   }
+  for (const auto& [k, m] : all.metadata_structures()) {
+    for (const sdmx::MetadataAttribute* a : m.AllAttributes()) {
+      if ((a->codelist && set.FindCodelist(*a->codelist)) ||
+          (a->concept_identity && set.FindScheme(sdmx::SchemeKind::kConceptScheme, a->concept_identity->scheme))) {
+        out->Add(m);
+        break;
+      }
+    }
+  }
+  for (const auto& [k, mf] : all.metadataflows()) {
+    if (set.FindMetadataStructure(mf.structure)) out->Add(mf);
+  }
   for (const auto& [k, df] : all.dataflows()) {
     if (set.FindDataStructure(df.structure)) out->Add(df);
   }
@@ -188,7 +222,8 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   }
   for (const auto& [k, c] : all.categorisations()) {  // of a dataflow, or into a category the set holds
     const sdmx::ItemScheme* scheme = set.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme);
-    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) || (scheme && scheme->Find(c.category))) {
+    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) ||
+        (c.source_class == "Metadataflow" && set.FindMetadataflow(c.source)) || (scheme && scheme->Find(c.category))) {
       out->Add(c);
     }
   }
@@ -325,7 +360,8 @@ std::optional<Repr> Negotiate(const std::string& accept, bool v2) {
 bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx::StructureSet* partial) {
   if (items.empty() || items == "*" || items == "all") return true;
   if (!set->data_structures().empty() || !set->dataflows().empty() || !set->provision_agreements().empty() ||
-      !set->constraints().empty() || !set->categorisations().empty() || !set->hierarchical_codelists().empty()) {
+      !set->constraints().empty() || !set->categorisations().empty() || !set->hierarchical_codelists().empty() ||
+      !set->metadata_structures().empty() || !set->metadataflows().empty()) {
     return false;
   }
   std::set<std::string> wanted;
@@ -409,6 +445,7 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   }
   // Relative: the hub cannot tell its public scheme and host.
   form.structure_url = v2 ? "/sdmx/v2/structure" : "/sdmx/v1";
+  form.resolve_in = all.get();
   return StructureResponse(selected, req, v2, LoadTimeIso(*ctx.state, ctx.state->watermark()), form);
 }
 

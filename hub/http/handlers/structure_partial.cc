@@ -77,6 +77,20 @@ void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& re
     if (used_through_flow.count(k) && !requested.FindDataStructure(dsd.ref)) continue;
     AddAllowedCodes(*set, dsd, all.AllowedConstraintsFor(std::nullopt, dsd.ref), &codes);
   }
+  // A metadata structure: its concepts, and every code of its codelists
+  // (no constraint restricts metadata here).
+  for (const auto& [k, msd] : set->metadata_structures()) {
+    for (const sdmx::MetadataAttribute* a : msd.AllAttributes()) {
+      if (a->concept_identity) {
+        if (const sdmx::ItemScheme* s = set->FindScheme(sdmx::SchemeKind::kConceptScheme, a->concept_identity->scheme)) {
+          concepts[s->ref.ToString()].insert(a->concept_identity->id);
+        }
+      }
+      if (const sdmx::Codelist* cl = a->codelist ? set->FindCodelist(*a->codelist) : nullptr) {
+        for (const sdmx::Code& code : cl->codes) codes[cl->ref.ToString()].insert(code.id);
+      }
+    }
+  }
   for (const auto& [k, pa] : set->provision_agreements()) {
     if (const sdmx::ItemScheme* s = set->FindScheme(sdmx::SchemeKind::kDataProviderScheme, pa.provider_scheme)) {
       providers[s->ref.ToString()].insert(pa.provider);

@@ -1,0 +1,141 @@
+#include "sdmx/demo_feed_metadata.h"
+
+#include "sdmx/xml.h"
+
+namespace sdmx::demo {
+namespace {
+
+constexpr char kMsdId[] = "SDG_MSD";
+constexpr char kMetaConcepts[] = "SDG_META_CONCEPTS";
+
+// A metadata attribute of the demo MSD: its concept (same id) in
+// kMetaConcepts, a representation (codelist or text type, else none) and
+// the attributes nested under it. Presentational ones only group others.
+struct AttributeDef {
+  const char* id;
+  const char* name;
+  const char* codelist = "";
+  const char* text_type = "";
+  bool presentational = false;
+  std::initializer_list<AttributeDef> children = {};
+};
+
+// After the SDG metadata reporting concepts of the IAEG-SDGs (a subset).
+const std::initializer_list<AttributeDef>& Attributes() {
+  static const std::initializer_list<AttributeDef> kAttributes = {
+      {"SDG_INDICATOR_INFO", "Indicator information", "", "", true,
+       {{"SDG_GOAL", "Goal"}, {"SDG_TARGET", "Target"}, {"SDG_INDICATOR", "Indicator"},
+        {"SDG_SERIES_DESCR", "Series description"}}},
+      {"SDG_CUSTODIAN_AGENCIES", "Custodian agencies"},
+      {"CONTACT", "Data reporter", "", "", true,
+       {{"CONTACT_ORGANISATION", "Organisation"}, {"CONTACT_MAIL", "Contact email address"}}},
+      {"IND_DEF", "Definition and concepts", "", "XHTML"},
+      {"UNIT_MEASURE", "Unit of measure", "CL_UNIT_MEASURE"},
+      {"SRC_TYPE_COLL_METHOD", "Data sources and collection method", "", "XHTML"},
+      {"META_LAST_UPDATE", "Metadata last updated", "", "GregorianDay"}};
+  return kAttributes;
+}
+
+void WriteAttributes(std::string* o, const std::initializer_list<AttributeDef>& attributes) {
+  for (const AttributeDef& a : attributes) {
+    *o += std::string("\n<str:MetadataAttribute id=\"") + a.id + "\" minOccurs=\"0\"" +
+          (a.presentational ? " isPresentational=\"true\"" : "") + "><str:ConceptIdentity><Ref agencyID=\"" + kAgency +
+          "\" maintainableParentID=\"" + kMetaConcepts + "\" maintainableParentVersion=\"1.0\" id=\"" + a.id +
+          "\" package=\"conceptscheme\" class=\"Concept\"/></str:ConceptIdentity>";
+    if (*a.codelist) {
+      *o += std::string("<str:LocalRepresentation><str:Enumeration><Ref agencyID=\"") + kAgency + "\" id=\"" +
+            a.codelist + "\" version=\"1.0\" package=\"codelist\" class=\"Codelist\"/></str:Enumeration>"
+            "</str:LocalRepresentation>";
+    } else if (*a.text_type) {
+      *o += std::string("<str:LocalRepresentation><str:TextFormat textType=\"") + a.text_type +
+            "\"/></str:LocalRepresentation>";
+    }
+    WriteAttributes(o, a.children);
+    *o += "</str:MetadataAttribute>";
+  }
+}
+
+void WriteConcepts(std::string* o, const std::initializer_list<AttributeDef>& attributes) {
+  for (const AttributeDef& a : attributes) {
+    *o += std::string("<str:Concept id=\"") + a.id + "\">";
+    Name(o, a.name);
+    *o += "</str:Concept>";
+    WriteConcepts(o, a.children);
+  }
+}
+
+// Organisation schemes: items with an id and a name.
+void Organisations(std::string* o, const char* element, const char* id, std::string_view name,
+                   std::string_view description, const char* item,
+                   std::initializer_list<std::initializer_list<const char*>> items) {
+  *o += std::string("<str:") + element + " id=\"" + id + "\" agencyID=\"" + kAgency +
+        "\" version=\"1.0\" isFinal=\"false\">";
+  Name(o, name, description);
+  for (const auto& i : items) {
+    const char* const* f = i.begin();
+    *o += std::string("<str:") + item + " id=\"" + f[0] + "\">";
+    Name(o, f[1]);
+    if (i.size() > 2) *o += std::string("<str:Parent><Ref id=\"") + f[2] + "\"/></str:Parent>";
+    *o += std::string("</str:") + item + ">";
+  }
+  *o += std::string("\n</str:") + element + ">\n";
+}
+
+}  // namespace
+
+void Name(std::string* o, std::string_view name, std::string_view description) {
+  *o += "<com:Name xml:lang=\"en\">";
+  AppendEscaped(o, name);
+  *o += "</com:Name>";
+  if (description.empty()) return;
+  *o += "<com:Description xml:lang=\"en\">";
+  AppendEscaped(o, description);
+  *o += "</com:Description>";
+}
+
+void ConsumerAndUnitSchemes(std::string* o) {
+  Organisations(o, "DataConsumerScheme", "DATA_CONSUMERS", "Data consumers of the SDMX Hub demo",
+                "The portals that take the hub's change feed.", "DataConsumer",
+                {{"SDG_PORTAL", "UN SDG Global Database portal"}, {"KE_PORTAL", "Kenya SDG reporting platform"}});
+  Organisations(o, "OrganisationUnitScheme", "REPORTING_UNITS", "Units that report to the SDMX Hub demo",
+                "The units of the data providers that compile what they submit.", "OrganisationUnit",
+                {{"UNSD", "United Nations Statistics Division"},
+                 {"UNSD_SDG", "SDG Monitoring Section", "UNSD"},
+                 {"WHO", "World Health Organization"},
+                 {"WHO_DDI", "Division of Data, Analytics and Delivery for Impact", "WHO"}});
+}
+
+void Metadataflows(std::string* o) {
+  *o += std::string("<str:Metadataflows>\n<str:Metadataflow id=\"MF_SDG_META\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG indicator metadata (SDMX Hub demo)",
+       "Definitions, sources and contacts of the SDG series, reported by their custodian agencies.");
+  *o += std::string("<str:Structure><Ref agencyID=\"") + kAgency + "\" id=\"" + kMsdId +
+        "\" version=\"1.0\" package=\"metadatastructure\" class=\"MetadataStructure\"/></str:Structure>"
+        "</str:Metadataflow>\n</str:Metadataflows>\n";
+}
+
+void MetadataConcepts(std::string* o) {
+  *o += std::string("<str:ConceptScheme id=\"") + kMetaConcepts + "\" agencyID=\"" + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG metadata concepts", "What the attributes of the SDG metadata structure mean.");
+  WriteConcepts(o, Attributes());
+  *o += "\n</str:ConceptScheme>\n";
+}
+
+void MetadataStructures(std::string* o) {
+  *o += std::string("<str:MetadataStructures>\n<str:MetadataStructure id=\"") + kMsdId + "\" agencyID=\"" + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG indicator metadata",
+       "The reference metadata reported for each SDG dataflow: indicator, custodians, contact, definition, "
+       "sources.");
+  *o += "<str:MetadataStructureComponents>\n<str:MetadataTarget id=\"DATAFLOW_TARGET\">"
+        "<str:IdentifiableObjectTarget id=\"DATAFLOW\" objectType=\"Dataflow\"><str:LocalRepresentation>"
+        "<str:TextFormat textType=\"IdentifiableReference\"/></str:LocalRepresentation></str:IdentifiableObjectTarget>"
+        "</str:MetadataTarget>\n<str:ReportStructure id=\"SDG_METADATA_REPORT\">";
+  WriteAttributes(o, Attributes());
+  *o += "\n<str:MetadataTarget><Ref id=\"DATAFLOW_TARGET\"/></str:MetadataTarget></str:ReportStructure>\n"
+        "</str:MetadataStructureComponents></str:MetadataStructure>\n</str:MetadataStructures>\n";
+}
+
+}  // namespace sdmx::demo
