@@ -106,6 +106,10 @@ void StructureSet::Add(HierarchicalCodelist hcl) { hcls_[hcl.ref.ToString()] = s
 void StructureSet::Add(Categorisation c) { categorisations_[c.ref.ToString()] = std::move(c); }
 void StructureSet::Add(MetadataStructure msd) { msds_[msd.ref.ToString()] = std::move(msd); }
 void StructureSet::Add(Metadataflow mf) { metadataflows_[mf.ref.ToString()] = std::move(mf); }
+void StructureSet::Add(OpaqueArtefact a) {
+  std::string k = a.sdmx_class + "=" + a.ref.ToString();
+  opaque_[k] = std::move(a);
+}
 
 void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.codelists_) Add(v);
@@ -118,6 +122,7 @@ void StructureSet::Merge(const StructureSet& other) {
   for (const auto& [k, v] : other.categorisations_) categorisations_[k] = v;
   for (const auto& [k, v] : other.msds_) msds_[k] = v;
   for (const auto& [k, v] : other.metadataflows_) metadataflows_[k] = v;
+  for (const auto& [k, v] : other.opaque_) opaque_[k] = v;
 }
 
 void StructureSet::MergeNew(const StructureSet& other) {
@@ -133,6 +138,7 @@ void StructureSet::MergeNew(const StructureSet& other) {
   categorisations_.insert(other.categorisations_.begin(), other.categorisations_.end());
   msds_.insert(other.msds_.begin(), other.msds_.end());
   metadataflows_.insert(other.metadataflows_.begin(), other.metadataflows_.end());
+  opaque_.insert(other.opaque_.begin(), other.opaque_.end());
 }
 
 const ItemScheme* StructureSet::FindScheme(SchemeKind kind, const ArtefactRef& ref) const {
@@ -162,6 +168,36 @@ const HierarchicalCodelist* StructureSet::FindHierarchicalCodelist(const Artefac
 }
 const MetadataStructure* StructureSet::FindMetadataStructure(const ArtefactRef& ref) const { return Find(msds_, ref); }
 const Metadataflow* StructureSet::FindMetadataflow(const ArtefactRef& ref) const { return Find(metadataflows_, ref); }
+
+const OpaqueArtefact* StructureSet::FindOpaque(std::string_view sdmx_class, const ArtefactRef& ref) const {
+  const OpaqueArtefact* best = nullptr;
+  for (const auto& [k, v] : opaque_) {
+    if (v.sdmx_class == sdmx_class && v.ref.agency == ref.agency && v.ref.id == ref.id &&
+        (ref.version.empty() ? !best || CompareVersions(best->ref.version, v.ref.version) < 0
+                             : v.ref.version == ref.version)) {
+      best = &v;
+    }
+  }
+  return best;
+}
+
+bool StructureSet::Holds(std::string_view c, const ArtefactRef& ref) const {
+  if (std::optional<SchemeKind> kind = SchemeKindOfClass(c)) return FindScheme(*kind, ref) != nullptr;
+  if (c == "Codelist") return FindCodelist(ref);
+  if (c == "DataStructure") return FindDataStructure(ref);
+  if (c == "Dataflow") return FindDataflow(ref);
+  if (c == "ProvisionAgreement") return FindProvisionAgreement(ref);
+  if (c == "ContentConstraint" || c == "DataConstraint") return FindConstraint(ref);
+  if (c == "HierarchicalCodelist") return FindHierarchicalCodelist(ref);
+  if (c == "Categorisation") return FindCategorisation(ref);
+  if (c == "MetadataStructure") return FindMetadataStructure(ref);
+  if (c == "Metadataflow") return FindMetadataflow(ref);
+  return FindOpaque(c, ref);
+}
+
+bool IsOpaqueClass(std::string_view c) {
+  return c == "StructureSet" || c == "Process" || c == "ReportingTaxonomy" || c == "AttachmentConstraint";
+}
 
 std::vector<const MetadataAttribute*> MetadataStructure::AllAttributes() const {
   std::vector<const MetadataAttribute*> out;
@@ -239,6 +275,14 @@ const char* SchemeKindName(SchemeKind kind) {
     case SchemeKind::kOrganisationUnitScheme: return "OrganisationUnitScheme";
   }
   return "?";
+}
+
+std::optional<SchemeKind> SchemeKindOfClass(std::string_view sdmx_class) {
+  for (SchemeKind k : {SchemeKind::kConceptScheme, SchemeKind::kAgencyScheme, SchemeKind::kDataProviderScheme,
+                       SchemeKind::kCategoryScheme, SchemeKind::kDataConsumerScheme, SchemeKind::kOrganisationUnitScheme}) {
+    if (sdmx_class == SchemeKindName(k)) return k;
+  }
+  return std::nullopt;
 }
 
 const Code* ItemScheme::Find(std::string_view id) const {

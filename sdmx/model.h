@@ -128,6 +128,7 @@ enum class SchemeKind {
   kConceptScheme, kAgencyScheme, kDataProviderScheme, kCategoryScheme, kDataConsumerScheme, kOrganisationUnitScheme
 };
 const char* SchemeKindName(SchemeKind kind);  // "ConceptScheme", ...
+std::optional<SchemeKind> SchemeKindOfClass(std::string_view sdmx_class);  // its inverse
 
 struct ItemScheme {
   SchemeKind kind = SchemeKind::kConceptScheme;
@@ -309,6 +310,32 @@ struct Metadataflow {
   bool operator==(const Metadataflow&) const = default;
 };
 
+// A maintainable artefact of an SDMX 2.1 type the hub stores without
+// interpreting it: StructureSet, Process, ReportingTaxonomy and
+// AttachmentConstraint (SDMX 3.0 has no StructureSet or AttachmentConstraint
+// and writes the other two otherwise). Kept as the SDMX-ML 2.1 element it
+// came in, with its identity and the maintainables it references, which is
+// what `references=` walks. Served in SDMX-ML 2.1 only.
+struct OpaqueArtefact {
+  std::string sdmx_class;  // "StructureSet", "Process", ...
+  ArtefactRef ref;
+  std::string name;
+  std::string description;  // empty: none
+  // The element, whole, as SDMX-ML 2.1 with the prefixes the hub writes
+  // (str: structure, com: common; references unqualified).
+  std::string xml;
+  struct Reference {
+    std::string sdmx_class;  // of the maintainable: an item's scheme class for an item reference
+    ArtefactRef ref;
+    bool operator==(const Reference&) const = default;
+  };
+  std::vector<Reference> references;  // each once, in document order
+  bool operator==(const OpaqueArtefact&) const = default;
+};
+// The classes kept as OpaqueArtefact: their SDMX REST resource is the
+// class in lower case.
+bool IsOpaqueClass(std::string_view sdmx_class);
+
 // A set of structures that references resolve within (e.g. all of configs/).
 // Lookups by AGENCY:ID(VERSION); an empty version resolves to the highest
 // version held. Thread-compatible; share as shared_ptr<const StructureSet>.
@@ -324,6 +351,7 @@ class StructureSet {
   void Add(Categorisation c);
   void Add(MetadataStructure msd);
   void Add(Metadataflow mf);
+  void Add(OpaqueArtefact a);
   // Adds everything from `other`; artefacts with the same reference replace ours.
   void Merge(const StructureSet& other);
   // Adds what `other` holds and this does not; ours stay as they are (a
@@ -345,6 +373,10 @@ class StructureSet {
   const Categorisation* FindCategorisation(const ArtefactRef& ref) const;
   const MetadataStructure* FindMetadataStructure(const ArtefactRef& ref) const;
   const Metadataflow* FindMetadataflow(const ArtefactRef& ref) const;
+  const OpaqueArtefact* FindOpaque(std::string_view sdmx_class, const ArtefactRef& ref) const;
+  // Whether the set holds an artefact of `sdmx_class` ("Dataflow",
+  // "Codelist", "StructureSet"...) with reference `ref`.
+  bool Holds(std::string_view sdmx_class, const ArtefactRef& ref) const;
   // The Allowed constraints attached to `dataflow` or to its DSD.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
                                                               const ArtefactRef& dsd) const;
@@ -360,10 +392,13 @@ class StructureSet {
   const std::map<std::string, Categorisation>& categorisations() const { return categorisations_; }
   const std::map<std::string, MetadataStructure>& metadata_structures() const { return msds_; }
   const std::map<std::string, Metadataflow>& metadataflows() const { return metadataflows_; }
+  // Keyed by "Class=AGENCY:ID(VERSION)".
+  const std::map<std::string, OpaqueArtefact>& opaque() const { return opaque_; }
   bool empty() const { return size() == 0; }
   size_t size() const {
     return codelists_.size() + dsds_.size() + dataflows_.size() + schemes_.size() + agreements_.size() +
-           constraints_.size() + hcls_.size() + categorisations_.size() + msds_.size() + metadataflows_.size();
+           constraints_.size() + hcls_.size() + categorisations_.size() + msds_.size() + metadataflows_.size() +
+           opaque_.size();
   }
 
  private:
@@ -380,6 +415,7 @@ class StructureSet {
   std::map<std::string, Categorisation> categorisations_;
   std::map<std::string, MetadataStructure> msds_;
   std::map<std::string, Metadataflow> metadataflows_;
+  std::map<std::string, OpaqueArtefact> opaque_;
 };
 
 // The targets of `mf`: its own, else (a 2.1 metadataflow) one wildcard URN

@@ -34,6 +34,9 @@ bool StructureDetail::IsStub(const MetadataStructure& a) const {
 bool StructureDetail::IsStub(const Metadataflow& a) const {
   return stubs && !(keep_full && keep_full->FindMetadataflow(a.ref));
 }
+bool StructureDetail::IsStub(const OpaqueArtefact& a) const {
+  return stubs && !(keep_full && keep_full->FindOpaque(a.sdmx_class, a.ref));
+}
 bool StructureDetail::IsPartial(const Codelist& a) const { return partial && partial->FindCodelist(a.ref); }
 bool StructureDetail::IsPartial(const ItemScheme& a) const { return partial && partial->FindScheme(a.kind, a.ref); }
 

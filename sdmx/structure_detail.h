@@ -48,6 +48,7 @@ struct StructureDetail {
   bool IsStub(const Categorisation& a) const;
   bool IsStub(const MetadataStructure& a) const;
   bool IsStub(const Metadataflow& a) const;
+  bool IsStub(const OpaqueArtefact& a) const;
   bool IsPartial(const Codelist& a) const;
   bool IsPartial(const ItemScheme& a) const;
   // The structureURL of a stub of `sdmx_class` ("Codelist", or a package

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "sdmx/file.h"
+#include "sdmx/opaque_artefact.h"
 #include "sdmx/text_encoding.h"
 #include "sdmx/urn.h"
 
@@ -585,6 +586,11 @@ hub::Status ReadStructureMessage(std::string_view message, const std::string& fi
         found.Add(ReadMetadataStructure(a, core));
       } else if (ln == "Metadataflow") {
         found.Add(ReadMetadataflow(a));
+      } else if (IsOpaqueClass(ln) && IsSdmxMl21(a)) {
+        OpaqueArtefact o = Maintainable<OpaqueArtefact>(a);
+        o.sdmx_class = ln;
+        ReadOpaqueBody(a, &o);
+        found.Add(std::move(o));
       }
     }
   }

@@ -91,7 +91,16 @@ class MlStructureWriter {
       Schemes(set, SchemeKind::kConceptScheme, "Concepts");
       Section("MetadataStructures", set.metadata_structures(), [&](const MetadataStructure& m) { WriteMsd(m); });
       Section("DataStructures", set.data_structures(), [&](const DataStructure& d) { WriteDsd(d); });
-      Section("Constraints", set.constraints(), [&](const ContentConstraint& c) { WriteConstraint(c); });
+      Opaque(set, "StructureSet", "StructureSets");
+      Opaque(set, "ReportingTaxonomy", "ReportingTaxonomies");
+      Opaque(set, "Process", "Processes");
+      // Both kinds of constraint share the section.
+      if (!set.constraints().empty() || Holding(set, "AttachmentConstraint")) {
+        o_ += "<str:Constraints>\n";
+        for (const auto& [k, c] : set.constraints()) WriteConstraint(c);
+        Opaque(set, "AttachmentConstraint", nullptr);
+        o_ += "</str:Constraints>\n";
+      }
       Section("ProvisionAgreements", set.provision_agreements(),
               [&](const ProvisionAgreement& p) { WriteAgreement(p); });
     }
@@ -114,6 +123,32 @@ class MlStructureWriter {
       Flush();
     }
     o_ += std::string("</str:") + element + ">\n";
+  }
+
+  static bool Holding(const StructureSet& set, std::string_view sdmx_class) {
+    for (const auto& [k, a] : set.opaque()) {
+      if (a.sdmx_class == sdmx_class) return true;
+    }
+    return false;
+  }
+
+  // The opaque artefacts of `sdmx_class` (SDMX-ML 2.1 only: 3.0 writes
+  // none), as they came, or as stubs; in a section `element` unless null.
+  void Opaque(const StructureSet& set, std::string_view sdmx_class, const char* element) {
+    if (v30_ || !Holding(set, sdmx_class)) return;
+    if (element) o_ += std::string("<str:") + element + ">\n";
+    for (const auto& [k, a] : set.opaque()) {
+      if (a.sdmx_class != sdmx_class) continue;
+      const std::string cls(sdmx_class);
+      if (options_.detail.IsStub(a)) {
+        OpenMaintainable(cls.c_str(), std::string(PackageOfClass(cls)) + "." + cls, a);
+      } else {
+        o_ += a.xml;
+        o_ += '\n';
+      }
+      Flush();
+    }
+    if (element) o_ += std::string("</str:") + element + ">\n";
   }
 
   void Schemes(const StructureSet& set, SchemeKind kind, const char* element) {
@@ -147,7 +182,8 @@ class MlStructureWriter {
   // closes it. A stub (options.detail) is written whole, and true returned:
   // the caller writes nothing more of it.
   template <typename A>
-  bool OpenMaintainable(const char* element, std::string_view package_class, const A& a, const char* extra = "") {
+  bool OpenMaintainable(const char* element, std::string_view package_class, const A& a, const char* extra = "",
+                        bool versioned = true) {
     const ArtefactRef& ref = a.ref;
     const StructureDetail& detail = options_.detail;
     const bool stub = detail.IsStub(a);
@@ -155,7 +191,7 @@ class MlStructureWriter {
     Attr("urn", MaintainableUrn(package_class, ref));
     Attr("agencyID", ref.agency);
     Attr("id", ref.id);
-    Attr("version", ref.version);
+    if (versioned || !v30_) Attr("version", ref.version);
     if (!v30_) Attr("isFinal", "false");
     if (stub) {
       Attr("isExternalReference", "true");
@@ -243,7 +279,9 @@ class MlStructureWriter {
   void WriteScheme(const ItemScheme& s) {
     static constexpr const char* kItem[] = {"Concept", "Agency", "DataProvider", "Category", "DataConsumer",
                                             "OrganisationUnit"};
-    if (OpenMaintainable(SchemeKindName(s.kind), SchemePackageClass(s.kind), s)) return;
+    // 3.0 organisation schemes have no version (SDMX fixes it at 1.0).
+    const bool versioned = s.kind == SchemeKind::kConceptScheme || s.kind == SchemeKind::kCategoryScheme;
+    if (OpenMaintainable(SchemeKindName(s.kind), SchemePackageClass(s.kind), s, "", versioned)) return;
     if (s.kind == SchemeKind::kCategoryScheme) {
       NestedCategories(s.items, "");
     } else {
@@ -308,7 +346,7 @@ class MlStructureWriter {
     }
     o_ += "\n<str:TimeDimension";
     Attr("id", d.time_dimension);
-    Attr("position", std::to_string(++position));
+    if (!v30_) Attr("position", std::to_string(++position));  // 3.0: always last, no position
     o_ += '>';
     Concept(d.time_concept);
     Representation(std::nullopt, d.time_text_type);

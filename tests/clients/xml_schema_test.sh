@@ -74,6 +74,19 @@ if (check bad-code /sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0 "$flow/all" 
 else
   echo "FAIL bad-code: the schema let REF_AREA=XYZ through"; fail=1
 fi
+# Structure messages: every artefact type the hub holds (the demo has one
+# of each), in SDMX-ML 2.1, valid against SDMX's schemas.
+curl -sf "$url/sdmx/v1/structure/all/all/all" -o "$work/structures.xml" || { echo "FAIL GET structure/all"; fail=1; }
+for element in DataStructure MetadataStructure Metadataflow HierarchicalCodelist CategoryScheme Categorisation \
+  DataConsumerScheme OrganisationUnitScheme StructureSet ReportingTaxonomy Process AttachmentConstraint \
+  ContentConstraint ProvisionAgreement; do
+  grep -q "<str:$element " "$work/structures.xml" || { echo "FAIL structures: no $element"; fail=1; }
+done
+if xmllint --noout --schema "$work/SDMXMessage.xsd" "$work/structures.xml" 2>"$work/structures.err"; then
+  echo "ok   structures: every type held, valid SDMX-ML 2.1"
+else
+  echo "FAIL structures: $(head -5 "$work/structures.err")"; fail=1
+fi
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/sdmx/v1/schema/dataflow/SDMXHUB/NO_SUCH_FLOW/1.0")
 [ "$code" = 404 ] && echo "ok   unknown dataflow: 404" || { echo "FAIL unknown dataflow: $code"; fail=1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' "$url/sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?dimensionAtObservation=NOPE")

@@ -3,7 +3,9 @@
 // What comes back is read with the hub's own structure reader.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -149,7 +151,7 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
                   .data_structures()
                   .empty());
   // A type SDMX defines that the hub holds none of: nothing added, not a 400.
-  http::HttpResponse sets = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=structureset");
+  http::HttpResponse sets = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=transformationscheme");
   EXPECT_EQ(sets.status, 200) << sets.body;
   EXPECT_EQ(Parse(sets).size(), 1u);
 }
@@ -304,20 +306,58 @@ TEST_F(StructureApiTest, MetadataStructuresAndMetadataflowsAreServed) {
   EXPECT_EQ(Parse(Get("/sdmx/v1/organisationscheme/SDMXHUB")).schemes().size(), 4u);
 }
 
+// Issue 18.1: the SDMX 2.1 types the hub keeps as they came (a process, a
+// reporting taxonomy, a structure set and an attachment constraint in the
+// demo): served in SDMX-ML 2.1 as held, as stubs when asked, found by
+// references both ways, and a 406 naming SDMX-ML 2.1 in another format.
+TEST_F(StructureApiTest, ProcessesTaxonomiesStructureSetsAndAttachmentConstraintsAreServed) {
+  const sdmx::StructureSet demo = testing::DemoStructures();
+  ASSERT_EQ(demo.opaque().size(), 4u);
+  for (const auto& [k, a] : demo.opaque()) {
+    std::string type = a.sdmx_class;
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string path = "/sdmx/v1/" + type + "/SDMXHUB/" + a.ref.id + "/1.0";
+    const sdmx::StructureSet got = Parse(Get(path));
+    ASSERT_EQ(got.opaque().size(), 1u) << path;
+    EXPECT_EQ(got.opaque().begin()->second, a) << path;
+    // Its children: what it references, the dataflow among them.
+    const sdmx::StructureSet children = Parse(Get(path + "?references=children"));
+    EXPECT_NE(children.FindDataflow({"SDMXHUB", "DF_DEMO_SDG", "1.0"}), nullptr) << path;
+    EXPECT_EQ(children.size(), 1 + a.references.size()) << path;
+    const http::HttpResponse stub = Get(path + "?detail=allstubs");
+    EXPECT_NE(stub.body.find("isExternalReference=\"true\""), std::string::npos) << stub.body.substr(0, 600);
+    EXPECT_EQ(stub.body.find("<str:ProcessStep"), std::string::npos);
+    EXPECT_EQ(Get(path, "application/vnd.sdmx.structure+json;version=1.0.0").status, 406) << path;
+  }
+  // The dataflow's parents: the four of them (and its categorisations, constraint, agreements).
+  const sdmx::StructureSet parents = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?references=parents"));
+  EXPECT_EQ(parents.opaque(), demo.opaque());
+  EXPECT_EQ(Parse(Get("/sdmx/v1/conceptscheme/SDMXHUB/SDG_META_CONCEPTS/1.0?references=structureset")).opaque().size(),
+            1u);
+  // SDMX REST 2.x: in SDMX-ML 2.1 when asked; SDMX-ML 3.0 has no such artefacts.
+  const http::HttpResponse v2 =
+      Get("/sdmx/v2/structure/process/*/*/*", "application/vnd.sdmx.structure+xml;version=2.1");
+  ASSERT_EQ(v2.status, 200);
+  EXPECT_EQ(Parse(v2).opaque().size(), 1u);
+  const http::HttpResponse v30 = Get("/sdmx/v2/structure/process/*/*/*");
+  EXPECT_EQ(v30.status, 406);
+  EXPECT_NE(v30.body.find("SDMX-ML 2.1"), std::string::npos) << v30.body;
+}
+
 // What SDMX REST defines and the hub does not serve is a 501 with an SDMX
 // error message, never a 404; the message is in the format the client reads.
 TEST_F(StructureApiTest, UnimplementedResourcesAre501WithAnSdmxErrorMessage) {
-  for (const char* path : {"/sdmx/v1/structureset/all", "/sdmx/v2/structure/process/*/*/*",
+  for (const char* path : {"/sdmx/v1/transformationscheme/all", "/sdmx/v2/structure/valuelist/*/*/*",
                            "/sdmx/v1/metadata/DF_DEMO_SDG", "/sdmx/v2/metadata/metadataset/*/*/*",
                            "/sdmx/v1/schema/metadatastructure/SDMXHUB/MSD/1.0",
                            "/sdmx/v2/schema/metadataflow/SDMXHUB/MDF/1.0"}) {
     EXPECT_EQ(Get(path).status, 501) << path;
   }
-  http::HttpResponse xml = Get("/sdmx/v1/structureset/all", "application/vnd.sdmx.structure+xml;version=2.1");
+  http::HttpResponse xml = Get("/sdmx/v1/transformationscheme/all", "application/vnd.sdmx.structure+xml;version=2.1");
   EXPECT_EQ(xml.status, 501);
   EXPECT_EQ(ContentType(xml), "application/xml");
   EXPECT_NE(xml.body.find("<mes:ErrorMessage code=\"501\">"), std::string::npos) << xml.body;
-  EXPECT_NE(xml.body.find("structureset"), std::string::npos);
+  EXPECT_NE(xml.body.find("transformationscheme"), std::string::npos);
   http::HttpResponse none = Get("/sdmx/v2/structure/codelist/NOPE/NOPE/1.0", "application/vnd.sdmx.structure+xml;version=3.0.0");
   EXPECT_EQ(none.status, 204);
   http::HttpResponse missing = Get("/sdmx/v1/codelist/NOPE", "application/vnd.sdmx.structure+json;version=1.0.0");

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "sdmx/check.h"
@@ -152,6 +154,39 @@ TEST(MetadataStructureTest, RealMsdsAndMetadataflowsReadBackFromBothVersions) {
       }
     }
   }
+}
+
+// Issue 18.1: artefact types kept as they came (OpaqueArtefact): the ECB's
+// and the IMF's real structure sets are read with the maintainables they
+// reference, written back in SDMX-ML 2.1 unchanged (read -> write -> read),
+// and left out of SDMX-ML 3.0, which has no StructureSet.
+TEST(OpaqueArtefactTest, RealStructureSetsRoundTripInSdmxMl21) {
+  for (const char* path : {"mixed/khaeru-sdmx-test-data/ECB/structureset-0.xml",
+                           "mixed/khaeru-sdmx-test-data/IMF/structureset-0.xml"}) {
+    const StructureSet original = ReadOrDie(hub::testing::ReadFileOrDie(hub::testing::CorpusPath(path)), path);
+    ASSERT_EQ(original.opaque().size(), 1u) << path;
+    const OpaqueArtefact& set = original.opaque().begin()->second;
+    EXPECT_EQ(set.sdmx_class, "StructureSet");
+    EXPECT_FALSE(set.name.empty());
+    EXPECT_NE(set.xml.find("<str:StructureSet "), std::string::npos);
+    EXPECT_NE(set.xml.find("<str:CodelistMap "), std::string::npos);
+    ASSERT_GE(set.references.size(), 2u) << path;
+    for (const OpaqueArtefact::Reference& r : set.references) {
+      EXPECT_FALSE(r.ref.agency.empty()) << path;
+      EXPECT_FALSE(r.sdmx_class.empty()) << path;
+    }
+    StructureWriteOptions o;
+    const StructureSet back = ReadOrDie(WriteStructureMl(original, o), std::string(path) + " as 2.1");
+    EXPECT_EQ(back.opaque(), original.opaque()) << path;
+    o.version = StructureMlVersion::k30;
+    EXPECT_TRUE(ReadOrDie(WriteStructureMl(original, o), std::string(path) + " as 3.0").opaque().empty());
+  }
+  // The ECB's maps codelists to codelists: each named once, by its class.
+  const StructureSet ecb = ReadOrDie(
+      hub::testing::ReadFileOrDie(hub::testing::CorpusPath("mixed/khaeru-sdmx-test-data/ECB/structureset-0.xml")), "ecb");
+  const auto& refs = ecb.opaque().begin()->second.references;
+  const OpaqueArtefact::Reference currency{"Codelist", {"ECB", "CL_CURRENCY", "1.0"}};
+  EXPECT_EQ(std::count(refs.begin(), refs.end(), currency), 1);
 }
 
 // SDMX-JSON structure: every artefact the reader found is in the message,

@@ -27,8 +27,16 @@ namespace {
 
 enum class Kind {
   kDataflow, kDsd, kCodelist, kConceptScheme, kAgencyScheme, kProviderScheme, kAgreement, kConstraint, kHierarchy,
-  kCategoryScheme, kCategorisation, kConsumerScheme, kUnitScheme, kMsd, kMetadataflow
+  kCategoryScheme, kCategorisation, kConsumerScheme, kUnitScheme, kMsd, kMetadataflow,
+  // Held as sdmx::OpaqueArtefact (SDMX-ML 2.1 only):
+  kStructureSet, kProcess, kReportingTaxonomy, kAttachmentConstraint
 };
+
+// The opaque kinds and their SDMX classes.
+constexpr std::pair<Kind, const char*> kOpaqueKinds[] = {{Kind::kStructureSet, "StructureSet"},
+                                                        {Kind::kProcess, "Process"},
+                                                        {Kind::kReportingTaxonomy, "ReportingTaxonomy"},
+                                                        {Kind::kAttachmentConstraint, "AttachmentConstraint"}};
 
 std::optional<std::set<Kind>> KindsOf(const std::string& type) {
   static const std::map<std::string, std::set<Kind>> kNames = {
@@ -51,7 +59,11 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
       {"categoryscheme", {Kind::kCategoryScheme}},
       {"categorisation", {Kind::kCategorisation}},
       {"metadatastructure", {Kind::kMsd}},
-      {"metadataflow", {Kind::kMetadataflow}}};
+      {"metadataflow", {Kind::kMetadataflow}},
+      {"structureset", {Kind::kStructureSet}},
+      {"process", {Kind::kProcess}},
+      {"reportingtaxonomy", {Kind::kReportingTaxonomy}},
+      {"attachmentconstraint", {Kind::kAttachmentConstraint}}};
   if (type == "structure" || type == "*") {
     std::set<Kind> all;
     for (const auto& [n, k] : kNames) all.insert(k.begin(), k.end());
@@ -67,8 +79,7 @@ std::optional<std::set<Kind>> KindsOf(const std::string& type) {
 // standard) nor an empty answer (the hub would not know).
 bool DefinedButNotHeld(const std::string& type) {
   static const std::set<std::string> kTypes = {
-      "hierarchyassociation", "attachmentconstraint", "metadataconstraint", "structureset",
-      "process",              "reportingtaxonomy", "representationmap",    "conceptschememap",
+      "hierarchyassociation", "metadataconstraint",   "representationmap",    "conceptschememap",
       "categoryschememap",    "organisationschememap", "reportingtaxonomymap", "valuelist",
       "transformationscheme", "rulesetscheme",   "userdefinedoperatorscheme", "customtypescheme",
       "namepersonalisationscheme", "vtlmappingscheme", "metadataprovisionagreement",
@@ -99,6 +110,12 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   if (q.kinds.count(Kind::kCategorisation)) Select(all.categorisations(), q, add);
   if (q.kinds.count(Kind::kMsd)) Select(all.metadata_structures(), q, add);
   if (q.kinds.count(Kind::kMetadataflow)) Select(all.metadataflows(), q, add);
+  for (const auto& [kind, sdmx_class] : kOpaqueKinds) {
+    if (!q.kinds.count(kind)) continue;
+    Select(all.opaque(), q, [&](const sdmx::OpaqueArtefact& a) {
+      if (a.sdmx_class == sdmx_class) out->Add(a);
+    });
+  }
   for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
                               std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
                               std::pair{Kind::kProviderScheme, sdmx::SchemeKind::kDataProviderScheme},
@@ -110,6 +127,26 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
       if (s.kind == scheme) out->Add(s);
     });
   }
+}
+
+// The artefact of class `sdmx_class` and reference `ref` in `all`, if
+// any, added to `out`.
+void AddByClass(const sdmx::StructureSet& all, std::string_view sdmx_class, const sdmx::ArtefactRef& ref,
+                sdmx::StructureSet* out) {
+  auto add = [&](const auto* a) {
+    if (a) out->Add(*a);
+  };
+  if (std::optional<sdmx::SchemeKind> kind = sdmx::SchemeKindOfClass(sdmx_class)) return add(all.FindScheme(*kind, ref));
+  if (sdmx_class == "Codelist") return add(all.FindCodelist(ref));
+  if (sdmx_class == "DataStructure") return add(all.FindDataStructure(ref));
+  if (sdmx_class == "Dataflow") return add(all.FindDataflow(ref));
+  if (sdmx_class == "ProvisionAgreement") return add(all.FindProvisionAgreement(ref));
+  if (sdmx_class == "ContentConstraint") return add(all.FindConstraint(ref));
+  if (sdmx_class == "HierarchicalCodelist") return add(all.FindHierarchicalCodelist(ref));
+  if (sdmx_class == "Categorisation") return add(all.FindCategorisation(ref));
+  if (sdmx_class == "MetadataStructure") return add(all.FindMetadataStructure(ref));
+  if (sdmx_class == "Metadataflow") return add(all.FindMetadataflow(ref));
+  add(all.FindOpaque(sdmx_class, ref));
 }
 
 // The artefacts `set` refers to (children), added to `out`.
@@ -158,12 +195,11 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
   for (const auto& [k, m] : set.metadataflows()) {
     if (auto* msd = all.FindMetadataStructure(m.structure)) out->Add(*msd);
   }
+  for (const auto& [k, a] : set.opaque()) {
+    for (const sdmx::OpaqueArtefact::Reference& r : a.references) AddByClass(all, r.sdmx_class, r.ref, out);
+  }
   for (const auto& [k, c] : set.categorisations()) {  // what it files, and where
-    if (c.source_class == "Dataflow") {
-      if (auto* df = all.FindDataflow(c.source)) out->Add(*df);
-    } else if (c.source_class == "Metadataflow") {
-      if (auto* mf = all.FindMetadataflow(c.source)) out->Add(*mf);
-    }
+    AddByClass(all, c.source_class, c.source, out);
     if (auto* s = all.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) out->Add(*s);
   }
   for (const auto& [k, c] : set.constraints()) {
@@ -206,6 +242,14 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   for (const auto& [k, mf] : all.metadataflows()) {
     if (set.FindMetadataStructure(mf.structure)) out->Add(mf);
   }
+  for (const auto& [k, a] : all.opaque()) {
+    for (const sdmx::OpaqueArtefact::Reference& r : a.references) {
+      if (set.Holds(r.sdmx_class, r.ref)) {
+        out->Add(a);
+        break;
+      }
+    }
+  }
   for (const auto& [k, df] : all.dataflows()) {
     if (set.FindDataStructure(df.structure)) out->Add(df);
   }
@@ -222,8 +266,7 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   }
   for (const auto& [k, c] : all.categorisations()) {  // of a dataflow, or into a category the set holds
     const sdmx::ItemScheme* scheme = set.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme);
-    if ((c.source_class == "Dataflow" && set.FindDataflow(c.source)) ||
-        (c.source_class == "Metadataflow" && set.FindMetadataflow(c.source)) || (scheme && scheme->Find(c.category))) {
+    if (set.Holds(c.source_class, c.source) || (scheme && scheme->Find(c.category))) {
       out->Add(c);
     }
   }
@@ -361,7 +404,7 @@ bool KeepItems(const std::string& items, bool v2, sdmx::StructureSet* set, sdmx:
   if (items.empty() || items == "*" || items == "all") return true;
   if (!set->data_structures().empty() || !set->dataflows().empty() || !set->provision_agreements().empty() ||
       !set->constraints().empty() || !set->categorisations().empty() || !set->hierarchical_codelists().empty() ||
-      !set->metadata_structures().empty() || !set->metadataflows().empty()) {
+      !set->metadata_structures().empty() || !set->metadataflows().empty() || !set->opaque().empty()) {
     return false;
   }
   std::set<std::string> wanted;
@@ -430,6 +473,12 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   }
   if (selected.empty()) {
     return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
+  }
+  // The opaque types are held as SDMX-ML 2.1 only: asked for by type in
+  // another representation, say so (a query for every type leaves them out).
+  if (selected.size() == selected.opaque().size() && *Negotiate(req.Header("accept"), v2) != Repr::kMl21) {
+    return HttpResponse::Error(406, req.Param("type") + " artefacts are held as SDMX-ML 2.1 only: ask with Accept: "
+                                    "application/vnd.sdmx.structure+xml;version=2.1");
   }
   // The artefacts asked for stay full; "reference..." details apply to the rest.
   const sdmx::StructureSet requested = *detail == Detail::kFull ? sdmx::StructureSet() : selected;

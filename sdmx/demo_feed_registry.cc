@@ -1,4 +1,4 @@
-#include "sdmx/demo_feed_metadata.h"
+#include "sdmx/demo_feed_registry.h"
 
 #include "sdmx/xml.h"
 
@@ -136,6 +136,75 @@ void MetadataStructures(std::string* o) {
   WriteAttributes(o, Attributes());
   *o += "\n<str:MetadataTarget><Ref id=\"DATAFLOW_TARGET\"/></str:MetadataTarget></str:ReportStructure>\n"
         "</str:MetadataStructureComponents></str:MetadataStructure>\n</str:MetadataStructures>\n";
+}
+
+namespace {
+
+// A 2.1 Ref to a maintainable of the demo agency.
+std::string Ref(const char* id, const char* package, const char* cls) {
+  return std::string("<Ref agencyID=\"") + kAgency + "\" id=\"" + id + "\" version=\"1.0\" package=\"" + package +
+         "\" class=\"" + cls + "\"/>";
+}
+
+}  // namespace
+
+void StructureSetsTaxonomiesAndProcesses(std::string* o) {
+  const std::string flow = Ref("DF_DEMO_SDG", "datastructure", "Dataflow");
+  *o += std::string("<str:StructureSets>\n<str:StructureSet id=\"SDG_DATA_AND_METADATA\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG data and metadata", "The SDG dataflow and the metadataflow that describes its series.");
+  *o += "<str:RelatedStructure>" + flow + "</str:RelatedStructure><str:RelatedStructure>" +
+        Ref("MF_SDG_META", "metadatastructure", "Metadataflow") + "</str:RelatedStructure>";
+  // The unit of measure attribute of the data and that of the metadata mean one thing.
+  *o += "<str:ConceptSchemeMap id=\"DATA_TO_METADATA_CONCEPTS\">";
+  Name(o, "Data concepts as metadata concepts");
+  *o += "<str:Source>" + Ref("DEMO_CONCEPTS", "conceptscheme", "ConceptScheme") + "</str:Source><str:Target>" +
+        Ref(kMetaConcepts, "conceptscheme", "ConceptScheme") +
+        "</str:Target><str:ConceptMap><str:Source><Ref id=\"UNIT_MEASURE\"/></str:Source><str:Target>"
+        "<Ref id=\"UNIT_MEASURE\"/></str:Target></str:ConceptMap></str:ConceptSchemeMap>"
+        "</str:StructureSet>\n</str:StructureSets>\n";
+  *o += std::string("<str:ReportingTaxonomies>\n<str:ReportingTaxonomy id=\"SDG_REPORT\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG progress report", "What a country reports for the annual SDG progress report.");
+  *o += "<str:ReportingCategory id=\"DATA\">";
+  Name(o, "Indicator data");
+  *o += "<str:ProvisioningMetadata>" + flow + "</str:ProvisioningMetadata></str:ReportingCategory>"
+        "<str:ReportingCategory id=\"METADATA\">";
+  Name(o, "Indicator metadata");
+  *o += "<str:ProvisioningMetadata>" + Ref("MF_SDG_META", "metadatastructure", "Metadataflow") +
+        "</str:ProvisioningMetadata></str:ReportingCategory></str:ReportingTaxonomy>\n</str:ReportingTaxonomies>\n";
+  // What the hub does with a submission (hub/README.md): each step's input
+  // and output is the dataflow's data, the last step leads nowhere.
+  *o += std::string("<str:Processes>\n<str:Process id=\"SDG_PUBLICATION\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "From submission to publication", "How a submission to the hub becomes public data.");
+  const char* steps[][3] = {{"RECEIVE", "Receive", "VALIDATE"},
+                            {"VALIDATE", "Validate against the structure and constraints", "APPEND"},
+                            {"APPEND", "Append to the event log", "MATERIALISE"},
+                            {"MATERIALISE", "Materialise at one watermark", ""}};
+  for (auto& step : steps) {
+    *o += std::string("<str:ProcessStep id=\"") + step[0] + "\">";
+    Name(o, step[1]);
+    *o += "<str:Input><str:ObjectReference>" + flow + "</str:ObjectReference></str:Input>"
+          "<str:Output><str:ObjectReference>" + flow + "</str:ObjectReference></str:Output>";
+    if (*step[2]) {
+      *o += std::string("<str:Transition id=\"TO_") + step[2] + "\"><str:TargetStep><Ref id=\"" + step[2] +
+            "\"/></str:TargetStep><str:Condition xml:lang=\"en\">the step succeeded</str:Condition></str:Transition>";
+    }
+    *o += "</str:ProcessStep>";
+  }
+  *o += "</str:Process>\n</str:Processes>\n";
+}
+
+void AttachmentConstraints(std::string* o) {
+  *o += std::string("<str:AttachmentConstraint id=\"AC_DEMO_SDG_NATIONAL\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "National figures of the SDG demo", "The keys of national (N) annual figures, to which sources attach.");
+  *o += "<str:ConstraintAttachment><str:Dataflow>" + Ref("DF_DEMO_SDG", "datastructure", "Dataflow") +
+        "</str:Dataflow></str:ConstraintAttachment><str:DataKeySet isIncluded=\"true\"><str:Key>"
+        "<com:KeyValue id=\"FREQ\"><com:Value>A</com:Value></com:KeyValue>"
+        "<com:KeyValue id=\"REPORTING_TYPE\"><com:Value>N</com:Value></com:KeyValue></str:Key></str:DataKeySet>"
+        "</str:AttachmentConstraint>\n";
 }
 
 }  // namespace sdmx::demo
