@@ -267,6 +267,7 @@ Result<SubmissionReceipt> Ingestor::SubmitData(const Provider& provider, const S
     if (!v) {
       sdmx::ValidatorOptions vo;
       vo.dataflow = flow;
+      vo.provider = provider.id;
       vo.duplicate_memory_bytes = options_.duplicate_check_bytes;
       vo.spool_dir = options_.spool_dir;
       v = std::make_unique<sdmx::Validator>(dsd, *structures, s.name, vo);

@@ -297,7 +297,19 @@ void CategorySchemeAndCategorisations(std::string* o) {
 void ConstraintsAndAgreements(std::string* o) {
   const std::string flow = std::string("<Ref id=\"") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
                            "\" version=\"1.0\" package=\"datastructure\" class=\"Dataflow\"/>";
-  *o += std::string("<str:Constraints>\n<str:ContentConstraint id=\"CC_DEMO_SDG\" agencyID=\"") + kAgency +
+  // Constraints at each level SDMX attaches them: the DSD (what any
+  // dataflow of it reports), the dataflow, and an agreement (what one
+  // provider reports), each enforced on submissions (sdmx/validator.h).
+  *o += std::string("<str:Constraints>\n<str:ContentConstraint id=\"CC_DEMO_SDG_DSD\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\" type=\"Allowed\">";
+  Name(o, "What the SDG demo structure may hold",
+       "Global (G) or national (N) figures: regional ones are aggregated by the hub's views, not reported.");
+  *o += std::string("<str:ConstraintAttachment><str:DataStructure><Ref id=\"DEMO_SDG\" agencyID=\"") + kAgency +
+        "\" version=\"1.0\" package=\"datastructure\" class=\"DataStructure\"/></str:DataStructure>"
+        "</str:ConstraintAttachment><str:CubeRegion include=\"true\">"
+        "<com:KeyValue id=\"REPORTING_TYPE\"><com:Value>G</com:Value><com:Value>N</com:Value></com:KeyValue>"
+        "</str:CubeRegion></str:ContentConstraint>\n";
+  *o += std::string("<str:ContentConstraint id=\"CC_DEMO_SDG\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\" type=\"Allowed\">";
   Name(o, "What the SDG demo dataflow may hold", "Annual series, global (G) or national (N) figures.");
   *o += "<str:ConstraintAttachment><str:Dataflow>" + flow +
@@ -305,6 +317,17 @@ void ConstraintsAndAgreements(std::string* o) {
         "<com:KeyValue id=\"FREQ\"><com:Value>A</com:Value></com:KeyValue>"
         "<com:KeyValue id=\"REPORTING_TYPE\"><com:Value>G</com:Value><com:Value>N</com:Value></com:KeyValue>"
         "</str:CubeRegion></str:ContentConstraint>\n";
+  // WHO, custodian of the health series, reports those.
+  *o += std::string("<str:ContentConstraint id=\"CC_PA_WHO_") + kDemoDataflowId + "\" agencyID=\"" + kAgency +
+        "\" version=\"1.0\" isFinal=\"true\" type=\"Allowed\">";
+  Name(o, std::string("What WHO reports for ") + kDemoDataflowId, "The health series WHO is custodian of.");
+  *o += std::string("<str:ConstraintAttachment><str:ProvisionAgreement><Ref id=\"PA_WHO_") + kDemoDataflowId +
+        "\" agencyID=\"" + kAgency + "\" version=\"1.0\" package=\"registry\" class=\"ProvisionAgreement\"/>"
+        "</str:ProvisionAgreement></str:ConstraintAttachment><str:CubeRegion include=\"true\"><com:KeyValue id=\"SERIES\">";
+  for (const SeriesDef& series : SeriesDefs()) {
+    if (series.health) *o += std::string("<com:Value>") + series.id + "</com:Value>";
+  }
+  *o += "</com:KeyValue></str:CubeRegion></str:ContentConstraint>\n";
   demo::AttachmentConstraints(o);
   *o += "</str:Constraints>\n<str:ProvisionAgreements>\n";
   for (auto& p : kDemoProviders) {

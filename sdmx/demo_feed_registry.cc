@@ -148,13 +148,18 @@ std::string Ref(const char* id, const char* package, const char* cls) {
 
 }  // namespace
 
+// These (and the attachment constraint below) reference the metadata side
+// only (the metadataflow, its MSD and concepts): sdmx1 (2.28) asks for a
+// dataflow or a DSD with references=all and cannot read a StructureSet's
+// RelatedStructure or maps, a ReportingTaxonomy, a Process or an
+// AttachmentConstraint among their parents (hub/README.md).
 void StructureSetsTaxonomiesAndProcesses(std::string* o) {
-  const std::string flow = Ref("DF_DEMO_SDG", "datastructure", "Dataflow");
-  *o += std::string("<str:StructureSets>\n<str:StructureSet id=\"SDG_DATA_AND_METADATA\" agencyID=\"") + kAgency +
+  const std::string metadataflow = Ref("MF_SDG_META", "metadatastructure", "Metadataflow");
+  *o += std::string("<str:StructureSets>\n<str:StructureSet id=\"SDG_METADATA\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "SDG data and metadata", "The SDG dataflow and the metadataflow that describes its series.");
-  *o += "<str:RelatedStructure>" + flow + "</str:RelatedStructure><str:RelatedStructure>" +
-        Ref("MF_SDG_META", "metadatastructure", "Metadataflow") + "</str:RelatedStructure>";
+  Name(o, "SDG metadata", "The metadataflow and its structure, and how the data concepts map to the metadata concepts.");
+  *o += "<str:RelatedStructure>" + Ref(kMsdId, "metadatastructure", "MetadataStructure") +
+        "</str:RelatedStructure><str:RelatedStructure>" + metadataflow + "</str:RelatedStructure>";
   // The unit of measure attribute of the data and that of the metadata mean one thing.
   *o += "<str:ConceptSchemeMap id=\"DATA_TO_METADATA_CONCEPTS\">";
   Name(o, "Data concepts as metadata concepts");
@@ -163,30 +168,26 @@ void StructureSetsTaxonomiesAndProcesses(std::string* o) {
         "</str:Target><str:ConceptMap><str:Source><Ref id=\"UNIT_MEASURE\"/></str:Source><str:Target>"
         "<Ref id=\"UNIT_MEASURE\"/></str:Target></str:ConceptMap></str:ConceptSchemeMap>"
         "</str:StructureSet>\n</str:StructureSets>\n";
-  *o += std::string("<str:ReportingTaxonomies>\n<str:ReportingTaxonomy id=\"SDG_REPORT\" agencyID=\"") + kAgency +
-        "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "SDG progress report", "What a country reports for the annual SDG progress report.");
-  *o += "<str:ReportingCategory id=\"DATA\">";
-  Name(o, "Indicator data");
-  *o += "<str:ProvisioningMetadata>" + flow + "</str:ProvisioningMetadata></str:ReportingCategory>"
-        "<str:ReportingCategory id=\"METADATA\">";
+  *o += std::string("<str:ReportingTaxonomies>\n<str:ReportingTaxonomy id=\"SDG_METADATA_REPORT\" agencyID=\"") +
+        kAgency + "\" version=\"1.0\" isFinal=\"true\">";
+  Name(o, "SDG metadata report", "What a custodian agency reports as SDG indicator metadata.");
+  *o += "<str:ReportingCategory id=\"INDICATOR_METADATA\">";
   Name(o, "Indicator metadata");
-  *o += "<str:ProvisioningMetadata>" + Ref("MF_SDG_META", "metadatastructure", "Metadataflow") +
+  *o += "<str:ProvisioningMetadata>" + metadataflow +
         "</str:ProvisioningMetadata></str:ReportingCategory></str:ReportingTaxonomy>\n</str:ReportingTaxonomies>\n";
-  // What the hub does with a submission (hub/README.md): each step's input
-  // and output is the dataflow's data, the last step leads nowhere.
-  *o += std::string("<str:Processes>\n<str:Process id=\"SDG_PUBLICATION\" agencyID=\"") + kAgency +
+  // How a metadata report becomes public: each step takes and gives the
+  // metadataflow's reports; the last step leads nowhere.
+  *o += std::string("<str:Processes>\n<str:Process id=\"SDG_METADATA_PUBLICATION\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "From submission to publication", "How a submission to the hub becomes public data.");
-  const char* steps[][3] = {{"RECEIVE", "Receive", "VALIDATE"},
-                            {"VALIDATE", "Validate against the structure and constraints", "APPEND"},
-                            {"APPEND", "Append to the event log", "MATERIALISE"},
-                            {"MATERIALISE", "Materialise at one watermark", ""}};
+  Name(o, "From metadata report to publication", "How a custodian's metadata report becomes public.");
+  const char* steps[][3] = {{"RECEIVE", "Receive the report", "REVIEW"},
+                            {"REVIEW", "Review against the metadata structure", "PUBLISH"},
+                            {"PUBLISH", "Publish beside the data", ""}};
   for (auto& step : steps) {
     *o += std::string("<str:ProcessStep id=\"") + step[0] + "\">";
     Name(o, step[1]);
-    *o += "<str:Input><str:ObjectReference>" + flow + "</str:ObjectReference></str:Input>"
-          "<str:Output><str:ObjectReference>" + flow + "</str:ObjectReference></str:Output>";
+    *o += "<str:Input><str:ObjectReference>" + metadataflow + "</str:ObjectReference></str:Input>"
+          "<str:Output><str:ObjectReference>" + metadataflow + "</str:ObjectReference></str:Output>";
     if (*step[2]) {
       *o += std::string("<str:Transition id=\"TO_") + step[2] + "\"><str:TargetStep><Ref id=\"" + step[2] +
             "\"/></str:TargetStep><str:Condition xml:lang=\"en\">the step succeeded</str:Condition></str:Transition>";
@@ -196,12 +197,13 @@ void StructureSetsTaxonomiesAndProcesses(std::string* o) {
   *o += "</str:Process>\n</str:Processes>\n";
 }
 
+// Which data keys the SDG metadata reports attach to: national annual series.
 void AttachmentConstraints(std::string* o) {
-  *o += std::string("<str:AttachmentConstraint id=\"AC_DEMO_SDG_NATIONAL\" agencyID=\"") + kAgency +
+  *o += std::string("<str:AttachmentConstraint id=\"AC_SDG_METADATA\" agencyID=\"") + kAgency +
         "\" version=\"1.0\" isFinal=\"true\">";
-  Name(o, "National figures of the SDG demo", "The keys of national (N) annual figures, to which sources attach.");
-  *o += "<str:ConstraintAttachment><str:Dataflow>" + Ref("DF_DEMO_SDG", "datastructure", "Dataflow") +
-        "</str:Dataflow></str:ConstraintAttachment><str:DataKeySet isIncluded=\"true\"><str:Key>"
+  Name(o, "Where SDG metadata attaches", "Metadata reports attach to national (N) annual series.");
+  *o += "<str:ConstraintAttachment><str:Metadataflow>" + Ref("MF_SDG_META", "metadatastructure", "Metadataflow") +
+        "</str:Metadataflow></str:ConstraintAttachment><str:DataKeySet isIncluded=\"true\"><str:Key>"
         "<com:KeyValue id=\"FREQ\"><com:Value>A</com:Value></com:KeyValue>"
         "<com:KeyValue id=\"REPORTING_TYPE\"><com:Value>N</com:Value></com:KeyValue></str:Key></str:DataKeySet>"
         "</str:AttachmentConstraint>\n";

@@ -5,8 +5,8 @@
 // consume the hub's data, the units of the agencies that report, how a
 // submission becomes public (a process), what a country reports for the SDG
 // report (a reporting taxonomy), the structures that go together (a
-// structure set), and where the demo's national figures may carry their
-// source (an attachment constraint). Each function appends SDMX-ML 2.1 to
+// structure set), and which data keys the metadata attaches to (an
+// attachment constraint). Each function appends SDMX-ML 2.1 to
 // `o`, inside the section its comment names.
 #pragma once
 

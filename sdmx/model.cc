@@ -246,17 +246,24 @@ std::vector<std::string> TargetsOf(const Metadataflow& mf, const StructureSet& s
 }
 
 std::vector<const ContentConstraint*> StructureSet::AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
-                                                                          const ArtefactRef& dsd) const {
+                                                                          const ArtefactRef& dsd,
+                                                                          std::string_view provider) const {
   // An attachment may leave its version out ("the latest"): compare what it gives.
   auto same = [](const ArtefactRef& attached, const ArtefactRef& target) {
     return attached.agency == target.agency && attached.id == target.id &&
            (attached.version.empty() || target.version.empty() || attached.version == target.version);
   };
+  // The provider's agreements for the dataflow.
+  auto provider_agrees = [&](const ArtefactRef& agreement) {
+    const ProvisionAgreement* pa = provider.empty() || !dataflow ? nullptr : FindProvisionAgreement(agreement);
+    return pa && pa->provider == provider && same(pa->dataflow, *dataflow);
+  };
   std::vector<const ContentConstraint*> out;
   for (const auto& [k, c] : constraints_) {
     if (c.type != ContentConstraint::Type::kAllowed) continue;
     for (const auto& a : c.attachments) {
-      if ((a.kind == "Dataflow" && dataflow && same(a.ref, *dataflow)) || (a.kind == "DataStructure" && same(a.ref, dsd))) {
+      if ((a.kind == "Dataflow" && dataflow && same(a.ref, *dataflow)) || (a.kind == "DataStructure" && same(a.ref, dsd)) ||
+          (a.kind == "ProvisionAgreement" && provider_agrees(a.ref))) {
         out.push_back(&c);
         break;
       }

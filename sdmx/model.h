@@ -377,9 +377,11 @@ class StructureSet {
   // Whether the set holds an artefact of `sdmx_class` ("Dataflow",
   // "Codelist", "StructureSet"...) with reference `ref`.
   bool Holds(std::string_view sdmx_class, const ArtefactRef& ref) const;
-  // The Allowed constraints attached to `dataflow` or to its DSD.
+  // The Allowed constraints attached to `dataflow` or to its DSD, and with
+  // a `provider` id, to that data provider's agreements for `dataflow`.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,
-                                                              const ArtefactRef& dsd) const;
+                                                              const ArtefactRef& dsd,
+                                                              std::string_view provider = {}) const;
 
   const std::map<std::string, Codelist>& codelists() const { return codelists_; }
   const std::map<std::string, DataStructure>& data_structures() const { return dsds_; }

@@ -213,8 +213,12 @@ class MlStructureWriter {
   }
 
   // A reference to a maintainable: 2.1 <Ref .../>, 3.0 the URN as text.
-  void Ref(const char* element, std::string_view package, std::string_view cls, const ArtefactRef& ref) {
-    o_ += std::string("<str:") + element + ">";
+  // `attributes` (" name=\"value\"...") go on the element.
+  void Ref(const char* element, std::string_view package, std::string_view cls, const ArtefactRef& ref,
+           std::string_view attributes = {}) {
+    o_ += std::string("<str:") + element;
+    o_ += attributes;
+    o_ += '>';
     if (v30_) {
       AppendEscaped(&o_, MaintainableUrn(std::string(package) + "." + std::string(cls), ref));
     } else {
@@ -447,7 +451,8 @@ class MlStructureWriter {
   // 2.1 HierarchicalCodelist: its included codelists (codes refer to the first).
   void WriteHierarchicalCodelist(const HierarchicalCodelist& h) {
     if (OpenMaintainable("HierarchicalCodelist", "codelist.HierarchicalCodelist", h)) return;
-    for (const ArtefactRef& cl : h.codelists) Ref("IncludedCodelist", "codelist", "Codelist", cl);
+    // Each with its id as alias: sdmx1 keys included codelists by it.
+    for (const ArtefactRef& cl : h.codelists) Ref("IncludedCodelist", "codelist", "Codelist", cl, " alias=\"" + cl.id + "\"");
     for (const Hierarchy& hierarchy : h.hierarchies) {
       o_ += "\n<str:Hierarchy";
       Attr("id", hierarchy.id);

@@ -22,7 +22,7 @@ Validator::Validator(const DataStructure& dsd, const StructureSet& structures, s
   for (const Attribute& a : dsd.attributes) {
     if (a.mandatory && a.level == AttachmentLevel::kObservation) mandatory_obs_attributes_.push_back(&a);
   }
-  constraints_ = structures.AllowedConstraintsFor(options_.dataflow, dsd.ref);
+  constraints_ = structures.AllowedConstraintsFor(options_.dataflow, dsd.ref, options_.provider);
 }
 
 void Validator::CheckConstraints(const Series& s, const std::string& key, Diagnostics* diags) {

@@ -36,6 +36,10 @@ struct ValidatorOptions {
   // The dataflow the data is reported for: its Allowed constraints (and the
   // DSD's) apply. Unset: only the DSD's.
   std::optional<ArtefactRef> dataflow;
+  // The data provider submitting it (its id in a DataProviderScheme): the
+  // Allowed constraints of its provision agreements for `dataflow` apply
+  // too. Empty: none.
+  std::string provider;
   // Duplicate observations are found in memory (and reported as met, with
   // their key and period) until the hashes kept take about this much; past
   // it, the observations that follow are checked against those kept and,

@@ -308,8 +308,9 @@ TEST_F(StructureApiTest, MetadataStructuresAndMetadataflowsAreServed) {
 
 // Issue 18.1: the SDMX 2.1 types the hub keeps as they came (a process, a
 // reporting taxonomy, a structure set and an attachment constraint in the
-// demo): served in SDMX-ML 2.1 as held, as stubs when asked, found by
-// references both ways, and a 406 naming SDMX-ML 2.1 in another format.
+// demo, each about the SDG metadataflow): served in SDMX-ML 2.1 as held, as
+// stubs when asked, found by references both ways, and a 406 naming
+// SDMX-ML 2.1 in another format.
 TEST_F(StructureApiTest, ProcessesTaxonomiesStructureSetsAndAttachmentConstraintsAreServed) {
   const sdmx::StructureSet demo = testing::DemoStructures();
   ASSERT_EQ(demo.opaque().size(), 4u);
@@ -320,17 +321,17 @@ TEST_F(StructureApiTest, ProcessesTaxonomiesStructureSetsAndAttachmentConstraint
     const sdmx::StructureSet got = Parse(Get(path));
     ASSERT_EQ(got.opaque().size(), 1u) << path;
     EXPECT_EQ(got.opaque().begin()->second, a) << path;
-    // Its children: what it references, the dataflow among them.
+    // Its children: what it references, the metadataflow among them.
     const sdmx::StructureSet children = Parse(Get(path + "?references=children"));
-    EXPECT_NE(children.FindDataflow({"SDMXHUB", "DF_DEMO_SDG", "1.0"}), nullptr) << path;
+    EXPECT_NE(children.FindMetadataflow({"SDMXHUB", "MF_SDG_META", "1.0"}), nullptr) << path;
     EXPECT_EQ(children.size(), 1 + a.references.size()) << path;
     const http::HttpResponse stub = Get(path + "?detail=allstubs");
     EXPECT_NE(stub.body.find("isExternalReference=\"true\""), std::string::npos) << stub.body.substr(0, 600);
     EXPECT_EQ(stub.body.find("<str:ProcessStep"), std::string::npos);
     EXPECT_EQ(Get(path, "application/vnd.sdmx.structure+json;version=1.0.0").status, 406) << path;
   }
-  // The dataflow's parents: the four of them (and its categorisations, constraint, agreements).
-  const sdmx::StructureSet parents = Parse(Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/1.0?references=parents"));
+  // The metadataflow's parents: the four of them.
+  const sdmx::StructureSet parents = Parse(Get("/sdmx/v1/metadataflow/SDMXHUB/MF_SDG_META/1.0?references=parents"));
   EXPECT_EQ(parents.opaque(), demo.opaque());
   EXPECT_EQ(Parse(Get("/sdmx/v1/conceptscheme/SDMXHUB/SDG_META_CONCEPTS/1.0?references=structureset")).opaque().size(),
             1u);

@@ -10,7 +10,9 @@
 
 #include "hub/base/sha256.h"
 #include "hub/http/client.h"
+#include "sdmx/key_pattern.h"
 #include "testing/test_hub.h"
+#include "testing/test_util.h"
 
 namespace hub {
 namespace {
@@ -208,6 +210,25 @@ TEST_F(SubmissionsTest, AnAdminGrantsAProvisionAgreementByStructureSubmission) {
   auto withdrawn = testing::Submit(*hub_, testing::OneObservation("404", 324), "knbs-5", "demo-knbs-token");
   ASSERT_TRUE(withdrawn.ok());
   EXPECT_EQ(withdrawn->status, 403) << withdrawn->body;
+}
+
+// An Allowed constraint attached to a provision agreement binds what its
+// provider submits: WHO's (demo) allows the health series it is custodian
+// of. A poverty series from WHO is refused, naming the constraint; the same
+// message from UNSD, whose agreement has none, is taken.
+TEST_F(SubmissionsTest, AConstraintOnAnAgreementBindsItsProvider) {
+  sdmx::Series s;
+  s.key = sdmx::SplitKey("A.G.SI_POV_DAY1.404._T._T._T");
+  s.attributes = {{"UNIT_MEASURE", "PT"}};
+  s.observations.push_back({"2020", "12.5", {{"OBS_STATUS", "A"}}, 0});
+  const std::string poverty = testing::DemoMessage({s});
+  auto refused = testing::Submit(*hub_, poverty, "who-poverty", "demo-who-token");
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_NE(refused->body.find("outside the keys allowed by SDMXHUB:CC_PA_WHO_DF_DEMO_SDG(1.0)"), std::string::npos)
+      << refused->body;
+  EXPECT_TRUE(testing::SubmitAndWait(*hub_, testing::OneObservation("404", 1), "who-health", "demo-who-token").ok());
+  EXPECT_TRUE(testing::SubmitAndWait(*hub_, poverty, "unsd-poverty", "demo-unsd-token").ok());
 }
 
 }  // namespace

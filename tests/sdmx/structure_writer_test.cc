@@ -266,7 +266,7 @@ StructureSet DemoWithConstraint(bool through_writer) {
 // Cube regions, TimeRange included, survive SDMX-ML 2.1 and 3.0.
 TEST(ConstraintTest, RegionsAndTimeRangeRoundTrip) {
   const StructureSet set = DemoWithConstraint(false);
-  ASSERT_EQ(set.constraints().size(), 2u);  // the demo's own and this test's
+  ASSERT_EQ(set.constraints().size(), 4u);  // the demo's three (DSD, dataflow, WHO's agreement) and this test's
   for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
     StructureWriteOptions o;
     o.version = v;
