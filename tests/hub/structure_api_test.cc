@@ -150,6 +150,13 @@ TEST_F(StructureApiTest, ReferencesWalkParentsSiblingsAndTypes) {
   EXPECT_TRUE(Parse(Get("/sdmx/v1/contentconstraint/SDMXHUB/CC_DEMO_SDG/latest?references=datastructure"))
                   .data_structures()
                   .empty());
+  // A constraint attached to a provision agreement: each the other's relative.
+  EXPECT_NE(Parse(Get("/sdmx/v1/contentconstraint/SDMXHUB/CC_PA_WHO_DF_DEMO_SDG/1.0?references=children"))
+                .FindProvisionAgreement({"SDMXHUB", "PA_WHO_DF_DEMO_SDG", "1.0"}),
+            nullptr);
+  EXPECT_NE(Parse(Get("/sdmx/v1/provisionagreement/SDMXHUB/PA_WHO_DF_DEMO_SDG/1.0?references=parents"))
+                .FindConstraint({"SDMXHUB", "CC_PA_WHO_DF_DEMO_SDG", "1.0"}),
+            nullptr);
   // A type SDMX defines that the hub holds none of: nothing added, not a 400.
   http::HttpResponse sets = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=transformationscheme");
   EXPECT_EQ(sets.status, 200) << sets.body;
@@ -529,6 +536,11 @@ TEST_F(StructureApiTest, ReferencePartialKeepsWhatTheDemoConstraintAllows) {
   EXPECT_EQ(ids(partial, "CL_AREA"), ids(full, "CL_AREA"));
   EXPECT_EQ(partial.schemes(), full.schemes());
   EXPECT_EQ(Count(r.body, "isPartial=\"true\""), 2u);
+  // Through WHO's agreement: its constraint too, the health series only.
+  const sdmx::StructureSet who = Parse(
+      Get("/sdmx/v1/provisionagreement/SDMXHUB/PA_WHO_DF_DEMO_SDG/1.0?references=descendants&detail=referencepartial"));
+  EXPECT_EQ(ids(who, "CL_SERIES"), (std::set<std::string>{"SH_STA_MORT", "SH_DYN_MORT", "SH_DYN_IMRT", "SH_DYN_NMRT"}));
+  EXPECT_EQ(ids(who, "CL_FREQ"), (std::set<std::string>{"A"}));
 }
 
 // A hub whose demo concept scheme has a concept no DSD uses, and an Allowed

@@ -202,14 +202,8 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
     AddByClass(all, c.source_class, c.source, out);
     if (auto* s = all.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) out->Add(*s);
   }
-  for (const auto& [k, c] : set.constraints()) {
-    for (const auto& a : c.attachments) {
-      if (a.kind == "Dataflow") {
-        if (auto* df = all.FindDataflow(a.ref)) out->Add(*df);
-      } else if (a.kind == "DataStructure") {
-        if (auto* d = all.FindDataStructure(a.ref)) out->Add(*d);
-      }
-    }
+  for (const auto& [k, c] : set.constraints()) {  // what it is attached to: a dataflow, a DSD, an agreement
+    for (const auto& a : c.attachments) AddByClass(all, a.kind, a.ref, out);
   }
 }
 
@@ -272,7 +266,7 @@ void AddParents(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sd
   }
   for (const auto& [k, c] : all.constraints()) {
     for (const auto& a : c.attachments) {
-      if ((a.kind == "Dataflow" && set.FindDataflow(a.ref)) || (a.kind == "DataStructure" && set.FindDataStructure(a.ref))) {
+      if (set.Holds(a.kind, a.ref)) {
         out->Add(c);
         break;
       }

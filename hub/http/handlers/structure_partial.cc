@@ -66,7 +66,19 @@ void TrimToUsedItems(const sdmx::StructureSet& all, const sdmx::StructureSet& re
   // its DSD) allow; a returned DSD no returned dataflow uses (or one asked
   // for itself) counts with its own constraints only.
   std::set<std::string> used_through_flow;
+  // An agreement asked for: what its dataflow allows its provider (the
+  // constraints on the agreement too), and its dataflow counts no wider.
+  std::set<std::string> flows_of_agreements;
+  for (const auto& [k, pa] : requested.provision_agreements()) {
+    const sdmx::Dataflow* df = all.FindDataflow(pa.dataflow);
+    const sdmx::DataStructure* dsd = df ? all.FindDataStructure(df->structure) : nullptr;
+    if (!dsd) continue;
+    flows_of_agreements.insert(df->ref.ToString());
+    used_through_flow.insert(dsd->ref.ToString());
+    AddAllowedCodes(*set, *dsd, all.AllowedConstraintsFor(df->ref, dsd->ref, pa.provider), &codes);
+  }
   for (const auto& [k, df] : set->dataflows()) {
+    if (flows_of_agreements.count(k) && !requested.FindDataflow(df.ref)) continue;
     const sdmx::DataStructure* dsd = all.FindDataStructure(df.structure);
     if (!dsd) continue;
     used_through_flow.insert(dsd->ref.ToString());
