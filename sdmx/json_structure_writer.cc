@@ -30,9 +30,12 @@ class JsonStructureWriter {
     json::object o{{"id", ref.id}, {"agencyID", ref.agency}, {"version", ref.version}};
     o["name"] = name.empty() ? ref.id : name;
     o["names"] = json::object{{"en", name.empty() ? ref.id : name}};
-    if (!a.description.empty() && (!detail_.IsStub(a) || detail_.complete_stubs)) {
-      o["description"] = a.description;
-      o["descriptions"] = json::object{{"en", a.description}};
+    if (!detail_.IsStub(a) || detail_.complete_stubs) {
+      if (!a.description.empty()) {
+        o["description"] = a.description;
+        o["descriptions"] = json::object{{"en", a.description}};
+      }
+      AddAnnotations(a.annotations, &o);
     }
     if (v1_) o["isFinal"] = false;
     json::object self{{"rel", "self"}, {"urn", MaintainableUrn(package_class, ref)}};
@@ -46,12 +49,32 @@ class JsonStructureWriter {
     return o;
   }
 
+  // "annotations": id, title, type and text as given, the URL as a link.
+  static void AddAnnotations(const Annotations& annotations, json::object* o) {
+    if (annotations.empty()) return;
+    json::array out;
+    for (const Annotation& a : annotations) {
+      json::object j;
+      if (!a.id.empty()) j["id"] = a.id;
+      if (!a.title.empty()) j["title"] = a.title;
+      if (!a.type.empty()) j["type"] = a.type;
+      if (!a.text.empty()) {
+        j["text"] = a.text;
+        j["texts"] = json::object{{"en", a.text}};
+      }
+      if (!a.url.empty()) j["links"] = json::array{json::object{{"href", a.url}, {"rel", "self"}}};
+      out.push_back(std::move(j));
+    }
+    (*o)["annotations"] = std::move(out);
+  }
+
   json::array Items(const std::vector<Code>& items) const {
     json::array out;
     for (const Code& c : items) {
       json::object i{{"id", c.id}, {"name", c.name.empty() ? c.id : c.name}};
       i["names"] = json::object{{"en", c.name.empty() ? c.id : c.name}};
       if (!c.parent.empty()) i["parent"] = c.parent;
+      AddAnnotations(c.annotations, &i);
       out.push_back(std::move(i));
     }
     return out;
@@ -64,6 +87,7 @@ class JsonStructureWriter {
       if (c.parent != parent) continue;
       json::object i{{"id", c.id}, {"name", c.name.empty() ? c.id : c.name}};
       i["names"] = json::object{{"en", c.name.empty() ? c.id : c.name}};
+      AddAnnotations(c.annotations, &i);
       json::array children = Categories(items, c.id);
       if (!children.empty()) i["categories"] = std::move(children);
       out.push_back(std::move(i));

@@ -27,10 +27,20 @@ struct ArtefactRef {
   bool operator<(const ArtefactRef& o) const { return ToString() < o.ToString(); }
 };
 
+// A note on an artefact or item (SDMX Annotation): what agencies put there
+// (a code's display order, a series' unit multiplier, a publication note)
+// travels with it. `text`: the English text, else the first.
+struct Annotation {
+  std::string id, title, type, url, text;
+  bool operator==(const Annotation&) const = default;
+};
+using Annotations = std::vector<Annotation>;
+
 struct Code {
   std::string id;
   std::string name;
   std::string parent;  // empty when top level
+  Annotations annotations;
   bool operator==(const Code&) const = default;
 };
 
@@ -44,12 +54,14 @@ struct Codelist {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::vector<Code> codes;
 
   const Code* Find(std::string_view id) const;
   void Index();  // rebuild the lookup after codes change
   bool operator==(const Codelist& o) const {
-    return ref == o.ref && name == o.name && description == o.description && codes == o.codes;
+    return ref == o.ref && name == o.name && description == o.description && annotations == o.annotations &&
+           codes == o.codes;
   }
 
  private:
@@ -94,6 +106,7 @@ struct DataStructure {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::vector<Dimension> dimensions;  // key order, time dimension excluded
   std::string time_dimension = "TIME_PERIOD";
   std::vector<Attribute> attributes;
@@ -115,6 +128,7 @@ struct Dataflow {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   ArtefactRef structure;
   bool operator==(const Dataflow&) const = default;
 };
@@ -135,6 +149,7 @@ struct ItemScheme {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::vector<Code> items;
 
   const Code* Find(std::string_view id) const;
@@ -147,6 +162,7 @@ struct ProvisionAgreement {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   ArtefactRef dataflow;
   ArtefactRef provider_scheme;  // the DataProviderScheme holding...
   std::string provider;         // ...this data provider id
@@ -190,6 +206,7 @@ struct ContentConstraint {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   Type type = Type::kAllowed;
   std::vector<Attachment> attachments;
   std::vector<CubeRegion> cube_regions;
@@ -224,6 +241,7 @@ struct HierarchicalCodelist {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::vector<ArtefactRef> codelists;  // the included codelists
   std::vector<Hierarchy> hierarchies;
   bool operator==(const HierarchicalCodelist&) const = default;
@@ -235,6 +253,7 @@ struct Categorisation {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::string source_class = "Dataflow";  // the class of `source`
   ArtefactRef source;
   ArtefactRef category_scheme;
@@ -291,6 +310,7 @@ struct MetadataStructure {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   std::vector<MetadataTarget> targets;
   std::vector<ReportStructure> reports;
 
@@ -302,6 +322,7 @@ struct Metadataflow {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   ArtefactRef structure;    // the MSD
   // What its metadata may be attached to: SDMX 3.0 wildcard URNs, e.g.
   // "urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=*:*(*)". A 2.1
@@ -321,6 +342,7 @@ struct OpaqueArtefact {
   ArtefactRef ref;
   std::string name;
   std::string description;  // empty: none
+  Annotations annotations;
   // The element, whole, as SDMX-ML 2.1 with the prefixes the hub writes
   // (str: structure, com: common; references unqualified).
   std::string xml;

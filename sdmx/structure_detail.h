@@ -6,8 +6,7 @@
 // A stub is a maintainable artefact's identification (urn, agency, id,
 // version) and name, marked isExternalReference="true" with a structureURL
 // where its full form is; no items, components or references. A complete
-// stub adds description and annotations, which the model does not hold, so
-// both are written alike.
+// stub adds its description and annotations.
 #pragma once
 
 #include <string>

@@ -30,6 +30,17 @@ std::string TextOf(const pugi::xml_node& n, std::string_view element) {
 std::string NameOf(const pugi::xml_node& n) { return TextOf(n, "Name"); }
 std::string DescriptionOf(const pugi::xml_node& n) { return TextOf(n, "Description"); }
 
+// The <com:Annotations> of an artefact or item (2.1 and 3.0 alike).
+Annotations AnnotationsOf(const pugi::xml_node& n) {
+  Annotations out;
+  for (pugi::xml_node a = ChildByLocalName(n, "Annotations").first_child(); a; a = a.next_sibling()) {
+    if (LocalName(a) != "Annotation") continue;
+    out.push_back({a.attribute("id").value(), ChildText(a, "AnnotationTitle"), ChildText(a, "AnnotationType"),
+                   ChildText(a, "AnnotationURL"), TextOf(a, "AnnotationText")});
+  }
+  return out;
+}
+
 // A reference element holds either <Ref agencyID= id= version=/> (2.1), a
 // <URN> child (2.1), or the URN as its text (3.0).
 std::optional<ArtefactRef> ParseRef(const pugi::xml_node& holder) {
@@ -71,6 +82,7 @@ T Maintainable(const pugi::xml_node& n) {
   t.ref = RefOf(n);
   t.name = NameOf(n);
   t.description = DescriptionOf(n);
+  t.annotations = AnnotationsOf(n);
   return t;
 }
 
@@ -154,7 +166,7 @@ Codelist ReadCodelist(const pugi::xml_node& n) {
   Codelist cl = Maintainable<Codelist>(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != "Code") continue;
-    Code code{Attr(c, "id"), NameOf(c), ""};
+    Code code{Attr(c, "id"), NameOf(c), "", AnnotationsOf(c)};
     if (auto p = ParseRef(ChildByLocalName(c, "Parent")); p) {
       code.parent = p->id;
     } else if (pugi::xml_node parent = ChildByLocalName(c, "Parent")) {
@@ -198,9 +210,10 @@ ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_
   }
   scheme.name = NameOf(n);
   scheme.description = DescriptionOf(n);
+  scheme.annotations = AnnotationsOf(n);
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != item_name) continue;
-    Code item{Attr(c, "id"), NameOf(c), ""};
+    Code item{Attr(c, "id"), NameOf(c), "", AnnotationsOf(c)};
     if (auto p = ParseRef(ChildByLocalName(c, "Parent")); p) {
       item.parent = p->id;
     } else if (pugi::xml_node parent = ChildByLocalName(c, "Parent")) {
@@ -216,7 +229,7 @@ ItemScheme ReadItemScheme(const pugi::xml_node& n, SchemeKind kind, std::string_
 void ReadCategories(const pugi::xml_node& n, const std::string& parent, std::vector<Code>* out) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (LocalName(c) != "Category") continue;
-    out->push_back(Code{Attr(c, "id"), NameOf(c), parent});
+    out->push_back(Code{Attr(c, "id"), NameOf(c), parent, AnnotationsOf(c)});
     ReadCategories(c, out->back().id, out);
   }
 }

@@ -172,6 +172,31 @@ class MlStructureWriter {
     o_ += '"';
   }
 
+  // <com:Annotations> (they come first in an artefact or item, both versions).
+  void WriteAnnotations(const Annotations& annotations) {
+    if (annotations.empty()) return;
+    o_ += "<com:Annotations>";
+    for (const Annotation& a : annotations) {
+      o_ += "<com:Annotation";
+      if (!a.id.empty()) Attr("id", a.id);
+      o_ += '>';
+      for (const auto& [tag, value] : {std::pair{"AnnotationTitle", &a.title}, {"AnnotationType", &a.type},
+                                       {"AnnotationURL", &a.url}}) {
+        if (value->empty()) continue;
+        o_ += std::string("<com:") + tag + ">";
+        AppendEscaped(&o_, *value);
+        o_ += std::string("</com:") + tag + ">";
+      }
+      if (!a.text.empty()) {
+        o_ += "<com:AnnotationText xml:lang=\"en\">";
+        AppendEscaped(&o_, a.text);
+        o_ += "</com:AnnotationText>";
+      }
+      o_ += "</com:Annotation>";
+    }
+    o_ += "</com:Annotations>";
+  }
+
   void Name(const std::string& name, std::string_view fallback) {
     o_ += "<com:Name xml:lang=\"en\">";
     AppendEscaped(&o_, name.empty() ? fallback : std::string_view(name));
@@ -202,6 +227,7 @@ class MlStructureWriter {
     }
     o_ += extra;
     o_ += '>';
+    if (!stub || detail.complete_stubs) WriteAnnotations(a.annotations);
     Name(a.name, ref.id);
     if (!a.description.empty() && (!stub || detail.complete_stubs)) {
       o_ += "<com:Description xml:lang=\"en\">";
@@ -258,6 +284,7 @@ class MlStructureWriter {
       o_ += std::string("\n<str:") + element;
       Attr("id", c.id);
       o_ += '>';
+      WriteAnnotations(c.annotations);
       Name(c.name, c.id);
       if (!c.parent.empty()) {
         o_ += "<str:Parent>";
@@ -301,6 +328,7 @@ class MlStructureWriter {
       o_ += "\n<str:Category";
       Attr("id", c.id);
       o_ += '>';
+      WriteAnnotations(c.annotations);
       Name(c.name, c.id);
       NestedCategories(items, c.id);
       o_ += "</str:Category>";

@@ -68,8 +68,10 @@ check datastructure /sdmx/v1/schema/datastructure/SDMXHUB/DEMO_SDG/1.0 "$flow/al
 check provisionagreement /sdmx/v1/schema/provisionagreement/SDMXHUB/PA_WHO_DF_DEMO_SDG/1.0 "$flow/all" \
   's/datastructure.Dataflow=SDMXHUB:DF_DEMO_SDG(1.0)/registry.ProvisionAgreement=SDMXHUB:PA_WHO_DF_DEMO_SDG(1.0)/g'
 # Must fail: an area code outside CL_AREA.
-if (check bad-code /sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0 "$flow/all" 's/REF_AREA="404"/REF_AREA="XYZ"/' |
-    grep -q '^FAIL bad-code: .*XYZ'); then
+# (Its output taken whole first: under pipefail, grep -q leaving early
+# would fail the pipe now and then.)
+bad=$(check bad-code /sdmx/v1/schema/dataflow/SDMXHUB/DF_DEMO_SDG/1.0 "$flow/all" 's/REF_AREA="404"/REF_AREA="XYZ"/')
+if grep -q '^FAIL bad-code: .*XYZ' <<<"$bad"; then
   echo "ok   bad-code: a code outside its codelist is refused"
 else
   echo "FAIL bad-code: the schema let REF_AREA=XYZ through"; fail=1

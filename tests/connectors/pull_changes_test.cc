@@ -133,7 +133,7 @@ TEST_F(PullChangesTest, AnotherDataflowOrAnUnreadableAnswerIsAnError) {
   // The remote answered for another dataflow than asked: never submitted as the one asked for.
   sdmx::StructureSet with_other = structures_;
   const sdmx::Dataflow* demo = structures_.FindDataflow(kFlowRef);
-  with_other.Add(sdmx::Dataflow{{"SDMXHUB", "DF_OTHER", "1.0"}, "Other", "", demo->structure});
+  with_other.Add(sdmx::Dataflow{{"SDMXHUB", "DF_OTHER", "1.0"}, "Other", "", {}, demo->structure});
   auto wrong = connectors::DiffPulled(initial_body_, "pulled", with_other, {"SDMXHUB", "DF_OTHER", "1.0"},
                                       *hub_->state(), {});
   EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);

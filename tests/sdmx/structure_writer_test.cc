@@ -84,7 +84,7 @@ TEST(StructureWriterTest, LineEndsInNamesSurviveARoundTrip) {
   Codelist cl;
   cl.ref = {"SDMXHUB", "CL_LINES", "1.0"};
   cl.name = "\ttwo\r\nlines\r";
-  cl.codes.push_back({"A", "tab\there, CR\rthere", ""});
+  cl.codes.push_back({"A", "tab\there, CR\rthere", "", {}});
   set.Add(cl);
   for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
     StructureWriteOptions o;
@@ -187,6 +187,42 @@ TEST(OpaqueArtefactTest, RealStructureSetsRoundTripInSdmxMl21) {
   const auto& refs = ecb.opaque().begin()->second.references;
   const OpaqueArtefact::Reference currency{"Codelist", {"ECB", "CL_CURRENCY", "1.0"}};
   EXPECT_EQ(std::count(refs.begin(), refs.end(), currency), 1);
+}
+
+// Issue 18.1: annotations travel with artefacts and items: the global SDG
+// DSD's codes carry hundreds (display order and the like), UNICEF's country
+// codelist one of its own; both SDMX-ML versions give them back (the
+// round trips above compare them) and SDMX-JSON lists them.
+TEST(AnnotationTest, ArtefactsAndItemsKeepTheirAnnotations) {
+  const StructureSet sdg = ReadOrDie(
+      hub::testing::ReadFileOrDie(hub::testing::CorpusPath("sdg/global/IAEG-SDGs_SDG_1.14/dsd.xml")), "sdg");
+  size_t on_codes = 0;
+  for (const auto& [k, cl] : sdg.codelists()) {
+    for (const Code& c : cl.codes) on_codes += c.annotations.size();
+  }
+  EXPECT_GE(on_codes, 700u);
+  const StructureSet unicef = ReadOrDie(
+      hub::testing::ReadFileOrDie(hub::testing::CorpusPath("sdg/custodian/UNICEF/dataflow_CME_dsd.xml")), "unicef");
+  size_t on_lists = 0;
+  for (const auto& [k, cl] : unicef.codelists()) on_lists += cl.annotations.size();
+  EXPECT_EQ(on_lists, 1u);
+  for (const StructureSet* set : {&sdg, &unicef}) {
+    for (StructureMlVersion v : {StructureMlVersion::k21, StructureMlVersion::k30}) {
+      StructureWriteOptions o;
+      o.version = v;
+      EXPECT_EQ(ReadOrDie(WriteStructureMl(*set, o), "annotations").codelists(), set->codelists());
+    }
+  }
+  for (StructureJsonVersion v : {StructureJsonVersion::kV1, StructureJsonVersion::kV2}) {
+    StructureJsonOptions o;
+    o.version = v;
+    const std::string json = WriteStructureJson(sdg, o);
+    size_t found = 0;
+    for (size_t at = json.find("\"annotations\":"); at != std::string::npos; at = json.find("\"annotations\":", at + 1)) {
+      ++found;
+    }
+    EXPECT_GT(found, 100u);
+  }
 }
 
 // SDMX-JSON structure: every artefact the reader found is in the message,
