@@ -65,6 +65,12 @@ STRUCTURE_PATHS = [
     "/sdmx/v2/structure/dataflow/*/*/*?references=all",
     "/sdmx/v2/structure/codelist/SDMXHUB/CL_AREA/~?detail=referencepartial",
     "/sdmx/v2/availability/dataflow/SDMXHUB/DF_DEMO_SDG/1.0/A.G.SH_STA_MORT",
+    "/sdmx/v1/metadatastructure/all?references=children",
+    "/sdmx/v1/metadataflow/all?references=all",
+    "/sdmx/v2/structure/metadataflow/*/*/*?references=children",
+    "/sdmx/v1/dataconsumerscheme/all",
+    "/sdmx/v1/organisationunitscheme/all",
+    "/sdmx/v1/organisationscheme/all?detail=allcompletestubs",
 ]
 
 
