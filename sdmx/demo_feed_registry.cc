@@ -148,11 +148,12 @@ std::string Ref(const char* id, const char* package, const char* cls) {
 
 }  // namespace
 
-// These (and the attachment constraint below) reference the metadata side
-// only (the metadataflow, its MSD and concepts): sdmx1 (2.28) asks for a
-// dataflow or a DSD with references=all and cannot read a StructureSet's
-// RelatedStructure or maps, a ReportingTaxonomy, a Process or an
-// AttachmentConstraint among their parents (hub/README.md).
+// These (and the attachment constraint below) reference neither the
+// dataflow nor its DSD (the metadata side, and the concept scheme map's
+// source scheme): sdmx1 (2.28) asks for a dataflow or a DSD with
+// references=all and cannot read a StructureSet's RelatedStructure or maps,
+// a ReportingTaxonomy, a Process or an AttachmentConstraint among their
+// parents (hub/README.md).
 void StructureSetsTaxonomiesAndProcesses(std::string* o) {
   const std::string metadataflow = Ref("MF_SDG_META", "metadatastructure", "Metadataflow");
   *o += std::string("<str:StructureSets>\n<str:StructureSet id=\"SDG_METADATA\" agencyID=\"") + kAgency +

@@ -199,13 +199,9 @@ class JsonStructureWriter {
     json::object o = Maintainable("metadatastructure.MetadataStructure", m);
     if (detail_.IsStub(m)) return o;
     if (!v1_) {
-      json::array attributes;
-      for (const ReportStructure& r : m.reports) {
-        for (json::value& a : MetadataAttributes(r.attributes)) attributes.push_back(std::move(a));
-      }
       o["metadataStructureComponents"] = json::object{
-          {"metadataAttributeList",
-           json::object{{"id", "MetadataAttributeDescriptor"}, {"metadataAttributes", std::move(attributes)}}}};
+          {"metadataAttributeList", json::object{{"id", "MetadataAttributeDescriptor"},
+                                                 {"metadataAttributes", MetadataAttributes(m.MergedAttributes())}}}};
       return o;
     }
     std::vector<MetadataTarget> targets = m.targets;  // none (a 3.0 MSD): any object, as in SDMX-ML 2.1

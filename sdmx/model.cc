@@ -211,6 +211,18 @@ std::vector<const MetadataAttribute*> MetadataStructure::AllAttributes() const {
   return out;
 }
 
+std::vector<MetadataAttribute> MetadataStructure::MergedAttributes() const {
+  std::vector<MetadataAttribute> out;
+  for (const ReportStructure& r : reports) {
+    for (const MetadataAttribute& a : r.attributes) {
+      if (std::none_of(out.begin(), out.end(), [&](const MetadataAttribute& o) { return o.id == a.id; })) {
+        out.push_back(a);
+      }
+    }
+  }
+  return out;
+}
+
 std::string_view PackageOfClass(std::string_view c) {
   static const std::map<std::string_view, std::string_view> kPackages = {
       {"DataStructure", "datastructure"},  {"Dataflow", "datastructure"},
@@ -222,6 +234,7 @@ std::string_view PackageOfClass(std::string_view c) {
       {"ConceptScheme", "conceptscheme"},  {"Concept", "conceptscheme"},
       {"CategoryScheme", "categoryscheme"}, {"Category", "categoryscheme"},
       {"Categorisation", "categoryscheme"}, {"ReportingTaxonomy", "categoryscheme"},
+      {"ReportingCategory", "categoryscheme"}, {"MetadataTarget", "metadatastructure"},
       {"ProvisionAgreement", "registry"},  {"ContentConstraint", "registry"},
       {"AttachmentConstraint", "registry"}, {"DataConstraint", "registry"},
       {"StructureSet", "mapping"},         {"Process", "process"}};
@@ -236,9 +249,11 @@ std::vector<std::string> TargetsOf(const Metadataflow& mf, const StructureSet& s
   if (!msd) return out;
   for (const MetadataTarget& t : msd->targets) {
     for (const MetadataTargetObject& o : t.objects) {
-      if (o.kind != "IdentifiableObjectTarget" || o.object_type.empty()) continue;
-      std::string urn = "urn:sdmx:org.sdmx.infomodel." + std::string(PackageOfClass(o.object_type)) + "." +
-                        o.object_type + "=*:*(*)";
+      // The fixed kinds (a key, a data set, a constraint's content, a
+      // period) are about data: the dataflows'.
+      const std::string cls = o.kind == "IdentifiableObjectTarget" ? o.object_type : "Dataflow";
+      if (cls.empty()) continue;
+      std::string urn = "urn:sdmx:org.sdmx.infomodel." + std::string(PackageOfClass(cls)) + "." + cls + "=*:*(*)";
       if (std::find(out.begin(), out.end(), urn) == out.end()) out.push_back(std::move(urn));
     }
   }

@@ -316,6 +316,9 @@ struct MetadataStructure {
 
   // Every metadata attribute, nested ones too, depth first.
   std::vector<const MetadataAttribute*> AllAttributes() const;
+  // The top-level attributes of every report structure as one list, each
+  // id once (the first): SDMX 3.0's single list, which wants them unique.
+  std::vector<MetadataAttribute> MergedAttributes() const;
   bool operator==(const MetadataStructure&) const = default;
 };
 struct Metadataflow {

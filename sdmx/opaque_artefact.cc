@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "sdmx/urn.h"
 #include "sdmx/xml.h"
@@ -11,24 +12,59 @@ namespace {
 
 constexpr std::string_view kSdmx21 = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/";
 
-// The prefix the hub writes for `n`'s namespace, or the name as it came for
-// a namespace other than SDMX's structure and common (e.g. xml:lang).
-std::string NameFor(const pugi::xml_node& n) {
-  const std::string ns = NamespaceOf(n);
-  if (ns.ends_with("/structure")) return "str:" + std::string(LocalName(n));
-  if (ns.ends_with("/common")) return "com:" + std::string(LocalName(n));
-  if (ns.empty()) return std::string(LocalName(n));
-  return n.name();
+// The namespace URI bound to `prefix` ("" for the default) where `n` is.
+std::string Bound(const pugi::xml_node& n, std::string_view prefix) {
+  const std::string attr = prefix.empty() ? std::string("xmlns") : "xmlns:" + std::string(prefix);
+  for (pugi::xml_node p = n; p; p = p.parent()) {
+    if (pugi::xml_attribute a = p.attribute(attr.c_str())) return a.value();
+  }
+  return "";
 }
 
-// Writes `e` whole: its attributes but namespace declarations (the hub's
-// message declares its own), its text escaped, its child elements alike.
-void WriteElement(const pugi::xml_node& e, std::string* o) {
-  const std::string name = NameFor(e);
-  *o += '<' + name;
+// Writes `e` whole, its text escaped and its children alike. SDMX's
+// structure and common namespaces take the prefixes the hub's message
+// declares (str, com); the namespace declarations that came are dropped,
+// and any other namespace an element or attribute uses is declared again
+// where it is used, so the element stands in any message. `default_ns`: the
+// default namespace in force in what was written around it.
+void WriteElement(const pugi::xml_node& e, const std::string& default_ns, std::string* o) {
+  const std::string ns = NamespaceOf(e);
+  const std::string_view raw = e.name();
+  const size_t colon = raw.find(':');
+  std::string name, declarations, inner_default = default_ns;
+  if (ns.ends_with("/structure") && ns.find("sdmx") != std::string::npos) {
+    name = "str:" + std::string(LocalName(e));
+  } else if (ns.ends_with("/common") && ns.find("sdmx") != std::string::npos) {
+    name = "com:" + std::string(LocalName(e));
+  } else if (colon != std::string_view::npos) {  // another namespace, by its prefix
+    name = std::string(raw);
+    declarations += " xmlns:" + std::string(raw.substr(0, colon)) + "=\"";
+    AppendEscaped(&declarations, ns);
+    declarations += '"';
+  } else {  // unqualified, or another default namespace
+    name = std::string(raw);
+    if (ns != default_ns) {
+      declarations += " xmlns=\"";
+      AppendEscaped(&declarations, ns);
+      declarations += '"';
+      inner_default = ns;
+    }
+  }
+  *o += '<' + name + declarations;
+  // Prefixes declared on this element: its own (another namespace's), then its attributes'.
+  std::set<std::string> declared;
+  if (!declarations.empty() && colon != std::string_view::npos) declared.insert(std::string(raw.substr(0, colon)));
   for (pugi::xml_attribute a = e.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view attr = a.name();
     if (attr == "xmlns" || attr.starts_with("xmlns:")) continue;
+    if (const size_t c = attr.find(':'); c != std::string_view::npos && !attr.starts_with("xml:")) {
+      const std::string prefix(attr.substr(0, c));
+      if (declared.insert(prefix).second) {
+        *o += " xmlns:" + prefix + "=\"";
+        AppendEscaped(o, Bound(e, prefix));
+        *o += '"';
+      }
+    }
     *o += ' ';
     *o += attr;
     *o += "=\"";
@@ -44,7 +80,7 @@ void WriteElement(const pugi::xml_node& e, std::string* o) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
       AppendEscaped(o, c.value());
     } else if (c.type() == pugi::node_element) {
-      WriteElement(c, o);
+      WriteElement(c, inner_default, o);
     }
   }
   *o += "</" + name + '>';
@@ -72,13 +108,28 @@ void AddReference(OpaqueArtefact::Reference r, OpaqueArtefact* a) {
   if (std::find(a->references.begin(), a->references.end(), r) == a->references.end()) a->references.push_back(r);
 }
 
+// The class a Ref without one names, by where it is: <str:Dataflow><Ref/>
+// names a dataflow; the Source and Target of a scheme map the scheme its
+// schema fixes (CodelistMap: codelists). "" when the place does not say.
+std::string ClassOfHolder(const pugi::xml_node& holder) {
+  static const std::map<std::string_view, std::string_view> kMapped = {
+      {"CodelistMap", "Codelist"}, {"ConceptSchemeMap", "ConceptScheme"},
+      {"CategorySchemeMap", "CategoryScheme"}, {"ReportingTaxonomyMap", "ReportingTaxonomy"}};
+  const std::string_view ln = LocalName(holder);
+  if (ln == "Source" || ln == "Target") {
+    auto it = kMapped.find(LocalName(holder.parent()));
+    return it == kMapped.end() ? "" : std::string(it->second);
+  }
+  return std::string(ln);
+}
+
 void CollectReferences(const pugi::xml_node& n, OpaqueArtefact* a) {
   for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view ln = LocalName(c);
     if (ln == "Ref") {
       std::string cls = c.attribute("class").value();
-      if (cls.empty()) cls = LocalName(n);  // <str:Dataflow><Ref .../>: the holder names the class
+      if (cls.empty()) cls = ClassOfHolder(n);
       if (const char* parent = c.attribute("maintainableParentID").value(); *parent) {
         AddReference({std::string(SchemeOfItem(cls)),
                       {c.attribute("agencyID").value(), parent, c.attribute("maintainableParentVersion").value()}},
@@ -107,7 +158,7 @@ bool IsSdmxMl21(const pugi::xml_node& element) { return NamespaceOf(element).sta
 
 void ReadOpaqueBody(const pugi::xml_node& element, OpaqueArtefact* a) {
   a->xml.clear();
-  WriteElement(element, &a->xml);
+  WriteElement(element, "", &a->xml);
   a->references.clear();
   CollectReferences(element, a);
 }

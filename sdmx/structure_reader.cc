@@ -487,10 +487,13 @@ MetadataStructure ReadMetadataStructure(const pugi::xml_node& n, const CoreTextT
       MetadataTarget t{Attr(c, "id"), {}};
       for (pugi::xml_node o = c.first_child(); o; o = o.next_sibling()) {
         std::string kind(LocalName(o));
-        if (kind == "Annotations" || (!o.attribute("id") && !kFixedIds.count(kind))) continue;
         MetadataTargetObject object{kind, Attr(o, "id"), Attr(o, "objectType"),
                                     TextTypeOf(ChildByLocalName(o, "LocalRepresentation"))};
-        if (object.id.empty()) object.id = kFixedIds.find(kind)->second;
+        if (object.id.empty()) {  // only the kinds whose id SDMX fixes may leave it out
+          auto fixed = kFixedIds.find(kind);
+          if (fixed == kFixedIds.end()) continue;
+          object.id = fixed->second;
+        }
         t.objects.push_back(std::move(object));
       }
       msd.targets.push_back(std::move(t));

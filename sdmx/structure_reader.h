@@ -1,5 +1,6 @@
-// Reads SDMX-ML structure messages (2.1; the 3.0 element names where they
-// coincide) into a StructureSet: codelists, data structures and dataflows.
+// Reads SDMX-ML structure messages (2.1 and 3.0) into a StructureSet: every
+// artefact type of model.h (SDMX 2.1's structure sets, processes, reporting
+// taxonomies and attachment constraints from 2.1 messages only).
 // References between them resolve through StructureSet, also across files.
 #pragma once
 
@@ -28,8 +29,9 @@ hub::Status LoadStructures(const std::string& path, const StructureReaderOptions
                            StructureSet* out, Diagnostics* diags);
 
 // Checks that every DSD's codelists, every dataflow's DSD, every
-// hierarchical codelist's codes and every provision agreement's dataflow
-// (and provider) are present in `set`. `agreements_of`, when given, limits
+// metadataflow's MSD, every MSD's codelists, every hierarchical codelist's
+// codes and every provision agreement's dataflow (and provider) are
+// present in `set`. `agreements_of`, when given, limits
 // the agreement check to its agreements (those just submitted: one stored
 // before this check existed must not block every later submission).
 hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags, const StructureSet* agreements_of = nullptr);

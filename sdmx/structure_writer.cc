@@ -480,7 +480,11 @@ class MlStructureWriter {
   void WriteHierarchicalCodelist(const HierarchicalCodelist& h) {
     if (OpenMaintainable("HierarchicalCodelist", "codelist.HierarchicalCodelist", h)) return;
     // Each with its id as alias: sdmx1 keys included codelists by it.
-    for (const ArtefactRef& cl : h.codelists) Ref("IncludedCodelist", "codelist", "Codelist", cl, " alias=\"" + cl.id + "\"");
+    for (const ArtefactRef& cl : h.codelists) {
+      std::string alias = " alias=\"";
+      AppendEscaped(&alias, cl.id);
+      Ref("IncludedCodelist", "codelist", "Codelist", cl, alias + "\"");
+    }
     for (const Hierarchy& hierarchy : h.hierarchies) {
       o_ += "\n<str:Hierarchy";
       Attr("id", hierarchy.id);
@@ -532,7 +536,7 @@ class MlStructureWriter {
     o_ += "\n<str:MetadataStructureComponents>";
     if (v30_) {
       o_ += "<str:MetadataAttributeList id=\"MetadataAttributeDescriptor\">";
-      for (const ReportStructure& r : m.reports) MetadataAttributes(r.attributes);
+      MetadataAttributes(m.MergedAttributes());
       o_ += "\n</str:MetadataAttributeList>";
     } else {
       // 2.1 wants at least one target, which a 3.0 MSD does not have: any object.

@@ -1,7 +1,7 @@
 // Writes a StructureSet back as an SDMX-ML structure message, 2.1 or 3.0:
-// codelists, concept schemes, agency and data provider schemes, data
-// structures, dataflows, provision agreements and content constraints (3.0:
-// DataConstraint), in the order each schema requires. What the structure
+// every artefact type of model.h (3.0: ContentConstraint as DataConstraint,
+// HierarchicalCodelist as Hierarchies, MSDs as one attribute list; the
+// opaque SDMX 2.1 types in 2.1 only), in the order each schema requires. What the structure
 // endpoints of the REST API serve, and what `ReadStructureMessage` reads
 // back unchanged (tests/sdmx/structure_writer_test.cc).
 //

@@ -565,9 +565,7 @@ class StructurePartialTest : public StructureApiTest {
 </str:ContentConstraint>
 </str:Constraints></mes:Structures></mes:Structure>
 )");
-    const std::string config = testing::DemoConfig(
-        dir_, {{"structures = \"" + testing::SourcePath("configs/structures") + "\"", "structures = \"" + structures + "\""}});
-    auto h = testing::StartTestHub(dir_, config);
+    auto h = testing::StartTestHubWithStructures(dir_, structures);
     ASSERT_TRUE(h.ok()) << h.status().ToString();
     hub_ = std::move(*h);
   }

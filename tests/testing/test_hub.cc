@@ -30,6 +30,12 @@ Result<std::string> OnRealKafka(const std::string& config_path, const std::strin
   return path;
 }
 
+Result<std::unique_ptr<Hub>> StartTestHubWithStructures(const TempDir& dir, const std::string& structures_dir) {
+  const std::string config = DemoConfig(
+      dir, {{"structures = \"" + SourcePath("configs/structures") + "\"", "structures = \"" + structures_dir + "\""}});
+  return StartTestHub(dir, config);
+}
+
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path,
                                           const std::string& admin_token) {
   HubOptions o;

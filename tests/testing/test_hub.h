@@ -21,6 +21,9 @@ namespace hub::testing {
 // same `dir`, on the same topics (a restart).
 Result<std::unique_ptr<Hub>> StartTestHub(const TempDir& dir, const std::string& config_path = "",
                                           const std::string& admin_token = "");
+// StartTestHub with the demo configuration reading its structures from
+// `structures_dir` instead of configs/structures.
+Result<std::unique_ptr<Hub>> StartTestHubWithStructures(const TempDir& dir, const std::string& structures_dir);
 // What `sdmx-hub replay` needs to read the log of the last hub StartTestHub
 // started: " --config FILE [--kafka BOOTSTRAP]".
 std::string LogArgs();

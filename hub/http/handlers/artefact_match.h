@@ -22,11 +22,14 @@ bool VersionMatches(const std::string& pattern, const std::string& version, bool
 bool LatestOnly(const std::string& version);
 
 // Calls add(artefact) for each artefact of `m` (a StructureSet map) that
-// `p` selects, in key order (the latest versions after the others).
-template <typename M, typename Add>
-void SelectArtefacts(const M& m, const ArtefactPattern& p, Add add) {
+// `p` selects, in key order (the latest versions after the others). Only
+// those `keep` accepts count, the latest version among them (a map holding
+// several kinds, e.g. item schemes: the latest of one kind).
+template <typename M, typename Add, typename Keep>
+void SelectArtefacts(const M& m, const ArtefactPattern& p, Add add, Keep keep) {
   std::map<std::string, const typename M::mapped_type*> latest;  // by agency:id
   for (const auto& [k, a] : m) {
+    if (!keep(a)) continue;
     if (!SegmentMatches(p.agency, a.ref.agency, p.v2) || !SegmentMatches(p.id, a.ref.id, p.v2)) continue;
     if (LatestOnly(p.version)) {
       auto& best = latest[a.ref.agency + ":" + a.ref.id];
@@ -36,6 +39,10 @@ void SelectArtefacts(const M& m, const ArtefactPattern& p, Add add) {
     }
   }
   for (const auto& [k, a] : latest) add(*a);
+}
+template <typename M, typename Add>
+void SelectArtefacts(const M& m, const ArtefactPattern& p, Add add) {
+  SelectArtefacts(m, p, add, [](const auto&) { return true; });
 }
 
 }  // namespace hub::http

@@ -30,8 +30,8 @@ HttpResponse Schema(const HandlerContext& ctx, const HttpRequest& req, bool v2) 
   if (Status s = CheckSdmxQueryParams(req, kSupported); !s.ok()) return ErrorFromStatus(s);
   const std::string& context = req.Param("context");
   if (context == "metadatastructure" || context == "metadataflow") {
-    return HttpResponse::Error(501, "schemas of " + context + " are not implemented: the hub holds no reference "
-                                    "metadata structures");
+    return HttpResponse::Error(501, "schemas of " + context + " are not implemented: the hub serves metadata "
+                                    "structures but takes no reference metadata sets");
   }
   auto all = ctx.registry->Snapshot();
   const sdmx::DataStructure* dsd = nullptr;

@@ -5,7 +5,9 @@
 // dataproviderscheme, dataconsumerscheme, organisationunitscheme,
 // provisionagreement, contentconstraint (v2 also dataconstraint),
 // hierarchicalcodelist (v2 hierarchy), categoryscheme, categorisation,
-// metadatastructure, metadataflow, or structure (every type). agency/id: "all" (v1) or "*"
+// metadatastructure, metadataflow, structureset, process,
+// reportingtaxonomy, attachmentconstraint (SDMX-ML 2.1 only), or
+// structure (every type). agency/id: "all" (v1) or "*"
 // (v2) for any, v2 also comma lists. version: "latest" / "~" the highest,
 // "all" / "*" any, v2 "1.*" wildcards. `references`: none, children,
 // descendants, parents, parentsandsiblings, all, or one type. `detail`:
@@ -93,10 +95,15 @@ struct Query {
   bool v2 = false;
 };
 
-// Adds the artefacts of `m` (a StructureSet map) that `q` selects.
+// Adds the artefacts of `m` (a StructureSet map) that `q` selects (of
+// them, those `keep` accepts: one kind of a map holding several).
 template <typename M, typename Add>
 void Select(const M& m, const Query& q, Add add) {
   SelectArtefacts(m, {q.agency, q.id, q.version, q.v2}, add);
+}
+template <typename M, typename Add, typename Keep>
+void Select(const M& m, const Query& q, Add add, Keep keep) {
+  SelectArtefacts(m, {q.agency, q.id, q.version, q.v2}, add, keep);
 }
 
 void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet* out) {
@@ -112,9 +119,7 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   if (q.kinds.count(Kind::kMetadataflow)) Select(all.metadataflows(), q, add);
   for (const auto& [kind, sdmx_class] : kOpaqueKinds) {
     if (!q.kinds.count(kind)) continue;
-    Select(all.opaque(), q, [&](const sdmx::OpaqueArtefact& a) {
-      if (a.sdmx_class == sdmx_class) out->Add(a);
-    });
+    Select(all.opaque(), q, add, [&](const sdmx::OpaqueArtefact& a) { return a.sdmx_class == sdmx_class; });
   }
   for (auto [kind, scheme] : {std::pair{Kind::kConceptScheme, sdmx::SchemeKind::kConceptScheme},
                               std::pair{Kind::kAgencyScheme, sdmx::SchemeKind::kAgencyScheme},
@@ -123,9 +128,7 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
                               std::pair{Kind::kConsumerScheme, sdmx::SchemeKind::kDataConsumerScheme},
                               std::pair{Kind::kUnitScheme, sdmx::SchemeKind::kOrganisationUnitScheme}}) {
     if (!q.kinds.count(kind)) continue;
-    Select(all.schemes(), q, [&](const sdmx::ItemScheme& s) {
-      if (s.kind == scheme) out->Add(s);
-    });
+    Select(all.schemes(), q, add, [&](const sdmx::ItemScheme& s) { return s.kind == scheme; });
   }
 }
 
@@ -281,10 +284,14 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
   sdmx::StructureSet extra;
   auto descendants = [&] {
     sdmx::StructureSet frontier = *set;
-    for (int depth = 0; depth < 4 && !frontier.empty(); ++depth) {  // dataflow -> DSD -> codelists: 2 suffice
+    // Until nothing new (a constraint -> agreement -> dataflow -> DSD ->
+    // codelists is 4 steps; references may also form a cycle).
+    for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
       sdmx::StructureSet next;
       AddChildren(all, frontier, &next);
+      const size_t before = extra.size();
       extra.Merge(next);
+      if (extra.size() == before) break;
       frontier = std::move(next);
     }
   };
@@ -463,7 +470,7 @@ HttpResponse Structures(const HandlerContext& ctx, const HttpRequest& req, bool 
   sdmx::StructureSet partial;
   if (!KeepItems(req.Param("items"), v2, &selected, &partial)) {
     return HttpResponse::Error(400, "an item query (/" + req.Param("type") + "/AGENCY/ID/VERSION/ITEMS) is for item "
-                                    "schemes: codelists, concept, agency and data provider schemes");
+                                    "schemes: codelists, concept, category and organisation schemes");
   }
   if (selected.empty()) {
     return v2 ? HttpResponse::Make(204, "", "") : HttpResponse::Error(404, "No results: no structure matches");
