@@ -654,13 +654,9 @@ hub::Status CheckReferences(const StructureSet& set, Diagnostics* diags, const S
     if (!set.FindMetadataStructure(mf.structure)) missing(k, "metadata structure " + mf.structure.ToString());
   }
   for (const auto& [k, msd] : set.metadata_structures()) {
-    std::function<void(const std::vector<MetadataAttribute>&)> check = [&](const std::vector<MetadataAttribute>& as) {
-      for (const MetadataAttribute& a : as) {
-        if (a.codelist && !set.FindCodelist(*a.codelist)) missing(k, "codelist " + a.codelist->ToString());
-        check(a.children);
-      }
-    };
-    for (const ReportStructure& r : msd.reports) check(r.attributes);
+    for (const MetadataAttribute* a : msd.AllAttributes()) {
+      if (a->codelist && !set.FindCodelist(*a->codelist)) missing(k, "codelist " + a->codelist->ToString());
+    }
   }
   for (const auto& [k, pa] : (agreements_of ? agreements_of : &set)->provision_agreements()) {
     if (pa.provider.empty()) missing(k, "data provider (no DataProvider reference)");
