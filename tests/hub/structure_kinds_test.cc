@@ -2,7 +2,8 @@
 // of several kinds: each kind's query finds its own, the latest version of
 // that kind (the demo's structure set SDMXHUB:SDG_METADATA 1.0 beside a
 // process of the same id at 2.0; its DATA_PROVIDERS provider scheme beside
-// a category scheme of that id at 2.0).
+// a category scheme of that id at 2.0); and a constraint attached to both
+// the demo dataflow and its DSD.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -28,6 +29,9 @@ class StructureKindsTest : public ::testing::Test {
 <mes:Structures>
 <str:CategorySchemes><str:CategoryScheme id="DATA_PROVIDERS" agencyID="SDMXHUB" version="2.0"><com:Name xml:lang="en">Same id</com:Name><str:Category id="X"><com:Name xml:lang="en">X</com:Name></str:Category></str:CategoryScheme></str:CategorySchemes>
 <str:Processes><str:Process id="SDG_METADATA" agencyID="SDMXHUB" version="2.0"><com:Name xml:lang="en">Same id</com:Name></str:Process></str:Processes>
+<str:Constraints><str:ContentConstraint id="CC_BOTH" agencyID="SDMXHUB" version="1.0" type="Allowed"><com:Name xml:lang="en">On both</com:Name>
+<str:ConstraintAttachment><str:DataStructure><Ref agencyID="SDMXHUB" id="DEMO_SDG" version="1.0"/></str:DataStructure><str:Dataflow><Ref agencyID="SDMXHUB" id="DF_DEMO_SDG" version="1.0"/></str:Dataflow></str:ConstraintAttachment>
+<str:CubeRegion include="true"><com:KeyValue id="FREQ"><com:Value>A</com:Value></com:KeyValue></str:CubeRegion></str:ContentConstraint></str:Constraints>
 </mes:Structures></mes:Structure>
 )");
     auto h = testing::StartTestHubWithStructures(dir_, structures);
@@ -68,6 +72,16 @@ TEST_F(StructureKindsTest, EachKindFindsItsOwnLatestVersion) {
   const sdmx::StructureSet categories = Get("/sdmx/v1/categoryscheme/SDMXHUB/DATA_PROVIDERS");
   ASSERT_EQ(categories.schemes().size(), 1u);
   EXPECT_EQ(categories.schemes().begin()->second.kind, sdmx::SchemeKind::kCategoryScheme);
+}
+
+// references=all on the dataflow: the DSD is also a sibling (a child of the
+// constraint, a parent of the dataflow), and still gives its codelists.
+TEST_F(StructureKindsTest, AllOnADataflowReachesTheCodelistsOfADsdThatIsAlsoASibling) {
+  const sdmx::StructureSet all = Get("/sdmx/v1/dataflow/SDMXHUB/DF_DEMO_SDG/latest?references=all");
+  EXPECT_NE(all.FindConstraint({"SDMXHUB", "CC_BOTH", "1.0"}), nullptr);
+  EXPECT_NE(all.FindDataStructure({"SDMXHUB", "DEMO_SDG", "1.0"}), nullptr);
+  EXPECT_NE(all.FindCodelist({"SDMXHUB", "CL_AREA", "1.0"}), nullptr);
+  EXPECT_GE(all.codelists().size(), 10u);
 }
 
 }  // namespace

@@ -283,17 +283,20 @@ Status AddReferences(const sdmx::StructureSet& all, const std::string& refs, sdm
   if (refs.empty() || refs == "none") return Status::Ok();
   sdmx::StructureSet extra;
   auto descendants = [&] {
-    sdmx::StructureSet frontier = *set;
-    // Until nothing new (a constraint -> agreement -> dataflow -> DSD ->
-    // codelists is 4 steps; references may also form a cycle).
+    // Until this walk finds nothing new (a constraint -> agreement ->
+    // dataflow -> DSD -> codelists is 4 steps; references may also form a
+    // cycle). What other walks added does not count: a DSD that is already
+    // a sibling still has its codelists to give.
+    sdmx::StructureSet frontier = *set, found;
     for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
       sdmx::StructureSet next;
       AddChildren(all, frontier, &next);
-      const size_t before = extra.size();
-      extra.Merge(next);
-      if (extra.size() == before) break;
+      const size_t before = found.size();
+      found.Merge(next);
+      if (found.size() == before) break;
       frontier = std::move(next);
     }
+    extra.Merge(found);
   };
   // Siblings: what the parents of `set` refer to, computed apart from the
   // parents (a walk must not add to the set it iterates).
