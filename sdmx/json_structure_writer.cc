@@ -204,8 +204,7 @@ class JsonStructureWriter {
                                                  {"metadataAttributes", MetadataAttributes(m.MergedAttributes())}}}};
       return o;
     }
-    std::vector<MetadataTarget> targets = m.targets;  // none (a 3.0 MSD): any object, as in SDMX-ML 2.1
-    if (targets.empty()) targets.push_back({"TARGET", {{"IdentifiableObjectTarget", "OBJECT", "Any", ""}}});
+    const std::vector<MetadataTarget> targets = m.TargetsOrAny();
     const std::string target_urn = "urn:sdmx:org.sdmx.infomodel.metadatastructure.MetadataTarget=" + m.ref.ToString();
     json::array target_list, reports;
     for (const MetadataTarget& t : targets) {

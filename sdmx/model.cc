@@ -181,18 +181,22 @@ const OpaqueArtefact* StructureSet::FindOpaque(std::string_view sdmx_class, cons
   return best;
 }
 
-bool StructureSet::Holds(std::string_view c, const ArtefactRef& ref) const {
-  if (std::optional<SchemeKind> kind = SchemeKindOfClass(c)) return FindScheme(*kind, ref) != nullptr;
-  if (c == "Codelist") return FindCodelist(ref);
-  if (c == "DataStructure") return FindDataStructure(ref);
-  if (c == "Dataflow") return FindDataflow(ref);
-  if (c == "ProvisionAgreement") return FindProvisionAgreement(ref);
-  if (c == "ContentConstraint" || c == "DataConstraint") return FindConstraint(ref);
-  if (c == "HierarchicalCodelist") return FindHierarchicalCodelist(ref);
-  if (c == "Categorisation") return FindCategorisation(ref);
-  if (c == "MetadataStructure") return FindMetadataStructure(ref);
-  if (c == "Metadataflow") return FindMetadataflow(ref);
-  return FindOpaque(c, ref);
+bool StructureSet::CopyTo(std::string_view c, const ArtefactRef& ref, StructureSet* out) const {
+  auto found = [out](const auto* a) {
+    if (a && out) out->Add(*a);
+    return a != nullptr;
+  };
+  if (std::optional<SchemeKind> kind = SchemeKindOfClass(c)) return found(FindScheme(*kind, ref));
+  if (c == "Codelist") return found(FindCodelist(ref));
+  if (c == "DataStructure") return found(FindDataStructure(ref));
+  if (c == "Dataflow") return found(FindDataflow(ref));
+  if (c == "ProvisionAgreement") return found(FindProvisionAgreement(ref));
+  if (c == "ContentConstraint" || c == "DataConstraint") return found(FindConstraint(ref));
+  if (c == "HierarchicalCodelist") return found(FindHierarchicalCodelist(ref));
+  if (c == "Categorisation") return found(FindCategorisation(ref));
+  if (c == "MetadataStructure") return found(FindMetadataStructure(ref));
+  if (c == "Metadataflow") return found(FindMetadataflow(ref));
+  return found(FindOpaque(c, ref));
 }
 
 bool IsOpaqueClass(std::string_view c) {
@@ -209,6 +213,11 @@ std::vector<const MetadataAttribute*> MetadataStructure::AllAttributes() const {
   };
   for (const ReportStructure& r : reports) walk(walk, r.attributes);
   return out;
+}
+
+std::vector<MetadataTarget> MetadataStructure::TargetsOrAny() const {
+  if (!targets.empty()) return targets;
+  return {{"TARGET", {{"IdentifiableObjectTarget", "OBJECT", "Any", ""}}}};
 }
 
 std::vector<MetadataAttribute> MetadataStructure::MergedAttributes() const {

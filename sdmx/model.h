@@ -316,6 +316,9 @@ struct MetadataStructure {
 
   // Every metadata attribute, nested ones too, depth first.
   std::vector<const MetadataAttribute*> AllAttributes() const;
+  // `targets`, or (a 3.0 MSD, which has none) one target of any object:
+  // what SDMX-ML 2.1 and SDMX-JSON 1.0, which want at least one, write.
+  std::vector<MetadataTarget> TargetsOrAny() const;
   // The top-level attributes of every report structure as one list, each
   // id once (the first): SDMX 3.0's single list, which wants them unique.
   std::vector<MetadataAttribute> MergedAttributes() const;
@@ -400,8 +403,10 @@ class StructureSet {
   const Metadataflow* FindMetadataflow(const ArtefactRef& ref) const;
   const OpaqueArtefact* FindOpaque(std::string_view sdmx_class, const ArtefactRef& ref) const;
   // Whether the set holds an artefact of `sdmx_class` ("Dataflow",
-  // "Codelist", "StructureSet"...) with reference `ref`.
-  bool Holds(std::string_view sdmx_class, const ArtefactRef& ref) const;
+  // "Codelist", "StructureSet"...) with reference `ref`; when it does and
+  // `out` is not null, that artefact is added to `out`.
+  bool CopyTo(std::string_view sdmx_class, const ArtefactRef& ref, StructureSet* out) const;
+  bool Holds(std::string_view sdmx_class, const ArtefactRef& ref) const { return CopyTo(sdmx_class, ref, nullptr); }
   // The Allowed constraints attached to `dataflow` or to its DSD, and with
   // a `provider` id, to that data provider's agreements for `dataflow`.
   std::vector<const ContentConstraint*> AllowedConstraintsFor(const std::optional<ArtefactRef>& dataflow,

@@ -539,9 +539,7 @@ class MlStructureWriter {
       MetadataAttributes(m.MergedAttributes());
       o_ += "\n</str:MetadataAttributeList>";
     } else {
-      // 2.1 wants at least one target, which a 3.0 MSD does not have: any object.
-      std::vector<MetadataTarget> targets = m.targets;
-      if (targets.empty()) targets.push_back({"TARGET", {{"IdentifiableObjectTarget", "OBJECT", "Any", ""}}});
+      const std::vector<MetadataTarget> targets = m.TargetsOrAny();
       for (const MetadataTarget& t : targets) {
         o_ += "\n<str:MetadataTarget";
         Attr("id", t.id);

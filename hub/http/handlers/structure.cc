@@ -132,26 +132,6 @@ void SelectAll(const sdmx::StructureSet& all, const Query& q, sdmx::StructureSet
   }
 }
 
-// The artefact of class `sdmx_class` and reference `ref` in `all`, if
-// any, added to `out`.
-void AddByClass(const sdmx::StructureSet& all, std::string_view sdmx_class, const sdmx::ArtefactRef& ref,
-                sdmx::StructureSet* out) {
-  auto add = [&](const auto* a) {
-    if (a) out->Add(*a);
-  };
-  if (std::optional<sdmx::SchemeKind> kind = sdmx::SchemeKindOfClass(sdmx_class)) return add(all.FindScheme(*kind, ref));
-  if (sdmx_class == "Codelist") return add(all.FindCodelist(ref));
-  if (sdmx_class == "DataStructure") return add(all.FindDataStructure(ref));
-  if (sdmx_class == "Dataflow") return add(all.FindDataflow(ref));
-  if (sdmx_class == "ProvisionAgreement") return add(all.FindProvisionAgreement(ref));
-  if (sdmx_class == "ContentConstraint") return add(all.FindConstraint(ref));
-  if (sdmx_class == "HierarchicalCodelist") return add(all.FindHierarchicalCodelist(ref));
-  if (sdmx_class == "Categorisation") return add(all.FindCategorisation(ref));
-  if (sdmx_class == "MetadataStructure") return add(all.FindMetadataStructure(ref));
-  if (sdmx_class == "Metadataflow") return add(all.FindMetadataflow(ref));
-  add(all.FindOpaque(sdmx_class, ref));
-}
-
 // The artefacts `set` refers to (children), added to `out`.
 void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, sdmx::StructureSet* out) {
   auto add_concepts = [&](const std::optional<sdmx::ConceptRef>& c) {
@@ -199,14 +179,14 @@ void AddChildren(const sdmx::StructureSet& all, const sdmx::StructureSet& set, s
     if (auto* msd = all.FindMetadataStructure(m.structure)) out->Add(*msd);
   }
   for (const auto& [k, a] : set.opaque()) {
-    for (const sdmx::OpaqueArtefact::Reference& r : a.references) AddByClass(all, r.sdmx_class, r.ref, out);
+    for (const sdmx::OpaqueArtefact::Reference& r : a.references) all.CopyTo(r.sdmx_class, r.ref, out);
   }
   for (const auto& [k, c] : set.categorisations()) {  // what it files, and where
-    AddByClass(all, c.source_class, c.source, out);
+    all.CopyTo(c.source_class, c.source, out);
     if (auto* s = all.FindScheme(sdmx::SchemeKind::kCategoryScheme, c.category_scheme)) out->Add(*s);
   }
   for (const auto& [k, c] : set.constraints()) {  // what it is attached to: a dataflow, a DSD, an agreement
-    for (const auto& a : c.attachments) AddByClass(all, a.kind, a.ref, out);
+    for (const auto& a : c.attachments) all.CopyTo(a.kind, a.ref, out);
   }
 }
 
